@@ -1,0 +1,54 @@
+/**
+ * Where BGP answers come from, as the rest of the bot sees it. `BGP_SOURCE`
+ * picks one: `table:PATH` (a local table file, table-file-source.ts), or
+ * remote services (Team Cymru over DNS, RIPEstat) that answer the same
+ * questions one at a time. Fields a source cannot know stay undefined, so
+ * every source fits the same shapes.
+ */
+
+export type BgpQuery =
+  | { kind: 'address'; address: string } // IPv4 or IPv6 text
+  | { kind: 'prefix'; prefix: string; length: number }
+  | { kind: 'asn'; asn: number };
+
+export interface RouteAnswer {
+  query: BgpQuery;
+  /** The longest announced prefix covering the query, CIDR; undefined when none is announced. */
+  prefix?: string;
+  /** Origin ASes of `prefix`, ascending; several for MOAS or an AS_SET; empty when unrouted. */
+  origins: readonly number[];
+  /** For a prefix query: announced prefixes strictly inside the queried prefix. */
+  moreSpecifics?: number;
+}
+
+export interface AsnAnswer {
+  asn: number;
+  name?: string;
+  /** Prefixes the AS originates (a MOAS prefix counts for each origin). */
+  ipv4Prefixes?: number;
+  ipv6Prefixes?: number;
+}
+
+export interface BgpTableStats {
+  /** What answers, e.g. `table:/var/lib/fedidig/rib.gz`. */
+  source: string;
+  ipv4Prefixes?: number;
+  ipv6Prefixes?: number;
+  originAsns?: number;
+  /** When the data in use was loaded. */
+  loadedAt?: Date;
+  /** When the data was taken: the dump's own timestamp, else the file's modification time. */
+  dataTime?: Date;
+}
+
+export interface BgpSource {
+  readonly name: string; // 'table', 'cymru', 'ripestat'
+  /** Rejects with InvalidBgpQueryError for text that is not an address or prefix. */
+  route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer>;
+  asn(asn: number): Promise<AsnAnswer>;
+  /** Names of those ASes that have one; ASes without a known name are left out. */
+  asnNames(asns: readonly number[]): Promise<Map<number, string>>;
+  stats(): Promise<BgpTableStats>;
+  /** Stops watching and timers; pending promises still settle. */
+  close(): void;
+}
