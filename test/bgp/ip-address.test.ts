@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { isIPv4, isIPv6 } from 'node:net';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6, parsePrefixLength,
+} from '../../lib/bgp/ip-address.ts';
+
+/** Strings made of address characters, so that near-misses are common. */
+const addressLike = (alphabet: string[]) =>
+  fc.array(fc.constantFrom(...alphabet), { maxLength: 45 }).map((chars) => chars.join(''));
+
+/** The WHATWG URL parser's canonical IPv6 text: an independent RFC 5952 serializer. */
+function canonicalIpv6(text: string): string {
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+describe('IPv4 parsing', () => {
+  it('accepts exactly what node:net isIPv4 accepts', () => {
+    fc.assert(
+      fc.property(addressLike(['0', '1', '2', '5', '9', '.', '.', '25', '255', '256', '00', 'a', ' ']), (text) => {
+        assert.equal(parseIpv4(text) >= 0, isIPv4(text), text);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('round-trips every address through text', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (address) => {
+        assert.equal(parseIpv4(formatIpv4(address)), address);
+      }),
+    );
+  });
+
+  it('reads a slice of a longer string', () => {
+    assert.equal(parseIpv4('x192.0.2.1/24', 1, 10), 0xc0000201);
+    assert.equal(parseIpv4('192.0.2.1/24'), -1);
+  });
+
+  it('masks host bits', () => {
+    assert.equal(maskIpv4(0xc0000281, 25), 0xc0000280);
+    assert.equal(maskIpv4(0xffffffff, 0), 0);
+    assert.equal(maskIpv4(0xffffffff, 32), 0xffffffff);
+  });
+});
+
+describe('IPv6 parsing', () => {
+  const words = new Uint32Array(4);
+
+  it('accepts exactly what node:net isIPv6 accepts (no zone ids)', () => {
+    const alphabet = ['0', '1', 'f', 'F', 'ffff', '1234', '12345', 'g', ':', ':', '::', '.', '1.2.3.4', '255.0.0.1'];
+    fc.assert(
+      fc.property(addressLike(alphabet), (text) => {
+        assert.equal(parseIpv6(text, words), isIPv6(text), text);
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('reads any address written in any valid way to the right words', () => {
+    const groups = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(groups, fc.boolean(), fc.integer({ min: 0, max: 7 }), (parts, upper, dropFrom) => {
+        let text = parts.map((part) => part.toString(16)).join(':');
+        // Write a run of zero groups as `::` when there is one to drop.
+        const zeros = parts.map((part) => part === 0);
+        let end = dropFrom;
+        while (end < 8 && zeros[end]) end++;
+        if (end - dropFrom >= 1) {
+          text = `${parts.slice(0, dropFrom).map((p) => p.toString(16)).join(':')}::${parts.slice(end).map((p) => p.toString(16)).join(':')}`;
+        }
+        if (upper) text = text.toUpperCase();
+        assert.ok(isIPv6(text), text);
+        assert.ok(parseIpv6(text, words), text);
+        for (let k = 0; k < 4; k++) assert.equal(words[k], parts[2 * k]! * 0x10000 + parts[2 * k + 1]!, text);
+        assert.equal(formatIpv6(words), canonicalIpv6(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('formats like RFC 5952', () => {
+    const cases: [string, string][] = [
+      ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+      ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
+      ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+      ['0:0:0:0:0:0:0:0', '::'],
+      ['1:0:0:0:0:0:0:0', '1::'],
+      ['1:2:3:4:5:6:7:0', '1:2:3:4:5:6:7:0'],
+    ];
+    for (const [input, expected] of cases) {
+      assert.ok(parseIpv6(input, words));
+      assert.equal(formatIpv6(words), expected);
+    }
+  });
+
+  it('reads a dotted IPv4 tail and recognises IPv4-mapped addresses', () => {
+    assert.ok(parseIpv6('::ffff:192.0.2.1', words));
+    assert.deepEqual([...words], [0, 0, 0xffff, 0xc0000201]);
+    assert.ok(isIpv4Mapped(words));
+    assert.ok(parseIpv6('64:ff9b::192.0.2.1', words));
+    assert.ok(!isIpv4Mapped(words));
+  });
+
+  it('refuses zone ids, which node:net accepts', () => {
+    assert.ok(isIPv6('fe80::1%eth0'));
+    assert.ok(!parseIpv6('fe80::1%eth0', words));
+  });
+
+  it('masks host bits across words', () => {
+    assert.ok(parseIpv6('2001:db8:ffff:ffff:ffff::1', words));
+    maskIpv6(words, 40);
+    assert.equal(formatIpv6(words), '2001:db8:ff00::');
+  });
+});
+
+describe('prefix lengths', () => {
+  it('accepts decimal lengths up to the maximum, without leading zeros', () => {
+    assert.equal(parsePrefixLength('/24', 1, 3, 32), 24);
+    assert.equal(parsePrefixLength('0', 0, 1, 32), 0);
+    assert.equal(parsePrefixLength('33', 0, 2, 32), -1);
+    assert.equal(parsePrefixLength('128', 0, 3, 128), 128);
+    assert.equal(parsePrefixLength('024', 0, 3, 128), -1);
+    assert.equal(parsePrefixLength('', 0, 0, 32), -1);
+    assert.equal(parsePrefixLength('2a', 0, 2, 128), -1);
+  });
+});
