@@ -1,0 +1,14 @@
+import type { ReplyLine } from './split-reply.ts';
+
+/** The answer to `help` or to an empty question. */
+export function helpLines(botName: string, bgpEnabled: boolean): ReplyLine[] {
+  const lines = [
+    `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
+    `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
+    `• an IP address for its reverse name: ${botName} 2001:db8::1`,
+    '• via NAME to ask another resolver, if the operator set some up (see info)',
+  ];
+  if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
+  lines.push('• info: about this bot. I reply with the same visibility as your question.');
+  return lines.map((text) => ({ text }));
+}

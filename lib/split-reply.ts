@@ -1,0 +1,91 @@
+import { postLength } from './post-length.ts';
+
+/** One line of a reply; `record` lines are the ones counted in "N more records not shown". */
+export interface ReplyLine {
+  readonly text: string;
+  readonly record?: boolean;
+}
+
+export interface ReplyLayout {
+  /** The instance's `max_characters`. */
+  readonly maxCharacters: number;
+  /** How many posts one answer may take. */
+  readonly maxParts: number;
+  /** The asker's `@user@domain`, put in front of every part; empty for the CLI. */
+  readonly mention?: string;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Splits the lines of an answer into posts that each fit `maxCharacters`
+ * (with the mention in front and a `(1/3)` counter at the end), at most
+ * `maxParts` of them; the records that do not fit are counted in a last line.
+ */
+export function splitReply(lines: readonly ReplyLine[], layout: ReplyLayout): string[] {
+  const prefix = layout.mention ? `${layout.mention} ` : '';
+  const single = prefix + lines.map((l) => l.text).join('\n');
+  if (postLength(single) <= layout.maxCharacters) return [single];
+  const counterRoom = postLength(`\n(${layout.maxParts}/${layout.maxParts})`);
+  const budget = layout.maxCharacters - postLength(prefix) - counterRoom;
+  if (budget < 20) throw new RangeError(`max_characters ${layout.maxCharacters} leaves no room for an answer`);
+  const parts = pack(lines, budget, layout.maxParts);
+  return parts.map((part, i) => `${prefix}${part.join('\n')}\n(${i + 1}/${parts.length})`);
+}
+
+// A line is cut to fill the rest of a post only when that rest is worth it; shorter lines move to the next post whole.
+const MIN_CUT = 40;
+
+function pack(lines: readonly ReplyLine[], budget: number, maxParts: number): string[][] {
+  const queue = [...lines];
+  const parts: ReplyLine[][] = [];
+  let current: ReplyLine[] = [];
+  while (queue.length) {
+    const line = queue.shift()!;
+    const room = budget - (current.length ? linesLength(current) + 1 : 0);
+    if (postLength(line.text) <= room) {
+      current.push(line);
+      continue;
+    }
+    if (room >= MIN_CUT || current.length === 0) {
+      const [head, tail] = cut(line.text, room);
+      current.push({ text: head, record: line.record });
+      queue.unshift({ text: tail });
+    } else queue.unshift(line);
+    parts.push(current);
+    current = [];
+    if (parts.length === maxParts) return withTrailer(parts, queue, budget);
+  }
+  if (current.length) parts.push(current);
+  return parts.map((part) => part.map((line) => line.text));
+}
+
+/** Too long for maxParts posts: the last post ends with a count of what was left out. */
+function withTrailer(parts: ReplyLine[][], hidden: ReplyLine[], budget: number): string[][] {
+  const last = parts[parts.length - 1];
+  const trailer = () => {
+    const records = hidden.filter((line) => line.record).length;
+    return { text: records ? moreLine(records) : '… (the rest is cut: too long)' };
+  };
+  while (last.length > 1 && linesLength([...last, trailer()]) > budget) hidden.unshift(last.pop()!);
+  last.push(trailer());
+  return parts.map((part) => part.map((line) => line.text));
+}
+
+function linesLength(lines: readonly ReplyLine[]): number {
+  return postLength(lines.map((line) => line.text).join('\n'));
+}
+
+/** The longest head of `text` that fits `room`, cut between grapheme clusters, and the tail. */
+function cut(text: string, room: number): [string, string] {
+  let head = '';
+  for (const { segment, index } of segmenter.segment(text)) {
+    if (head && postLength(head + segment) > room) return [head, text.slice(index)];
+    head += segment;
+  }
+  return [head, ''];
+}
+
+function moreLine(records: number): string {
+  return `… ${records} more record${records === 1 ? '' : 's'} not shown`;
+}

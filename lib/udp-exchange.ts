@@ -1,0 +1,31 @@
+import { createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { EDNS_UDP_PAYLOAD_SIZE } from './dns-message.ts';
+
+/** Is this datagram the answer we wait for? Anything else (a late or forged answer) is ignored. */
+export type ResponseFilter = (message: Buffer) => boolean;
+
+/**
+ * Sends one query over UDP from a fresh random port and waits for the
+ * matching answer. The socket is connected, so datagrams from other sources
+ * are dropped by the kernel and an ICMP "port unreachable" fails fast.
+ */
+export function exchangeUdp(host: string, port: number, query: Buffer, accept: ResponseFilter, signal: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: EDNS_UDP_PAYLOAD_SIZE * 4 });
+    const finish = (error: Error | undefined, message?: Buffer) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.close();
+      if (error) reject(error);
+      else resolve(message!);
+    };
+    const onAbort = () => finish(signal.reason as Error);
+    if (signal.aborted) return finish(signal.reason as Error);
+    signal.addEventListener('abort', onAbort);
+    socket.on('error', (error) => finish(error));
+    socket.on('message', (message) => {
+      if (accept(message)) finish(undefined, message);
+    });
+    socket.connect(port, host, () => socket.send(query));
+  });
+}

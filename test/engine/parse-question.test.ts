@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseQuestion, type Question } from '../../lib/parse-question.ts';
+
+const options = { profiles: ['cn', 'quad9'], maxTypes: 5 };
+const parse = (text: string) => parseQuestion(text, options);
+
+function dns(question: Question) {
+  assert.equal(question.kind, 'dns', JSON.stringify(question));
+  return question as Extract<Question, { kind: 'dns' }>;
+}
+function invalid(question: Question) {
+  assert.equal(question.kind, 'invalid', JSON.stringify(question));
+  return question as Extract<Question, { kind: 'invalid' }>;
+}
+
+describe('parseQuestion', () => {
+  it('reads NAME TYPE..., defaulting to A', () => {
+    assert.deepEqual(dns(parse('example.com')).types, [1]);
+    const q = dns(parse('Example.COM. mx txt'));
+    assert.equal(q.name.ascii, 'example.com');
+    assert.deepEqual(q.types, [15, 16]);
+  });
+
+  it('reads TYPE NAME, ADDR, TYPEnnn and removes repeated types', () => {
+    assert.deepEqual(dns(parse('MX example.com')).types, [15]);
+    assert.deepEqual(dns(parse('example.com addr')).types, [1, 28]);
+    assert.deepEqual(dns(parse('example.com type65 A a')).types, [65, 1]);
+  });
+
+  it('takes a first word that looks like a type as the name when only types follow', () => {
+    const q = dns(parse('ns mx'));
+    assert.equal(q.name.ascii, 'ns');
+    assert.deepEqual(q.types, [15]);
+  });
+
+  it('caps the number of types', () => {
+    assert.match(invalid(parse('example.com A AAAA MX TXT NS SOA')).problem, /6 record types/);
+  });
+
+  it('converts IDN per label with UTS #46 and keeps both forms', () => {
+    const q = dns(parse('Café.Example'));
+    assert.equal(q.name.ascii, 'xn--caf-dma.example');
+    assert.equal(q.name.unicode, 'café.example');
+    assert.equal(dns(parse('xn--caf-dma.example')).name.unicode, 'café.example');
+    assert.equal(dns(parse('i❤.ws')).name.ascii, 'xn--i-7iq.ws');
+    assert.equal(dns(parse('bücher。de')).name.ascii, 'xn--bcher-kva.de');
+  });
+
+  it('passes underscore labels and wildcards through untouched', () => {
+    assert.equal(dns(parse('_dmarc.example.com TXT')).name.ascii, '_dmarc.example.com');
+    assert.equal(dns(parse('_443._tcp.example.com TLSA')).name.ascii, '_443._tcp.example.com');
+    assert.equal(dns(parse('*.example.com')).name.ascii, '*.example.com');
+  });
+
+  it('turns an address into a reverse (PTR) question', () => {
+    const v4 = dns(parse('192.0.2.1'));
+    assert.equal(v4.name.ascii, '1.2.0.192.in-addr.arpa');
+    assert.deepEqual(v4.types, [12]);
+    assert.equal(dns(parse('2001:db8::1 PTR')).name.ascii, '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    assert.match(invalid(parse('192.0.2.1 MX')).hint, /alone/);
+  });
+
+  it('takes the host of a pasted link', () => {
+    assert.equal(dns(parse('https://www.example.org/path?q=1 AAAA')).name.ascii, 'www.example.org');
+  });
+
+  it('reads help, info and an empty question', () => {
+    assert.equal(parse('').kind, 'help');
+    assert.equal(parse('   ').kind, 'help');
+    assert.equal(parse('HELP').kind, 'help');
+    assert.equal(parse('info').kind, 'info');
+  });
+
+  it('ignores other mentions and hashtags but reads @PROFILE and via PROFILE', () => {
+    assert.equal(dns(parse('@alice example.com #dns')).name.ascii, 'example.com');
+    assert.equal(dns(parse('example.com via CN')).profile, 'cn');
+    assert.equal(dns(parse('@quad9 example.com')).profile, 'quad9');
+    assert.match(invalid(parse('example.com via nowhere')).hint, /cn, quad9/);
+  });
+
+  it('reads BGP questions', () => {
+    assert.deepEqual(parse('bgp 192.0.2.1'), { kind: 'bgp', query: { kind: 'address', address: '192.0.2.1' } });
+    assert.deepEqual(parse('192.0.2.77/24'), { kind: 'bgp', query: { kind: 'prefix', prefix: '192.0.2.0', length: 24 } });
+    assert.deepEqual(parse('bgp 2001:DB8::/32'), { kind: 'bgp', query: { kind: 'prefix', prefix: '2001:db8::', length: 32 } });
+    assert.deepEqual(parse('AS64500'), { kind: 'bgp', query: { kind: 'asn', asn: 64500 } });
+    assert.equal(parse('bgp 10.0.0.0/33').kind, 'invalid');
+    assert.equal(parse('bgp AS99999999999').kind, 'invalid');
+  });
+
+  describe('refuses bad input with what was wrong and what would work', () => {
+    const cases: [string, string, RegExp][] = [
+      ['10 kB of text', 'a '.repeat(5000), /characters long/],
+      ['a 64-octet label', `${'a'.repeat(64)}.example`, /64 octets/],
+      ['a 300-octet name', Array.from({ length: 10 }, () => 'a'.repeat(29)).join('.') + '.example', /octets long/],
+      ['two dots', 'a..example', /empty label/],
+      ['invalid IDN', 'xn--zz.example', /not a valid internationalised/],
+      ['mixed-direction label', 'aעברית.example', /not a valid internationalised/],
+      ['a bidi override', 'exa\u202emple.com', /not a valid internationalised/],
+      ['a zero-width space', 'exa\u200bmple.com', /invisible character/],
+      ['HTML left in the text', '<b>example.com</b>', /not a valid internationalised|one name at a time|hyphen/],
+      ['two names', 'example.com example.org', /one name at a time/],
+      ['only types', 'MX', /which name/],
+      ['a hyphen at the edge', '-example.com', /hyphen/],
+      ['too many words', 'a b c d e f g h i j k l m n', /words/],
+    ];
+    for (const [label, text, problem] of cases) {
+      it(label, () => {
+        const q = invalid(parse(text));
+        assert.match(q.problem, problem);
+        assert.ok(q.hint.length > 5, 'a hint says what would work');
+        assert.doesNotMatch(q.problem, /[\u200b\u202e]/u, 'invisible characters are shown, not echoed');
+      });
+    }
+  });
+
+  it('accepts emoji and right-to-left names that IDNA allows', () => {
+    assert.equal(dns(parse('💩.la')).name.ascii, 'xn--ls8h.la');
+    assert.equal(dns(parse('עברית.example')).name.ascii, 'xn--5dbqzzl.example');
+  });
+});

@@ -1,0 +1,129 @@
+import dns2 from 'dns2';
+import { Socket } from 'node:net';
+import { REFUSED_NAME, SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SOA_RECORD, SPOOFED_NAME, zoneRecords, type ZoneRecord } from './test-zone.ts';
+
+const { Packet } = dns2;
+
+export interface LoggedQuery {
+  readonly name: string;
+  readonly type: number;
+  readonly transport: 'udp' | 'tcp';
+  readonly edns: boolean;
+  readonly dnssecOk: boolean;
+}
+
+export interface DnsTestServer {
+  readonly host: string;
+  readonly port: number;
+  /** `127.0.0.1:PORT`, ready for DNS_UPSTREAM. */
+  readonly address: string;
+  readonly queries: LoggedQuery[];
+  close(): Promise<void>;
+}
+
+type Request = InstanceType<typeof Packet>;
+type Send = (response: unknown) => unknown;
+
+/**
+ * An authoritative server for the test zone on 127.0.0.1, UDP and TCP on the
+ * same random port, built on dns2's server. It answers like a validating
+ * resolver would: AD on the signed name, SERVFAIL, REFUSED, silence, a
+ * forged answer before the real one, TC over UDP for big answers.
+ */
+export async function startDnsTestServer(records: readonly ZoneRecord[] = zoneRecords): Promise<DnsTestServer> {
+  const queries: LoggedQuery[] = [];
+  const server = dns2.createServer({
+    udp: true,
+    tcp: true,
+    handle: (request: Request, send: Send, client: unknown) => answer(request, send, client, records, queries),
+  } as never);
+  const port = await listenOnOnePort(server);
+  // A connection whose query was never answered (the silent name) would hold close() for dns2's idle timeout.
+  const connections = new Set<Socket>();
+  tcpServerOf(server).on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+  });
+  return {
+    host: '127.0.0.1',
+    port,
+    address: `127.0.0.1:${port}`,
+    queries,
+    close: async () => {
+      for (const socket of connections) socket.destroy();
+      await server.close();
+    },
+  };
+}
+
+type Servers = { udp: import('node:dgram').Socket; tcp: import('node:net').Server };
+const serversOf = (server: ReturnType<typeof dns2.createServer>) => (server as unknown as { servers: Servers }).servers;
+const tcpServerOf = (server: ReturnType<typeof dns2.createServer>) => serversOf(server).tcp;
+
+async function listenOnOnePort(server: ReturnType<typeof dns2.createServer>): Promise<number> {
+  const { udp, tcp } = serversOf(server);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const { port } = udp.address();
+    const listening = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (listening) return port;
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+  }
+  throw new Error('no free port for UDP and TCP together');
+}
+
+function answer(request: Request, send: Send, client: unknown, records: readonly ZoneRecord[], log: LoggedQuery[]): void {
+  const [question] = request.questions as unknown as { name: string; type: number }[];
+  const opt = (request.additionals as unknown as { type: number; doFlag?: boolean }[]).find((r) => r.type === 41);
+  const transport = client instanceof Socket ? 'tcp' : 'udp';
+  const name = question.name.toLowerCase();
+  log.push({ name, type: question.type, transport, edns: Boolean(opt), dnssecOk: Boolean(opt?.doFlag) });
+  if (name === SILENT_NAME) return;
+  const response = Packet.createResponseFromRequest(request);
+  const header = response.header as unknown as Record<string, number>;
+  header.ra = 1;
+  if (opt) response.additionals.push(Packet.Resource.EDNS([]));
+  if (name === SERVFAIL_NAME || name === REFUSED_NAME) {
+    header.rcode = name === SERVFAIL_NAME ? 2 : 5;
+    send(response);
+    return;
+  }
+  const { rcode, answers, authorities } = lookUp(name, question.type, records);
+  header.rcode = rcode;
+  header.ad = name === SIGNED_NAME && (opt?.doFlag || header.ad) ? 1 : 0;
+  response.answers.push(...answers.map(resource));
+  response.authorities.push(...authorities.map(resource));
+  if (name === SPOOFED_NAME && transport === 'udp') {
+    const forged = Packet.createResponseFromRequest(request);
+    (forged.header as unknown as Record<string, number>).id = (request.header.id + 1) & 0xffff;
+    forged.answers.push(resource({ ...SOA_RECORD, name, type: 1, fields: { address: '203.0.113.66' } }));
+    send(forged);
+  }
+  send(response);
+}
+
+/** Follows CNAMEs inside the zone the way a resolver assembles a chain. */
+function lookUp(name: string, type: number, records: readonly ZoneRecord[]) {
+  const answers: ZoneRecord[] = [];
+  let owner = name;
+  for (let hops = 0; hops < 8; hops++) {
+    const here = records.filter((r) => r.name === owner);
+    const matching = here.filter((r) => r.type === type);
+    if (matching.length) return { rcode: 0, answers: [...answers, ...matching], authorities: [] };
+    const cname = here.find((r) => r.type === 5);
+    if (!cname) {
+      const exists = here.length > 0 || records.some((r) => r.name.endsWith(`.${owner}`));
+      return { rcode: exists || answers.length ? 0 : 3, answers, authorities: [SOA_RECORD] };
+    }
+    answers.push(cname);
+    owner = String(cname.fields.domain);
+  }
+  return { rcode: 2, answers: [], authorities: [] };
+}
+
+function resource(record: ZoneRecord) {
+  return { name: record.name, type: record.type, class: 1, ttl: record.ttl, ...record.fields } as never;
+}
