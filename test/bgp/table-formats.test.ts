@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { loadTableFile, parseTable } from '../../lib/bgp/table-file-loader.ts';
+import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from './fixture-table.ts';
+import { inPieces, routesOf } from './table-helpers.ts';
+
+const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
+
+describe('table files of every format load to the same table', () => {
+  const cases = [
+    { file: 'riswhoisdump.txt', format: 'ris-whois', dataTime: undefined },
+    { file: 'prefix2as.txt', format: 'caida-prefix2as', dataTime: undefined },
+    { file: 'bgpdump.txt', format: 'bgpdump', dataTime: new Date(DUMP_TIME * 1000) },
+    { file: 'rib.mrt', format: 'mrt', dataTime: new Date(DUMP_TIME * 1000) },
+  ] as const;
+  for (const { file, format, dataTime } of cases) {
+    for (const gzipped of [false, true]) {
+      const name = gzipped ? `${file}.gz` : file;
+      it(`${name}: ${format}${gzipped ? ', gzip' : ''}`, async () => {
+        const loaded = await loadTableFile(fixture(name));
+        assert.equal(loaded.format, format);
+        assert.equal(loaded.gzipped, gzipped);
+        assert.deepEqual(loaded.dataTime, dataTime);
+        assert.deepEqual(routesOf(loaded.table), FIXTURE_ROUTES);
+        assert.equal(loaded.table.originAsns, 16);
+      });
+    }
+    it(`${file}: the same when the bytes arrive one at a time`, async () => {
+      const { table } = await parseTable(inPieces(await readFile(fixture(file)), 1));
+      assert.deepEqual(routesOf(table), FIXTURE_ROUTES);
+    });
+  }
+
+  it('answers lookups on a loaded fixture', async () => {
+    const { table } = await loadTableFile(fixture('rib.mrt.gz'));
+    assert.deepEqual(table.matchAddress('10.1.2.200'), { prefix: '10.1.2.128/25', origins: [64504, 64505] });
+    assert.deepEqual(table.matchAddress('10.1.3.1'), { prefix: '10.1.2.0/23', origins: [64502, 64503] });
+    assert.deepEqual(table.matchAddress('203.0.113.9'), { prefix: '203.0.113.0/24', origins: [64496] });
+    assert.deepEqual(table.matchAddress('2001:db8:1:2::5'), { prefix: '2001:db8:1:2::/64', origins: [64513, 64514] });
+    assert.equal(table.matchAddress('8.8.8.8'), undefined);
+    assert.equal(table.matchPrefix('10.0.0.0', 8).moreSpecifics, 3);
+    assert.deepEqual(table.originatedBy(64496), { ipv4: 1, ipv6: 0 });
+  });
+});
+
+describe('text formats, line by line', () => {
+  const parse = (text: string) => parseTable(inPieces(Buffer.from(text), 7));
+
+  it('RIS: merges the lines of one prefix into MOAS and reads AS sets', async () => {
+    const { table, format } = await parse('% c\n64500\t192.0.2.0/24\t5\n64501\t192.0.2.0/24\t3\n{64503,64502}\t2001:db8::/32\t1\n');
+    assert.equal(format, 'ris-whois');
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500 64501', '2001:db8::/32 64502 64503']);
+  });
+
+  it('CAIDA: reads `_` MOAS, `,` AS sets and both together', async () => {
+    const { table } = await parse('192.0.2.0\t24\t64500_64501,64502\r\n198.51.100.0\t24\t64503\r\n');
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500 64501 64502', '198.51.100.0/24 64503']);
+  });
+
+  it('clears host bits of a prefix', async () => {
+    const { table } = await parse('64500\t192.0.2.77/24\t1\n');
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500']);
+  });
+
+  it('bgpdump: reads asdot ASNs and skips confederation sets', async () => {
+    const line = (path: string) => `TABLE_DUMP2|1700000000|B|192.0.2.1|64496|192.0.2.0/24|${path}|IGP|192.0.2.1|0|0||NAG||\n`;
+    const { table } = await parse(line('64496 1.10 [65001,65002]'));
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 65546']);
+  });
+
+  it('bgpdump: a path of confederation segments only was originated by the peer’s AS', async () => {
+    const line = 'TABLE_DUMP2|1700000000|B|192.0.2.1|64496|192.0.2.0/24|(65001 65002) [65003,65004]|IGP|192.0.2.1|0|0||NAG||\n';
+    const { table } = await parse(line);
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64496']);
+  });
+
+  const broken: [string, string, RegExp][] = [
+    ['a RIS line with a bad origin', '64500\t192.0.2.0/24\t1\nAS1\t192.0.2.0/24\t1\n', /bad origin AS AS1 \(line 2\)/],
+    ['a RIS line with a bad prefix', '64500\t192.0.2.0/33\t1\n', /bad prefix 192\.0\.2\.0\/33 \(line 1\)/],
+    ['a RIS line with two fields', '% x\n64500\t192.0.2.0/24\t1\n64500\t192.0.2.0/24\n', /origin prefix peers.*\(line 3\)/],
+    ['a CAIDA line with a bad length', '192.0.2.0\t24\t1\n192.0.2.0\t33\t1\n', /bad prefix 192\.0\.2\.0\/33 \(line 2\)/],
+    ['a bgpdump update line', 'BGP4MP|1700000000|A|192.0.2.1|64496|192.0.2.0/24|64496|IGP|192.0.2.1|0|0||NAG||\n', /not a RIB entry/],
+    ['a bgpdump line with a bad path', 'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496 {645|IGP\n', /bad AS_PATH/],
+    ['a bgpdump line cut short', 'TABLE_DUMP2|1|B|192.0.2.1|64496\n', /bgpdump -m/],
+    ['no known format', 'hello world\n', /not a known table format/],
+    ['only comments', '% nothing\n% here\n', /no routes/],
+    ['an empty file', '', /no routes/],
+    ['bzip2 content', 'BZh91AY&SY', /bzip2/],
+  ];
+  for (const [what, text, message] of broken) {
+    it(`rejects ${what}`, async () => {
+      await assert.rejects(parse(text), { name: 'TableFormatError', message });
+    });
+  }
+});
+
+describe('loading files', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedidig-bgp-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a truncated gzip file with TableLoadError', async () => {
+    const gz = gzipSync(await readFile(fixture('riswhoisdump.txt')));
+    const path = join(dir, 'cut.gz');
+    await writeFile(path, gz.subarray(0, gz.length - 10));
+    await assert.rejects(loadTableFile(path), (error: Error) => {
+      assert.equal(error.name, 'TableLoadError');
+      assert.match(error.message, /cut\.gz/);
+      assert.match(error.message, /unexpected end of file/);
+      return true;
+    });
+  });
+
+  it('rejects a missing file with TableLoadError', async () => {
+    await assert.rejects(loadTableFile(join(dir, 'none')), { name: 'TableLoadError', message: /ENOENT/ });
+  });
+
+  it('reports the stats of the file it read', async () => {
+    const path = join(dir, 'small.txt');
+    await writeFile(path, '64500\t192.0.2.0/24\t1\n');
+    const { stats } = await loadTableFile(path);
+    assert.equal(stats.size, 21);
+  });
+});
