@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { parseTable } from '../../lib/bgp/table-file-loader.ts';
+import { FIXTURE_DIR, fixtureMrt } from './fixture-table.ts';
+import {
+  Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer,
+} from './mrt-writer.ts';
+import { inPieces, routesOf } from './table-helpers.ts';
+
+const BGPDUMP = '/usr/bin/bgpdump';
+const BGPDUMP_INSTALL = 'apt-get install bgpdump';
+const T = 1_700_000_000;
+const { AS_SEQUENCE, AS_SET, AS_CONFED_SEQUENCE, AS_CONFED_SET } = Segment;
+
+const parseMrt = (content: Buffer) => parseTable(inPieces(content));
+
+const PEER: Peer = { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 };
+const withPeer = (...records: Buffer[]) => Buffer.concat([peerIndexTable(T, '192.0.2.254', '', [PEER]), ...records]);
+const route = (path: Buffer, pathId?: number) => ({
+  peerIndex: 0, originatedTime: T, pathId, attributes: [originIgp(), path, nextHop('192.0.2.1')],
+});
+
+describe('MRT fixture', () => {
+  it('rib.mrt and rib.mrt.gz are what the byte-level writer produces', async () => {
+    const expected = fixtureMrt();
+    assert.deepEqual(await readFile(new URL('rib.mrt', FIXTURE_DIR)), expected);
+    assert.deepEqual(gunzipSync(await readFile(new URL('rib.mrt.gz', FIXTURE_DIR))), expected);
+  });
+});
+
+describe('MRT records', () => {
+  it('reads ADD-PATH RIB entries (RFC 8050): several paths of one peer become MOAS', async () => {
+    const { table } = await parseMrt(withPeer(
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST_ADDPATH, 0, '10.0.0.0', 8, [
+        route(asPath([[AS_SEQUENCE, [64496, 64500]]]), 1),
+        route(asPath([[AS_SEQUENCE, [64496, 64501]]]), 2),
+      ]),
+    ));
+    assert.deepEqual(routesOf(table), ['10.0.0.0/8 64500 64501']);
+  });
+
+  it('skips multicast RIBs and records of other MRT types', async () => {
+    const { table } = await parseMrt(withPeer(
+      ribRecord(T, Subtype.RIB_IPV4_MULTICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64509]]]))]),
+      mrtRecord(T, 4, Buffer.from('BGP4MP state change, ignored'), 16),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '192.0.2.0', 24, [route(asPath([[AS_SEQUENCE, [64500]]]))]),
+    ));
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500']);
+  });
+
+  it('takes the origin from the last non-confederation segment; none at all means the peer', async () => {
+    const { table } = await parseMrt(withPeer(
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64500]], [AS_CONFED_SET, [65001]]]))]),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '10.1.0.0', 16, [route(asPath([[AS_CONFED_SEQUENCE, [65001, 65002]]]))]),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 2, '10.2.0.0', 16, [{ peerIndex: 0, originatedTime: T, attributes: [originIgp()] }]),
+    ));
+    assert.deepEqual(routesOf(table), ['10.0.0.0/8 64500', '10.1.0.0/16 64496', '10.2.0.0/16 64496']);
+  });
+
+  const broken: [string, () => Buffer, RegExp][] = [
+    ['a RIB record before the PEER_INDEX_TABLE', () =>
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64500]]]))]), /before the PEER_INDEX_TABLE/],
+    ['a peer index beyond the table', () =>
+      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), peerIndex: 1 }])), /peer index 1/],
+    ['an IPv4 prefix longer than 32', () =>
+      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 33, [route(asPath([]))])), /IPv4 prefix length 33/],
+    ['an AS_PATH of 2-byte ASNs', () => {
+      // One AS_SEQUENCE of two 2-byte ASNs: 4 value bytes where 4-byte ASNs need 8.
+      const twoByte = attribute(0x40, 2, Buffer.from([AS_SEQUENCE, 2, 0xfb, 0xf0, 0xfb, 0xf4]));
+      return withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), attributes: [twoByte] }]));
+    }, /past the end|not 4-byte/],
+    ['an unknown AS_PATH segment type', () =>
+      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[7, [64500]]]))])), /segment type 7/],
+    ['a file cut inside a record', () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([]))])).subarray(0, -3),
+      /ends inside an MRT record/],
+    ['an implausible record length', () => Buffer.concat([withPeer(), Buffer.from([0, 0, 0, 0, 0, 13, 0, 2, 0xff, 0xff, 0xff, 0xff])]),
+      /not plausible/],
+    ['BGP4MP updates instead of a RIB', () => mrtRecord(T, 4, Buffer.alloc(20), 16), /BGP4MP records are not a TABLE_DUMP_V2/],
+    ['TABLE_DUMP (version 1)', () => mrtRecord(T, 1, Buffer.alloc(20), 12), /TABLE_DUMP records/],
+    ['a RIB file without routes', () => withPeer(), /no routes/],
+  ];
+  for (const [what, content, message] of broken) {
+    it(`rejects ${what}`, async () => {
+      await assert.rejects(parseMrt(content()), { name: 'TableFormatError', message });
+    });
+  }
+});
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A RIB of random routes exercising every AS_PATH shape the parsers handle. */
+function randomRib(seed: number, records: number): Buffer {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const asn = () => (next() < 0.2 ? 4_200_000_000 + Math.floor(next() * 1000) : 1 + Math.floor(next() * 70_000));
+  const asns = (max: number) => Array.from({ length: 1 + Math.floor(next() * max) }, asn);
+  const peers: Peer[] = [
+    { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
+    { bgpId: '192.0.2.2', address: '2001:db8::2', asn: 4_200_000_001 },
+    { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64497, as4: true },
+  ];
+  const path = () => {
+    const segments: [number, number[]][] = [];
+    if (next() < 0.1) segments.push([pick([AS_CONFED_SEQUENCE, AS_CONFED_SET]), asns(2)]);
+    if (next() < 0.9) segments.push([AS_SEQUENCE, asns(5)]);
+    if (next() < 0.15) segments.push([AS_SET, asns(3)]);
+    return asPath(segments, next() < 0.2);
+  };
+  const out = [peerIndexTable(T, '192.0.2.254', 'random', peers)];
+  for (let seq = 0; seq < records; seq++) {
+    const ipv6 = next() < 0.3;
+    const length = Math.floor(next() * (ipv6 ? 129 : 33));
+    const prefix = ipv6
+      ? Array.from({ length: 8 }, (_, i) => (i === 0 ? 0x2001 : Math.floor(next() * 0x10000)).toString(16)).join(':')
+      : Array.from({ length: 4 }, () => Math.floor(next() * 256)).join('.');
+    const entries = Array.from({ length: 1 + Math.floor(next() * 3) }, () => {
+      const peerIndex = Math.floor(next() * peers.length);
+      const hop = ipv6 ? mpReachNextHop('2001:db8::2') : nextHop('192.0.2.1');
+      return { peerIndex, originatedTime: T - seq, attributes: [originIgp(), path(), hop] };
+    });
+    const subtype = ipv6 ? Subtype.RIB_IPV6_UNICAST : Subtype.RIB_IPV4_UNICAST;
+    // The writer keeps only the prefix bytes the length covers; bits beyond it may be set.
+    out.push(ribRecord(T, subtype, seq, prefix, length, entries));
+  }
+  return Buffer.concat(out);
+}
+
+describe('cross-check with Debian’s bgpdump', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedidig-mrt-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** `bgpdump -m FILE` output, or undefined (test skipped) when bgpdump is not installed. */
+  async function bgpdump(t: TestContext, file: string): Promise<Buffer | undefined> {
+    if (!existsSync(BGPDUMP)) {
+      const message = `${BGPDUMP} is not installed (${BGPDUMP_INSTALL})`;
+      if (process.env.FEDIDIG_REQUIRE_REAL_SERVERS === '1') assert.fail(`${message}, and FEDIDIG_REQUIRE_REAL_SERVERS=1`);
+      t.skip(message);
+      return undefined;
+    }
+    const { stdout } = await promisify(execFile)(BGPDUMP, ['-q', '-m', file], { encoding: 'buffer', maxBuffer: 64 << 20 });
+    return stdout;
+  }
+
+  it('reads the fixture RIB as bgpdump does, and bgpdump.txt is its output', async (t) => {
+    const file = fileURLToPath(new URL('rib.mrt', FIXTURE_DIR));
+    const text = await bgpdump(t, file);
+    if (text === undefined) return;
+    assert.deepEqual(text, await readFile(new URL('bgpdump.txt', FIXTURE_DIR)));
+    const fromMrt = await parseMrt(await readFile(file));
+    const fromText = await parseTable(inPieces(text));
+    assert.equal(fromText.format, 'bgpdump');
+    assert.deepEqual(routesOf(fromMrt.table), routesOf(fromText.table));
+  });
+
+  for (const seed of [1, 2, 3]) {
+    it(`reads a random RIB (seed ${seed}) as bgpdump does`, async (t) => {
+      const file = join(dir, `random-${seed}.mrt`);
+      const rib = randomRib(seed, 400);
+      await writeFile(file, rib);
+      const text = await bgpdump(t, file);
+      if (text === undefined) return;
+      const fromMrt = await parseMrt(rib);
+      const fromText = await parseTable(inPieces(text));
+      assert.ok(fromMrt.table.ipv4Prefixes > 100 && fromMrt.table.ipv6Prefixes > 50);
+      assert.deepEqual(routesOf(fromMrt.table), routesOf(fromText.table));
+    });
+  }
+});
