@@ -30,11 +30,11 @@ export class TableFormatError extends Error {
   }
 }
 
-/** A table file could not be loaded; `cause` tells why. The path is in the message. */
+/** A table or AS-names file could not be loaded; `cause` tells why. The path is in the message. */
 export class TableLoadError extends Error {
   override readonly name = 'TableLoadError';
 
   constructor(readonly path: string, cause: unknown) {
-    super(`cannot load BGP table ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`cannot load ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

@@ -1,22 +1,18 @@
 /**
  * Reads a table file of any supported format, gzip-compressed or not, into a
- * RoutingTable. The file is streamed (256 KiB at a time) through the parser,
+ * RoutingTable. The file is streamed through the parser,
  * so memory grows with the distinct prefixes, not with the file's size, and
  * the event loop gets a turn between chunks.
  */
 
 import type { Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { TableFormatError, TableLoadError } from './errors.ts';
+import { readFileContent } from './file-content.ts';
 import { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { RoutingTable } from './routing-table.ts';
 import { createTableParser, detectTableFormat } from './table-format.ts';
 import type { TableFormat, TableParser } from './table-parser.ts';
 
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-const CHUNK_SIZE = 256 * 1024;
 /** Give up looking for the first data line after this much (comments, or not text). */
 const MAX_HEAD_LENGTH = 1024 * 1024;
 
@@ -33,20 +29,7 @@ export interface LoadedTable {
 /** Loads a table file; rejects with TableLoadError (its cause says why). */
 export async function loadTableFile(path: string): Promise<LoadedTable> {
   try {
-    const handle = await open(path, 'r');
-    try {
-      const stats = await handle.stat();
-      const magic = Buffer.alloc(GZIP_MAGIC.length);
-      const { bytesRead } = await handle.read(magic, 0, magic.length, 0);
-      const gzipped = bytesRead === magic.length && GZIP_MAGIC.every((byte, i) => magic[i] === byte);
-      const raw = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
-      // pipeline() passes a read error on to the gunzip stream, whose iteration then throws it.
-      const content = gzipped ? pipeline(raw, createGunzip({ chunkSize: CHUNK_SIZE }), () => {}) : raw;
-      const parsed = await parseTable(content);
-      return { ...parsed, gzipped, stats };
-    } finally {
-      await handle.close();
-    }
+    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({ ...(await parseTable(chunks)), gzipped, stats }));
   } catch (error) {
     throw new TableLoadError(path, error);
   }
