@@ -1,0 +1,129 @@
+/**
+ * `BGP_SOURCE=table:PATH`: answers from a routing table file loaded into
+ * memory (any format table-format.ts knows, gzipped or not), reloaded when
+ * the file changes. A reload builds the new table aside and swaps it in
+ * atomically; queries meanwhile get the old table. A file that fails to load
+ * leaves the old table answering and is reported through `onError`.
+ * Optionally names ASes from an AS-names file (`BGP_ASNAMES`), watched the
+ * same way.
+ */
+
+import { loadAsNames, type AsNames } from './as-names.ts';
+import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
+import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
+import { WatchedFile, type LoadedFile } from './watched-file.ts';
+
+export interface TableFileSourceOptions {
+  /** The table file. */
+  readonly path: string;
+  /** An AS-names file (as-names.ts). */
+  readonly asNamesPath?: string;
+  /** A reload failed (TableLoadError); the data loaded before stays in use. */
+  readonly onError: (error: Error) => void;
+  /** A new table was swapped in. */
+  readonly onReload?: (stats: BgpTableStats) => void;
+  /** How often the files are stat()ed even without change events; default 60 s. */
+  readonly pollIntervalMs?: number;
+  /** Quiet time after a change before reloading; default 2 s (dumps are often written in steps). */
+  readonly settleMs?: number;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 60_000;
+const DEFAULT_SETTLE_MS = 2_000;
+
+export class TableFileSource implements BgpSource {
+  readonly name = 'table';
+
+  private constructor(
+    private readonly path: string,
+    private readonly table: WatchedFile<LoadedTable>,
+    private readonly names: WatchedFile<AsNames> | undefined,
+  ) {}
+
+  /** Loads the files and starts watching them; rejects with TableLoadError when one cannot be loaded. */
+  static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
+    const watching = {
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+      onError: options.onError,
+    };
+    const table = await WatchedFile.open({
+      ...watching,
+      path: options.path,
+      load: async (path) => {
+        const loaded = await loadTableFile(path);
+        return { value: loaded, stats: loaded.stats };
+      },
+      onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
+    });
+    try {
+      const names = options.asNamesPath === undefined ? undefined : await WatchedFile.open({
+        ...watching,
+        path: options.asNamesPath,
+        load: async (path) => {
+          const { names: value, stats } = await loadAsNames(path);
+          return { value, stats };
+        },
+      });
+      return new TableFileSource(options.path, table, names);
+    } catch (error) {
+      table.close();
+      throw error;
+    }
+  }
+
+  async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
+    const { table } = this.table.current.value;
+    if (query.kind === 'address') {
+      const match = table.matchAddress(query.address);
+      return match === undefined ? { query, origins: [] } : { query, prefix: match.prefix, origins: match.origins };
+    }
+    const { covering, moreSpecifics } = table.matchPrefix(query.prefix, query.length);
+    return covering === undefined
+      ? { query, origins: [], moreSpecifics }
+      : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
+  }
+
+  async asn(asn: number): Promise<AsnAnswer> {
+    const { ipv4, ipv6 } = this.table.current.value.table.originatedBy(asn);
+    const answer: AsnAnswer = { asn, ipv4Prefixes: ipv4, ipv6Prefixes: ipv6 };
+    const name = this.names?.current.value.get(asn);
+    if (name !== undefined) answer.name = name;
+    return answer;
+  }
+
+  async asnNames(asns: readonly number[]): Promise<Map<number, string>> {
+    const names = this.names?.current.value;
+    const found = new Map<number, string>();
+    for (const asn of asns) {
+      const name = names?.get(asn);
+      if (name !== undefined) found.set(asn, name);
+    }
+    return found;
+  }
+
+  async stats(): Promise<BgpTableStats> {
+    return statsOf(this.path, this.table.current);
+  }
+
+  /** Loads the table file now (e.g. on SIGHUP); true when a new table was swapped in. */
+  reload(): Promise<boolean> {
+    return this.table.reload();
+  }
+
+  close(): void {
+    this.table.close();
+    this.names?.close();
+  }
+}
+
+function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedTable>): BgpTableStats {
+  return {
+    source: `table:${path}`,
+    ipv4Prefixes: value.table.ipv4Prefixes,
+    ipv6Prefixes: value.table.ipv6Prefixes,
+    originAsns: value.table.originAsns,
+    loadedAt,
+    dataTime: value.dataTime ?? stats.mtime,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * A value loaded from a file and kept up to date: when the file changes it
+ * is loaded again aside and then swapped in with one assignment, so readers
+ * see the old value or the new one, never a mix. A file that fails to load
+ * leaves the old value in place; the failure is reported once per version
+ * of the file, not on every poll.
+ */
+
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { FileWatcher, fileSignature } from './file-watcher.ts';
+
+export interface LoadedFile<T> {
+  readonly value: T;
+  /** The file the value was read from. */
+  readonly stats: Stats;
+  readonly loadedAt: Date;
+}
+
+export interface WatchedFileOptions<T> {
+  readonly path: string;
+  /** Reads the file; `stats` must be those of the file actually read. */
+  readonly load: (path: string) => Promise<{ value: T; stats: Stats }>;
+  readonly pollIntervalMs: number;
+  readonly settleMs: number;
+  /** A reload failed; the previous value stays. */
+  readonly onError: (error: Error) => void;
+  readonly onLoad?: (loaded: LoadedFile<T>) => void;
+}
+
+const MISSING = 'missing';
+
+export class WatchedFile<T> {
+  private loaded: LoadedFile<T>;
+  /** Signature of the file version that last failed to load, so it is not retried until it changes. */
+  private failedSignature: string | undefined;
+  /** Loads run one after the other. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly watcher: FileWatcher;
+
+  private constructor(private readonly options: WatchedFileOptions<T>, first: LoadedFile<T>) {
+    this.loaded = first;
+    this.watcher = new FileWatcher(options.path, {
+      pollIntervalMs: options.pollIntervalMs,
+      settleMs: options.settleMs,
+      onChange: () => void this.reloadIfChanged(),
+    });
+  }
+
+  /** Loads the file and starts watching it; rejects when the first load fails. */
+  static async open<T>(options: WatchedFileOptions<T>): Promise<WatchedFile<T>> {
+    const { value, stats } = await options.load(options.path);
+    return new WatchedFile(options, { value, stats, loadedAt: new Date() });
+  }
+
+  get current(): LoadedFile<T> {
+    return this.loaded;
+  }
+
+  /** Loads the file now, changed or not; true when a new value was swapped in. */
+  reload(): Promise<boolean> {
+    return this.enqueue(() => this.load());
+  }
+
+  /** Loads the file when it is not the version in use or the last that failed; true when swapped in. */
+  reloadIfChanged(): Promise<boolean> {
+    return this.enqueue(async () => {
+      const signature = await this.signatureNow();
+      if (signature === fileSignature(this.loaded.stats) || signature === this.failedSignature) return false;
+      return this.load();
+    });
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+
+  private enqueue(task: () => Promise<boolean>): Promise<boolean> {
+    // After the previous task, however it ended.
+    const result = this.queue.then(task, task);
+    this.queue = result;
+    return result;
+  }
+
+  private async load(): Promise<boolean> {
+    try {
+      const { value, stats } = await this.options.load(this.options.path);
+      // Rewritten or replaced while being read: what was read may be half a file. The
+      // change has woken the watcher, which loads the file again once it settles.
+      if (fileSignature(stats) !== (await this.signatureNow())) return false;
+      this.loaded = { value, stats, loadedAt: new Date() };
+      this.failedSignature = undefined;
+      this.options.onLoad?.(this.loaded);
+      return true;
+    } catch (error) {
+      this.failedSignature = await this.signatureNow();
+      this.options.onError(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+  }
+
+  private async signatureNow(): Promise<string> {
+    try {
+      return fileSignature(await stat(this.options.path));
+    } catch {
+      return MISSING;
+    }
+  }
+}

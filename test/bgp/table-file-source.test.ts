@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
+import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/table-file-source.ts';
+import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
+
+const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
+
+/** Callbacks turned into something to await: each call is queued until taken. */
+class Events<T> {
+  private readonly queued: T[] = [];
+  private readonly waiting: ((value: T) => void)[] = [];
+
+  readonly push = (value: T): void => {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(value);
+    else this.queued.push(value);
+  };
+
+  next(): Promise<T> {
+    const value = this.queued.shift();
+    return value !== undefined ? Promise.resolve(value) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  get pending(): number {
+    return this.queued.length;
+  }
+}
+
+/** A RIS dump of `count` /24s inside 10.0.0.0/8, all originated by `origin`, plus 10.0.0.0/8 itself. */
+function risDump(origin: number, count = 1): string {
+  const lines = [`${origin}\t10.0.0.0/8\t1`];
+  for (let i = 0; i < count; i++) lines.push(`${origin}\t10.${(i >> 8) & 255}.${i & 255}.0/24\t1`);
+  return lines.join('\n') + '\n';
+}
+
+describe('TableFileSource', () => {
+  let dir: string;
+  const sources: TableFileSource[] = [];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedidig-source-'));
+  });
+  afterEach(() => {
+    for (const source of sources.splice(0)) source.close();
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function open(options: Partial<TableFileSourceOptions> & { path: string }) {
+    const errors = new Events<Error>();
+    const reloads = new Events<BgpTableStats>();
+    const source = await TableFileSource.open({
+      onError: errors.push,
+      onReload: reloads.push,
+      pollIntervalMs: 50,
+      settleMs: 20,
+      ...options,
+    });
+    sources.push(source);
+    return { source, errors, reloads };
+  }
+
+  it('answers addresses, prefixes and ASes from the fixture, with names', async () => {
+    const { source } = await open({ path: fixture('rib.mrt.gz'), asNamesPath: fixture('asnames.txt') });
+    assert.equal(source.name, 'table');
+    const address = { kind: 'address', address: '10.1.3.1' } as const;
+    assert.deepEqual(await source.route(address), { query: address, prefix: '10.1.2.0/23', origins: [64502, 64503] });
+    const unrouted = { kind: 'address', address: '8.8.8.8' } as const;
+    assert.deepEqual(await source.route(unrouted), { query: unrouted, origins: [] });
+    const prefix = { kind: 'prefix', prefix: '10.1.0.0', length: 16 } as const;
+    assert.deepEqual(await source.route(prefix), { query: prefix, prefix: '10.1.0.0/16', origins: [64501], moreSpecifics: 2 });
+    const wide = { kind: 'prefix', prefix: '0.0.0.0', length: 1 } as const;
+    assert.deepEqual(await source.route(wide), { query: wide, origins: [], moreSpecifics: 5 }); // 10/8 and inside it, 100.64/10
+    assert.deepEqual(await source.asn(64500), { asn: 64500, name: 'EXAMPLE-AS-A Example Network A, NL', ipv4Prefixes: 1, ipv6Prefixes: 0 });
+    assert.deepEqual(await source.asn(64512), { asn: 64512, ipv4Prefixes: 0, ipv6Prefixes: 1 });
+    assert.deepEqual(await source.asnNames([64501, 64512, 4200000000]), new Map([
+      [64501, 'EXAMPLE-AS-B - Example Network B, US'],
+      [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
+    ]));
+    await assert.rejects(source.route({ kind: 'address', address: '10.1.3' }), { name: 'InvalidBgpQueryError' });
+  });
+
+  it('reports table figures and age: the dump time when the format has one, else the file time', async () => {
+    const before = new Date();
+    const { source } = await open({ path: fixture('rib.mrt') });
+    const stats = await source.stats();
+    assert.equal(stats.source, `table:${fixture('rib.mrt')}`);
+    assert.deepEqual([stats.ipv4Prefixes, stats.ipv6Prefixes, stats.originAsns], [8, 4, 16]);
+    assert.deepEqual(stats.dataTime, new Date(DUMP_TIME * 1000));
+    assert.ok(stats.loadedAt! >= before);
+
+    const path = join(dir, 'dated.txt');
+    await writeFile(path, risDump(64500));
+    const fileTime = new Date('2024-05-01T12:00:00Z');
+    await utimes(path, fileTime, fileTime);
+    const dated = await open({ path });
+    assert.deepEqual((await dated.source.stats()).dataTime, fileTime);
+  });
+
+  it('refuses to open a file that does not load', async () => {
+    const path = join(dir, 'broken-at-start.txt');
+    await writeFile(path, 'not a table\n');
+    await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'TableLoadError' });
+    await assert.rejects(
+      TableFileSource.open({ path: fixture('rib.mrt'), asNamesPath: join(dir, 'no-names'), onError: () => {} }),
+      { name: 'TableLoadError', message: /no-names/ },
+    );
+  });
+
+  it('reloads a file replaced by rename, as collectors publish dumps', async () => {
+    const path = join(dir, 'renamed.txt');
+    await writeFile(path, risDump(64500));
+    const { source, reloads } = await open({ path });
+    await writeFile(`${path}.tmp`, risDump(64501, 2));
+    await rename(`${path}.tmp`, path);
+    const stats = await reloads.next();
+    assert.equal(stats.ipv4Prefixes, 3);
+    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.1.1' })).origins, [64501]);
+  });
+
+  it('reloads a file rewritten in place', async () => {
+    const path = join(dir, 'rewritten.txt');
+    await writeFile(path, risDump(64500));
+    const { source, reloads } = await open({ path });
+    await writeFile(path, risDump(64502, 5));
+    assert.equal((await reloads.next()).ipv4Prefixes, 6);
+    assert.deepEqual((await source.asn(64502)), { asn: 64502, ipv4Prefixes: 6, ipv6Prefixes: 0 });
+  });
+
+  it('keeps the old table answering when the new file is broken, reports it once, and recovers', async () => {
+    const path = join(dir, 'broken-later.txt');
+    await writeFile(path, risDump(64500));
+    const { source, errors, reloads } = await open({ path });
+    await writeFile(`${path}.tmp`, `${risDump(64501)}64501\t10.9.9.0/33\t1\n`);
+    await rename(`${path}.tmp`, path);
+    const error = await errors.next();
+    assert.equal(error.name, 'TableLoadError');
+    assert.match(error.message, /10\.9\.9\.0\/33 \(line 3\)/);
+    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64500]);
+    // An explicit reload tries the broken file again, and fails again.
+    assert.equal(await source.reload(), false);
+    assert.equal((await errors.next()).name, 'TableLoadError');
+
+    await copyFile(fixture('riswhoisdump.txt'), `${path}.tmp`);
+    await rename(`${path}.tmp`, path);
+    assert.equal((await reloads.next()).ipv4Prefixes, 8);
+    assert.deepEqual((await source.route({ kind: 'address', address: '10.1.2.200' })).origins, [64504, 64505]);
+    assert.equal(errors.pending, 0);
+  });
+
+  it('keeps answering from the old table while a new one is built, then swaps it in whole', async () => {
+    const path = join(dir, 'busy.txt');
+    await writeFile(path, risDump(64500, 20_000));
+    const { source } = await open({ path, pollIntervalMs: 60_000, settleMs: 60_000 });
+    await writeFile(path, risDump(64501, 40_000));
+    const reload = source.reload();
+    let done = false;
+    void reload.then(() => (done = true));
+    const seen = new Set<string>();
+    let answeredDuringReload = 0;
+    while (!done) {
+      // Every answer comes whole from one table: its origin and its prefix count agree.
+      const [route, stats] = await Promise.all([
+        source.route({ kind: 'address', address: '10.0.0.1' }),
+        source.stats(),
+      ]);
+      seen.add(`${route.origins.join()} ${stats.ipv4Prefixes}`);
+      answeredDuringReload++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await reload, true);
+    assert.ok(answeredDuringReload > 1, 'queries were answered while the file loaded');
+    assert.deepEqual([...seen].filter((s) => s !== '64500 20001' && s !== '64501 40001'), []);
+    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64501]);
+  });
+
+  it('reloads the AS-names file when it changes', async () => {
+    const names = join(dir, 'names.txt');
+    await writeFile(names, '64500 FIRST-NAME\n');
+    const { source } = await open({ path: fixture('rib.mrt'), asNamesPath: names });
+    assert.equal((await source.asn(64500)).name, 'FIRST-NAME');
+    await writeFile(`${names}.tmp`, '64500 SECOND-NAME\n');
+    await rename(`${names}.tmp`, names);
+    while ((await source.asn(64500)).name !== 'SECOND-NAME') await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(await source.asnNames([64500]), new Map([[64500, 'SECOND-NAME']]));
+  });
+});
