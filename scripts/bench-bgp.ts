@@ -1,0 +1,480 @@
+/**
+ * Benchmarks the in-memory routing table against the `longest-prefix-match`
+ * npm package on a table of full-Internet size.
+ *
+ *   npx tsx scripts/bench-bgp.ts [--json PATH] [--ipv4 N] [--ipv6 N] [--lookups N] [--seed N]
+ *
+ * It generates a synthetic table with a realistic prefix-length mix (IPv4
+ * mostly /24, then /22, /23, /20…; IPv6 mostly /48, /32, /44, /40),
+ * clustered in allocations so prefixes nest as in the real table, writes it
+ * as a RIS riswhoisdump, a CAIDA prefix2as and a `bgpdump -m` file, and
+ * random lookup addresses (80 % inside announced prefixes). Each measurement
+ * runs in its own child process (node --expose-gc), so that the memory
+ * figures of one structure do not include the other's or the generator's:
+ * a child prepares its query strings, collects garbage, notes its memory,
+ * loads the table, collects garbage again and reports the difference.
+ */
+
+import { execFile } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { formatIpv4, formatIpv6 } from '../lib/bgp/ip-address.ts';
+import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
+
+interface Options {
+  ipv4: number;
+  ipv6: number;
+  lookups: number;
+  seed: number;
+  json: string | undefined;
+}
+
+/** What a child process reports. */
+interface ChildReport {
+  loadMs: number;
+  rssMB: number;
+  rssDeltaMB: number;
+  /** Live JS heap plus ArrayBuffers (typed arrays), after GC, minus the baseline. */
+  liveDeltaMB: number;
+  /** Bytes in the table's typed arrays (fedidig only). */
+  tableMB?: number;
+  lookups?: { ipv4: LookupFigures; ipv6: LookupFigures; ipv4Numeric?: LookupFigures; ipv6Numeric?: LookupFigures };
+  /** Longest match of the first SAMPLE addresses, '' for none, to compare the two structures. */
+  sample?: string[];
+}
+
+interface LookupFigures {
+  perSecond: number;
+  nsPerLookup: number;
+}
+
+const SAMPLE = 20_000;
+const SCRIPT = fileURLToPath(import.meta.url);
+const FORMATS = [
+  { key: 'ris', file: 'riswhoisdump.txt', label: 'RIS riswhoisdump' },
+  { key: 'caida', file: 'prefix2as.txt', label: 'CAIDA prefix2as' },
+  { key: 'bgpdump', file: 'bgpdump.txt', label: 'bgpdump -m' },
+] as const;
+
+// ---------------------------------------------------------------- generation
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Picks from weighted choices, `[value, weight][]`. */
+function weighted(next: () => number, choices: readonly (readonly [number, number])[]): () => number {
+  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+  return () => {
+    let r = next() * total;
+    for (const [value, weight] of choices) if ((r -= weight) < 0) return value;
+    return choices[choices.length - 1]![0];
+  };
+}
+
+// Shares roughly as in today's default-free zone.
+const IPV4_LENGTHS = [
+  [24, 600], [23, 90], [22, 120], [21, 45], [20, 45], [19, 30], [18, 18], [17, 12], [16, 25],
+  [15, 4], [14, 4], [13, 3], [12, 2], [11, 1], [10, 1], [9, 0.5], [8, 0.5],
+] as const;
+const IPV4_ALLOCATIONS = [[12, 2], [13, 3], [14, 5], [15, 5], [16, 25], [17, 10], [18, 10], [19, 15], [20, 10], [21, 5], [22, 10]] as const;
+const IPV6_LENGTHS = [
+  [48, 500], [32, 120], [44, 80], [40, 70], [36, 40], [46, 30], [47, 30], [29, 30], [42, 20], [45, 20],
+  [33, 10], [34, 10], [35, 10], [28, 10], [38, 8], [56, 5], [64, 5], [30, 2],
+] as const;
+const IPV6_ALLOCATIONS = [[32, 80], [29, 10], [28, 5], [24, 3], [20, 2]] as const;
+/** First 16 bits of where RIRs allocate IPv6: 2001::/16, 2400::/12, 2600::/12, 2800::/12, 2a00::/12, 2c00::/12. */
+const IPV6_REGIONS = [[0x2001, 1, 15], [0x2400, 16, 25], [0x2600, 16, 25], [0x2800, 16, 10], [0x2a00, 21, 30], [0x2c00, 16, 5]] as const;
+
+interface GeneratedTable {
+  ipv4: { nets: Uint32Array; lengths: Uint8Array; origins: Uint32Array; second: Uint32Array };
+  ipv6: { nets: Uint32Array; lengths: Uint8Array; origins: Uint32Array; second: Uint32Array };
+}
+
+/** A random ASN: mostly 16-bit, a quarter 4-byte, as in the real table. */
+function asnPicker(next: () => number): () => number {
+  return () => (next() < 0.75 ? 1 + Math.floor(next() * 64_000) : 131_072 + Math.floor(next() * 270_000));
+}
+
+function generateIpv4(next: () => number, count: number): GeneratedTable['ipv4'] {
+  const asn = asnPicker(next);
+  const allocationLength = weighted(next, IPV4_ALLOCATIONS);
+  const prefixLength = weighted(next, IPV4_LENGTHS);
+  const allocations = Array.from({ length: 60_000 }, () => {
+    const length = allocationLength();
+    // 1.0.0.0 – 223.255.255.255, the unicast space.
+    const net = Math.floor(0x01000000 + next() * (0xe0000000 - 0x01000000));
+    return { net: (net & ~(2 ** (32 - length) - 1)) >>> 0, length, owner: asn() };
+  });
+  const seen = new Set<number>();
+  const out = { nets: new Uint32Array(count), lengths: new Uint8Array(count), origins: new Uint32Array(count), second: new Uint32Array(count) };
+  for (let i = 0; i < count; ) {
+    const length = prefixLength();
+    const allocation = allocations[Math.floor(next() * allocations.length)]!;
+    let net: number;
+    let origin = allocation.owner;
+    if (allocation.length <= length) {
+      net = allocation.net + Math.floor(next() * 2 ** (length - allocation.length)) * 2 ** (32 - length);
+    } else {
+      net = Math.floor(0x01000000 + next() * (0xe0000000 - 0x01000000));
+      net = (net & ~(2 ** (32 - length) - 1)) >>> 0;
+      origin = asn();
+    }
+    const key = net * 64 + length;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.nets[i] = net;
+    out.lengths[i] = length;
+    out.origins[i] = next() < 0.9 ? origin : asn();
+    out.second[i] = next() < 0.01 ? asn() : 0; // MOAS
+    i++;
+  }
+  return out;
+}
+
+function generateIpv6(next: () => number, count: number): GeneratedTable['ipv6'] {
+  const asn = asnPicker(next);
+  const allocationLength = weighted(next, IPV6_ALLOCATIONS);
+  const prefixLength = weighted(next, IPV6_LENGTHS);
+  const region = weighted(next, IPV6_REGIONS.map(([, , weight], i) => [i, weight] as const));
+  // Prefixes here are at most /64: words 0 and 1 say it all, words 2 and 3 are zero.
+  const allocations = Array.from({ length: 35_000 }, () => {
+    const [top, span] = IPV6_REGIONS[region()]!;
+    const length = allocationLength();
+    const word0 = (top + Math.floor(next() * span)) * 0x10000 + Math.floor(next() * 0x10000);
+    return { word0: maskHigh(word0, length), length, owner: asn() };
+  });
+  const seen = new Set<string>();
+  const out = { nets: new Uint32Array(count * 4), lengths: new Uint8Array(count), origins: new Uint32Array(count), second: new Uint32Array(count) };
+  for (let i = 0; i < count; ) {
+    const length = prefixLength();
+    const allocation = allocations[Math.floor(next() * allocations.length)]!;
+    if (allocation.length > length) continue;
+    const word0 = length <= 32
+      ? maskHigh(allocation.word0 + Math.floor(next() * 2 ** (32 - allocation.length)), length)
+      : allocation.word0 + (allocation.length < 32 ? Math.floor(next() * 2 ** (32 - allocation.length)) : 0);
+    const word1 = length <= 32 ? 0 : maskHigh(Math.floor(next() * 2 ** 32), length - 32);
+    const key = `${word0}:${word1}/${length}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.nets.set([maskHigh(word0, Math.min(length, 32)), word1, 0, 0], i * 4);
+    out.lengths[i] = length;
+    out.origins[i] = next() < 0.9 ? allocation.owner : asn();
+    out.second[i] = next() < 0.01 ? asn() : 0;
+    i++;
+  }
+  return out;
+}
+
+/** Keeps the top `length` bits of a 32-bit word. */
+function maskHigh(word: number, length: number): number {
+  return length >= 32 ? word >>> 0 : length <= 0 ? 0 : (word & ~(2 ** (32 - length) - 1)) >>> 0;
+}
+
+/** Lookup addresses: 80 % inside a random announced prefix, 20 % anywhere. */
+function generateAddresses(next: () => number, table: GeneratedTable, count: number): { ipv4: Uint32Array; ipv6: Uint32Array } {
+  const ipv4 = new Uint32Array(count);
+  const ipv6 = new Uint32Array(count * 4);
+  const word = () => Math.floor(next() * 2 ** 32);
+  for (let i = 0; i < count; i++) {
+    if (next() < 0.8) {
+      const r = Math.floor(next() * table.ipv4.lengths.length);
+      const host = 2 ** (32 - table.ipv4.lengths[r]!);
+      ipv4[i] = table.ipv4.nets[r]! + Math.floor(next() * host);
+      const s = Math.floor(next() * table.ipv6.lengths.length);
+      const length = table.ipv6.lengths[s]!;
+      ipv6[4 * i] = table.ipv6.nets[4 * s]! + (length < 32 ? Math.floor(next() * 2 ** (32 - length)) : 0);
+      ipv6[4 * i + 1] = table.ipv6.nets[4 * s + 1]! + (length < 64 ? Math.floor(next() * 2 ** (64 - Math.max(length, 32))) : 0);
+      ipv6[4 * i + 2] = word();
+      ipv6[4 * i + 3] = word();
+    } else {
+      ipv4[i] = word();
+      ipv6.set([(0x20000000 + Math.floor(next() * 2 ** 28)) >>> 0, word(), word(), word()], 4 * i);
+    }
+  }
+  return { ipv4, ipv6 };
+}
+
+// ------------------------------------------------------------------- writing
+
+function prefixText(table: GeneratedTable, family: 'ipv4' | 'ipv6', i: number): [string, number] {
+  return family === 'ipv4'
+    ? [formatIpv4(table.ipv4.nets[i]!), table.ipv4.lengths[i]!]
+    : [formatIpv6(table.ipv6.nets, 4 * i), table.ipv6.lengths[i]!];
+}
+
+async function writeLines(path: string, produce: (write: (line: string) => void) => void): Promise<void> {
+  const stream: WriteStream = createWriteStream(path);
+  let buffer: string[] = [];
+  const flush = () => {
+    stream.write(buffer.join(''));
+    buffer = [];
+  };
+  produce((line) => {
+    buffer.push(line);
+    if (buffer.length === 10_000) flush();
+  });
+  flush();
+  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function writeFormats(dir: string, table: GeneratedTable): Promise<void> {
+  const each = (visit: (net: string, length: number, origins: number[]) => void) => {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (let i = 0; i < table[family].lengths.length; i++) {
+        const [net, length] = prefixText(table, family, i);
+        const second = table[family].second[i]!;
+        visit(net, length, second ? [table[family].origins[i]!, second] : [table[family].origins[i]!]);
+      }
+    }
+  };
+  await writeLines(join(dir, 'riswhoisdump.txt'), (write) => {
+    write('% synthetic RIS whois dump\n');
+    each((net, length, origins) => origins.forEach((asn) => write(`${asn}\t${net}/${length}\t${300}\n`)));
+  });
+  await writeLines(join(dir, 'prefix2as.txt'), (write) => {
+    each((net, length, origins) => write(`${net}\t${length}\t${origins.join('_')}\n`));
+  });
+  await writeLines(join(dir, 'bgpdump.txt'), (write) => {
+    each((net, length, origins) => origins.forEach((asn) =>
+      write(`TABLE_DUMP2|1700000000|B|192.0.2.1|64496|${net}/${length}|64496 3356 ${asn}|IGP|192.0.2.1|0|0||NAG||\n`)));
+  });
+}
+
+// ------------------------------------------------------------------ children
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run the child with --expose-gc');
+  for (let i = 0; i < 3; i++) collect();
+}
+
+interface Memory {
+  rss: number;
+  live: number;
+}
+
+function memory(): Memory {
+  gc();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, live: usage.heapUsed + usage.arrayBuffers };
+}
+
+const MB = 1024 * 1024;
+
+/** Times `lookup` over `count` queries after a warm-up; returns figures and a checksum against dead-code elimination. */
+function timeLookups(count: number, lookup: (i: number) => number): { figures: LookupFigures; checksum: number } {
+  let checksum = 0;
+  for (let i = 0; i < Math.min(count, 200_000); i++) checksum += lookup(i);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) checksum += lookup(i);
+  const ns = Number(process.hrtime.bigint() - start);
+  return { figures: { perSecond: Math.round((count * 1e9) / ns), nsPerLookup: ns / count }, checksum };
+}
+
+async function readAddresses(dir: string) {
+  const buffer = await readFile(join(dir, 'addresses.bin'));
+  const words = new Uint32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
+  const count = words.length / 5;
+  const ipv4 = words.slice(0, count);
+  const ipv6 = words.slice(count);
+  return {
+    count,
+    ipv4,
+    ipv6,
+    ipv4Text: Array.from(ipv4, formatIpv4),
+    ipv6Text: Array.from({ length: count }, (_, i) => formatIpv6(ipv6, 4 * i)),
+  };
+}
+
+async function fedidigChild(dir: string, file: string, withLookups: boolean): Promise<ChildReport> {
+  const addresses = withLookups ? await readAddresses(dir) : undefined;
+  const before = memory();
+  const start = performance.now();
+  const { table } = await loadTableFile(join(dir, file));
+  const loadMs = performance.now() - start;
+  const after = memory();
+  const report: ChildReport = {
+    loadMs,
+    rssMB: after.rss / MB,
+    rssDeltaMB: (after.rss - before.rss) / MB,
+    liveDeltaMB: (after.live - before.live) / MB,
+    tableMB: table.byteLength / MB,
+  };
+  if (!addresses) return report;
+  const { count, ipv4, ipv6, ipv4Text, ipv6Text } = addresses;
+  const sum: number[] = [];
+  const v4 = timeLookups(count, (i) => table.lookupAddress(ipv4Text[i]!));
+  const v6 = timeLookups(count, (i) => table.lookupAddress(ipv6Text[i]!));
+  const v4n = timeLookups(count, (i) => table.lookupIpv4(ipv4[i]!));
+  const v6n = timeLookups(count, (i) => table.lookupIpv6(ipv6[4 * i]!, ipv6[4 * i + 1]!, ipv6[4 * i + 2]!, ipv6[4 * i + 3]!));
+  sum.push(v4.checksum, v6.checksum, v4n.checksum, v6n.checksum);
+  report.lookups = { ipv4: v4.figures, ipv6: v6.figures, ipv4Numeric: v4n.figures, ipv6Numeric: v6n.figures };
+  const sample = (text: string) => table.matchAddress(text)?.prefix ?? '';
+  report.sample = [...ipv4Text.slice(0, SAMPLE / 2).map(sample), ...ipv6Text.slice(0, SAMPLE / 2).map(sample)];
+  process.stderr.write(`checksum ${sum.join(' ')}\n`);
+  return report;
+}
+
+/** The package as its README shows it: addPrefix per prefix, getMatch per query. */
+async function packageChild(dir: string): Promise<ChildReport> {
+  type Lpm = { addPrefix(prefix: string, data: unknown): void; getMatch(prefix: string): unknown[] };
+  const LongestPrefixMatch = createRequire(import.meta.url)('longest-prefix-match') as new () => Lpm;
+  const { count, ipv4Text, ipv6Text } = await readAddresses(dir);
+  // Its getMatch() wants a prefix, so queries are /32 and /128.
+  const ipv4Queries = ipv4Text.map((text) => `${text}/32`);
+  const ipv6Queries = ipv6Text.map((text) => `${text}/128`);
+  const lines = (await readFile(join(dir, 'prefix2as.txt'), 'utf8')).split('\n');
+  const before = memory();
+  const start = performance.now();
+  const lpm = new LongestPrefixMatch();
+  for (const line of lines) {
+    if (line === '') continue;
+    const [net, length, origins] = line.split('\t');
+    lpm.addPrefix(`${net}/${length}`, { prefix: `${net}/${length}`, origins: origins!.split('_').map(Number) });
+  }
+  const loadMs = performance.now() - start;
+  lines.length = 0;
+  const after = memory();
+  const v4 = timeLookups(count, (i) => lpm.getMatch(ipv4Queries[i]!).length);
+  const v6 = timeLookups(count, (i) => lpm.getMatch(ipv6Queries[i]!).length);
+  process.stderr.write(`checksum ${v4.checksum} ${v6.checksum}\n`);
+  const sample = (query: string) => (lpm.getMatch(query)[0] as { prefix: string } | undefined)?.prefix ?? '';
+  return {
+    loadMs,
+    rssMB: after.rss / MB,
+    rssDeltaMB: (after.rss - before.rss) / MB,
+    liveDeltaMB: (after.live - before.live) / MB,
+    lookups: { ipv4: v4.figures, ipv6: v6.figures },
+    sample: [...ipv4Queries.slice(0, SAMPLE / 2).map(sample), ...ipv6Queries.slice(0, SAMPLE / 2).map(sample)],
+  };
+}
+
+async function runChild(args: string[]): Promise<ChildReport> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', SCRIPT, '--child', ...args],
+    { maxBuffer: 256 * MB },
+  );
+  return JSON.parse(stdout) as ChildReport;
+}
+
+// ---------------------------------------------------------------------- main
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { ipv4: 1_000_000, ipv6: 220_000, lookups: 2_000_000, seed: 1, json: undefined };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--json') options.json = value;
+    else if (flag === '--ipv4' || flag === '--ipv6' || flag === '--lookups' || flag === '--seed') options[flag.slice(2) as 'ipv4'] = Number(value);
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(options: Options): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fedidig-bench-'));
+  try {
+    const next = random(options.seed);
+    const log = (message: string) => process.stderr.write(`${message}\n`);
+    log(`generating ${fmt(options.ipv4)} IPv4 and ${fmt(options.ipv6)} IPv6 prefixes in ${dir}`);
+    const table: GeneratedTable = { ipv4: generateIpv4(next, options.ipv4), ipv6: generateIpv6(next, options.ipv6) };
+    const addresses = generateAddresses(next, table, options.lookups);
+    await writeFile(join(dir, 'addresses.bin'), Buffer.concat([Buffer.from(addresses.ipv4.buffer), Buffer.from(addresses.ipv6.buffer)]));
+    await writeFormats(dir, table);
+
+    const loads: Record<string, ChildReport> = {};
+    for (const format of FORMATS) {
+      log(`fedidig: loading ${format.file}`);
+      loads[format.key] = await runChild(['fedidig', dir, format.file, format.key === 'ris' ? 'lookups' : 'load']);
+    }
+    log('longest-prefix-match: loading prefix2as.txt and looking up');
+    const pkg = await runChild(['package', dir]);
+    const ours = loads.ris!;
+    const agree = ours.sample!.filter((prefix, i) => prefix === pkg.sample![i]).length;
+
+    const results = {
+      prefixes: { ipv4: options.ipv4, ipv6: options.ipv6 },
+      lookupsPerFamily: options.lookups,
+      node: process.version,
+      fedidig: {
+        loadMs: Object.fromEntries(FORMATS.map((f) => [f.key, loads[f.key]!.loadMs])),
+        memory: { rssMB: ours.rssMB, rssDeltaMB: ours.rssDeltaMB, liveDeltaMB: ours.liveDeltaMB, tableMB: ours.tableMB },
+        lookups: ours.lookups,
+      },
+      longestPrefixMatch: {
+        loadMs: { caida: pkg.loadMs },
+        memory: { rssMB: pkg.rssMB, rssDeltaMB: pkg.rssDeltaMB, liveDeltaMB: pkg.liveDeltaMB },
+        lookups: pkg.lookups,
+      },
+      agreement: { sampled: SAMPLE, sameLongestMatch: agree },
+    };
+    printTable(results);
+    if (options.json) await writeFile(options.json, JSON.stringify(results, null, 2) + '\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: {
+  prefixes: { ipv4: number; ipv6: number };
+  lookupsPerFamily: number;
+  fedidig: { loadMs: Record<string, number>; memory: Record<string, number | undefined>; lookups?: ChildReport['lookups'] };
+  longestPrefixMatch: { loadMs: Record<string, number>; memory: Record<string, number>; lookups?: ChildReport['lookups'] };
+  agreement: { sampled: number; sameLongestMatch: number };
+}): void {
+  const ours = r.fedidig;
+  const pkg = r.longestPrefixMatch;
+  const s = (ms: number | undefined) => (ms === undefined ? '—' : `${fmt(ms / 1000, 2)} s`);
+  const mb = (value: number | undefined) => (value === undefined ? '—' : `${fmt(value)} MB`);
+  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
+  const ns = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.nsPerLookup, 0)} ns`);
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
+  const rows: [string, string, string, string][] = [
+    ['', 'fedidig', 'longest-prefix-match', 'ratio'],
+    ['load: RIS riswhoisdump text', s(ours.loadMs.ris), '—', ''],
+    ['load: CAIDA prefix2as text', s(ours.loadMs.caida), s(pkg.loadMs.caida), ratio(pkg.loadMs.caida, ours.loadMs.caida)],
+    ['load: bgpdump -m text', s(ours.loadMs.bgpdump), '—', ''],
+    ['memory: RSS with the table', mb(ours.memory.rssMB), mb(pkg.memory.rssMB), ''],
+    ['memory: RSS growth from loading', mb(ours.memory.rssDeltaMB), mb(pkg.memory.rssDeltaMB), ratio(pkg.memory.rssDeltaMB, ours.memory.rssDeltaMB)],
+    ['memory: live heap + ArrayBuffers', mb(ours.memory.liveDeltaMB), mb(pkg.memory.liveDeltaMB), ratio(pkg.memory.liveDeltaMB, ours.memory.liveDeltaMB)],
+    ['memory: table typed arrays', mb(ours.memory.tableMB), '—', ''],
+    ['IPv4 lookups, text address', rate(ours.lookups?.ipv4), rate(pkg.lookups?.ipv4), ratio(ours.lookups?.ipv4.perSecond, pkg.lookups?.ipv4.perSecond)],
+    ['IPv4 time per lookup, text', ns(ours.lookups?.ipv4), ns(pkg.lookups?.ipv4), ''],
+    ['IPv6 lookups, text address', rate(ours.lookups?.ipv6), rate(pkg.lookups?.ipv6), ratio(ours.lookups?.ipv6.perSecond, pkg.lookups?.ipv6.perSecond)],
+    ['IPv6 time per lookup, text', ns(ours.lookups?.ipv6), ns(pkg.lookups?.ipv6), ''],
+    ['IPv4 lookups, uint32', rate(ours.lookups?.ipv4Numeric), '—', ''],
+    ['IPv4 time per lookup, uint32', ns(ours.lookups?.ipv4Numeric), '—', ''],
+    ['IPv6 lookups, 4 words', rate(ours.lookups?.ipv6Numeric), '—', ''],
+    ['IPv6 time per lookup, 4 words', ns(ours.lookups?.ipv6Numeric), '—', ''],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
+  console.log(`${fmt(r.prefixes.ipv4)} IPv4 + ${fmt(r.prefixes.ipv6)} IPv6 prefixes, ${fmt(r.lookupsPerFamily)} lookups per family`);
+  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  console.log(`same longest match on ${fmt(r.agreement.sameLongestMatch)} of ${fmt(r.agreement.sampled)} sampled addresses`);
+}
+
+async function child(args: readonly string[]): Promise<void> {
+  const [kind, dir, file, mode] = args;
+  const report = kind === 'fedidig' ? await fedidigChild(dir!, file!, mode === 'lookups') : await packageChild(dir!);
+  process.stdout.write(JSON.stringify(report));
+}
+
+const argv = process.argv.slice(2);
+await (argv[0] === '--child' ? child(argv.slice(1)) : main(parseOptions(argv)));
