@@ -65,8 +65,7 @@ export function parseIpv4(text: string, start = 0, end = text.length): number {
  * 32-bit words). Returns false, leaving `out` unspecified, when it is not one.
  */
 export function parseIpv6(text: string, out: Uint32Array, start = 0, end = text.length): boolean {
-  const count = parseIpv6Groups(text, start, end);
-  if (count < 0) return false;
+  if (!parseIpv6Groups(text, start, end)) return false;
   out[0] = ((groups[0]! << 16) | groups[1]!) >>> 0;
   out[1] = ((groups[2]! << 16) | groups[3]!) >>> 0;
   out[2] = ((groups[4]! << 16) | groups[5]!) >>> 0;
@@ -74,13 +73,13 @@ export function parseIpv6(text: string, out: Uint32Array, start = 0, end = text.
   return true;
 }
 
-/** Fills `groups` (all eight, `::` expanded); returns -1 when invalid. */
-function parseIpv6Groups(text: string, start: number, end: number): number {
+/** Fills `groups` (all eight, `::` expanded); false when the text is not an IPv6 address. */
+function parseIpv6Groups(text: string, start: number, end: number): boolean {
   let count = 0;
   let gap = -1; // index in `groups` where `::` stands
   let i = start;
   if (end - start >= 2 && text.charCodeAt(i) === CHAR_COLON) {
-    if (text.charCodeAt(i + 1) !== CHAR_COLON) return -1;
+    if (text.charCodeAt(i + 1) !== CHAR_COLON) return false;
     gap = 0;
     i += 2;
   }
@@ -96,32 +95,31 @@ function parseIpv6Groups(text: string, start: number, end: number): number {
     if (i < end && text.charCodeAt(i) === CHAR_DOT) {
       // The dotted IPv4 tail fills the last two groups and ends the address.
       const ipv4 = count <= 6 ? parseIpv4(text, groupStart, end) : -1;
-      if (ipv4 < 0) return -1;
+      if (ipv4 < 0) return false;
       groups[count++] = ipv4 >>> 16;
       groups[count++] = ipv4 & 0xffff;
-      i = end;
       break;
     }
     const digits = i - groupStart;
-    if (digits === 0 || digits > 4 || count === 8) return -1;
+    if (digits === 0 || digits > 4 || count === 8) return false;
     groups[count++] = value;
     if (i === end) break;
-    if (text.charCodeAt(i) !== CHAR_COLON) return -1;
+    if (text.charCodeAt(i) !== CHAR_COLON) return false;
     i++;
     if (i < end && text.charCodeAt(i) === CHAR_COLON) {
-      if (gap >= 0) return -1;
+      if (gap >= 0) return false;
       gap = count;
       i++;
     } else if (i === end) {
-      return -1; // a single trailing colon
+      return false; // a single trailing colon
     }
   }
-  if (gap < 0) return count === 8 ? 8 : -1;
-  if (count > 7) return -1; // `::` must stand for at least one group
+  if (gap < 0) return count === 8;
+  if (count > 7) return false; // `::` must stand for at least one group
   const moved = count - gap;
   for (let k = 0; k < moved; k++) groups[7 - k] = groups[count - 1 - k]!;
   for (let k = gap; k < 8 - moved; k++) groups[k] = 0;
-  return 8;
+  return true;
 }
 
 /** True for `::ffff:a.b.c.d`, whose IPv4 address is `words[3]`. */
@@ -179,8 +177,8 @@ export function maskIpv4(address: number, length: number): number {
 }
 
 /** Clears, in place, the host bits of IPv6 words for a prefix of `length`. */
-export function maskIpv6(words: Uint32Array, length: number, offset = 0): void {
-  for (let k = 0; k < 4; k++) words[offset + k] = (words[offset + k]! & ~hostMaskWord(length, k)) >>> 0;
+export function maskIpv6(words: Uint32Array, length: number): void {
+  for (let k = 0; k < 4; k++) words[k] = (words[k]! & ~hostMaskWord(length, k)) >>> 0;
 }
 
 /**

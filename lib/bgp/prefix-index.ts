@@ -21,7 +21,7 @@ import { hostMaskWord } from './ip-address.ts';
 const DIRECTORY_BITS = 16;
 const DIRECTORY_SIZE = 1 << DIRECTORY_BITS;
 
-/** Sorted, de-duplicated, masked input for an index: see `PrefixIndex.build`. */
+/** Input of an index: routes sorted by (network, length), no duplicates, host bits clear. */
 export interface SortedRoutes {
   readonly nets: Uint32Array;
   readonly lengths: Uint8Array;
@@ -50,13 +50,13 @@ export abstract class PrefixIndex {
   }
 
   /**
-   * The longest route covering the whole prefix `net`/`length` (W words at
-   * `net[offset]`, host bits clear), or -1: the longest match of its first
+   * The longest route covering the whole prefix `net`/`length` (W words,
+   * host bits clear), or -1: the longest match of its first
    * address, shortened along the parent chain until it is no longer than
    * the prefix.
    */
-  covering(net: Uint32Array, offset: number, length: number): number {
-    let route = this.rangeRoutes[this.rangeOf(net, offset)]!;
+  covering(net: Uint32Array, length: number): number {
+    let route = this.rangeRoutes[this.rangeOf(net)]!;
     while (route >= 0 && this.lengths[route]! > length) route = this.parents[route]!;
     return route;
   }
@@ -67,35 +67,35 @@ export abstract class PrefixIndex {
    * (net, length) up to the last one whose network is at most the prefix's
    * last address.
    */
-  countMoreSpecifics(net: Uint32Array, offset: number, length: number): number {
-    const first = this.firstRouteAfter(net, offset, length);
+  countMoreSpecifics(net: Uint32Array, length: number): number {
+    const first = this.firstRouteAfter(net, length);
     const last = new Uint32Array(this.words);
-    for (let k = 0; k < this.words; k++) last[k] = (net[offset + k]! | hostMaskWord(length, k)) >>> 0;
+    for (let k = 0; k < this.words; k++) last[k] = (net[k]! | hostMaskWord(length, k)) >>> 0;
     return this.routesStartingAtMost(last) - first;
   }
 
-  /** Index of the range holding the address of W words at `address[offset]`. */
-  protected rangeOf(address: Uint32Array, offset: number): number {
+  /** Index of the range holding the address of W words. */
+  private rangeOf(address: Uint32Array): number {
     const W = this.words;
-    const bucket = address[offset]! >>> (32 - DIRECTORY_BITS);
+    const bucket = address[0]! >>> (32 - DIRECTORY_BITS);
     let lo = this.directory[bucket]!;
     let hi = this.directory[bucket + 1]!;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (compareWords(this.rangeStarts, mid * W, address, offset, W) <= 0) lo = mid;
+      if (compareWords(this.rangeStarts, mid * W, address, 0, W) <= 0) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
   /** Number of routes sorting at or before (net, length). */
-  private firstRouteAfter(net: Uint32Array, offset: number, length: number): number {
+  private firstRouteAfter(net: Uint32Array, length: number): number {
     const W = this.words;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const order = compareWords(this.nets, mid * W, net, offset, W) || this.lengths[mid]! - length;
+      const order = compareWords(this.nets, mid * W, net, 0, W) || this.lengths[mid]! - length;
       if (order <= 0) lo = mid + 1;
       else hi = mid;
     }

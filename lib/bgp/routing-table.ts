@@ -152,11 +152,11 @@ export class RoutingTable {
       return this.matchIpv4Prefix(w[3]!, length - IPV4_MAPPED_PREFIX_LENGTH);
     }
     maskIpv6(w, length);
-    const covering = this.ipv6.covering(w, 0, length);
+    const covering = this.ipv6.covering(w, length);
     return {
       prefix: `${formatIpv6(w)}/${length}`,
       covering: covering >= 0 ? this.route(this.ipv4.size + covering) : undefined,
-      moreSpecifics: this.ipv6.countMoreSpecifics(w, 0, length),
+      moreSpecifics: this.ipv6.countMoreSpecifics(w, length),
     };
   }
 
@@ -167,11 +167,11 @@ export class RoutingTable {
 
   private matchIpv4Prefix(address: number, length: number): PrefixMatch {
     const net = Uint32Array.of(maskIpv4(address, length));
-    const covering = this.ipv4.covering(net, 0, length);
+    const covering = this.ipv4.covering(net, length);
     return {
       prefix: `${formatIpv4(net[0]!)}/${length}`,
       covering: covering >= 0 ? this.route(covering) : undefined,
-      moreSpecifics: this.ipv4.countMoreSpecifics(net, 0, length),
+      moreSpecifics: this.ipv4.countMoreSpecifics(net, length),
     };
   }
 }
