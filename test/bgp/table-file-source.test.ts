@@ -7,29 +7,12 @@ import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/table-file-source.ts';
 import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
+import { Events } from './table-helpers.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 
-/** Callbacks turned into something to await: each call is queued until taken. */
-class Events<T> {
-  private readonly queued: T[] = [];
-  private readonly waiting: ((value: T) => void)[] = [];
-
-  readonly push = (value: T): void => {
-    const waiter = this.waiting.shift();
-    if (waiter) waiter(value);
-    else this.queued.push(value);
-  };
-
-  next(): Promise<T> {
-    const value = this.queued.shift();
-    return value !== undefined ? Promise.resolve(value) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  get pending(): number {
-    return this.queued.length;
-  }
-}
+/** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */
+const WATCHING = { timeout: 30_000 };
 
 /** A RIS dump of `count` /24s inside 10.0.0.0/8, all originated by `origin`, plus 10.0.0.0/8 itself. */
 function risDump(origin: number, count = 1): string {
@@ -112,7 +95,7 @@ describe('TableFileSource', () => {
     );
   });
 
-  it('reloads a file replaced by rename, as collectors publish dumps', async () => {
+  it('reloads a file replaced by rename, as collectors publish dumps', WATCHING, async () => {
     const path = join(dir, 'renamed.txt');
     await writeFile(path, risDump(64500));
     const { source, reloads } = await open({ path });
@@ -123,7 +106,7 @@ describe('TableFileSource', () => {
     assert.deepEqual((await source.route({ kind: 'address', address: '10.0.1.1' })).origins, [64501]);
   });
 
-  it('reloads a file rewritten in place', async () => {
+  it('reloads a file rewritten in place', WATCHING, async () => {
     const path = join(dir, 'rewritten.txt');
     await writeFile(path, risDump(64500));
     const { source, reloads } = await open({ path });
@@ -132,7 +115,7 @@ describe('TableFileSource', () => {
     assert.deepEqual((await source.asn(64502)), { asn: 64502, ipv4Prefixes: 6, ipv6Prefixes: 0 });
   });
 
-  it('keeps the old table answering when the new file is broken, reports it once, and recovers', async () => {
+  it('keeps the old table answering when the new file is broken, and recovers', WATCHING, async () => {
     const path = join(dir, 'broken-later.txt');
     await writeFile(path, risDump(64500));
     const { source, errors, reloads } = await open({ path });
@@ -179,7 +162,7 @@ describe('TableFileSource', () => {
     assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64501]);
   });
 
-  it('reloads the AS-names file when it changes', async () => {
+  it('reloads the AS-names file when it changes', WATCHING, async () => {
     const names = join(dir, 'names.txt');
     await writeFile(names, '64500 FIRST-NAME\n');
     const { source } = await open({ path: fixture('rib.mrt'), asNamesPath: names });
