@@ -30,7 +30,7 @@ const expected: [string, string[]][] = [
   ['www.example.test A', ['www.example.test. 3600 CNAME web.example.test.', 'web.example.test. 3600 CNAME example.test.']],
   ['x.old.example.test DNAME', ['old.example.test. 3600 DNAME new.test.']],
   ['café.example.test', ['café.example.test (xn--caf-dma.example.test)', 'xn--caf-dma.example.test. 3600 A 192.0.2.7']],
-  ['evil.example.test TXT', ['"＠someone@example.social ＃tag"']],
+  ['evil.example.test TXT', ['"＠someone@example.social ♯tag"']],
   ['nothing.example.test', ['does not exist (NXDOMAIN)']],
   ['example.test PTR', ['exists, but has no PTR record']],
 ];

@@ -7,12 +7,12 @@ import { neutraliseText } from '../../lib/safe-text.ts';
 import { splitReply, type ReplyLine } from '../../lib/split-reply.ts';
 
 // What Mastodon would turn into a mention or a hashtag (app/models/account.rb MENTION_RE, app/models/tag.rb HASHTAG_RE), widened to any letter.
-const mentionLike = /(?<![\p{L}\p{N}_/])@[\p{L}\p{N}_]/u;
-const hashtagLike = /(?<![\p{L}\p{N}_/)])#[\p{L}\p{N}_]/u;
+const mentionLike = /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@[\p{L}\p{M}\p{N}\p{Pc}]/u;
+const hashtagLike = /(?<![=/)\p{L}\p{N}])[#＃][\p{L}\p{M}\p{N}\p{Pc}]/u;
 
 describe('neutraliseText', () => {
   it('keeps the text readable but makes mentions and hashtags inert', () => {
-    assert.equal(neutraliseText('"@someone@example.social #tag"'), '"＠someone@example.social ＃tag"');
+    assert.equal(neutraliseText('"@someone@example.social #tag"'), '"＠someone@example.social ♯tag"');
     assert.equal(neutraliseText('rua=mailto:dmarc@example.com'), 'rua=mailto:dmarc@example.com');
   });
 
@@ -22,7 +22,7 @@ describe('neutraliseText', () => {
 
   it('never leaves anything that reads as a mention, a hashtag or a hidden character', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('@', '#', '@a@b.c', '#tag', '\u202e', 'x@y'), (noise, token) => {
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('@', '#', '@a@b.c', '#tag', '＃tag', '_#tag', '#‿x', '\u202e', 'x@y'), (noise, token) => {
         const out = neutraliseText(noise + token + noise);
         assert.doesNotMatch(out, mentionLike);
         assert.doesNotMatch(out, hashtagLike);

@@ -1,0 +1,101 @@
+/**
+ * The supervisor (`npm start`, and what pm2 runs): forks the worker, watches
+ * its heartbeat file and replaces it when the heartbeat goes silent or the
+ * worker exits; on SIGINT/SIGTERM it lets the worker finish and exits 0.
+ */
+import 'dotenv/config';
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../lib/config-error.ts';
+import { heartbeatAge } from '../lib/heartbeat.ts';
+import { processLog } from '../lib/process-log.ts';
+import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
+
+const log = processLog(`supervisor[${process.pid}]`);
+// A silent worker is hung or stopped: it gets a short grace, then SIGKILL.
+const KILL_GRACE_MS = 2_000;
+const STOP_GRACE_MS = 25_000;
+const MAX_BACKOFF_MS = 60_000;
+const STABLE_RUN_MS = 60_000;
+
+let config: RuntimeConfig;
+try {
+  config = readRuntimeConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`fedidig: ${error.message}\n`);
+  process.exit(2);
+}
+
+const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const heartbeatPath = join(config.stateDir, 'heartbeat');
+let worker: ChildProcess | undefined;
+let startedAt = 0;
+let backoffMs = 1000;
+let stopping = false;
+let replacing = false;
+
+function spawnWorker(): void {
+  startedAt = Date.now();
+  const child = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  worker = child;
+  log(`worker ${child.pid} started`);
+  child.once('exit', (code, signal) => {
+    worker = undefined;
+    const ran = Date.now() - startedAt;
+    if (stopping) {
+      log(`worker ${child.pid} exited (${signal ?? code}); stopped`);
+      process.exit(0);
+    }
+    if (code === 2) {
+      log(`worker ${child.pid} exited with a configuration error; not restarting`);
+      process.exit(2);
+    }
+    if (replacing) {
+      // Replaced for silence: the heartbeat timeout already paced this, a new worker starts at once.
+      replacing = false;
+      log(`worker ${child.pid} ended (${signal ?? code}); starting a new one`);
+      spawnWorker();
+      return;
+    }
+    if (ran > STABLE_RUN_MS) backoffMs = 1000;
+    log(`worker ${child.pid} exited (${signal ?? code}) after ${ran} ms; respawning in ${backoffMs} ms`);
+    setTimeout(spawnWorker, backoffMs);
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+  });
+}
+
+function terminate(child: ChildProcess, graceMs: number): void {
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) {
+      log(`worker ${child.pid} did not stop within ${graceMs} ms; SIGKILL`);
+      child.kill('SIGKILL');
+    }
+  }, graceMs);
+  child.once('exit', () => clearTimeout(timer));
+}
+
+// A worker that has not written a heartbeat yet is judged from the time it started.
+setInterval(() => {
+  if (!worker || stopping || replacing) return;
+  const silentMs = Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt);
+  if (silentMs > config.heartbeatTimeoutMs) {
+    log(`worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`);
+    replacing = true;
+    terminate(worker, KILL_GRACE_MS);
+  }
+}, Math.max(200, Math.min(5000, config.heartbeatTimeoutMs / 10)));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping the worker`);
+    if (worker) terminate(worker, STOP_GRACE_MS);
+    else process.exit(0);
+  });
+}
+
+spawnWorker();

@@ -1,0 +1,88 @@
+/**
+ * The worker: one process that listens for mentions and answers them. The
+ * supervisor forks it and replaces it when its heartbeat goes silent.
+ */
+import 'dotenv/config';
+import { join } from 'node:path';
+import { AskerRateLimit } from '../lib/asker-rate-limit.ts';
+import { ConfigError } from '../lib/config-error.ts';
+import { writeHeartbeat } from '../lib/heartbeat.ts';
+import { LookingGlass } from '../lib/looking-glass.ts';
+import { MastodonClient } from '../lib/mastodon-client.ts';
+import { MentionQueue } from '../lib/mention-queue.ts';
+import { MentionResponder } from '../lib/mention-responder.ts';
+import { NotificationListener } from '../lib/notification-listener.ts';
+import { processLog } from '../lib/process-log.ts';
+import { ProgressStore } from '../lib/progress-store.ts';
+import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
+import { withServerRetries } from '../lib/server-retry.ts';
+
+const log = processLog(`worker[${process.pid}]`);
+const SHUTDOWN_GRACE_MS = 20_000;
+
+let config: RuntimeConfig;
+try {
+  config = readRuntimeConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`fedidig: ${error.message}\n`);
+  process.exit(2);
+}
+
+const stop = new AbortController();
+const fediverse = new MastodonClient({ url: config.mastodonUrl, token: config.mastodonToken, streamSilenceMs: config.streamSilenceMs });
+const retry = { signal: stop.signal, onWait: (reason: string, ms: number) => log(`${reason}, waiting ${ms} ms`) };
+const me = await withServerRetries(() => fediverse.verifyCredentials(), retry);
+const instance = await withServerRetries(() => fediverse.instance(), retry);
+const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
+log(`signed in as @${me.acct} on ${config.mastodonUrl}; max ${instance.maxCharacters} characters; ${streaming ? 'streaming' : 'polling'}`);
+
+const engine = new LookingGlass(config.engine, { botName: `@${me.acct.split('@')[0]}` });
+const responder = new MentionResponder({
+  fediverse,
+  engine,
+  me,
+  maxCharacters: instance.maxCharacters,
+  maxParts: config.engine.maxParts,
+  maxVisibility: config.engine.maxVisibility,
+  rateLimit: new AskerRateLimit(config.rateLimit.count, config.rateLimit.windowMs),
+  blockedAccounts: config.blockedAccounts,
+  blockedDomains: config.blockedDomains,
+});
+const queue = new MentionQueue(
+  new ProgressStore(config.stateDir),
+  async (notification) => {
+    const started = Date.now();
+    try {
+      const outcome = await responder.respond(notification);
+      const what = outcome.action === 'answered' ? `answered in ${outcome.parts} post(s)` : `skipped: ${outcome.reason}`;
+      log(`mention ${notification.id} from @${notification.status?.account.acct}: ${what} (${Date.now() - started} ms)`);
+    } catch (error) {
+      log(`mention ${notification.id}: failed, will retry on the next catch-up: ${(error as Error).message}`);
+      throw error;
+    }
+  },
+  config.maxInFlight,
+);
+const heartbeatPath = join(config.stateDir, 'heartbeat');
+const listener = new NotificationListener({
+  fediverse,
+  queue,
+  streaming,
+  pollIntervalMs: config.pollIntervalMs,
+  heartbeat: () => writeHeartbeat(heartbeatPath),
+  log,
+});
+
+async function shutdown(signal: string): Promise<void> {
+  log(`${signal}: taking no new mentions, finishing ${'those in flight'}`);
+  stop.abort();
+  const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+  await Promise.race([queue.stop(), timeout]);
+  log('stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+await listener.run(stop.signal);

@@ -1,0 +1,20 @@
+/** The server said 429; nothing is to be sent before `resetAt` (Mastodon's X-RateLimit-Reset). */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(readonly resetAt: Date) {
+    super(`rate limited until ${resetAt.toISOString()}`);
+  }
+}
+
+/** Worth trying again: a network error, a 5xx, or a proxy's HTML error page. */
+export class TransientServerError extends Error {
+  override readonly name = 'TransientServerError';
+}
+
+/** The server refused the request for good (4xx other than 429); `status` 422 means the post is invalid, e.g. too long. */
+export class RequestRejectedError extends Error {
+  override readonly name = 'RequestRejectedError';
+  constructor(readonly status: number, message: string) {
+    super(`${status}: ${message}`);
+  }
+}

@@ -1,0 +1,104 @@
+import type { AskerRateLimit } from './asker-rate-limit.ts';
+import type { Account, Fediverse, MentionNotification, MentionStatus } from './fediverse.ts';
+import { RequestRejectedError } from './fediverse-errors.ts';
+import type { LookingGlass } from './looking-glass.ts';
+import { mentionText } from './mention-text.ts';
+import { replyVisibility, type Visibility } from './reply-visibility.ts';
+import { withServerRetries } from './server-retry.ts';
+import { splitReply, type ReplyLine } from './split-reply.ts';
+
+export interface ResponderOptions {
+  readonly fediverse: Fediverse;
+  readonly engine: LookingGlass;
+  readonly me: Account;
+  readonly maxCharacters: number;
+  readonly maxParts: number;
+  readonly maxVisibility: Visibility;
+  readonly rateLimit: AskerRateLimit;
+  readonly blockedAccounts: ReadonlySet<string>;
+  readonly blockedDomains: ReadonlySet<string>;
+  readonly signal?: AbortSignal;
+}
+
+/** What became of one notification, for the log. */
+export type Outcome =
+  | { readonly action: 'answered'; readonly parts: number; readonly question: string }
+  | { readonly action: 'skipped'; readonly reason: string };
+
+const MIN_MAX_CHARACTERS = 100;
+
+/** Takes one mention from the server and answers it in its thread, or decides not to. */
+export class MentionResponder {
+  constructor(private readonly options: ResponderOptions) {}
+
+  async respond(notification: MentionNotification): Promise<Outcome> {
+    const { status } = notification;
+    if (notification.type !== 'mention' || !status) return skipped(`a ${notification.type} notification`);
+    const { me } = this.options;
+    if (status.account.id === me.id) return skipped('my own post');
+    const blocked = this.blockReason(status.account);
+    if (blocked) return skipped(blocked);
+    const text = mentionText(status.content, [me.url, ...status.mentions.filter((m) => m.id === me.id).map((m) => m.url)]);
+    const inMyThread = status.inReplyToAccountId === me.id;
+    // A bot replying to my answer would answer my answer again: never start that loop.
+    if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
+    const answer = await this.options.engine.answer(text, this.options.signal);
+    if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
+    const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase());
+    if (rate === 'silence') return skipped('over the rate limit, notice already sent');
+    const lines: readonly ReplyLine[] = rate === 'notice'
+      ? [{ text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.` }]
+      : answer.lines;
+    const parts = await this.post(status, lines);
+    return { action: 'answered', parts, question: text };
+  }
+
+  private blockReason(account: Account): string | undefined {
+    const acct = account.acct.toLowerCase();
+    if (this.options.blockedAccounts.has(acct)) return 'a blocked account';
+    const domain = acct.includes('@') ? acct.split('@')[1] : undefined;
+    if (domain && this.options.blockedDomains.has(domain)) return 'a blocked instance';
+    return undefined;
+  }
+
+  /**
+   * Posts the parts as a thread under the question. Each part has an
+   * idempotency key derived from the question, so a retry or a worker that
+   * restarts after posting never posts twice. A part refused as too long
+   * (422) is split again, smaller, rather than dropped.
+   */
+  private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
+    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+    let maxCharacters = this.options.maxCharacters;
+    let parent = status.id;
+    let posted = 0;
+    for (;;) {
+      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: `@${status.account.acct}` });
+      try {
+        for (const [index, text] of parts.entries()) {
+          const key = `fedidig-${status.id}-${maxCharacters}-${index}`;
+          const reply = await withServerRetries(() => this.options.fediverse.postReply({ text, inReplyToId: parent, visibility, idempotencyKey: key }), { signal: this.options.signal });
+          parent = reply.id;
+          posted++;
+        }
+        return posted;
+      } catch (error) {
+        const tooLong = error instanceof RequestRejectedError && error.status === 422 && /character|too long|limit/i.test(error.message);
+        if (!tooLong || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
+      }
+    }
+  }
+}
+
+/** In a reply to me, "thanks!" is no question; a name with a dot, an address, bgp, help or info is. */
+function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown }, text: string): boolean {
+  if (question.kind === 'bgp' || question.kind === 'info') return true;
+  if (question.kind === 'help') return /\bhelp\b/i.test(text);
+  if (question.kind === 'dns') return Boolean(question.address) || Boolean(question.name?.ascii.includes('.'));
+  return false;
+}
+
+function skipped(reason: string): Outcome {
+  return { action: 'skipped', reason };
+}

@@ -1,0 +1,39 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * How far the bot got, kept across restarts: `after` is the id of the newest
+ * notification below which everything is handled (the server's `min_id` for
+ * catch-up), `handled` the newest ids answered (those above it among them). Ids are
+ * opaque strings; their order is the server's, never compared here.
+ */
+export interface Progress {
+  readonly after?: string;
+  readonly handled: readonly string[];
+}
+
+export class ProgressStore {
+  private readonly path: string;
+
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true });
+    this.path = join(stateDir, 'progress.json');
+  }
+
+  load(): Progress {
+    try {
+      const data = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<Progress>;
+      return { after: typeof data.after === 'string' ? data.after : undefined, handled: Array.isArray(data.handled) ? data.handled.map(String) : [] };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { handled: [] };
+      throw error;
+    }
+  }
+
+  /** Written aside and renamed over the old file, so a crash leaves the old or the new state, never half of one. */
+  save(progress: Progress): void {
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(progress));
+    renameSync(temporary, this.path);
+  }
+}

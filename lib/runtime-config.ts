@@ -1,0 +1,73 @@
+import { ConfigError } from './config-error.ts';
+import { integer, readEngineConfig, type EngineConfig, type Environment } from './engine-config.ts';
+
+/** Everything the bot process needs, read from the environment (see .env.example). */
+export interface RuntimeConfig {
+  readonly engine: EngineConfig;
+  readonly mastodonUrl: string;
+  readonly mastodonToken: string;
+  readonly stateDir: string;
+  readonly heartbeatTimeoutMs: number;
+  readonly streaming: 'auto' | 'off';
+  readonly pollIntervalMs: number;
+  /** A stream that sent nothing, not even a ping, for this long is dead. */
+  readonly streamSilenceMs: number;
+  readonly rateLimit: { readonly count: number; readonly windowMs: number };
+  readonly blockedAccounts: ReadonlySet<string>;
+  readonly blockedDomains: ReadonlySet<string>;
+  readonly maxInFlight: number;
+}
+
+export function readRuntimeConfig(env: Environment): RuntimeConfig {
+  return {
+    engine: readEngineConfig(env),
+    mastodonUrl: url(env, 'MASTODON_URL'),
+    mastodonToken: required(env, 'MASTODON_TOKEN'),
+    stateDir: env.STATE_DIR?.trim() || './var',
+    heartbeatTimeoutMs: integer(env, 'HEARTBEAT_TIMEOUT_MS', 90_000, 1000, 3_600_000),
+    streaming: streaming(env),
+    pollIntervalMs: integer(env, 'POLL_INTERVAL_MS', 30_000, 200, 3_600_000),
+    streamSilenceMs: integer(env, 'STREAM_SILENCE_MS', 75_000, 200, 3_600_000),
+    rateLimit: rateLimit(env, 'RATE_LIMIT'),
+    blockedAccounts: list(env.BLOCKED_ACCOUNTS, (s) => s.replace(/^@/, '')),
+    blockedDomains: list(env.BLOCKED_DOMAINS, (s) => s.replace(/^@/, '')),
+    maxInFlight: integer(env, 'MAX_IN_FLIGHT', 8, 1, 100),
+  };
+}
+
+function required(env: Environment, variable: string): string {
+  const value = env[variable]?.trim();
+  if (!value) throw new ConfigError(variable, 'is required (see .env.example)');
+  return value;
+}
+
+function url(env: Environment, variable: string): string {
+  const value = required(env, variable);
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+    return parsed.origin;
+  } catch {
+    throw new ConfigError(variable, `must be the instance's address, like https://mastodon.example (got “${value}”)`);
+  }
+}
+
+function streaming(env: Environment): 'auto' | 'off' {
+  const value = env.STREAMING?.trim() || 'auto';
+  if (value !== 'auto' && value !== 'off') throw new ConfigError('STREAMING', `must be auto or off (got “${value}”)`);
+  return value;
+}
+
+function rateLimit(env: Environment, variable: string) {
+  const value = env[variable]?.trim() || '10/60s';
+  const match = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new ConfigError(variable, `must be COUNT/WINDOW like 10/60s or 100/1h (got “${value}”)`);
+  }
+  return { count: Number(match[1]), windowMs: Number(match[2]) * unit[match[3] as keyof typeof unit] };
+}
+
+function list(text: string | undefined, normalise: (s: string) => string): Set<string> {
+  return new Set((text ?? '').split(',').map((s) => normalise(s.trim()).toLowerCase()).filter(Boolean));
+}
