@@ -11,8 +11,9 @@ import { splitReply } from '../lib/split-reply.ts';
 try {
   const config = readEngineConfig(process.env);
   const maxCharacters = integer(process.env, 'MAX_CHARACTERS', 500, 100, 100_000);
-  const engine = new LookingGlass(config);
+  const engine = await LookingGlass.open(config, { log: (message) => process.stderr.write(`${message}\n`) });
   const answer = await engine.answer(process.argv.slice(2).join(' '));
+  engine.close();
   const parts = splitReply(answer.lines, { maxCharacters, maxParts: config.maxParts });
   process.stdout.write(parts.join('\n---\n') + '\n');
 } catch (error) {

@@ -37,7 +37,11 @@ const instance = await withServerRetries(() => fediverse.instance(), retry);
 const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
 log(`signed in as @${me.acct} on ${config.mastodonUrl}; max ${instance.maxCharacters} characters; ${streaming ? 'streaming' : 'polling'}`);
 
-const engine = new LookingGlass(config.engine, { botName: `@${me.acct.split('@')[0]}` });
+const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.split('@')[0]}`, log }).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`fedidig: ${error.message}\n`);
+  process.exit(2);
+});
 const responder = new MentionResponder({
   fediverse,
   engine,

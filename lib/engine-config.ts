@@ -27,7 +27,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     maxTypes: integer(env, 'DNS_MAX_TYPES', 5, 1, 10),
     maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
-    bgpSource: env.BGP_SOURCE?.trim() || 'off',
+    bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
   };
 }

@@ -1,12 +1,16 @@
-import type { BgpSource } from './bgp/bgp-source.ts';
+import type { BgpQuery, BgpSource } from './bgp/bgp-source.ts';
 import { DnsNetworkError, DnsTimeoutError } from './dns-errors.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { formatDnsAnswer, type TypeOutcome } from './format-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
+import { formatAsnAnswer, formatRouteAnswer, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
+import { formatIpAddress, parseIpAddress } from './ip-address.ts';
+import { openBgpSource } from './open-bgp-source.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
 import type { Resolver } from './resolver.ts';
 import type { ReplyLine } from './split-reply.ts';
+import { specialRange } from './special-ranges.ts';
 import { UpstreamResolver } from './upstream-resolver.ts';
 
 export interface Answer {
@@ -37,6 +41,18 @@ export class LookingGlass {
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
   }
 
+  /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver. */
+  static async open(config: EngineConfig, options: { botName?: string; log: (message: string) => void }): Promise<LookingGlass> {
+    const resolvers = buildResolvers(config);
+    const bgp = await openBgpSource({ source: config.bgpSource, asNamesPath: config.bgpAsNames, resolver: resolvers.get('')!, log: options.log });
+    return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
+  }
+
+  /** Stops what the engine watches (a BGP table file). */
+  close(): void {
+    this.options.bgp?.close();
+  }
+
   get questionsAnswered(): number {
     return this.answered;
   }
@@ -58,7 +74,7 @@ export class LookingGlass {
       case 'invalid':
         return [{ text: `🤔 I could not read that: ${question.problem}.` }, { text: `${capitalise(question.hint)}. Send “help” for examples.` }];
       case 'bgp':
-        return [{ text: 'BGP look-ups are not enabled on this bot.' }];
+        return this.bgpLines(question.query);
       case 'dns':
         return this.dnsLines(question, signal);
     }
@@ -70,16 +86,52 @@ export class LookingGlass {
       return [{ text: `🚫 I do not look up names under ${forbiddenBy.includes(".") ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.` }];
     }
     const resolver = this.resolvers.get(question.profile ?? '')!;
-    const outcomes = await Promise.all(question.types.map((type) => outcomeFor(resolver, question.name.ascii, type, signal)));
-    return formatDnsAnswer(question, outcomes);
+    const [outcomes, bgpLine] = await Promise.all([
+      Promise.all(question.types.map((type) => outcomeFor(resolver, question.name.ascii, type, signal))),
+      question.address ? this.routeSummary(question.address) : undefined,
+    ]);
+    return [...formatDnsAnswer(question, outcomes), ...(bgpLine ? [bgpLine] : [])];
   }
 
-  private infoLines(): ReplyLine[] {
+  private async routeSummary(address: NonNullable<DnsQuestionRequest['address']>): Promise<ReplyLine | undefined> {
+    const { bgp } = this.options;
+    if (!bgp) return undefined;
+    const special = specialRange(address);
+    if (special) return { text: `🛰 BGP: ${special.description}, not routed on the Internet.` };
+    try {
+      const route = await bgp.route({ kind: 'address', address: formatIpAddress(address) });
+      return routeSummaryLine(route, await bgp.asnNames(route.origins));
+    } catch (error) {
+      return { text: `🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).` };
+    }
+  }
+
+  private async bgpLines(query: BgpQuery): Promise<ReplyLine[]> {
+    const { bgp } = this.options;
+    if (!bgp) return [{ text: 'BGP look-ups are not enabled on this bot. Ask a name or an address instead.' }];
+    if (query.kind !== 'asn') {
+      const text = query.kind === 'address' ? query.address : query.prefix;
+      const special = specialRange(parseIpAddress(text)!, query.kind === 'prefix' ? query.length : undefined);
+      if (special) return [{ text: `🛰 ${query.kind === 'address' ? text : `${text}/${query.length}`} is in ${special.cidr}, ${special.description}: not routed on the Internet.` }];
+    }
+    try {
+      const stats = await bgp.stats();
+      if (query.kind === 'asn') return formatAsnAnswer(await bgp.asn(query.asn), stats);
+      const route = await bgp.route(query);
+      return formatRouteAnswer(route, await bgp.asnNames(route.origins), stats);
+    } catch (error) {
+      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.` }];
+    }
+  }
+
+  private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
+    const bgpStats = await this.options.bgp?.stats().catch(() => undefined);
     return [
-      { text: 'fedidig: a DNS looking glass on the fediverse. Mention me with a name, or send “help”.' },
+      { text: `fedidig: a DNS${this.options.bgp ? ' and BGP' : ''} looking glass on the fediverse. Mention me with a name, or send “help”.` },
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
       ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
+      ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];
   }

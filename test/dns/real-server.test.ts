@@ -56,8 +56,12 @@ describe('npm run lookup against NSD', { skip }, () => {
     upstream = `127.0.0.1:${port}`;
     await waitForDns('127.0.0.1', port);
   });
-  after(() => {
-    nsd?.kill();
+  after(async () => {
+    if (nsd && nsd.exitCode === null) {
+      const exited = new Promise((resolve) => nsd.once('exit', resolve));
+      nsd.kill();
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 

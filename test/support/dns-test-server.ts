@@ -110,16 +110,16 @@ function lookUp(name: string, type: number, records: readonly ZoneRecord[]) {
   const answers: ZoneRecord[] = [];
   let owner = name;
   for (let hops = 0; hops < 8; hops++) {
-    const here = records.filter((r) => r.name === owner);
+    const here = records.filter((r) => r.name.toLowerCase() === owner);
     const matching = here.filter((r) => r.type === type);
     if (matching.length) return { rcode: 0, answers: [...answers, ...matching], authorities: [] };
     const cname = here.find((r) => r.type === 5);
     if (!cname) {
-      const exists = here.length > 0 || records.some((r) => r.name.endsWith(`.${owner}`));
+      const exists = here.length > 0 || records.some((r) => r.name.toLowerCase().endsWith(`.${owner}`));
       return { rcode: exists || answers.length ? 0 : 3, answers, authorities: [SOA_RECORD] };
     }
     answers.push(cname);
-    owner = String(cname.fields.domain);
+    owner = String(cname.fields.domain).toLowerCase();
   }
   return { rcode: 2, answers: [], authorities: [] };
 }

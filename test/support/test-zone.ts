@@ -60,6 +60,15 @@ export const zoneRecords: ZoneRecord[] = [
   rr(`spoofed.${Z}`, 1, { address: '192.0.2.99' }, '192.0.2.99'),
   rr(`1.2.0.192.in-addr.arpa`, 12, { domain: Z }, `${Z}.`),
   rr(`1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa`, 12, { domain: Z }, `${Z}.`),
+  // Team Cymru's IP-to-ASN records (lib/bgp/cymru-source.ts), one TXT per covering prefix.
+  rr('8.8.8.8.origin.asn.cymru.com', 16, { data: ['15169 | 8.8.8.0/24 | US | arin | 1992-12-01'] }, '(cymru)'),
+  rr('8.8.8.8.origin.asn.cymru.com', 16, { data: ['15169 | 8.0.0.0/9 | US | arin | 1992-12-01'] }, '(cymru)'),
+  rr('1.1.1.1.origin.asn.cymru.com', 16, { data: ['13335 64500 | 1.1.1.0/24 | AU | apnic | 2011-08-11'] }, '(cymru)'),
+  rr(`${'8888'.padStart(20, '0').split('').reverse().join('.')}.0.6.8.4.0.6.8.4.1.0.0.2.origin6.asn.cymru.com`, 16, { data: ['15169 | 2001:4860::/32 | US | arin | 2005-03-14'] }, '(cymru)'),
+  rr('AS15169.asn.cymru.com', 16, { data: ['15169 | US | arin | 2000-03-30 | GOOGLE - Google LLC, US'] }, '(cymru)'),
+  rr('AS13335.asn.cymru.com', 16, { data: ['13335 | US | arin | 2010-07-14 | CLOUDFLARENET - Cloudflare, Inc., US'] }, '(cymru)'),
+  rr('AS64500.asn.cymru.com', 16, { data: ['64500 | ZZ | other | 2020-01-01 | EVIL @admin@example.social #tag'] }, '(cymru)'),
+  rr('8.8.8.8.in-addr.arpa', 12, { domain: 'dns.google' }, 'dns.google.'),
 ];
 
 /** Names that misbehave on purpose. */

@@ -1,0 +1,34 @@
+import type { BgpSource } from './bgp/bgp-source.ts';
+import { CymruSource } from './bgp/cymru-source.ts';
+import { TableFileSource } from './bgp/table-file-source.ts';
+import { ConfigError } from './config-error.ts';
+import type { Resolver } from './resolver.ts';
+
+export interface BgpSourceSettings {
+  /** `cymru`, `table:PATH`, `off`. */
+  readonly source: string;
+  readonly asNamesPath?: string;
+  /** The engine's default resolver, for the sources that ask DNS. */
+  readonly resolver: Resolver;
+  readonly log: (message: string) => void;
+}
+
+/** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. */
+export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSource | undefined> {
+  const { source } = settings;
+  if (source === 'off') return undefined;
+  if (source === 'cymru') return new CymruSource({ resolver: settings.resolver });
+  if (source.startsWith('table:') && source.length > 'table:'.length) {
+    try {
+      return await TableFileSource.open({
+        path: source.slice('table:'.length),
+        asNamesPath: settings.asNamesPath,
+        onError: (error) => settings.log(`BGP table: ${error.message}; the table loaded before keeps answering`),
+        onReload: (stats) => settings.log(`BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`),
+      });
+    } catch (error) {
+      throw new ConfigError('BGP_SOURCE', `cannot load ${source.slice('table:'.length)}: ${(error as Error).message}`);
+    }
+  }
+  throw new ConfigError('BGP_SOURCE', `must be cymru, table:PATH or off (got “${source}”)`);
+}

@@ -1,0 +1,109 @@
+/**
+ * BGP questions through the engine: the cymru source against the loopback
+ * DNS server serving Team Cymru-style records, and a routing table file.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CymruSource } from '../../lib/bgp/cymru-source.ts';
+import { readEngineConfig } from '../../lib/engine-config.ts';
+import { LookingGlass } from '../../lib/looking-glass.ts';
+import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
+import { parseUpstream } from '../../lib/upstream.ts';
+import { startDnsTestServer, type DnsTestServer } from '../support/dns-test-server.ts';
+
+describe('BGP questions', () => {
+  let server: DnsTestServer;
+  let engine: LookingGlass;
+  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+  before(async () => {
+    server = await startDnsTestServer();
+    const config = readEngineConfig({ DNS_UPSTREAM: server.address });
+    const resolver = new UpstreamResolver([parseUpstream(server.address)], 1000);
+    engine = new LookingGlass(config, { bgp: new CymruSource({ resolver }), resolvers: new Map([['', resolver]]) });
+  });
+  after(() => server.close());
+
+  it('answers the longest announced prefix, its origin and its name, with a RIPEstat link', async () => {
+    const answer = await text('bgp 8.8.8.8');
+    assert.match(answer, /^🛰 BGP 8\.8\.8\.8$/m);
+    assert.match(answer, /^8\.8\.8\.0\/24 announced by AS15169 GOOGLE - Google LLC, US$/m);
+    assert.match(answer, /^RIPEstat: https:\/\/stat\.ripe\.net\/8\.8\.8\.0\/24$/m);
+  });
+
+  it('shows every origin of a MOAS prefix, and AS names as inert text', async () => {
+    const answer = await text('bgp 1.1.1.1');
+    assert.match(answer, /1\.1\.1\.0\/24 announced by AS13335 CLOUDFLARENET - Cloudflare, Inc\., US and AS64500 EVIL ＠admin@example\.social ♯tag \(several origins: MOAS\)/);
+  });
+
+  it('answers IPv6 through origin6', async () => {
+    assert.match(await text('bgp 2001:4860:4860::8888'), /2001:4860::\/32 announced by AS15169/);
+  });
+
+  it('names an AS', async () => {
+    const answer = await text('AS15169');
+    assert.match(answer, /AS15169: GOOGLE - Google LLC, US/);
+    assert.match(answer, /stat\.ripe\.net\/AS15169/);
+  });
+
+  it('adds who announces an address to its reverse lookup', async () => {
+    const answer = await text('8.8.8.8');
+    assert.match(answer, /8\.8\.8\.8\.in-addr\.arpa\. 3600 PTR dns\.google\./);
+    assert.match(answer, /🛰 BGP: 8\.8\.8\.0\/24 from AS15169 GOOGLE - Google LLC, US/);
+  });
+
+  it('says that private and documentation ranges are not routed, without a query', async () => {
+    const before = server.queries.length;
+    assert.match(await text('bgp 10.1.2.3'), /10\.1\.2\.3 is in 10\.0\.0\.0\/8, private-use \(RFC 1918\): not routed on the Internet/);
+    assert.match(await text('bgp 2001:db8::/48'), /2001:db8::\/48 is in 2001:db8::\/32, documentation/);
+    assert.equal(server.queries.length, before);
+    assert.match(await text('192.0.2.1'), /🛰 BGP: documentation, TEST-NET-1 \(RFC 5737\), not routed/);
+  });
+
+  it('says when no announcement covers an address', async () => {
+    assert.match(await text('bgp 9.9.9.9'), /No announced prefix covers 9\.9\.9\.9/);
+  });
+
+  it('answers that BGP is off when no source is configured', async () => {
+    const off = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: server.address, BGP_SOURCE: 'off' }));
+    assert.match((await off.answer('bgp 8.8.8.8')).lines[0].text, /not enabled/);
+  });
+});
+
+describe('BGP questions from a routing table file', () => {
+  let dir: string;
+  let engine: LookingGlass;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedidig-table-'));
+    // RIPE RIS riswhoisdump: ASN, prefix, peers that see it.
+    writeFileSync(join(dir, 'riswhois.txt'), ['% test table', '64500\t193.0.0.0/16\t300', '64501\t193.0.10.0/24\t250', '64502\t193.0.20.0/24\t250', '64503\t2a00:1000::/32\t200', ''].join('\n'));
+    writeFileSync(join(dir, 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_ASNAMES: join(dir, 'asnames.txt') });
+    engine = await LookingGlass.open(config, { log: () => {} });
+  });
+  after(() => {
+    engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+
+  it('answers by longest-prefix match and counts the more-specifics of a prefix', async () => {
+    assert.match(await text('bgp 193.0.10.1'), /193\.0\.10\.0\/24 announced by AS64501/);
+    const prefix = await text('193.0.0.0/16');
+    assert.match(prefix, /193\.0\.0\.0\/16 announced by AS64500 EXAMPLE-NET/);
+    assert.match(prefix, /2 more-specific prefixes are announced inside 193\.0\.0\.0\/16/);
+    assert.match(await text('bgp 193.0.0.0/20'), /193\.0\.0\.0\/20 is not announced as such; 193\.0\.0\.0\/16 covers it/);
+  });
+
+  it('counts the prefixes an AS originates and shows the table in info', async () => {
+    assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
+    assert.match(await text('info'), /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\)/);
+  });
+
+  it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
+    await assert.rejects(LookingGlass.open(config, { log: () => {} }), /^ConfigError: BGP_SOURCE: cannot load/);
+  });
+});
