@@ -1,0 +1,62 @@
+/**
+ * Mastodon's ID pagination (app/models/concerns/paginable.rb,
+ * `to_a_paginated_by_id`) and its Link header (Api::Pagination).
+ */
+import type { IdGenerator } from './ids.ts';
+
+export interface PageParams {
+  readonly maxId?: string | undefined;
+  readonly sinceId?: string | undefined;
+  readonly minId?: string | undefined;
+  readonly limit: number;
+}
+
+/**
+ * `items` are in ascending ID order. Without `min_id` the page is the newest
+ * `limit` items below `max_id` and above `since_id`; with `min_id` it is the
+ * `limit` items immediately above `min_id` (and below `max_id`). Both come
+ * back newest first.
+ */
+export function paginate<T extends { readonly id: string }>(items: readonly T[], params: PageParams, ids: IdGenerator): T[] {
+  const above = (bound: string | undefined) => (item: T) => bound === undefined || (ids.compare(item.id, bound) ?? 1) > 0;
+  const below = (bound: string | undefined) => (item: T) => bound === undefined || (ids.compare(item.id, bound) ?? -1) < 0;
+  const inRange = items.filter(below(params.maxId));
+  if (params.minId !== undefined) {
+    return inRange.filter(above(params.minId)).slice(0, params.limit).reverse();
+  }
+  return inRange.filter(above(params.sinceId)).reverse().slice(0, params.limit);
+}
+
+/** Api::BaseController#limit_param: `limit.to_i.abs`, at most twice the default. */
+export function limitParam(value: string | undefined, defaultLimit: number): number {
+  if (value === undefined) return defaultLimit;
+  return Math.min(Math.abs(Number.parseInt(value, 10) || 0), defaultLimit * 2);
+}
+
+/**
+ * `next` pages back from the oldest item (max_id), `prev` forward from the
+ * newest (min_id); no header for an empty page. `kept` are the other request
+ * parameters the controller carries over, serialized like Rails' `to_query`:
+ * sorted, with `types[]` escaped as `types%5B%5D`.
+ */
+export function linkHeader(endpoint: string, page: readonly { readonly id: string }[], kept: Record<string, string | string[]>): string | undefined {
+  const newest = page[0];
+  const oldest = page.at(-1);
+  if (!newest || !oldest) return undefined;
+  const link = (cursor: Record<string, string>) => `${endpoint}?${toQuery({ ...kept, ...cursor })}`;
+  return `<${link({ max_id: oldest.id })}>; rel="next", <${link({ min_id: newest.id })}>; rel="prev"`;
+}
+
+function toQuery(params: Record<string, string | string[]>): string {
+  // CGI.escape: everything but letters, digits and `_.-~` is percent-encoded, spaces become `+`.
+  const escape = (text: string) =>
+    encodeURIComponent(text)
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%20/g, '+');
+  return Object.entries(params)
+    .map(([key, value]) =>
+      Array.isArray(value) ? value.map((item) => `${escape(`${key}[]`)}=${escape(item)}`).join('&') : `${escape(key)}=${escape(value)}`,
+    )
+    .sort()
+    .join('&');
+}
