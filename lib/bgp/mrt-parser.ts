@@ -90,15 +90,14 @@ export class MrtParser implements TableParser {
   private record(data: Buffer, offset: number, length: number): void {
     if (data.readUInt16BE(offset + 4) !== TABLE_DUMP_V2) return;
     const subtype = data.readUInt16BE(offset + 6);
-    const at = this.consumed + offset;
-    this.cursor.reset(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, at);
+    this.cursor.reset(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, this.consumed + offset);
     if (subtype === PEER_INDEX_TABLE) {
       this.dumpTime = data.readUInt32BE(offset);
       this.peerIndexTable();
     } else if (subtype === RIB_IPV4_UNICAST || subtype === RIB_IPV4_UNICAST_ADDPATH) {
-      this.rib(4, subtype === RIB_IPV4_UNICAST_ADDPATH, at);
+      this.rib(4, subtype === RIB_IPV4_UNICAST_ADDPATH);
     } else if (subtype === RIB_IPV6_UNICAST || subtype === RIB_IPV6_UNICAST_ADDPATH) {
-      this.rib(6, subtype === RIB_IPV6_UNICAST_ADDPATH, at);
+      this.rib(6, subtype === RIB_IPV6_UNICAST_ADDPATH);
     }
   }
 
@@ -115,18 +114,18 @@ export class MrtParser implements TableParser {
     this.peerAsns = peers;
   }
 
-  private rib(family: 4 | 6, addPath: boolean, at: number): void {
+  private rib(family: 4 | 6, addPath: boolean): void {
     const c = this.cursor;
-    if (this.peerAsns === undefined) throw new TableFormatError('RIB record before the PEER_INDEX_TABLE', { offset: at });
+    if (this.peerAsns === undefined) throw c.error('RIB record before the PEER_INDEX_TABLE');
     c.skip(4); // sequence number
     const length = c.u8();
-    if (length > (family === 4 ? 32 : 128)) throw new TableFormatError(`IPv${family} prefix length ${length}`, { offset: at });
+    if (length > (family === 4 ? 32 : 128)) throw c.error(`IPv${family} prefix length ${length}`);
     const bytes = this.prefixBytes.fill(0);
     for (let i = 0; i < (length + 7) >> 3; i++) bytes[i] = c.u8();
     this.origins.length = 0;
     for (let entries = c.u16(); entries > 0; entries--) {
       const peer = c.u16();
-      if (peer >= this.peerAsns.length) throw new TableFormatError(`peer index ${peer} not in the PEER_INDEX_TABLE`, { offset: at });
+      if (peer >= this.peerAsns.length) throw c.error(`peer index ${peer} not in the PEER_INDEX_TABLE`);
       c.skip(addPath ? 8 : 4); // originated time, path id
       const attributesEnd = c.limit(c.u16());
       this.entryOrigins(attributesEnd, this.peerAsns[peer]!);

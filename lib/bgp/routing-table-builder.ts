@@ -66,8 +66,8 @@ export class RoutingTableBuilder {
     let slash = end - 1;
     while (slash > start && text.charCodeAt(slash) !== CHAR_SLASH) slash--;
     if (slash <= start) return false;
-    const isIpv6 = text.lastIndexOf(':', slash) >= start;
-    const length = parsePrefixLength(text, slash + 1, end, isIpv6 ? 128 : 32);
+    // addNetwork() holds an IPv4 prefix to 32.
+    const length = parsePrefixLength(text, slash + 1, end, 128);
     return length >= 0 && this.addNetwork(text, start, slash, length, origins);
   }
 
