@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../lib/config-error.ts';
 import { heartbeatAge } from '../lib/heartbeat.ts';
-import { processLog } from '../lib/process-log.ts';
+import { createLogger } from '../lib/logger.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
 
-const log = processLog(`supervisor[${process.pid}]`);
+const logger = createLogger('supervisor');
+const log = (message: string) => logger.info(message);
 // A silent worker is hung or stopped: it gets a short grace, then SIGKILL.
 const KILL_GRACE_MS = 2_000;
 const STOP_GRACE_MS = 25_000;
@@ -80,7 +81,7 @@ function terminate(child: ChildProcess, graceMs: number): void {
 // A worker that has not written a heartbeat yet is judged from the time it started.
 setInterval(() => {
   if (!worker || stopping || replacing) return;
-  const silentMs = Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt);
+  const silentMs = Math.round(Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt));
   if (silentMs > config.heartbeatTimeoutMs) {
     log(`worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`);
     replacing = true;

@@ -12,12 +12,13 @@ import { MastodonClient } from '../lib/mastodon-client.ts';
 import { MentionQueue } from '../lib/mention-queue.ts';
 import { MentionResponder } from '../lib/mention-responder.ts';
 import { NotificationListener } from '../lib/notification-listener.ts';
-import { processLog } from '../lib/process-log.ts';
+import { createLogger } from '../lib/logger.ts';
 import { ProgressStore } from '../lib/progress-store.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
 import { withServerRetries } from '../lib/server-retry.ts';
 
-const log = processLog(`worker[${process.pid}]`);
+const logger = createLogger('worker');
+const log = (message: string) => logger.info(message);
 const SHUTDOWN_GRACE_MS = 20_000;
 
 let config: RuntimeConfig;
@@ -35,7 +36,7 @@ const retry = { signal: stop.signal, onWait: (reason: string, ms: number) => log
 const me = await withServerRetries(() => fediverse.verifyCredentials(), retry);
 const instance = await withServerRetries(() => fediverse.instance(), retry);
 const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
-log(`signed in as @${me.acct} on ${config.mastodonUrl}; max ${instance.maxCharacters} characters; ${streaming ? 'streaming' : 'polling'}`);
+logger.info({ account: me.acct, instance: config.mastodonUrl, maxCharacters: instance.maxCharacters, mode: streaming ? 'streaming' : 'polling' }, `signed in as @${me.acct}; ${streaming ? 'streaming' : 'polling'}`);
 
 const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.split('@')[0]}`, log }).catch((error: unknown) => {
   if (!(error instanceof ConfigError)) throw error;
@@ -55,14 +56,22 @@ const responder = new MentionResponder({
 });
 const queue = new MentionQueue(
   new ProgressStore(config.stateDir),
-  async (notification) => {
-    const started = Date.now();
+  async (notification, queueMs) => {
+    const status = notification.status;
+    const event = { mention: notification.id, asker: status?.account.acct, visibility: status?.visibility, queueMs };
     try {
       const outcome = await responder.respond(notification);
-      const what = outcome.action === 'answered' ? `answered in ${outcome.parts} post(s)` : `skipped: ${outcome.reason}`;
-      log(`mention ${notification.id} from @${notification.status?.account.acct}: ${what} (${Date.now() - started} ms)`);
+      if (outcome.action === 'skipped') {
+        logger.info({ ...event, outcome: 'skipped', reason: outcome.reason }, `mention ${notification.id} skipped: ${outcome.reason}`);
+        return;
+      }
+      const question = mayLogQuestion(outcome.visibility) ? outcome.question : undefined;
+      logger.info(
+        { ...event, outcome: 'answered', parts: outcome.parts, question, dnsMs: Math.round(outcome.engineMs), postMs: Math.round(outcome.postMs) },
+        `mention ${notification.id} answered in ${outcome.parts} post(s)`,
+      );
     } catch (error) {
-      log(`mention ${notification.id}: failed, will retry on the next catch-up: ${(error as Error).message}`);
+      logger.warn({ ...event, outcome: 'failed', error: (error as Error).message }, `mention ${notification.id} failed; the next catch-up asks for it again`);
       throw error;
     }
   },
@@ -78,8 +87,13 @@ const listener = new NotificationListener({
   log,
 });
 
+/** LOG_QUERIES: the text of a private or direct question stays out of the logs unless the operator chose `all`. */
+function mayLogQuestion(visibility: string): boolean {
+  return config.engine.logQueries === 'all' || (config.engine.logQueries === 'public-only' && (visibility === 'public' || visibility === 'unlisted'));
+}
+
 async function shutdown(signal: string): Promise<void> {
-  log(`${signal}: taking no new mentions, finishing ${'those in flight'}`);
+  log(`${signal}: taking no new mentions, finishing those in flight`);
   stop.abort();
   const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
   await Promise.race([queue.stop(), timeout]);

@@ -14,6 +14,8 @@ export interface EngineConfig {
   readonly maxVisibility: Visibility;
   readonly bgpSource: string;
   readonly bgpAsNames?: string;
+  /** Which question texts reach the logs: all, only public and unlisted ones, or none (said in `help`). */
+  readonly logQueries: 'all' | 'public-only' | 'none';
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -29,6 +31,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
     bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
+    logQueries: oneOf(env, 'LOG_QUERIES', ['all', 'public-only', 'none'] as const),
   };
 }
 
@@ -40,6 +43,13 @@ export function integer(env: Environment, variable: string, fallback: number, mi
     throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got “${text}”)`);
   }
   return value;
+}
+
+/** One of `choices`, the first being the default. */
+export function oneOf<T extends string>(env: Environment, variable: string, choices: readonly T[]): T {
+  const value = env[variable]?.trim() || choices[0];
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(variable, `must be ${choices.join(', ')} (got “${value}”)`);
+  return value as T;
 }
 
 function visibility(env: Environment, variable: string): Visibility {

@@ -1,7 +1,13 @@
 import type { ReplyLine } from './split-reply.ts';
 
 /** The answer to `help` or to an empty question. */
-export function helpLines(botName: string, bgpEnabled: boolean): ReplyLine[] {
+const logging = {
+  all: 'I log each question with its text, to run and debug this bot.',
+  'public-only': 'I log the text of public and unlisted questions only; of private and direct ones, only that they were answered.',
+  none: 'I log no question texts, only that questions were answered.',
+};
+
+export function helpLines(botName: string, bgpEnabled: boolean, logQueries: keyof typeof logging): ReplyLine[] {
   const lines = [
     `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
@@ -9,6 +15,6 @@ export function helpLines(botName: string, bgpEnabled: boolean): ReplyLine[] {
     '• via NAME to ask another resolver, if the operator set some up (see info)',
   ];
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
-  lines.push('• info: about this bot. I reply with the same visibility as your question.');
+  lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));
 }

@@ -68,7 +68,7 @@ export class LookingGlass {
   private async linesFor(question: Question, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     switch (question.kind) {
       case 'help':
-        return helpLines(this.options.botName ?? '@dig', Boolean(this.options.bgp));
+        return helpLines(this.options.botName ?? '@dig', Boolean(this.options.bgp), this.config.logQueries);
       case 'info':
         return this.infoLines();
       case 'invalid':

@@ -15,13 +15,15 @@ export class MentionQueue {
   private readonly done = new Set<string>();
   private readonly active = new Set<string>();
   private readonly waiting: MentionNotification[] = [];
+  private readonly enqueuedAt = new Map<string, number>();
   private readonly idle: (() => void)[] = [];
   private after: string | undefined;
   private accepting = true;
 
   constructor(
     private readonly store: ProgressStore,
-    private readonly handle: (notification: MentionNotification) => Promise<void>,
+    /** `waitedMs`: how long the mention waited in the queue for a free slot. */
+    private readonly handle: (notification: MentionNotification, waitedMs: number) => Promise<void>,
     private readonly maxInFlight: number,
   ) {
     const progress = store.load();
@@ -43,13 +45,14 @@ export class MentionQueue {
     // A mention that failed before keeps its place in the order, holding the watermark before it.
     if (!this.order.includes(notification.id)) this.order.push(notification.id);
     this.waiting.push(notification);
+    this.enqueuedAt.set(notification.id, Date.now());
     this.pump();
   }
 
   /** Takes no new mentions; resolves when the ones in flight are answered (or failed). */
   async stop(): Promise<void> {
     this.accepting = false;
-    this.waiting.length = 0;
+    for (const notification of this.waiting.splice(0)) this.enqueuedAt.delete(notification.id);
     await this.settled();
   }
 
@@ -69,7 +72,9 @@ export class MentionQueue {
 
   private async run(notification: MentionNotification): Promise<void> {
     try {
-      await this.handle(notification);
+      const waitedMs = Date.now() - (this.enqueuedAt.get(notification.id) ?? Date.now());
+      this.enqueuedAt.delete(notification.id);
+      await this.handle(notification, waitedMs);
       this.done.add(notification.id);
       this.advance();
     } catch {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AskerRateLimit } from './asker-rate-limit.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus } from './fediverse.ts';
 import { RequestRejectedError } from './fediverse-errors.ts';
@@ -22,7 +23,7 @@ export interface ResponderOptions {
 
 /** What became of one notification, for the log. */
 export type Outcome =
-  | { readonly action: 'answered'; readonly parts: number; readonly question: string }
+  | { readonly action: 'answered'; readonly parts: number; readonly question: string; readonly visibility: string; readonly engineMs: number; readonly postMs: number }
   | { readonly action: 'skipped'; readonly reason: string };
 
 const MIN_MAX_CHARACTERS = 100;
@@ -42,15 +43,18 @@ export class MentionResponder {
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
+    const engineStarted = performance.now();
     const answer = await this.options.engine.answer(text, this.options.signal);
+    const engineMs = performance.now() - engineStarted;
     if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
     const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase());
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
     const lines: readonly ReplyLine[] = rate === 'notice'
       ? [{ text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.` }]
       : answer.lines;
+    const postStarted = performance.now();
     const parts = await this.post(status, lines);
-    return { action: 'answered', parts, question: text };
+    return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
   }
 
   private blockReason(account: Account): string | undefined {

@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error.ts';
-import { integer, readEngineConfig, type EngineConfig, type Environment } from './engine-config.ts';
+import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from './engine-config.ts';
 
 /** Everything the bot process needs, read from the environment (see .env.example). */
 export interface RuntimeConfig {
@@ -25,7 +25,7 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     mastodonToken: required(env, 'MASTODON_TOKEN'),
     stateDir: env.STATE_DIR?.trim() || './var',
     heartbeatTimeoutMs: integer(env, 'HEARTBEAT_TIMEOUT_MS', 90_000, 1000, 3_600_000),
-    streaming: streaming(env),
+    streaming: oneOf(env, 'STREAMING', ['auto', 'off'] as const),
     pollIntervalMs: integer(env, 'POLL_INTERVAL_MS', 30_000, 200, 3_600_000),
     streamSilenceMs: integer(env, 'STREAM_SILENCE_MS', 75_000, 200, 3_600_000),
     rateLimit: rateLimit(env, 'RATE_LIMIT'),
@@ -52,11 +52,6 @@ function url(env: Environment, variable: string): string {
   }
 }
 
-function streaming(env: Environment): 'auto' | 'off' {
-  const value = env.STREAMING?.trim() || 'auto';
-  if (value !== 'auto' && value !== 'off') throw new ConfigError('STREAMING', `must be auto or off (got “${value}”)`);
-  return value;
-}
 
 function rateLimit(env: Environment, variable: string) {
   const value = env[variable]?.trim() || '10/60s';

@@ -19,11 +19,12 @@ describe('readRuntimeConfig', () => {
     ['a missing URL', { MASTODON_URL: '' }, /^MASTODON_URL: is required/],
     ['a URL that is none', { MASTODON_URL: 'mastodon.example' }, /^MASTODON_URL: must be the instance's address/],
     ['a bad rate limit', { RATE_LIMIT: 'ten per minute' }, /^RATE_LIMIT: must be COUNT\/WINDOW/],
-    ['a bad streaming mode', { STREAMING: 'yes' }, /^STREAMING: must be auto or off/],
+    ['a bad streaming mode', { STREAMING: 'yes' }, /^STREAMING: must be auto, off/],
     ['a bad timeout', { HEARTBEAT_TIMEOUT_MS: '-5' }, /^HEARTBEAT_TIMEOUT_MS: must be a whole number/],
     ['a bad visibility cap', { REPLY_MAX_VISIBILITY: 'secret' }, /^REPLY_MAX_VISIBILITY: must be one of/],
     ['a bad upstream', { DNS_UPSTREAM: 'ftp://x' }, /^DNS_UPSTREAM: /],
     ['a bad profile', { DNS_PROFILES: 'cn' }, /^DNS_PROFILES: /],
+    ['a bad query log setting', { LOG_QUERIES: 'some' }, /^LOG_QUERIES: must be all, public-only, none/],
   ];
   for (const [label, change, message] of bad) {
     it(`names the variable for ${label}, never the token`, () => {

@@ -1,0 +1,193 @@
+/**
+ * The bot as `npm start` runs it — the supervisor forking the worker, real
+ * processes — against the loopback Mastodon instance and DNS server. Every
+ * question of every scenario must be answered exactly once.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import type { IdStyle, StatusJson } from '../support/mastodon-instance.ts';
+
+let world: BotWorld | undefined;
+let bot: BotProcess | undefined;
+afterEach(async () => {
+  await bot?.stop('SIGKILL');
+  for (const pid of workerPids(bot?.output() ?? '')) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await world?.close();
+  bot = world = undefined;
+});
+
+async function start(options: { idStyle?: IdStyle; streaming?: boolean } = {}, env: Record<string, string> = {}) {
+  world = await startBotWorld(options);
+  bot = startSupervisor(world.env(env));
+  return { world, bot };
+}
+
+/** Waits until every question has a reply, then checks each has exactly one, and that nothing else was posted. */
+async function answeredExactlyOnce(world: BotWorld, questions: StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
+  await world.instance.waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs).catch((error) => {
+    const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
+    throw new Error(`${(error as Error).message}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
+  });
+  // Give a duplicate the chance to show up before counting.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const replies = questions.map((q) => {
+    const answers = world.instance.repliesTo(q.id);
+    assert.equal(answers.length, 1, `question ${q.id} “${q.content}” has ${answers.length} replies`);
+    return answers[0];
+  });
+  assert.equal(world.instance.statusesBy(world.bot.acct).length, questions.length, 'the bot posted only the answers');
+  return replies;
+}
+
+function ask(world: BotWorld, text: string, visibility = 'public', author = world.alice): StatusJson {
+  return world.instance.post(author, { status: `@dig ${text}`, visibility });
+}
+
+describe('the bot end to end', { timeout: 120_000 }, () => {
+  it('answers in the thread with the same visibility, mentioning only the asker', async () => {
+    const { world } = await start();
+    const bob = world.instance.createAccount('bob');
+    const questions = (['public', 'unlisted', 'private', 'direct'] as const).map((visibility) =>
+      world.instance.post(world.alice, { status: `@dig @bob example.test MX`, visibility }),
+    );
+    const replies = await answeredExactlyOnce(world, questions);
+    replies.forEach((reply, i) => {
+      assert.equal(reply.in_reply_to_id, questions[i].id);
+      assert.equal(reply.visibility, questions[i].visibility);
+      assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice']);
+      assert.match(reply.content, /MX 10 mail\.example\.test\./);
+    });
+    assert.equal(world.instance.notificationsFor(bob.acct).filter((n) => n.status?.account.acct === 'dig').length, 0, 'bob is never mentioned by the bot');
+  });
+
+  it('never lets DNS data mention or tag anyone', async () => {
+    const { world } = await start();
+    world.instance.createAccount('someone@example.social');
+    const [reply] = await answeredExactlyOnce(world, [ask(world, 'evil.example.test TXT')]);
+    assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice']);
+    assert.deepEqual(reply.tags, []);
+    assert.match(reply.content, /＠someone@example\.social ♯tag/);
+  });
+
+  it('answers mentions that arrived while it was stopped, and none twice', async () => {
+    const { world, bot: first } = await start();
+    const before = [ask(world, 'example.test')];
+    await answeredExactlyOnce(world, before);
+    assert.equal(await first.stop('SIGTERM'), 0);
+    const whileDown = [ask(world, 'example.test AAAA'), ask(world, '192.0.2.1', 'direct'), ask(world, 'www.example.test')];
+    bot = startSupervisor(world.env());
+    await answeredExactlyOnce(world, [...before, ...whileDown]);
+  });
+
+  for (const idStyle of ['flake', 'uuid'] as const) {
+    it(`works with ${idStyle} ids and without a streaming API (polling)`, async () => {
+      const { world } = await start({ idStyle, streaming: false });
+      const burst = Array.from({ length: 6 }, (_, i) => ask(world, `example.test ${['A', 'AAAA', 'MX', 'TXT', 'NS', 'SOA'][i]}`));
+      await answeredExactlyOnce(world, burst);
+      assert.match(bot!.output(), /polling/);
+    });
+  }
+
+  it('survives a killed worker mid-burst', async () => {
+    const { world, bot } = await start();
+    await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
+    const burst = Array.from({ length: 12 }, (_, i) => ask(world, `example.test ${i % 2 ? 'A' : 'MX'}`));
+    process.kill(workerPids(bot.output())[0], 'SIGKILL');
+    burst.push(...Array.from({ length: 6 }, () => ask(world, 'signed.example.test')));
+    await answeredExactlyOnce(world, burst, 30_000);
+    assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
+  });
+
+  it('replaces a hung worker within HEARTBEAT_TIMEOUT_MS and answers the burst', async () => {
+    const { world, bot } = await start();
+    await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
+    const [firstWorker] = workerPids(bot.output());
+    process.kill(firstWorker, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    const burst = Array.from({ length: 8 }, () => ask(world, 'example.test TXT'));
+    await world.instance.waitFor(() => workerPids(bot.output()).length >= 2, 15_000);
+    // HEARTBEAT_TIMEOUT_MS is 4000 in the test world; the check runs every 400 ms and SIGKILL follows 2 s after SIGTERM.
+    assert.ok(Date.now() - stoppedAt < 4000 + 3500, `replaced after ${Date.now() - stoppedAt} ms`);
+    assert.match(bot.output(), /silent for \d+ ms .* replacing it/);
+    await answeredExactlyOnce(world, burst, 30_000);
+  });
+
+  it('catches up after the stream drops and after the instance restarts', async () => {
+    const { world } = await start();
+    await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
+    world.instance.dropStreams();
+    const questions = [ask(world, 'example.test'), ask(world, 'example.test MX')];
+    await world.instance.restart({ downtimeMs: 500 });
+    questions.push(ask(world, 'example.test AAAA'));
+    await answeredExactlyOnce(world, questions);
+  });
+
+  it('reconnects when the stream goes half-dead (no pings, no events) and misses nothing', async () => {
+    const { world, bot } = await start();
+    await world.instance.waitFor(() => world.instance.streamSubscriptions(world.bot.acct).length > 0, 10_000);
+    world.instance.setPings(false);
+    const questions = [ask(world, 'example.test'), ask(world, 'example.test TXT', 'direct')];
+    await answeredExactlyOnce(world, questions);
+    assert.match(bot.output(), /stream closed after \d+ s of silence/);
+  });
+
+  it('answers BGP questions and adds the announcing network to a reverse lookup', async () => {
+    const { world } = await start();
+    const [bgp, reverse] = await answeredExactlyOnce(world, [ask(world, 'bgp 8.8.8.8'), ask(world, '8.8.8.8', 'direct')]);
+    assert.match(bgp.content, /8\.8\.8\.0\/24 announced by AS15169 GOOGLE - Google LLC, US/);
+    assert.match(reverse.content, /PTR dns\.google\./);
+    assert.match(reverse.content, /BGP: 8\.8\.8\.0\/24 from AS15169/);
+    assert.equal(reverse.visibility, 'direct');
+  });
+
+  it('rides out a 429 storm and a proxy’s 502 page without losing or doubling an answer', async () => {
+    const { world } = await start();
+    await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
+    world.instance.failNext(2, '502-html', { method: 'POST', path: '/api/v1/statuses' });
+    world.instance.rateLimitStorm(10, 800);
+    const burst = Array.from({ length: 10 }, (_, i) => ask(world, `example.test ${i % 2 ? 'NS' : 'CAA'}`));
+    await answeredExactlyOnce(world, burst, 30_000);
+  });
+
+  it('does not answer its own posts, replies without a question, bots in its threads or blocked accounts', async () => {
+    const { world } = await start({}, { BLOCKED_ACCOUNTS: 'mallory', BLOCKED_DOMAINS: 'spam.example' });
+    const mallory = world.instance.createAccount('mallory');
+    const spammer = world.instance.createAccount('eve@spam.example');
+    const otherBot = world.instance.createAccount('echo', { bot: true });
+    const question = ask(world, 'example.test');
+    const [answer] = await answeredExactlyOnce(world, [question]);
+    const thanks = world.instance.post(world.alice, { status: '@dig thanks!', in_reply_to_id: answer.id });
+    const loop = world.instance.post(otherBot, { status: '@dig @alice example.test', in_reply_to_id: answer.id });
+    const blocked = [ask(world, 'example.test', 'public', mallory as never), world.instance.post(spammer, { status: '@dig example.test' })];
+    const followUp = world.instance.post(world.alice, { status: '@dig example.test MX', in_reply_to_id: answer.id });
+    await world.instance.waitFor(() => world.instance.repliesTo(followUp.id).length > 0, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const ignored of [thanks, loop, ...blocked]) assert.equal(world.instance.repliesTo(ignored.id).length, 0, ignored.content);
+    assert.match(bot!.output(), /skipped: a reply in my thread without a question/);
+    assert.match(bot!.output(), /skipped: a bot replying in my thread/);
+  });
+
+  it('sends one notice to an asker over the rate limit, then silence', async () => {
+    const { world } = await start({}, { RATE_LIMIT: '2/60s' });
+    const questions = Array.from({ length: 5 }, () => ask(world, 'example.test'));
+    await world.instance.waitFor(() => world.instance.statusesBy(world.bot.acct).length >= 3, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const replies = questions.map((q) => world.instance.repliesTo(q.id));
+    assert.deepEqual(replies.map((r) => r.length), [1, 1, 1, 0, 0]);
+    assert.match(replies[2][0].content, /faster than I answer/);
+  });
+
+  it('stops cleanly on SIGTERM with exit code 0', async () => {
+    const { world, bot } = await start();
+    await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+    assert.equal(await bot.stop('SIGTERM'), 0);
+    assert.match(bot.output(), /stopped/);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Deployment as the README describes it: `pm2 start ecosystem.config.js`
+ * (pm2 is a devDependency; PM2_HOME is a temporary folder so no other pm2 is touched).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, describe, it } from 'node:test';
+import { repoRoot, startBotWorld, type BotWorld } from '../support/bot-process.ts';
+
+const run = promisify(execFile);
+const pm2 = join(repoRoot, 'node_modules', '.bin', 'pm2');
+
+describe('pm2', { timeout: 120_000 }, () => {
+  let world: BotWorld;
+  const pm2Home = mkdtempSync(join(tmpdir(), 'fedidig-pm2-'));
+  const env = () => ({ ...process.env, ...world.env(), PM2_HOME: pm2Home });
+  after(async () => {
+    await run(pm2, ['kill'], { env: env(), cwd: repoRoot }).catch(() => undefined);
+    await world?.close();
+    rmSync(pm2Home, { recursive: true, force: true });
+  });
+
+  it('starts the bot from ecosystem.config.js, answers a mention and stops it cleanly', async () => {
+    world = await startBotWorld();
+    await run(pm2, ['start', 'ecosystem.config.js'], { env: env(), cwd: repoRoot });
+    const question = world.instance.post(world.alice, { status: '@dig example.test MX', visibility: 'direct' });
+    const [reply] = await world.instance.waitFor(() => {
+      const replies = world.instance.repliesTo(question.id);
+      return replies.length ? replies : undefined;
+    }, 30_000);
+    assert.equal(reply.visibility, 'direct');
+    const { stdout: list } = await run(pm2, ['jlist'], { env: env(), cwd: repoRoot });
+    const [app] = JSON.parse(list) as { name: string; pm2_env: { status: string; pm_out_log_path: string } }[];
+    assert.equal(app.name, 'fedidig');
+    assert.equal(app.pm2_env.status, 'online');
+    await run(pm2, ['stop', 'fedidig'], { env: env(), cwd: repoRoot });
+    const log = readFileSync(app.pm2_env.pm_out_log_path, 'utf8');
+    assert.match(log, /SIGINT: stopping the worker/);
+    assert.match(log, /worker \d+ exited \(0\); stopped/);
+    const { stdout: after } = await run(pm2, ['jlist'], { env: env(), cwd: repoRoot });
+    assert.equal((JSON.parse(after) as { pm2_env: { status: string } }[])[0].pm2_env.status, 'stopped');
+  });
+});

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDnsTestServer, type DnsTestServer } from './dns-test-server.ts';
+import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions } from './mastodon-instance.ts';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A DNS server, a Mastodon instance with the bot's account and an asker, and a state folder: all a bot run needs. */
+export interface BotWorld {
+  readonly dns: DnsTestServer;
+  readonly instance: MastodonInstance;
+  readonly bot: LocalTestAccount;
+  readonly alice: LocalTestAccount;
+  readonly stateDir: string;
+  env(extra?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startBotWorld(options: MastodonInstanceOptions = {}): Promise<BotWorld> {
+  const dns = await startDnsTestServer();
+  const instance = await startMastodonInstance({ pingIntervalMs: 500, ...options });
+  const bot = instance.createAccount('dig', { bot: true });
+  const alice = instance.createAccount('alice');
+  const stateDir = mkdtempSync(join(tmpdir(), 'fedidig-state-'));
+  return {
+    dns,
+    instance,
+    bot,
+    alice,
+    stateDir,
+    env: (extra = {}) => ({
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      MASTODON_URL: instance.url,
+      MASTODON_TOKEN: bot.token,
+      DNS_UPSTREAM: dns.address,
+      DNS_TIMEOUT_MS: '1000',
+      STATE_DIR: stateDir,
+      STREAM_SILENCE_MS: '2000',
+      HEARTBEAT_TIMEOUT_MS: '4000',
+      POLL_INTERVAL_MS: '300',
+      RATE_LIMIT: '1000/60s',
+      ...extra,
+    }),
+    close: async () => {
+      await instance.close();
+      await dns.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The supervisor as `npm start` runs it, with its output kept for assertions. */
+export interface BotProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once the supervisor has exited. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startSupervisor(env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/supervisor.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** The pids of the supervisor's worker processes seen so far, from its log. */
+export function workerPids(output: string): number[] {
+  return [...output.matchAll(/worker (\d+) started/g)].map((m) => Number(m[1]));
+}
