@@ -6,12 +6,13 @@ import 'dotenv/config';
 import { join } from 'node:path';
 import { AskerRateLimit } from '../lib/asker-rate-limit.ts';
 import { ConfigError } from '../lib/config-error.ts';
-import { writeHeartbeat } from '../lib/heartbeat.ts';
 import { LookingGlass } from '../lib/looking-glass.ts';
 import { MastodonClient } from '../lib/mastodon-client.ts';
 import { MentionQueue } from '../lib/mention-queue.ts';
 import { MentionResponder } from '../lib/mention-responder.ts';
 import { NotificationListener } from '../lib/notification-listener.ts';
+import { heartbeatAge, writeHeartbeat } from '../lib/heartbeat.ts';
+import { createHttpTwin } from '../lib/http-twin.ts';
 import { createLogger } from '../lib/logger.ts';
 import { ProgressStore } from '../lib/progress-store.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
@@ -92,11 +93,32 @@ function mayLogQuestion(visibility: string): boolean {
   return config.engine.logQueries === 'all' || (config.engine.logQueries === 'public-only' && (visibility === 'public' || visibility === 'unlisted'));
 }
 
+// The HTTP twin: the same engine for curl users, and /healthz for monitoring.
+const twin = config.httpListen
+  ? createHttpTwin({
+      engine,
+      rateLimit: config.httpRateLimit,
+      log,
+      health: () => {
+        const { connected, since } = listener.connection;
+        const age = Math.round(heartbeatAge(heartbeatPath) / 1000);
+        if (!connected) return { ok: false, reason: `not connected to ${config.mastodonUrl} since ${since.toISOString()}` };
+        if (heartbeatAge(heartbeatPath) > config.heartbeatTimeoutMs) return { ok: false, reason: `heartbeat ${age} s old` };
+        return { ok: true, reason: `connected since ${since.toISOString()}, heartbeat ${age} s old` };
+      },
+    })
+  : undefined;
+if (twin && config.httpListen) {
+  const bound = await twin.listen(config.httpListen.host, config.httpListen.port);
+  log(`HTTP twin on http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}/`);
+}
+
 async function shutdown(signal: string): Promise<void> {
   log(`${signal}: taking no new mentions, finishing those in flight`);
   stop.abort();
   const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-  await Promise.race([queue.stop(), timeout]);
+  await Promise.race([Promise.all([queue.stop(), twin?.close()]), timeout]);
+  engine.close();
   log('stopped');
   process.exit(0);
 }

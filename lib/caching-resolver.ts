@@ -1,15 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from './resolver.ts';
 
-/**
- * A response with the mark of the cache. Until `cached` is a field of
- * DnsResponse itself, this is the type CachingResolver hands out.
- */
-export type MaybeCachedResponse = DnsResponse & {
-  /** True when the answer came from the cache: TTLs are what remains of them, nobody was asked. */
-  readonly cached?: boolean;
-};
-
 export interface CachingResolverOptions {
   /** How many answers the cache holds at most; the least recently used go first. */
   readonly maxEntries: number;
@@ -77,7 +68,7 @@ export class CachingResolver implements Resolver {
     this.cache = new LRUCache<string, Entry>({ max: options.maxEntries });
   }
 
-  async resolve(question: DnsQuestion, signal?: AbortSignal): Promise<MaybeCachedResponse> {
+  async resolve(question: DnsQuestion, signal?: AbortSignal): Promise<DnsResponse> {
     signal?.throwIfAborted();
     const key = this.keyOf(question);
     const entry = this.fresh(key);
@@ -143,7 +134,7 @@ export class CachingResolver implements Resolver {
     return pending;
   }
 
-  private fromCache(entry: Entry, question: DnsQuestion): MaybeCachedResponse {
+  private fromCache(entry: Entry, question: DnsQuestion): DnsResponse {
     const age = Math.floor((this.now() - entry.storedAt) / 1000);
     const aged = (record: DnsRecord): DnsRecord => ({ ...record, ttl: Math.max(0, record.ttl - age) });
     return {

@@ -14,6 +14,10 @@ export interface EngineConfig {
   readonly maxVisibility: Visibility;
   readonly bgpSource: string;
   readonly bgpAsNames?: string;
+  /** Answers the cache holds per resolver; 0 turns the cache off. */
+  readonly cacheSize: number;
+  readonly cacheMaxTtlSeconds: number;
+  readonly cacheMaxNegativeTtlSeconds: number;
   /** Which question texts reach the logs: all, only public and unlisted ones, or none (said in `help`). */
   readonly logQueries: 'all' | 'public-only' | 'none';
 }
@@ -31,6 +35,9 @@ export function readEngineConfig(env: Environment): EngineConfig {
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
     bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
+    cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),
+    cacheMaxTtlSeconds: integer(env, 'DNS_CACHE_MAX_TTL', 3600, 1, 86_400),
+    cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),
     logQueries: oneOf(env, 'LOG_QUERIES', ['all', 'public-only', 'none'] as const),
   };
 }

@@ -88,8 +88,10 @@ function dnssecLine(responses: readonly DnsResponse[]): string {
 }
 
 function resolverLine(responses: readonly DnsResponse[]): string {
-  const upstreams = [...new Set(responses.map((r) => `${r.upstream} (${r.transport.toUpperCase()})`))].join(', ');
-  const times = responses.map((r) => Math.round(r.elapsedMs));
+  const upstreams = [...new Set(responses.map((r) => `${r.upstream} (${r.transport.toUpperCase()}${r.cached ? ', cached' : ''})`))].join(', ');
+  const asked = responses.filter((r) => !r.cached);
+  if (asked.length === 0) return neutraliseText(`📡 ${upstreams}`);
+  const times = asked.map((r) => Math.round(r.elapsedMs));
   const min = Math.min(...times);
   const max = Math.max(...times);
   return neutraliseText(`📡 ${upstreams}, ${min === max ? min : `${min}–${max}`} ms`);

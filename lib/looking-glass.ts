@@ -12,6 +12,7 @@ import type { Resolver } from './resolver.ts';
 import type { ReplyLine } from './split-reply.ts';
 import { specialRange } from './special-ranges.ts';
 import { UpstreamResolver } from './upstream-resolver.ts';
+import { CachingResolver } from './caching-resolver.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -124,6 +125,10 @@ export class LookingGlass {
     }
   }
 
+  private cacheLines(): ReplyLine[] {
+    return [...this.resolvers.entries()].flatMap(([name, resolver]) => (resolver instanceof CachingResolver ? [cacheStatsLine(name, resolver)] : []));
+  }
+
   private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
     const bgpStats = await this.options.bgp?.stats().catch(() => undefined);
@@ -132,9 +137,15 @@ export class LookingGlass {
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
       ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
+      ...this.cacheLines(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];
   }
+}
+
+function cacheStatsLine(name: string, resolver: CachingResolver): ReplyLine {
+  const { size, hitRate, hits, coalesced, misses } = resolver.stats();
+  return { text: `DNS cache${name ? ` (${name})` : ''}: ${size} answers, ${Math.round(hitRate * 100)} % hits (${hits} hits, ${coalesced} shared, ${misses} asked)` };
 }
 
 async function outcomeFor(resolver: Resolver, name: string, type: number, signal: AbortSignal | undefined): Promise<TypeOutcome> {
@@ -146,9 +157,15 @@ async function outcomeFor(resolver: Resolver, name: string, type: number, signal
   }
 }
 
+/** One resolver per profile ('' = default), each behind its own answer cache unless DNS_CACHE_SIZE is 0. */
 function buildResolvers(config: EngineConfig): Map<string, Resolver> {
-  const resolvers = new Map<string, Resolver>([['', new UpstreamResolver(config.upstreams, config.timeoutMs)]]);
-  for (const [name, upstreams] of config.profiles) resolvers.set(name, new UpstreamResolver(upstreams, config.timeoutMs));
+  const build = (upstreams: EngineConfig['upstreams']): Resolver => {
+    const resolver = new UpstreamResolver(upstreams, config.timeoutMs);
+    if (config.cacheSize === 0) return resolver;
+    return new CachingResolver(resolver, { maxEntries: config.cacheSize, maxTtlSeconds: config.cacheMaxTtlSeconds, maxNegativeTtlSeconds: config.cacheMaxNegativeTtlSeconds });
+  };
+  const resolvers = new Map<string, Resolver>([['', build(config.upstreams)]]);
+  for (const [name, upstreams] of config.profiles) resolvers.set(name, build(upstreams));
   return resolvers;
 }
 

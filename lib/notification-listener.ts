@@ -23,7 +23,23 @@ const PAGE = 40;
  * pagination), then follows the stream, or polls where there is none.
  */
 export class NotificationListener {
+  private connectedSince: Date | undefined;
+  private disconnectedSince = new Date();
+
   constructor(private readonly options: ListenerOptions) {}
+
+  /** Whether the server is reachable now, for /healthz. */
+  get connection(): { readonly connected: boolean; readonly since: Date } {
+    return this.connectedSince ? { connected: true, since: this.connectedSince } : { connected: false, since: this.disconnectedSince };
+  }
+
+  private setConnected(connected: boolean): void {
+    if (connected && !this.connectedSince) this.connectedSince = new Date();
+    if (!connected && this.connectedSince) {
+      this.connectedSince = undefined;
+      this.disconnectedSince = new Date();
+    }
+  }
 
   async run(signal: AbortSignal): Promise<void> {
     let failures = 0;
@@ -33,6 +49,7 @@ export class NotificationListener {
         else await this.pollOnce(signal);
         failures = 0;
       } catch (error) {
+        this.setConnected(false);
         if (signal.aborted) break;
         failures++;
         const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
@@ -44,6 +61,7 @@ export class NotificationListener {
 
   private async pollOnce(signal: AbortSignal): Promise<void> {
     await this.catchUp(signal);
+    this.setConnected(true);
     this.options.heartbeat();
     await sleep(this.options.pollIntervalMs, undefined, { signal }).catch(() => {});
   }
@@ -66,6 +84,7 @@ export class NotificationListener {
       signal,
     );
     await Promise.race([open, stream]);
+    this.setConnected(true);
     this.options.log('stream: connected');
     await this.catchUp(signal);
     for (const notification of held) this.options.queue.enqueue(notification);

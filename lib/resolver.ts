@@ -34,6 +34,8 @@ export interface DnsResponse {
   readonly upstream: string;
   readonly transport: 'udp' | 'tcp' | 'doh';
   readonly elapsedMs: number;
+  /** True when the answer came from a cache: TTLs are what remains of them, and no upstream was asked now. */
+  readonly cached?: boolean;
 }
 
 export interface Resolver {

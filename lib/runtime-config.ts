@@ -16,6 +16,9 @@ export interface RuntimeConfig {
   readonly blockedAccounts: ReadonlySet<string>;
   readonly blockedDomains: ReadonlySet<string>;
   readonly maxInFlight: number;
+  /** Where the HTTP twin listens (HTTP_LISTEN); undefined: no HTTP twin. */
+  readonly httpListen?: { readonly host: string; readonly port: number };
+  readonly httpRateLimit: { readonly count: number; readonly windowMs: number };
 }
 
 export function readRuntimeConfig(env: Environment): RuntimeConfig {
@@ -28,10 +31,12 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     streaming: oneOf(env, 'STREAMING', ['auto', 'off'] as const),
     pollIntervalMs: integer(env, 'POLL_INTERVAL_MS', 30_000, 200, 3_600_000),
     streamSilenceMs: integer(env, 'STREAM_SILENCE_MS', 75_000, 200, 3_600_000),
-    rateLimit: rateLimit(env, 'RATE_LIMIT'),
+    rateLimit: rateLimit(env, 'RATE_LIMIT', '10/60s'),
     blockedAccounts: list(env.BLOCKED_ACCOUNTS, (s) => s.replace(/^@/, '')),
     blockedDomains: list(env.BLOCKED_DOMAINS, (s) => s.replace(/^@/, '')),
     maxInFlight: integer(env, 'MAX_IN_FLIGHT', 8, 1, 100),
+    httpListen: listenAddress(env, 'HTTP_LISTEN'),
+    httpRateLimit: rateLimit(env, 'HTTP_RATE_LIMIT', '30/60s'),
   };
 }
 
@@ -53,14 +58,24 @@ function url(env: Environment, variable: string): string {
 }
 
 
-function rateLimit(env: Environment, variable: string) {
-  const value = env[variable]?.trim() || '10/60s';
+function rateLimit(env: Environment, variable: string, fallback: string) {
+  const value = env[variable]?.trim() || fallback;
   const match = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
     throw new ConfigError(variable, `must be COUNT/WINDOW like 10/60s or 100/1h (got “${value}”)`);
   }
   return { count: Number(match[1]), windowMs: Number(match[2]) * unit[match[3] as keyof typeof unit] };
+}
+
+/** `127.0.0.1:8053`, `[::1]:8053` or a bare port (then loopback); `off` or nothing: no listener. */
+function listenAddress(env: Environment, variable: string): { host: string; port: number } | undefined {
+  const value = env[variable]?.trim();
+  if (!value || value === 'off') return undefined;
+  const match = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(value) ?? (/^(\d{1,5})$/.exec(value) ? [value, undefined, '127.0.0.1', value] : null);
+  const port = Number(match?.[3]);
+  if (!match || !(port >= 1 && port <= 65535)) throw new ConfigError(variable, `must be HOST:PORT like 127.0.0.1:8053 or [::1]:8053 (got “${value}”)`);
+  return { host: match[1] ?? match[2]!, port };
 }
 
 function list(text: string | undefined, normalise: (s: string) => string): Set<string> {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { freePort } from '../support/processes.ts';
 import type { IdStyle, StatusJson } from '../support/mastodon-instance.ts';
 
 let world: BotWorld | undefined;
@@ -182,6 +183,22 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const replies = questions.map((q) => world.instance.repliesTo(q.id));
     assert.deepEqual(replies.map((r) => r.length), [1, 1, 1, 0, 0]);
     assert.match(replies[2][0].content, /faster than I answer/);
+  });
+
+  it('answers over the HTTP twin and reports its health on /healthz', async () => {
+    const port = await freePort();
+    const { world } = await start({}, { HTTP_LISTEN: `127.0.0.1:${port}` });
+    const base = `http://127.0.0.1:${port}`;
+    await world.instance.waitFor(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200, 15_000);
+    const answer = await fetch(`${base}/dns/example.test/MX`);
+    assert.equal(answer.status, 200);
+    assert.match(await answer.text(), /^🔎 example\.test MX\nexample\.test\. 3600 MX 10 mail\.example\.test\./);
+    await world.instance.close();
+    const unhealthy = await world.instance.waitFor(async () => {
+      const response = await fetch(`${base}/healthz`);
+      return response.status === 503 ? response.text() : undefined;
+    }, 15_000);
+    assert.match(unhealthy, /not connected to http:\/\/127\.0\.0\.1:\d+ since/);
   });
 
   it('stops cleanly on SIGTERM with exit code 0', async () => {
