@@ -4,7 +4,13 @@
  */
 import 'dotenv/config';
 import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { AskerRateLimit } from '../lib/asker-rate-limit.ts';
+import { mergeBlockLists, parseBlockList } from '../lib/block-list.ts';
+import { FloodWatch, type FloodReport } from '../lib/flood-watch.ts';
+import { neutraliseText } from '../lib/safe-text.ts';
+import { TokenBucket } from '../lib/token-bucket.ts';
+import { WatchedFile } from '../lib/watched-file.ts';
 import { ConfigError } from '../lib/config-error.ts';
 import { LookingGlass } from '../lib/looking-glass.ts';
 import { MastodonClient } from '../lib/mastodon-client.ts';
@@ -44,6 +50,16 @@ const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.spl
   process.stderr.write(`fedidig: ${error.message}\n`);
   process.exit(2);
 });
+const blockListFile = config.blockListFile
+  ? await WatchedFile.open({
+      path: config.blockListFile,
+      load: async (path) => ({ value: parseBlockList((await readFile(path, 'utf8')).split('\n')), stats: await stat(path) }),
+      pollIntervalMs: 10_000,
+      settleMs: 500,
+      onError: (error) => logger.warn(`block list ${config.blockListFile}: ${error.message}; the list read before stays in force`),
+      onLoad: (loaded) => log(`block list ${config.blockListFile}: ${loaded.value.accounts.size} accounts, ${loaded.value.domains.size} instances`),
+    })
+  : undefined;
 const responder = new MentionResponder({
   fediverse,
   engine,
@@ -52,9 +68,30 @@ const responder = new MentionResponder({
   maxParts: config.engine.maxParts,
   maxVisibility: config.engine.maxVisibility,
   rateLimit: new AskerRateLimit(config.rateLimit.count, config.rateLimit.windowMs),
-  blockedAccounts: config.blockedAccounts,
-  blockedDomains: config.blockedDomains,
+  globalRateLimit: new TokenBucket(config.globalRateLimit.count, config.globalRateLimit.windowMs),
+  blockList: () => (blockListFile ? mergeBlockLists(config.blockList, blockListFile.current.value) : config.blockList),
+  floodWatch: new FloodWatch({
+    windowMs: config.floodLimit.windowMs,
+    threshold: config.floodLimit.count,
+    localDomain: new URL(config.mastodonUrl).host,
+    onFlood: (report) => void reportFlood(report),
+  }),
 });
+
+/** Tells the operator about a flood by direct message; the accounts are named as inert text, so none of them is notified. */
+async function reportFlood(report: FloodReport): Promise<void> {
+  const list = (entries: readonly [string, number][]) => entries.slice(0, 10).map(([name, count]) => `${name} (${count})`).join(', ');
+  logger.warn({ flood: report }, `flood: ${report.total} mentions in ${report.windowMs / 1000} s`);
+  if (!config.adminAcct) return;
+  const text = neutraliseText(
+    `⚠️ Flood: ${report.total} mentions in ${report.windowMs / 1000} s. Accounts: ${list(report.accounts)}. Instances: ${list(report.domains)}. ` +
+      'I keep answering; askers over the rate limit get one notice, then silence.',
+  );
+  await withServerRetries(
+    () => fediverse.postReply({ text: `@${config.adminAcct} ${text}`, visibility: 'direct', idempotencyKey: `fedidig-flood-${Date.now()}` }),
+    retry,
+  ).catch((error: Error) => logger.warn(`could not tell the operator about the flood: ${error.message}`));
+}
 const queue = new MentionQueue(
   new ProgressStore(config.stateDir),
   async (notification, queueMs) => {
@@ -119,6 +156,7 @@ async function shutdown(signal: string): Promise<void> {
   const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
   await Promise.race([Promise.all([queue.stop(), twin?.close()]), timeout]);
   engine.close();
+  blockListFile?.close();
   log('stopped');
   process.exit(0);
 }

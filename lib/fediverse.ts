@@ -39,7 +39,8 @@ export interface InstanceFacts {
 
 export interface Reply {
   readonly text: string;
-  readonly inReplyToId: string;
+  /** The status answered; undefined for a post of the bot's own, like a note to the operator. */
+  readonly inReplyToId?: string;
   readonly visibility: Visibility;
   /** Same key, same post: a retried request never posts twice. */
   readonly idempotencyKey: string;

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { AskerRateLimit } from './asker-rate-limit.ts';
+import { blockReason, type BlockList } from './block-list.ts';
+import type { FloodWatch } from './flood-watch.ts';
+import type { TokenBucket } from './token-bucket.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus } from './fediverse.ts';
 import { RequestRejectedError } from './fediverse-errors.ts';
 import type { LookingGlass } from './looking-glass.ts';
@@ -16,8 +19,10 @@ export interface ResponderOptions {
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
-  readonly blockedAccounts: ReadonlySet<string>;
-  readonly blockedDomains: ReadonlySet<string>;
+  readonly globalRateLimit: TokenBucket;
+  /** The block list in force now (it may be re-read from a file at any time). */
+  readonly blockList: () => BlockList;
+  readonly floodWatch?: FloodWatch;
   readonly signal?: AbortSignal;
 }
 
@@ -37,12 +42,14 @@ export class MentionResponder {
     if (notification.type !== 'mention' || !status) return skipped(`a ${notification.type} notification`);
     const { me } = this.options;
     if (status.account.id === me.id) return skipped('my own post');
-    const blocked = this.blockReason(status.account);
+    const blocked = blockReason(this.options.blockList(), status.account.acct);
     if (blocked) return skipped(blocked);
+    this.options.floodWatch?.record(status.account.acct);
     const text = mentionText(status.content, [me.url, ...status.mentions.filter((m) => m.id === me.id).map((m) => m.url)]);
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
+    await this.options.globalRateLimit.take();
     const engineStarted = performance.now();
     const answer = await this.options.engine.answer(text, this.options.signal);
     const engineMs = performance.now() - engineStarted;
@@ -55,14 +62,6 @@ export class MentionResponder {
     const postStarted = performance.now();
     const parts = await this.post(status, lines);
     return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
-  }
-
-  private blockReason(account: Account): string | undefined {
-    const acct = account.acct.toLowerCase();
-    if (this.options.blockedAccounts.has(acct)) return 'a blocked account';
-    const domain = acct.includes('@') ? acct.split('@')[1] : undefined;
-    if (domain && this.options.blockedDomains.has(domain)) return 'a blocked instance';
-    return undefined;
   }
 
   /**

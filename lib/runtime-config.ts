@@ -1,3 +1,4 @@
+import { parseBlockList, type BlockList } from './block-list.ts';
 import { ConfigError } from './config-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from './engine-config.ts';
 
@@ -12,13 +13,26 @@ export interface RuntimeConfig {
   readonly pollIntervalMs: number;
   /** A stream that sent nothing, not even a ping, for this long is dead. */
   readonly streamSilenceMs: number;
-  readonly rateLimit: { readonly count: number; readonly windowMs: number };
-  readonly blockedAccounts: ReadonlySet<string>;
-  readonly blockedDomains: ReadonlySet<string>;
+  readonly rateLimit: RateLimit;
+  /** All askers together; over it the bot slows down, it drops nothing. */
+  readonly globalRateLimit: RateLimit;
+  /** Mentions per window that make a flood, reported to `adminAcct`. */
+  readonly floodLimit: RateLimit;
+  /** The operator's account (`user@domain`), told about floods by direct message. */
+  readonly adminAcct?: string;
+  /** BLOCKED_ACCOUNTS and BLOCKED_DOMAINS. */
+  readonly blockList: BlockList;
+  /** A block list file, re-read when it changes. */
+  readonly blockListFile?: string;
   readonly maxInFlight: number;
   /** Where the HTTP twin listens (HTTP_LISTEN); undefined: no HTTP twin. */
   readonly httpListen?: { readonly host: string; readonly port: number };
-  readonly httpRateLimit: { readonly count: number; readonly windowMs: number };
+  readonly httpRateLimit: RateLimit;
+}
+
+export interface RateLimit {
+  readonly count: number;
+  readonly windowMs: number;
 }
 
 export function readRuntimeConfig(env: Environment): RuntimeConfig {
@@ -32,8 +46,11 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     pollIntervalMs: integer(env, 'POLL_INTERVAL_MS', 30_000, 200, 3_600_000),
     streamSilenceMs: integer(env, 'STREAM_SILENCE_MS', 75_000, 200, 3_600_000),
     rateLimit: rateLimit(env, 'RATE_LIMIT', '10/60s'),
-    blockedAccounts: list(env.BLOCKED_ACCOUNTS, (s) => s.replace(/^@/, '')),
-    blockedDomains: list(env.BLOCKED_DOMAINS, (s) => s.replace(/^@/, '')),
+    globalRateLimit: rateLimit(env, 'GLOBAL_RATE_LIMIT', '120/60s'),
+    floodLimit: rateLimit(env, 'FLOOD_LIMIT', '60/60s'),
+    adminAcct: env.ADMIN_ACCT?.trim().replace(/^@/, '') || undefined,
+    blockList: parseBlockList([...(env.BLOCKED_ACCOUNTS ?? '').split(','), ...(env.BLOCKED_DOMAINS ?? '').split(',')]),
+    blockListFile: env.BLOCKLIST_FILE?.trim() || undefined,
     maxInFlight: integer(env, 'MAX_IN_FLIGHT', 8, 1, 100),
     httpListen: listenAddress(env, 'HTTP_LISTEN'),
     httpRateLimit: rateLimit(env, 'HTTP_RATE_LIMIT', '30/60s'),
@@ -58,7 +75,7 @@ function url(env: Environment, variable: string): string {
 }
 
 
-function rateLimit(env: Environment, variable: string, fallback: string) {
+function rateLimit(env: Environment, variable: string, fallback: string): RateLimit {
   const value = env[variable]?.trim() || fallback;
   const match = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -76,8 +93,4 @@ function listenAddress(env: Environment, variable: string): { host: string; port
   const port = Number(match?.[3]);
   if (!match || !(port >= 1 && port <= 65535)) throw new ConfigError(variable, `must be HOST:PORT like 127.0.0.1:8053 or [::1]:8053 (got “${value}”)`);
   return { host: match[1] ?? match[2]!, port };
-}
-
-function list(text: string | undefined, normalise: (s: string) => string): Set<string> {
-  return new Set((text ?? '').split(',').map((s) => normalise(s.trim()).toLowerCase()).filter(Boolean));
 }

@@ -4,6 +4,9 @@
  * question of every scenario must be answered exactly once.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { freePort } from '../support/processes.ts';
@@ -183,6 +186,27 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const replies = questions.map((q) => world.instance.repliesTo(q.id));
     assert.deepEqual(replies.map((r) => r.length), [1, 1, 1, 0, 0]);
     assert.match(replies[2][0].content, /faster than I answer/);
+  });
+
+  it('tells the operator about a flood by DM without mentioning anyone else, and re-reads its block list', async () => {
+    const blockList = join(mkdtempSync(join(tmpdir(), 'fedidig-block-')), 'blocked.txt');
+    writeFileSync(blockList, '# blocked\nmallory\n');
+    const { world, bot } = await start({}, { ADMIN_ACCT: 'admin', FLOOD_LIMIT: '6/60s', BLOCKLIST_FILE: blockList });
+    const admin = world.instance.createAccount('admin');
+    const mallory = world.instance.createAccount('mallory');
+    const blocked = world.instance.post(mallory, { status: '@dig example.test' });
+    const burst = Array.from({ length: 6 }, () => ask(world, 'example.test'));
+    await world.instance.waitFor(() => burst.every((q) => world.instance.repliesTo(q.id).length === 1), 20_000);
+    const alert = await world.instance.waitFor(() => world.instance.statusesBy(world.bot.acct).find((s) => s.in_reply_to_id === null), 10_000);
+    assert.equal(alert.visibility, 'direct');
+    assert.deepEqual(alert.mentions.map((m) => m.acct), [admin.acct]);
+    // One instance alone at half the limit (3 of 6) is a flood already.
+    assert.match(alert.content, /Flood: 3 mentions in 60 s\. Accounts: alice \(3\)\. Instances: 127\.0\.0\.1:\d+ \(3\)/);
+    assert.equal(world.instance.repliesTo(blocked.id).length, 0);
+    writeFileSync(blockList, '# nobody blocked now\n');
+    await world.instance.waitFor(() => /block list .*: 0 accounts/.test(bot.output()), 15_000);
+    const unblocked = world.instance.post(mallory, { status: '@dig example.test AAAA' });
+    await world.instance.waitFor(() => world.instance.repliesTo(unblocked.id).length === 1, 15_000);
   });
 
   it('answers over the HTTP twin and reports its health on /healthz', async () => {

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileWatcher } from '../../lib/bgp/file-watcher.ts';
-import { Events } from './table-helpers.ts';
+import { FileWatcher } from '../../lib/file-watcher.ts';
+import { Events } from '../bgp/table-helpers.ts';
 
 /** A missed change fails the test instead of hanging the run. */
 const WATCHING = { timeout: 30_000 };

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { WatchedFile } from '../../lib/bgp/watched-file.ts';
+import { WatchedFile } from '../../lib/watched-file.ts';
 
 /** Loads a file holding a number; "bad" does not load. Counts loads and how many overlap. */
 class NumberLoader {

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AskerRateLimit } from '../../lib/asker-rate-limit.ts';
+import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/block-list.ts';
+import { FloodWatch, type FloodReport } from '../../lib/flood-watch.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
+
+describe('block lists', () => {
+  const list = parseBlockList(['# spammers', '@Mallory@bad.example', 'eve', 'spam.example  # the whole instance', '*@worse.example', '']);
+  it('blocks accounts, local accounts and whole instances with their subdomains', () => {
+    assert.equal(blockReason(list, 'mallory@bad.example'), 'a blocked account');
+    assert.equal(blockReason(list, 'eve'), 'a blocked account');
+    assert.equal(blockReason(list, 'anyone@spam.example'), 'a blocked instance');
+    assert.equal(blockReason(list, 'anyone@social.spam.example'), 'a blocked instance');
+    assert.equal(blockReason(list, 'x@worse.example'), 'a blocked instance');
+    assert.equal(blockReason(list, 'alice@good.example'), undefined);
+    assert.equal(blockReason(list, 'alice@notspam.example'), undefined);
+  });
+  it('merges the environment’s list with a file’s', () => {
+    const merged = mergeBlockLists(list, parseBlockList(['new@one.example']));
+    assert.equal(blockReason(merged, 'new@one.example'), 'a blocked account');
+    assert.equal(blockReason(merged, 'eve'), 'a blocked account');
+  });
+});
+
+describe('FloodWatch', () => {
+  it('reports a flood once per window, naming the busiest accounts and instances', () => {
+    const reports: FloodReport[] = [];
+    const watch = new FloodWatch({ windowMs: 60_000, threshold: 10, localDomain: 'bots.example', onFlood: (r) => reports.push(r) });
+    for (let i = 0; i < 9; i++) watch.record(`a${i}@site${i}.example`, 1000 + i);
+    assert.equal(reports.length, 0, '9 askers from 9 instances are no flood');
+    for (let i = 0; i < 30; i++) watch.record(i % 2 ? 'loud@many.example' : 'local', 2000 + i);
+    assert.equal(reports.length, 1, 'once per window');
+    assert.equal(reports[0].total, 10);
+    assert.ok(reports[0].accounts.some(([acct, count]) => acct === 'local' && count === 1));
+    assert.deepEqual(reports[0].domains.find(([d]) => d === 'bots.example'), ['bots.example', 1]);
+    watch.record('late@many.example', 70_000);
+    assert.equal(reports.length, 1, 'a flood that ended is not reported again');
+    for (let i = 0; i < 10; i++) watch.record(`again${i}@site${i}.example`, 70_001 + i);
+    assert.equal(reports.length, 2, 'a flood in a later window is');
+  });
+  it('notices one instance sending far more than its share', () => {
+    const reports: FloodReport[] = [];
+    const watch = new FloodWatch({ windowMs: 60_000, threshold: 100, localDomain: 'bots.example', onFlood: (r) => reports.push(r) });
+    for (let i = 0; i < 50; i++) watch.record(`u${i}@one.example`, i);
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0].accounts.length, 50);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('hands out count tokens at once, then waits for the refill instead of refusing', async () => {
+    let now = 0;
+    const bucket = new TokenBucket(3, 1000, () => now);
+    for (let i = 0; i < 3; i++) await bucket.take();
+    let fourth = false;
+    const waiting = bucket.take().then(() => (fourth = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(fourth, false);
+    now = 400;
+    await waiting;
+    assert.equal(fourth, true);
+  });
+});
+
+describe('AskerRateLimit', () => {
+  it('answers count questions per window, then one notice, then silence until there is room', () => {
+    const limit = new AskerRateLimit(2, 60_000);
+    assert.deepEqual([0, 1, 2, 3].map((t) => limit.decide('alice', t)), ['answer', 'answer', 'notice', 'silence']);
+    assert.equal(limit.decide('bob', 4), 'answer', 'other askers are not held up');
+    assert.equal(limit.retryAfterSeconds('alice', 30_000), 30);
+    assert.equal(limit.decide('alice', 60_001), 'answer');
+  });
+});
