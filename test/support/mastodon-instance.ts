@@ -10,6 +10,7 @@
  *   const alice = instance.createAccount('alice');
  *   instance.post(alice, { status: '@bot dig example.com' });
  */
+import { OAuthApps } from './mastodon/oauth.ts';
 import { createServer, type IncomingMessage, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -97,6 +98,7 @@ export class MastodonInstance {
   readonly #hub: StreamingHub | undefined;
   readonly #rateLimiter: RateLimiter;
   readonly #faults = new FaultPlan();
+  readonly #oauth = new OAuthApps();
   #listening = true;
 
   constructor(server: Server, options: MastodonInstanceOptions) {
@@ -117,7 +119,7 @@ export class MastodonInstance {
     this.#store = new Store(options.idStyle ?? 'numeric', options.numericIdStart === undefined ? {} : { numericStart: options.numericIdStart });
     this.#context = { store: this.#store, site };
     this.#renderer = new EntityRenderer(site, this.#store);
-    this.#rest = new RestApi(this.#context, this.#renderer);
+    this.#rest = new RestApi(this.#context, this.#renderer, this.#oauth);
     this.#rateLimiter = new RateLimiter({ limit: 300, windowMs: 300_000, ...options.rateLimit });
     this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000) : undefined;
     server.on('connection', (socket) => this.#track(socket));
@@ -129,6 +131,13 @@ export class MastodonInstance {
   createAccount(username: string, options?: AccountOptions): LocalTestAccount;
   createAccount(name: string, options: AccountOptions = {}): TestAccount {
     return testAccountOf(createAccount(this.#store, this.#context.site, name, options));
+  }
+
+  /** The consent page: `account` authorises the app `clientId`; returns the code the page shows. */
+  authorizeApp(clientId: string, account: TestAccount): string {
+    const record = this.#store.accountById(account.id);
+    if (!record) throw new Error(`no account ${account.acct}`);
+    return this.#oauth.authorize(clientId, record);
   }
 
   /**
@@ -302,7 +311,7 @@ export class MastodonInstance {
     const fault = this.#faults.take(method, url.pathname, false, this.#rateLimiter.limit);
     if (fault) return fault;
     if (url.pathname.startsWith('/api/v1/streaming')) return this.#streamingHttp(url.pathname);
-    if (!isRestApiPath(url.pathname)) return errorResponse(404, 'Not Found');
+    if (!isRestApiPath(url.pathname) && url.pathname !== '/oauth/token') return errorResponse(404, 'Not Found');
     let params: Params;
     try {
       params = { ...railsParams(url.searchParams), ...(await parseBody(request.headers['content-type'], body)) };

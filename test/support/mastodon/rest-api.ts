@@ -4,6 +4,7 @@
  * `access_token` parameter, 401/404/422 errors as `{"error": …}`, and
  * Link headers on notification pages.
  */
+import { OAuthApps } from './oauth.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { postStatus, type ActivityContext } from './activities.ts';
 import { ApiError } from './api-error.ts';
@@ -48,9 +49,12 @@ export class RestApi {
   readonly #renderer: EntityRenderer;
   readonly #routes: readonly Route[];
 
-  constructor(context: ActivityContext, renderer: EntityRenderer) {
+  readonly #oauth: OAuthApps;
+
+  constructor(context: ActivityContext, renderer: EntityRenderer, oauth: OAuthApps) {
     this.#context = context;
     this.#renderer = renderer;
+    this.#oauth = oauth;
     this.#routes = this.#defineRoutes();
   }
 
@@ -94,6 +98,8 @@ export class RestApi {
       { method: 'GET', pattern: /^\/api\/v1\/accounts\/verify_credentials$/, auth: 'required', handle: (_r, viewer) => json(render.credentialAccount(viewer)) },
       { method: 'GET', pattern: /^\/api\/v1\/accounts\/lookup$/, auth: 'if-given', handle: (r) => json(render.account(this.#lookup(r.params))) },
       { method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)$/, auth: 'if-given', handle: (_r, _v, m) => json(render.account(this.#account(m[1]))) },
+      { method: 'POST', pattern: /^\/api\/v1\/apps$/, auth: 'none', handle: (r) => this.#oauth.register(r.params) },
+      { method: 'POST', pattern: /^\/oauth\/token$/, auth: 'none', handle: (r) => this.#oauth.exchange(r.params) },
       { method: 'GET', pattern: /^\/api\/v1\/instance$/, auth: 'none', handle: () => json(render.instanceV1()) },
       { method: 'GET', pattern: /^\/api\/v2\/instance$/, auth: 'none', handle: () => json(render.instanceV2()) },
       { method: 'POST', pattern: /^\/api\/v1\/statuses$/, auth: 'required', handle: (r, viewer) => json(render.status(this.#createStatus(r, viewer), viewer)) },
