@@ -45,7 +45,7 @@ export class LookingGlass {
   /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver. */
   static async open(config: EngineConfig, options: { botName?: string; log: (message: string) => void }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
-    const bgp = await openBgpSource({ source: config.bgpSource, asNamesPath: config.bgpAsNames, resolver: resolvers.get('')!, log: options.log });
+    const bgp = await openBgpSource({ source: config.bgpSource, asNamesPath: config.bgpAsNames, resolver: resolvers.get('')!, timeoutMs: config.timeoutMs, log: options.log });
     return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
   }
 

@@ -1,15 +1,18 @@
 import type { BgpSource } from './bgp/bgp-source.ts';
 import { CymruSource } from './bgp/cymru-source.ts';
+import { RipeStatSource } from './bgp/ripestat-source.ts';
 import { TableFileSource } from './bgp/table-file-source.ts';
 import { ConfigError } from './config-error.ts';
 import type { Resolver } from './resolver.ts';
 
 export interface BgpSourceSettings {
-  /** `cymru`, `table:PATH`, `off`. */
+  /** `cymru`, `ripestat`, `table:PATH`, `off`. */
   readonly source: string;
   readonly asNamesPath?: string;
   /** The engine's default resolver, for the sources that ask DNS. */
   readonly resolver: Resolver;
+  /** How long one request to a remote source may take. */
+  readonly timeoutMs: number;
   readonly log: (message: string) => void;
 }
 
@@ -18,6 +21,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
   const { source } = settings;
   if (source === 'off') return undefined;
   if (source === 'cymru') return new CymruSource({ resolver: settings.resolver });
+  if (source === 'ripestat') return new RipeStatSource({ timeoutMs: settings.timeoutMs });
   if (source.startsWith('table:') && source.length > 'table:'.length) {
     try {
       return await TableFileSource.open({
@@ -30,5 +34,5 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       throw new ConfigError('BGP_SOURCE', `cannot load ${source.slice('table:'.length)}: ${(error as Error).message}`);
     }
   }
-  throw new ConfigError('BGP_SOURCE', `must be cymru, table:PATH or off (got “${source}”)`);
+  throw new ConfigError('BGP_SOURCE', `must be cymru, ripestat, table:PATH or off (got “${source}”)`);
 }

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createServer } from 'node:http';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
+import { RipeStatSource } from '../../lib/bgp/ripestat-source.ts';
 import { readEngineConfig } from '../../lib/engine-config.ts';
 import { LookingGlass } from '../../lib/looking-glass.ts';
 import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
@@ -105,5 +107,53 @@ describe('BGP questions from a routing table file', () => {
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
     await assert.rejects(LookingGlass.open(config, { log: () => {} }), /^ConfigError: BGP_SOURCE: cannot load/);
+  });
+});
+
+describe('BGP questions from RIPEstat', () => {
+  // A loopback stand-in for stat.ripe.net answering the documented data calls, failing on request.
+  const calls: string[] = [];
+  let failNext = 0;
+  const server = createServer((request, response) => {
+    const url = new URL(request.url!, 'http://127.0.0.1');
+    const resource = url.searchParams.get('resource');
+    calls.push(`${url.pathname}?${resource}&${url.searchParams.get('sourceapp')}`);
+    if (failNext-- > 0) return void response.writeHead(503).end('busy');
+    const data: Record<string, unknown> = {
+      '/data/network-info/data.json': resource?.startsWith('193.0.') ? { asns: ['3333'], prefix: '193.0.0.0/21' } : { asns: [], prefix: '' },
+      '/data/prefix-overview/data.json': resource === '193.0.0.0/21' ? { announced: true, resource: '193.0.0.0/21', asns: [{ asn: 3333, holder: 'RIPE-NCC-AS' }] } : { announced: false, resource, asns: [] },
+      '/data/as-overview/data.json': { holder: resource === 'AS3333' ? 'RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)' : '' },
+      '/data/routing-status/data.json': { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } },
+    };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', data: data[url.pathname] }));
+  });
+  let engine: LookingGlass;
+  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const bgp = new RipeStatSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    engine = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1' }), { bgp });
+  });
+  after(() => server.close());
+
+  it('answers an address with the covering prefix, its origin and name, naming itself as sourceapp', async () => {
+    const answer = await text('bgp 193.0.6.139');
+    assert.match(answer, /193\.0\.0\.0\/21 announced by AS3333 RIPE-NCC-AS - Reseaux IP Europeens/);
+    assert.ok(calls.some((c) => c === '/data/network-info/data.json?193.0.6.139&fedidig'));
+  });
+
+  it('answers an announced prefix, a covered one and an AS with its prefix counts', async () => {
+    assert.match(await text('193.0.0.0/21'), /193\.0\.0\.0\/21 announced by AS3333/);
+    assert.match(await text('bgp 193.0.4.0/24'), /193\.0\.4\.0\/24 is not announced as such; 193\.0\.0\.0\/21 covers it/);
+    assert.match(await text('AS3333'), /originates 7 IPv4 and 2 IPv6 prefixes/);
+  });
+
+  it('retries a busy RIPEstat and says so when it stays down', async () => {
+    failNext = 1;
+    assert.match(await text('bgp 193.0.6.139'), /193\.0\.0\.0\/21 announced by AS3333/);
+    failNext = 100;
+    assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: network-info: HTTP 503/);
+    failNext = 0;
   });
 });

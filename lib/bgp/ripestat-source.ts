@@ -1,0 +1,95 @@
+/**
+ * `BGP_SOURCE=ripestat`: RIPEstat's data API over HTTPS, one question at a
+ * time, with a timeout on every request and retries on network errors and
+ * 5xx. Calls used (https://stat.ripe.net/docs/data-api/):
+ *   network-info?resource=IP      → { prefix, asns: ["3333"] }, the announcement covering an address
+ *   prefix-overview?resource=P/L  → { announced, resource, asns: [{ asn, holder }] }
+ *   as-overview?resource=ASn      → { holder }
+ *   routing-status?resource=ASn   → { announced_space: { v4: { prefixes }, v6: { prefixes } } }
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { parseIpAddress } from '../ip-address.ts';
+import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
+import { InvalidBgpQueryError } from './errors.ts';
+
+export interface RipeStatOptions {
+  /** Default https://stat.ripe.net; tests point it at a loopback server. */
+  readonly baseUrl?: string;
+  readonly timeoutMs: number;
+  readonly retries?: number;
+}
+
+/** RIPEstat answered with an error, or not at all. */
+export class RipeStatError extends Error {
+  override readonly name = 'RipeStatError';
+}
+
+// RIPEstat asks API users to name themselves with `sourceapp`.
+const SOURCE_APP = 'fedidig';
+
+export class RipeStatSource implements BgpSource {
+  readonly name = 'ripestat';
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: RipeStatOptions) {
+    this.baseUrl = options.baseUrl ?? 'https://stat.ripe.net';
+  }
+
+  async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
+    if (query.kind === 'prefix') {
+      const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>('prefix-overview', `${query.prefix}/${query.length}`);
+      if (overview.announced && overview.resource) return { query, prefix: overview.resource, origins: sorted(overview.asns?.map((a) => a.asn)) };
+    }
+    const address = query.kind === 'address' ? query.address : query.prefix;
+    if (!parseIpAddress(address)) throw new InvalidBgpQueryError(`${address} is not an IP address`);
+    const info = await this.call<{ prefix?: string; asns?: (string | number)[] }>('network-info', address);
+    const covering = info.prefix && (query.kind === 'address' || Number(info.prefix.split('/')[1]) <= query.length) ? info.prefix : undefined;
+    return covering ? { query, prefix: covering, origins: sorted(info.asns?.map(Number)) } : { query, origins: [] };
+  }
+
+  async asn(asn: number): Promise<AsnAnswer> {
+    const [overview, status] = await Promise.all([
+      this.call<{ holder?: string }>('as-overview', `AS${asn}`),
+      this.call<{ announced_space?: { v4?: { prefixes?: number }; v6?: { prefixes?: number } } }>('routing-status', `AS${asn}`),
+    ]);
+    return { asn, name: overview.holder || undefined, ipv4Prefixes: status.announced_space?.v4?.prefixes, ipv6Prefixes: status.announced_space?.v6?.prefixes };
+  }
+
+  async asnNames(asns: readonly number[]): Promise<Map<number, string>> {
+    const entries = await Promise.all(asns.map(async (asn) => [asn, (await this.call<{ holder?: string }>('as-overview', `AS${asn}`)).holder] as const));
+    return new Map(entries.filter((entry): entry is readonly [number, string] => Boolean(entry[1])));
+  }
+
+  async stats(): Promise<BgpTableStats> {
+    return { source: `RIPEstat (${new URL(this.baseUrl).host})` };
+  }
+
+  close(): void {}
+
+  private call<T>(endpoint: string, resource: string): Promise<T> {
+    const url = new URL(`/data/${endpoint}/data.json`, this.baseUrl);
+    url.search = new URLSearchParams({ resource, sourceapp: SOURCE_APP }).toString();
+    return pRetry(
+      async () => {
+        let response: Response;
+        try {
+          response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' } });
+        } catch (error) {
+          throw new RipeStatError(`${endpoint}: ${(error as Error).message}`);
+        }
+        if (response.status >= 500) throw new RipeStatError(`${endpoint}: HTTP ${response.status}`);
+        const body = (await response.json().catch(() => undefined)) as { status?: string; data?: T; messages?: [string, string][] } | undefined;
+        if (!response.ok || body?.status !== 'ok' || !body.data) {
+          const message = body?.messages?.map((m) => m[1]).join('; ') || `HTTP ${response.status}`;
+          throw new AbortError(new RipeStatError(`${endpoint}: ${message}`));
+        }
+        return body.data;
+      },
+      { retries: this.options.retries ?? 2, minTimeout: 300 },
+    );
+  }
+}
+
+function sorted(asns: readonly number[] | undefined): number[] {
+  return [...new Set((asns ?? []).filter((asn) => Number.isInteger(asn)))].sort((a, b) => a - b);
+}
