@@ -68,6 +68,11 @@ function withTrailer(parts: ReplyLine[][], hidden: ReplyLine[], budget: number):
     return { text: records ? moreLine(records) : '… (the rest is cut: too long)' };
   };
   while (last.length > 1 && linesLength([...last, trailer()]) > budget) hidden.unshift(last.pop()!);
+  if (linesLength([...last, trailer()]) > budget) {
+    // A single line fills the post: shorten it to leave room for the trailer.
+    const [head] = cut(last[0].text, budget - postLength(trailer().text) - 1);
+    last[0] = { ...last[0], text: head };
+  }
   last.push(trailer());
   return parts.map((part) => part.map((line) => line.text));
 }

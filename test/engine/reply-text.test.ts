@@ -63,6 +63,14 @@ describe('splitReply', () => {
     assert.match(parts[3], new RegExp(`… ${100 - shown} more records not shown`));
   });
 
+  it('keeps room for the “not shown” line when one long line fills the last part', () => {
+    const lines: ReplyLine[] = [{ text: 'question' }, { text: 'x'.repeat(5000), record: true }, { text: 'y', record: true }];
+    const parts = splitReply(lines, { maxCharacters: 300, maxParts: 2, mention: '@alice' });
+    assert.equal(parts.length, 2);
+    for (const part of parts) assert.ok(postLength(part) <= 300, `${postLength(part)} > 300`);
+    assert.match(parts[1], /… 1 more record not shown\n\(2\/2\)$/);
+  });
+
   it('fits every part into max_characters for any answer', () => {
     const line = fc.record({ text: fc.string({ unit: 'grapheme', maxLength: 700 }), record: fc.boolean() });
     fc.assert(

@@ -27,7 +27,7 @@ afterEach(async () => {
   bot = world = undefined;
 });
 
-async function start(options: { idStyle?: IdStyle; streaming?: boolean } = {}, env: Record<string, string> = {}) {
+async function start(options: { idStyle?: IdStyle; streaming?: boolean; enforcedMaxCharacters?: number } = {}, env: Record<string, string> = {}) {
   world = await startBotWorld(options);
   bot = startSupervisor(world.env(env));
   return { world, bot };
@@ -149,6 +149,34 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     assert.match(reverse.content, /PTR dns\.google\./);
     assert.match(reverse.content, /BGP: 8\.8\.8\.0\/24 from AS15169/);
     assert.equal(reverse.visibility, 'direct');
+  });
+
+  it('splits again, smaller, when the server refuses a post as too long', async () => {
+    const { world } = await start({ enforcedMaxCharacters: 300 });
+    const question = ask(world, 'long.example.test TXT');
+    // The thread of parts under the question, once its last part (n/n) is posted.
+    const thread = () => {
+      const parts: StatusJson[] = [];
+      for (let next = world.instance.repliesTo(question.id)[0]; next; next = world.instance.repliesTo(next.id)[0]) parts.push(next);
+      const last = /\((\d+)\/(\d+)\)<\/p>$/.exec(parts.at(-1)?.content ?? '');
+      return last && last[1] === last[2] ? parts : undefined;
+    };
+    const parts = await world.instance.waitFor(thread, 20_000);
+    assert.ok(parts.length >= 2, 'the answer was split');
+    const total = Number(/\/(\d+)\)<\/p>$/.exec(parts.at(-1)!.content)![1]);
+    assert.equal(parts.length, total, 'one thread, each part once');
+    assert.deepEqual([...new Set(parts.map((p) => p.mentions.map((m) => m.acct).join()))], ['alice']);
+    assert.ok(world.instance.requests.some((r) => r.method === 'POST' && r.status === 422), 'the first try was refused');
+  });
+
+  it('does not let a slow DNS answer hold up the others', async () => {
+    const { world } = await start({}, { DNS_TIMEOUT_MS: '4000' });
+    const slow = ask(world, 'timeout.example.test');
+    const quick = ask(world, 'example.test');
+    await world.instance.waitFor(() => world.instance.repliesTo(quick.id).length > 0, 3500);
+    assert.equal(world.instance.repliesTo(slow.id).length, 0, 'the slow question is still waiting for its resolver');
+    const [reply] = await answeredExactlyOnce(world, [slow, quick]).then((r) => r);
+    assert.match(reply.content, /no answer from 127\.0\.0\.1:\d+ within 4\.0 s/);
   });
 
   it('rides out a 429 storm and a proxy’s 502 page without losing or doubling an answer', async () => {

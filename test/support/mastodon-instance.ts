@@ -46,6 +46,8 @@ export interface MastodonInstanceOptions {
   readonly localDomain?: string;
   /** `configuration.statuses.max_characters`; default 500. */
   readonly maxCharacters?: number;
+  /** Hold posts to a stricter limit than `maxCharacters` advertises, as a server that counts differently does. */
+  readonly enforcedMaxCharacters?: number;
   /** Default `numeric`, Mastodon's. */
   readonly idStyle?: IdStyle;
   /** First numeric ID; default 8, so that IDs grow from one digit to two at once. */
@@ -113,6 +115,7 @@ export class MastodonInstance {
       apiUrl: this.url,
       streamingUrl: this.streamingUrl,
       maxCharacters: options.maxCharacters ?? 500,
+      enforcedMaxCharacters: options.enforcedMaxCharacters,
       title: 'fedidig test instance',
       version: '4.3.0',
     };

@@ -96,7 +96,7 @@ function validate(context: ActivityContext, author: AccountRecord, visibility: s
   const errors: string[] = [];
   if (!(VISIBILITIES as readonly string[]).includes(visibility)) errors.push('Visibility is not included in the list');
   if (isBlank(text)) errors.push("Text can't be blank");
-  const max = context.site.maxCharacters;
+  const max = context.site.enforcedMaxCharacters ?? context.site.maxCharacters;
   // Only statuses written here are measured; remote servers apply their own limits.
   if (author.domain === null && countableLength(text, spoilerText) > max) errors.push(`Text character limit of ${max} exceeded`);
   if (errors.length > 0) throw new ApiError(422, `Validation failed: ${errors.join(', ')}`);

@@ -13,6 +13,8 @@ export interface SiteInfo {
   readonly apiUrl: string;
   readonly streamingUrl: string | undefined;
   readonly maxCharacters: number;
+  /** The limit posts are held to, when it differs from the advertised one (servers that count otherwise). */
+  readonly enforcedMaxCharacters?: number;
   readonly title: string;
   readonly version: string;
 }
