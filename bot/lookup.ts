@@ -3,21 +3,15 @@
  * would ask and prints the post(s) the bot would send, separated by `---`.
  */
 import 'dotenv/config';
-import { ConfigError } from '../lib/config-error.ts';
 import { integer, readEngineConfig } from '../lib/engine-config.ts';
 import { LookingGlass } from '../lib/looking-glass.ts';
 import { splitReply } from '../lib/split-reply.ts';
+import { configOrExit, exitOnConfigError } from './config-or-exit.ts';
 
-try {
-  const config = readEngineConfig(process.env);
-  const maxCharacters = integer(process.env, 'MAX_CHARACTERS', 500, 100, 100_000);
-  const engine = await LookingGlass.open(config, { log: (message) => process.stderr.write(`${message}\n`) });
-  const answer = await engine.answer(process.argv.slice(2).join(' '));
-  engine.close();
-  const parts = splitReply(answer.lines, { maxCharacters, maxParts: config.maxParts });
-  process.stdout.write(parts.join('\n---\n') + '\n');
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`fedidig: ${error.message}\n`);
-  process.exitCode = 2;
-}
+const config = configOrExit(() => readEngineConfig(process.env));
+const maxCharacters = configOrExit(() => integer(process.env, 'MAX_CHARACTERS', 500, 100, 100_000));
+const engine = await LookingGlass.open(config, { log: (message) => process.stderr.write(`${message}\n`) }).catch(exitOnConfigError);
+const answer = await engine.answer(process.argv.slice(2).join(' '));
+engine.close();
+const parts = splitReply(answer.lines, { maxCharacters, maxParts: config.maxParts });
+process.stdout.write(parts.join('\n---\n') + '\n');

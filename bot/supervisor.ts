@@ -7,10 +7,10 @@ import 'dotenv/config';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../lib/config-error.ts';
 import { heartbeatAge } from '../lib/heartbeat.ts';
 import { createLogger } from '../lib/logger.ts';
-import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
+import { readRuntimeConfig } from '../lib/runtime-config.ts';
+import { configOrExit } from './config-or-exit.ts';
 
 const logger = createLogger('supervisor');
 const log = (message: string) => logger.info(message);
@@ -20,14 +20,7 @@ const STOP_GRACE_MS = 25_000;
 const MAX_BACKOFF_MS = 60_000;
 const STABLE_RUN_MS = 60_000;
 
-let config: RuntimeConfig;
-try {
-  config = readRuntimeConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`fedidig: ${error.message}\n`);
-  process.exit(2);
-}
+const config = configOrExit(() => readRuntimeConfig(process.env));
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const heartbeatPath = join(config.stateDir, 'heartbeat');

@@ -11,7 +11,6 @@ import { FloodWatch, type FloodReport } from '../lib/flood-watch.ts';
 import { neutraliseText } from '../lib/safe-text.ts';
 import { TokenBucket } from '../lib/token-bucket.ts';
 import { WatchedFile } from '../lib/watched-file.ts';
-import { ConfigError } from '../lib/config-error.ts';
 import { LookingGlass } from '../lib/looking-glass.ts';
 import { MastodonClient } from '../lib/mastodon-client.ts';
 import { MentionQueue } from '../lib/mention-queue.ts';
@@ -21,21 +20,15 @@ import { heartbeatAge, writeHeartbeat } from '../lib/heartbeat.ts';
 import { createHttpTwin } from '../lib/http-twin.ts';
 import { createLogger } from '../lib/logger.ts';
 import { ProgressStore } from '../lib/progress-store.ts';
-import { readRuntimeConfig, type RuntimeConfig } from '../lib/runtime-config.ts';
+import { readRuntimeConfig } from '../lib/runtime-config.ts';
+import { configOrExit, exitOnConfigError } from './config-or-exit.ts';
 import { withServerRetries } from '../lib/server-retry.ts';
 
 const logger = createLogger('worker');
 const log = (message: string) => logger.info(message);
 const SHUTDOWN_GRACE_MS = 20_000;
 
-let config: RuntimeConfig;
-try {
-  config = readRuntimeConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`fedidig: ${error.message}\n`);
-  process.exit(2);
-}
+const config = configOrExit(() => readRuntimeConfig(process.env));
 
 const stop = new AbortController();
 const fediverse = new MastodonClient({ url: config.mastodonUrl, token: config.mastodonToken, streamSilenceMs: config.streamSilenceMs });
@@ -45,11 +38,7 @@ const instance = await withServerRetries(() => fediverse.instance(), retry);
 const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
 logger.info({ account: me.acct, instance: config.mastodonUrl, maxCharacters: instance.maxCharacters, mode: streaming ? 'streaming' : 'polling' }, `signed in as @${me.acct}; ${streaming ? 'streaming' : 'polling'}`);
 
-const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.split('@')[0]}`, log }).catch((error: unknown) => {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`fedidig: ${error.message}\n`);
-  process.exit(2);
-});
+const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.split('@')[0]}`, log }).catch(exitOnConfigError);
 const blockListFile = config.blockListFile
   ? await WatchedFile.open({
       path: config.blockListFile,

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { abortableExchange } from './abortable-exchange.ts';
 import { EDNS_UDP_PAYLOAD_SIZE } from './dns-message.ts';
 
 /** Is this datagram the answer we wait for? Anything else (a late or forged answer) is ignored. */
@@ -11,20 +12,11 @@ export type ResponseFilter = (message: Buffer) => boolean;
  * are dropped by the kernel and an ICMP "port unreachable" fails fast.
  */
 export function exchangeUdp(host: string, port: number, query: Buffer, accept: ResponseFilter, signal: AbortSignal): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: EDNS_UDP_PAYLOAD_SIZE * 4 });
-    const finish = (error: Error | undefined, message?: Buffer) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.close();
-      if (error) reject(error);
-      else resolve(message!);
-    };
-    const onAbort = () => finish(signal.reason as Error);
-    if (signal.aborted) return finish(signal.reason as Error);
-    signal.addEventListener('abort', onAbort);
-    socket.on('error', (error) => finish(error));
+  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: EDNS_UDP_PAYLOAD_SIZE * 4 });
+  return abortableExchange<Buffer>(signal, () => socket.close(), (resolve, reject) => {
+    socket.on('error', reject);
     socket.on('message', (message) => {
-      if (accept(message)) finish(undefined, message);
+      if (accept(message)) resolve(message);
     });
     socket.connect(port, host, () => socket.send(query));
   });

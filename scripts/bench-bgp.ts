@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatIpv4, formatIpv6 } from '../lib/bgp/ip-address.ts';
 import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 interface Options {
   ipv4: number;
@@ -63,17 +64,6 @@ const FORMATS = [
 
 // ---------------------------------------------------------------- generation
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks from weighted choices, `[value, weight][]`. */
 function weighted(next: () => number, choices: readonly (readonly [number, number])[]): () => number {
@@ -391,7 +381,7 @@ const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maxim
 async function main(options: Options): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fedidig-bench-'));
   try {
-    const next = random(options.seed);
+    const next = seededRandom(options.seed);
     const log = (message: string) => process.stderr.write(`${message}\n`);
     log(`generating ${fmt(options.ipv4)} IPv4 and ${fmt(options.ipv6)} IPv6 prefixes in ${dir}`);
     const table: GeneratedTable = { ipv4: generateIpv4(next, options.ipv4), ipv6: generateIpv6(next, options.ipv6) };

@@ -14,6 +14,7 @@ import {
   Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer,
 } from './mrt-writer.ts';
 import { inPieces, routesOf } from './table-helpers.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const BGPDUMP = '/usr/bin/bgpdump';
 const BGPDUMP_INSTALL = 'apt-get install bgpdump';
@@ -94,21 +95,10 @@ describe('MRT records', () => {
   }
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A RIB of random routes exercising every AS_PATH shape the parsers handle. */
 function randomRib(seed: number, records: number): Buffer {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const asn = () => (next() < 0.2 ? 4_200_000_000 + Math.floor(next() * 1000) : 1 + Math.floor(next() * 70_000));
   const asns = (max: number) => Array.from({ length: 1 + Math.floor(next() * max) }, asn);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/table-file-source.ts';
 import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
-import { Events } from './table-helpers.ts';
+import { Events } from '../support/events.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 

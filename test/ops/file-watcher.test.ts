@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileWatcher } from '../../lib/file-watcher.ts';
-import { Events } from '../bgp/table-helpers.ts';
+import { Events } from '../support/events.ts';
 
 /** A missed change fails the test instead of hanging the run. */
 const WATCHING = { timeout: 30_000 };
