@@ -188,13 +188,15 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await answeredExactlyOnce(world, burst, 30_000);
   });
 
-  it('does not answer its own posts, replies without a question, bots in its threads or blocked accounts', async () => {
+  it('does not answer replies without a question, bots in its threads, favourites, follows or blocked accounts', async () => {
     const { world } = await start({}, { BLOCKED_ACCOUNTS: 'mallory', BLOCKED_DOMAINS: 'spam.example' });
     const mallory = world.instance.createAccount('mallory');
     const spammer = world.instance.createAccount('eve@spam.example');
     const otherBot = world.instance.createAccount('echo', { bot: true });
     const question = ask(world, 'example.test');
     const [answer] = await answeredExactlyOnce(world, [question]);
+    world.instance.favourite(world.alice, answer.id);
+    world.instance.follow(world.alice, world.bot);
     const thanks = world.instance.post(world.alice, { status: '@dig thanks!', in_reply_to_id: answer.id });
     const loop = world.instance.post(otherBot, { status: '@dig @alice example.test', in_reply_to_id: answer.id });
     const blocked = [ask(world, 'example.test', 'public', mallory as never), world.instance.post(spammer, { status: '@dig example.test' })];
@@ -204,6 +206,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     for (const ignored of [thanks, loop, ...blocked]) assert.equal(world.instance.repliesTo(ignored.id).length, 0, ignored.content);
     assert.match(bot!.output(), /skipped: a reply in my thread without a question/);
     assert.match(bot!.output(), /skipped: a bot replying in my thread/);
+    assert.equal(world.instance.statusesBy(world.bot.acct).length, 2, 'a favourite and a follow get no answer');
   });
 
   it('sends one notice to an asker over the rate limit, then silence', async () => {
