@@ -82,6 +82,12 @@ setInterval(() => {
   }
 }, Math.max(200, Math.min(5000, config.heartbeatTimeoutMs / 10)));
 
+// `pm2 sendSignal SIGHUP fedidig` reaches the supervisor; the worker holds the data to reload.
+process.on('SIGHUP', () => {
+  log('SIGHUP: passing it to the worker');
+  worker?.kill('SIGHUP');
+});
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;

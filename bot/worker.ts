@@ -149,6 +149,12 @@ async function shutdown(signal: string): Promise<void> {
   log('stopped');
   process.exit(0);
 }
+process.on('SIGHUP', () => {
+  engine.reload().then(
+    (changed) => log(`SIGHUP: ${changed ? 'reloaded the BGP table' : 'nothing to reload'}`),
+    (error: Error) => logger.warn(`SIGHUP: reload failed, the data loaded before stays: ${error.message}`),
+  );
+});
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 

@@ -49,6 +49,11 @@ export class LookingGlass {
     return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
   }
 
+  /** Reloads what the engine loaded from files (a BGP table), for SIGHUP; true when something changed. */
+  async reload(): Promise<boolean> {
+    return (await this.options.bgp?.reload?.()) ?? false;
+  }
+
   /** Stops what the engine watches (a BGP table file). */
   close(): void {
     this.options.bgp?.close();

@@ -51,4 +51,6 @@ export interface BgpSource {
   stats(): Promise<BgpTableStats>;
   /** Stops watching and timers; pending promises still settle. */
   close(): void;
+  /** Reads its data again now (a table file on SIGHUP); true when new data was swapped in. */
+  reload?(): Promise<boolean>;
 }

@@ -179,6 +179,21 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     assert.match(reply.content, /no answer from 127\.0\.0\.1:\d+ within 4\.0 s/);
   });
 
+  it('answers from a routing table file and reloads it on SIGHUP without a restart', async () => {
+    const table = join(mkdtempSync(join(tmpdir(), 'fedidig-rib-')), 'riswhois.txt');
+    writeFileSync(table, '64500\t193.0.0.0/16\t300\n');
+    const { world, bot } = await start({}, { BGP_SOURCE: `table:${table}` });
+    const [before] = await answeredExactlyOnce(world, [ask(world, 'bgp 193.0.1.1')]);
+    assert.match(before.content, /193\.0\.0\.0\/16 announced by AS64500/);
+    writeFileSync(table, '64500\t193.0.0.0/16\t300\n64511\t193.0.1.0/24\t250\n');
+    bot.child.kill('SIGHUP');
+    await world.instance.waitFor(() => /SIGHUP: reloaded the BGP table/.test(bot.output()), 10_000);
+    const after = ask(world, 'bgp 193.0.1.1 ');
+    const reply = await world.instance.waitFor(() => world.instance.repliesTo(after.id)[0], 10_000);
+    assert.match(reply.content, /193\.0\.1\.0\/24 announced by AS64511/);
+    assert.equal(workerPids(bot.output()).length, 1, 'the same worker answered');
+  });
+
   it('rides out a 429 storm and a proxy’s 502 page without losing or doubling an answer', async () => {
     const { world } = await start();
     await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
