@@ -1,4 +1,5 @@
 import type { BgpQuery, BgpSource } from './bgp/bgp-source.ts';
+import { CachingResolver } from './caching-resolver.ts';
 import { DnsNetworkError, DnsTimeoutError } from './dns-errors.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { formatDnsAnswer, type TypeOutcome } from './format-answer.ts';
@@ -9,10 +10,10 @@ import { formatIpAddress, parseIpAddress } from './ip-address.ts';
 import { openBgpSource } from './open-bgp-source.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
 import type { Resolver } from './resolver.ts';
+import { neutraliseText } from './safe-text.ts';
 import type { ReplyLine } from './split-reply.ts';
 import { specialRange } from './special-ranges.ts';
 import { UpstreamResolver } from './upstream-resolver.ts';
-import { CachingResolver } from './caching-resolver.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -59,10 +60,6 @@ export class LookingGlass {
     this.options.bgp?.close();
   }
 
-  get questionsAnswered(): number {
-    return this.answered;
-  }
-
   async answer(text: string, signal?: AbortSignal): Promise<Answer> {
     const profiles = [...this.resolvers.keys()].filter(Boolean);
     const question = parseQuestion(text, { profiles, maxTypes: this.config.maxTypes });
@@ -89,7 +86,7 @@ export class LookingGlass {
   private async dnsLines(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     const forbiddenBy = this.forbidden.forbidding(question.name.ascii);
     if (forbiddenBy !== undefined) {
-      return [{ text: `🚫 I do not look up names under ${forbiddenBy.includes(".") ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.` }];
+      return [{ text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.` }];
     }
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
@@ -108,7 +105,7 @@ export class LookingGlass {
       const route = await bgp.route({ kind: 'address', address: formatIpAddress(address) });
       return routeSummaryLine(route, await bgp.asnNames(route.origins));
     } catch (error) {
-      return { text: `🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).` };
+      return { text: neutraliseText(`🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).`) };
     }
   }
 
@@ -126,7 +123,8 @@ export class LookingGlass {
       const route = await bgp.route(query);
       return formatRouteAnswer(route, await bgp.asnNames(route.origins), stats);
     } catch (error) {
-      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.` }];
+      // The message may quote a remote service: untrusted text like DNS data.
+      return [{ text: neutraliseText(`⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.`) }];
     }
   }
 
