@@ -755,6 +755,7 @@ function printTable(r: Results): void {
   if (r.worker.failed) lines.push(`| answers that failed and were retried | ${fmt(r.worker.failed)} |`);
   lines.push(`| worker RSS: idle / peak under load / after the burst | ${mb(rssMB.idle)} / ${mb(rssMB.peakKernel ?? rssMB.peakSampled)} / ${mb(rssMB.afterBurst)} |`);
   lines.push(`| stream drops during the burst (time waiting to reconnect) | ${burst.streamReconnects ?? '—'}${burst.reconnectWaitMs ? ` (${s(burst.reconnectWaitMs)})` : ''} |`);
+  lines.push(`| other processes on the machine during the burst | ${others === undefined ? '—' : `${fmt(others, 2)} cores`} |`);
   lines.push(`| benchmark process: longest event-loop stall (it serves the instance) | ${ms(burst.benchLoopMaxStallMs)} ms |`);
   lines.push(`| worker CPU per mention | ${cpu.workerMsPerMention === undefined ? '—' : `${fmt(cpu.workerMsPerMention, 2)} ms`} |`);
   lines.push(`| benchmark process CPU per mention (test instance, DNS server, load) | ${cpu.benchProcessMsPerMention === undefined ? '—' : `${fmt(cpu.benchProcessMsPerMention, 2)} ms`} |`);
