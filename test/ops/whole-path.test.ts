@@ -1,0 +1,40 @@
+/**
+ * Properties of the whole path from a mention's HTML to the posted reply
+ * parts, over hostile input: any Unicode, any HTML, up to 100 kB of it, and
+ * hostile DNS data (test/support/fuzz-properties.ts defines them, with the
+ * generators in test/support/hostile-*.ts). A few runs of each here, with a
+ * new seed every time; `npm run fuzz` runs the same properties many more
+ * times and prints the seed and counterexample of a failure.
+ */
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { fuzzProperty, startWireEnvironment, type FuzzProperty } from '../support/fuzz-properties.ts';
+
+const RUNS = 200;
+const WIRE_RUNS = 30;
+
+/** Fails with fast-check's report: the seed, the path and the shrunk counterexample. */
+async function holds(property: FuzzProperty, env: Parameters<FuzzProperty['property']>[0], numRuns: number): Promise<void> {
+  const details = await fc.check(property.property(env), { numRuns });
+  if (details.failed) throw new Error(`${property.id}: ${fc.defaultReportMessage(details)}`, { cause: details.errorInstance });
+}
+
+describe('the whole path, mention HTML → reply parts, with hostile mentions and DNS data', () => {
+  for (const id of ['engine-never-throws', 'visibility-never-wider', 'no-hidden-characters', 'reply-visibility']) {
+    const property = fuzzProperty(id);
+    it(property.title, () => holds(property, {}, RUNS));
+  }
+});
+
+describe('the whole path with generated records through the loopback DNS server', () => {
+  let wire: Awaited<ReturnType<typeof startWireEnvironment>>;
+  before(async () => {
+    wire = await startWireEnvironment();
+  });
+  after(() => wire.close());
+
+  for (const id of ['wire:engine-never-throws', 'wire:no-hidden-characters']) {
+    const property = fuzzProperty(id);
+    it(property.title, () => holds(property, { wire }, WIRE_RUNS));
+  }
+});
