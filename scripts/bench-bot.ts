@@ -5,6 +5,8 @@
  *   npx tsx scripts/bench-bot.ts [--json PATH] [--mentions N] [--askers N] [--probes N]
  *                                [--heartbeat-timeout MS] [--timeout S] [--env NAME=VALUE]…
  *
+ * (`--mentions=N` works as well as `--mentions N`.)
+ *
  * Defaults: 10 000 mentions from 50 askers, 30 probes, HEARTBEAT_TIMEOUT_MS
  * 5000, and 60 s + 50 ms per mention for the burst before the run fails.
  * `--env` sets any other variable of the bot (repeatable), e.g.
@@ -363,8 +365,10 @@ function machine() {
 
 // ---------------------------------------------------------------------- main
 
-function parseOptions(argv: readonly string[]): Options {
+function parseOptions(args: readonly string[]): Options {
   const options: Options = { mentions: 10_000, askers: 50, probes: 30, heartbeatTimeoutMs: 5000, timeoutS: 0, env: {}, json: undefined };
+  // `--flag=value` too, which is how scripts/bench.ts can pass a value through its prefixed options.
+  const argv = args.flatMap((arg) => (/^--[a-z-]+=/.test(arg) ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]));
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
