@@ -75,7 +75,8 @@ export class LookingGlass {
       case 'info':
         return this.infoLines();
       case 'invalid':
-        return [{ text: `🤔 I could not read that: ${question.problem}.` }, { text: `${capitalise(question.hint)}. Send “help” for examples.` }];
+        // Problems quote the asker's words, which must not mention anyone either.
+        return [{ text: neutraliseText(`🤔 I could not read that: ${question.problem}.`) }, { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) }];
       case 'bgp':
         return this.bgpLines(question.query);
       case 'dns':

@@ -152,7 +152,7 @@ function bgpQuestion(words: readonly string[]): Question {
   if (lengthText === undefined) return { kind: 'bgp', query: { kind: 'address', address: formatIpAddress(address) } };
   const maxLength = address.version === 4 ? 32 : 128;
   const length = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
-  if (!(length <= maxLength)) return invalid(`/${lengthText} is not a prefix length for IPv${address.version}`, `use /0 to /${maxLength}`);
+  if (!(length <= maxLength)) return invalid(`/${visible(lengthText)} is not a prefix length for IPv${address.version}`, `use /0 to /${maxLength}`);
   return { kind: 'bgp', query: { kind: 'prefix', prefix: formatIpAddress(networkOf(address, length)), length } };
 }
 

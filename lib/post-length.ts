@@ -1,20 +1,31 @@
 /**
- * The length of a status as Mastodon counts it, erring on the long side: a
- * link counts 23 characters whatever its length (StatusLengthValidator), so
- * a link counts here as the larger of 23 and its own length; everything else
- * counts one per code point (never fewer than Mastodon's grapheme clusters).
+ * The length of a status as Mastodon counts it, erring on the long side.
+ * Mastodon (StatusLengthValidator) counts a link as 23 characters whatever
+ * its length and everything else by grapheme cluster. Finding links exactly
+ * as Mastodon does takes its whole URL grammar; instead every stretch that
+ * starts at a scheme Mastodon links (`https:`, `gemini:`, …) and runs to the
+ * next space or scheme counts as 23 plus its length less the scheme's: a
+ * link there starts at the scheme, so what follows it in the stretch is
+ * shorter than that, and a stretch that is no link counts less. Everything
+ * else counts one per code point, never fewer than graphemes.
  */
 export const URL_LENGTH = 23;
-const link = /https?:\/\/\S+/giu;
+// Mastodon's own (http, https) and extra (Twitter::TwitterText + TextFormatter) schemes.
+const scheme = /(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini|xmpp|magnet):/giu;
 
 export function postLength(text: string): number {
-  let length = 0;
-  let rest = 0;
-  for (const match of text.matchAll(link)) {
-    length += countCodePoints(text.slice(rest, match.index)) + Math.max(URL_LENGTH, countCodePoints(match[0]));
-    rest = match.index! + match[0].length;
-  }
-  return length + countCodePoints(text.slice(rest));
+  const first = text.search(scheme);
+  if (first < 0) return countCodePoints(text);
+  let length = countCodePoints(text.slice(0, first));
+  const matches = [...text.matchAll(scheme)];
+  matches.forEach((match, i) => {
+    const next = i + 1 < matches.length ? matches[i + 1].index! : text.length;
+    const stretch = text.slice(match.index!, next);
+    const space = stretch.search(/\s/u);
+    const linkPart = space < 0 ? stretch : stretch.slice(0, space);
+    length += URL_LENGTH + countCodePoints(linkPart) - match[0].length + countCodePoints(stretch.slice(linkPart.length));
+  });
+  return length;
 }
 
 function countCodePoints(text: string): number {

@@ -1,4 +1,5 @@
 import { postLength } from './post-length.ts';
+import { neutraliseText } from './safe-text.ts';
 
 /** One line of a reply; `record` lines are the ones counted in "N more records not shown". */
 export interface ReplyLine {
@@ -24,17 +25,21 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  */
 export function splitReply(lines: readonly ReplyLine[], layout: ReplyLayout): string[] {
   const prefix = layout.mention ? `${layout.mention} ` : '';
-  const single = prefix + lines.map((l) => l.text).join('\n');
-  if (postLength(single) <= layout.maxCharacters) return [single];
+  // The mention counts in full, unless that leaves too little room: Mastodon itself counts only `@user`.
+  const prefixLength = layout.maxCharacters - postLength(prefix) >= MIN_BUDGET * 2 ? postLength(prefix) : postLength(prefix.replace(/^(@[^@\s]+)@\S+/, '$1'));
+  const text = lines.map((l) => l.text).join('\n');
+  if (prefixLength + postLength(text) <= layout.maxCharacters) return [prefix + text];
   const counterRoom = postLength(`\n(${layout.maxParts}/${layout.maxParts})`);
-  const budget = layout.maxCharacters - postLength(prefix) - counterRoom;
-  if (budget < 20) throw new RangeError(`max_characters ${layout.maxCharacters} leaves no room for an answer`);
+  const budget = layout.maxCharacters - prefixLength - counterRoom;
+  if (budget < MIN_BUDGET) throw new RangeError(`max_characters ${layout.maxCharacters} leaves no room for an answer`);
   const parts = pack(lines, budget, layout.maxParts);
   return parts.map((part, i) => `${prefix}${part.join('\n')}\n(${i + 1}/${parts.length})`);
 }
 
 // A line is cut to fill the rest of a post only when that rest is worth it; shorter lines move to the next post whole.
 const MIN_CUT = 40;
+// Less room than this for the answer in each post is no answer.
+const MIN_BUDGET = 20;
 
 function pack(lines: readonly ReplyLine[], budget: number, maxParts: number): string[][] {
   const queue = [...lines];
@@ -50,7 +55,7 @@ function pack(lines: readonly ReplyLine[], budget: number, maxParts: number): st
     if (room >= MIN_CUT || current.length === 0) {
       const [head, tail] = cut(line.text, room);
       current.push({ text: head, record: line.record });
-      queue.unshift({ text: tail });
+      queue.unshift({ text: neutraliseText(tail) });
     } else queue.unshift(line);
     parts.push(current);
     current = [];
@@ -77,20 +82,49 @@ function withTrailer(parts: ReplyLine[][], hidden: ReplyLine[], budget: number):
   return parts.map((part) => part.map((line) => line.text));
 }
 
+function moreLine(records: number): string {
+  return `… ${records} more record${records === 1 ? '' : 's'} not shown`;
+}
+
 function linesLength(lines: readonly ReplyLine[]): number {
   return postLength(lines.map((line) => line.text).join('\n'));
 }
 
-/** The longest head of `text` that fits `room`, cut between grapheme clusters, and the tail. */
+/**
+ * The longest head of `text` that fits `room`, cut between grapheme clusters,
+ * and the tail. A binary search over the text keeps a 64 kB TXT record from
+ * costing seconds; only a short window around the cut is segmented, as
+ * segmenting a long text whole costs memory in proportion to its square.
+ * A cut can leave an `@` or `#` at the start of a piece, or cut a word after
+ * one: both pieces are neutralised again (which leaves neutral text alone).
+ */
 function cut(text: string, room: number): [string, string] {
-  let head = '';
-  for (const { segment, index } of segmenter.segment(text)) {
-    if (head && postLength(head + segment) > room) return [head, text.slice(index)];
-    head += segment;
+  const fits = (end: number) => postLength(neutraliseText(text.slice(0, end))) <= room;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
   }
-  return [head, ''];
+  const at = Math.max(graphemeBoundaryAtOrBefore(text, low), Math.min(text.length, firstGraphemeEnd(text)));
+  return [neutraliseText(text.slice(0, at)), text.slice(at)];
 }
 
-function moreLine(records: number): string {
-  return `… ${records} more record${records === 1 ? '' : 's'} not shown`;
+const WINDOW = 64;
+
+function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  const from = Math.max(0, index - WINDOW);
+  let boundary = from;
+  for (const { index: start } of segmenter.segment(text.slice(from, Math.min(text.length, index + WINDOW)))) {
+    if (from + start > index) break;
+    boundary = from + start;
+  }
+  return index === text.length ? index : boundary;
+}
+
+/** A piece has at least one grapheme, so that splitting always moves on. */
+function firstGraphemeEnd(text: string): number {
+  const [first] = segmenter.segment(text.slice(0, WINDOW));
+  return first ? first.segment.length : text.length;
 }
