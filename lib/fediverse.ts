@@ -57,8 +57,12 @@ export interface StreamHandlers {
 export interface Fediverse {
   verifyCredentials(): Promise<Account>;
   instance(): Promise<InstanceFacts>;
-  /** One page of mention notifications right after `after` (all when undefined), newest first as the server sends them. */
-  mentionsAfter(after: string | undefined, limit: number): Promise<MentionNotification[]>;
+  /**
+   * One page of mention notifications, newest first as the server sends them:
+   * the page right after `after` (min_id), or the newest before `before`
+   * (max_id), or the newest of all.
+   */
+  mentions(page: { readonly after?: string; readonly before?: string }, limit: number): Promise<MentionNotification[]>;
   postReply(reply: Reply): Promise<{ readonly id: string }>;
   /** Streams notifications until the socket closes, the server goes silent or `signal` aborts. */
   streamNotifications(handlers: StreamHandlers, signal: AbortSignal): Promise<void>;

@@ -21,7 +21,12 @@ export interface FloodWatchOptions {
 }
 
 export class FloodWatch {
+  /** The mentions of the window, oldest first from `head`, with running counts per account and instance. */
   private recent: { at: number; acct: string; domain: string }[] = [];
+  private head = 0;
+  private readonly accounts = new Map<string, number>();
+  private readonly domains = new Map<string, number>();
+  private busiestDomain = 0;
   private reportedAt = -Infinity;
 
   constructor(private readonly options: FloodWatchOptions) {}
@@ -29,19 +34,42 @@ export class FloodWatch {
   record(acct: string, now = Date.now()): void {
     const { windowMs, threshold, localDomain } = this.options;
     const account = acct.toLowerCase();
-    this.recent.push({ at: now, acct: account, domain: account.split('@')[1] ?? localDomain });
-    this.recent = this.recent.filter((m) => now - m.at < windowMs);
-    if (now - this.reportedAt < windowMs) return;
-    const domains = countBy(this.recent.map((m) => m.domain));
-    const busiestDomain = domains[0]?.[1] ?? 0;
-    if (this.recent.length < threshold && busiestDomain < threshold / 2) return;
+    const mention = { at: now, acct: account, domain: account.split('@')[1] ?? localDomain };
+    this.recent.push(mention);
+    add(this.accounts, mention.acct, 1);
+    this.busiestDomain = Math.max(this.busiestDomain, add(this.domains, mention.domain, 1));
+    this.forgetOlderThan(now - windowMs);
+    const count = this.recent.length - this.head;
+    if (now - this.reportedAt < windowMs || (count < threshold && this.busiestDomain < threshold / 2)) return;
     this.reportedAt = now;
-    this.options.onFlood({ windowMs, total: this.recent.length, accounts: countBy(this.recent.map((m) => m.acct)), domains });
+    this.options.onFlood({ windowMs, total: count, accounts: sorted(this.accounts), domains: sorted(this.domains) });
+  }
+
+  private forgetOlderThan(cutoff: number): void {
+    let forgot = false;
+    while (this.head < this.recent.length && this.recent[this.head].at <= cutoff) {
+      const old = this.recent[this.head++];
+      add(this.accounts, old.acct, -1);
+      add(this.domains, old.domain, -1);
+      forgot = true;
+    }
+    // The busiest count only falls when something is forgotten; recounting then is cheap next to a window.
+    if (forgot) this.busiestDomain = Math.max(0, ...this.domains.values());
+    if (this.head > 1024 && this.head * 2 > this.recent.length) {
+      this.recent = this.recent.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 
-function countBy(values: readonly string[]): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+/** Adds `delta` to a count, dropping it at zero; returns the new count. */
+function add(counts: Map<string, number>, key: string, delta: number): number {
+  const count = (counts.get(key) ?? 0) + delta;
+  if (count > 0) counts.set(key, count);
+  else counts.delete(key);
+  return count;
+}
+
+function sorted(counts: ReadonlyMap<string, number>): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }

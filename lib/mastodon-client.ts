@@ -36,10 +36,10 @@ export class MastodonClient implements Fediverse {
     });
   }
 
-  mentionsAfter(after: string | undefined, limit: number): Promise<MentionNotification[]> {
+  mentions(page: { after?: string; before?: string }, limit: number): Promise<MentionNotification[]> {
     return call(async () => {
-      const page = await this.rest.v1.notifications.list({ types: ['mention'], minId: after, limit });
-      return page.map(toNotification);
+      const list = await this.rest.v1.notifications.list({ types: ['mention'], minId: page.after, maxId: page.before, limit });
+      return list.map(toNotification);
     });
   }
 

@@ -2,23 +2,32 @@ import type { MentionNotification } from './fediverse.ts';
 import type { ProgressStore } from './progress-store.ts';
 
 const MAX_HANDLED = 2000;
+/** Progress is written at most this often (and on stop): a crash in between costs nothing, as a repeated post is idempotent. */
+const SAVE_INTERVAL_MS = 250;
 
 /**
  * The mentions being answered, at most `maxInFlight` at once, in the order
  * the server listed them. It keeps the durable progress: the watermark moves
  * past a notification only when it and everything before it are answered,
- * so a crash loses nothing, and the ids answered beyond it are remembered so
- * that nothing is answered twice.
+ * so a crash loses nothing, and the ids answered recently are remembered so
+ * that nothing is answered twice. Every step is O(1) (amortised), so a
+ * backlog of thousands does not stall the worker.
  */
 export class MentionQueue {
-  private readonly order: string[] = [];
+  /** Ids in the server's order from the watermark on; `order[orderHead]` is the oldest not yet passed. */
+  private order: string[] = [];
+  private orderHead = 0;
+  private readonly inOrder = new Set<string>();
   private readonly done = new Set<string>();
   private readonly active = new Set<string>();
-  private readonly waiting: MentionNotification[] = [];
+  private waiting: MentionNotification[] = [];
+  private waitingHead = 0;
+  /** When each waiting mention was queued; also the set of waiting ids. */
   private readonly enqueuedAt = new Map<string, number>();
   private readonly idle: (() => void)[] = [];
   private after: string | undefined;
   private accepting = true;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ProgressStore,
@@ -37,43 +46,57 @@ export class MentionQueue {
   }
 
   isKnown(id: string): boolean {
-    return this.done.has(id) || this.active.has(id) || this.waiting.some((n) => n.id === id);
+    return this.done.has(id) || this.active.has(id) || this.enqueuedAt.has(id);
   }
 
   enqueue(notification: MentionNotification): void {
     if (!this.accepting || this.isKnown(notification.id)) return;
     // A mention that failed before keeps its place in the order, holding the watermark before it.
-    if (!this.order.includes(notification.id)) this.order.push(notification.id);
+    if (!this.inOrder.has(notification.id)) {
+      this.inOrder.add(notification.id);
+      this.order.push(notification.id);
+    }
     this.waiting.push(notification);
     this.enqueuedAt.set(notification.id, Date.now());
     this.pump();
   }
 
-  /** Takes no new mentions; resolves when the ones in flight are answered (or failed). */
+  /** Takes no new mentions; resolves when the ones in flight are answered (or failed) and the progress is written. */
   async stop(): Promise<void> {
     this.accepting = false;
-    for (const notification of this.waiting.splice(0)) this.enqueuedAt.delete(notification.id);
+    this.waiting = [];
+    this.waitingHead = 0;
+    this.enqueuedAt.clear();
     await this.settled();
+    this.save();
   }
 
   settled(): Promise<void> {
-    if (this.active.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.active.size === 0 && this.waitingCount() === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private pump(): void {
-    while (this.active.size < this.maxInFlight && this.waiting.length) {
-      const notification = this.waiting.shift()!;
-      this.active.add(notification.id);
-      void this.run(notification);
-    }
-    if (this.active.size === 0 && this.waiting.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+  private waitingCount(): number {
+    return this.waiting.length - this.waitingHead;
   }
 
-  private async run(notification: MentionNotification): Promise<void> {
-    try {
+  private pump(): void {
+    while (this.active.size < this.maxInFlight && this.waitingCount() > 0) {
+      const notification = this.waiting[this.waitingHead++];
+      if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+        this.waiting = this.waiting.slice(this.waitingHead);
+        this.waitingHead = 0;
+      }
       const waitedMs = Date.now() - (this.enqueuedAt.get(notification.id) ?? Date.now());
       this.enqueuedAt.delete(notification.id);
+      this.active.add(notification.id);
+      void this.run(notification, waitedMs);
+    }
+    if (this.active.size === 0 && this.waitingCount() === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async run(notification: MentionNotification, waitedMs: number): Promise<void> {
+    try {
       await this.handle(notification, waitedMs);
       this.done.add(notification.id);
       this.advance();
@@ -86,14 +109,25 @@ export class MentionQueue {
   }
 
   private advance(): void {
-    while (this.order.length && this.done.has(this.order[0])) {
-      this.after = this.order.shift();
+    while (this.orderHead < this.order.length && this.done.has(this.order[this.orderHead])) {
+      this.after = this.order[this.orderHead++];
+      this.inOrder.delete(this.after);
     }
-    // The newest answered ids are kept even below the watermark, in case a server lists one again.
+    if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
+      this.order = this.order.slice(this.orderHead);
+      this.orderHead = 0;
+    }
+    // The newest answered ids are kept even below the watermark, in case a server lists one again; a Set iterates oldest first.
     for (const id of this.done) {
       if (this.done.size <= MAX_HANDLED) break;
-      if (!this.order.includes(id)) this.done.delete(id);
+      if (!this.inOrder.has(id)) this.done.delete(id);
     }
+    this.saveTimer ??= setTimeout(() => this.save(), SAVE_INTERVAL_MS);
+  }
+
+  private save(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     this.store.save({ after: this.after, handled: [...this.done] });
   }
 }

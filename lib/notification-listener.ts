@@ -15,6 +15,7 @@ export interface ListenerOptions {
 }
 
 const PAGE = 40;
+const FIRST_START_LIMIT = 200;
 
 /**
  * Feeds the queue from the server. On every start and every reconnection it
@@ -24,6 +25,8 @@ const PAGE = 40;
  */
 export class NotificationListener {
   private connectedSince: Date | undefined;
+  /** Failures since the last good connection, for the reconnection backoff. */
+  private failures = 0;
   private disconnectedSince = new Date();
 
   constructor(private readonly options: ListenerOptions) {}
@@ -33,7 +36,9 @@ export class NotificationListener {
     return this.connectedSince ? { connected: true, since: this.connectedSince } : { connected: false, since: this.disconnectedSince };
   }
 
+  /** Connected and caught up: the next reconnection waits the shortest time again. */
   private setConnected(connected: boolean): void {
+    if (connected) this.failures = 0;
     if (connected && !this.connectedSince) this.connectedSince = new Date();
     if (!connected && this.connectedSince) {
       this.connectedSince = undefined;
@@ -42,17 +47,15 @@ export class NotificationListener {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    let failures = 0;
     while (!signal.aborted) {
       try {
         if (this.options.streaming) await this.streamOnce(signal);
         else await this.pollOnce(signal);
-        failures = 0;
       } catch (error) {
         this.setConnected(false);
         if (signal.aborted) break;
-        failures++;
-        const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        this.failures++;
+        const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
         this.options.log(`listener: ${(error as Error).message}; again in ${wait} ms`);
         await sleep(wait, undefined, { signal }).catch(() => {});
       }
@@ -84,9 +87,9 @@ export class NotificationListener {
       signal,
     );
     await Promise.race([open, stream]);
-    this.setConnected(true);
     this.options.log('stream: connected');
     await this.catchUp(signal);
+    this.setConnected(true);
     for (const notification of held) this.options.queue.enqueue(notification);
     held = undefined;
     await stream;
@@ -94,14 +97,36 @@ export class NotificationListener {
   }
 
   private async catchUp(signal: AbortSignal): Promise<void> {
+    const list = (page: { after?: string; before?: string }) => withServerRetries(() => this.options.fediverse.mentions(page, PAGE), { signal });
     let cursor = this.options.queue.watermark;
+    if (cursor === undefined) cursor = await this.firstCatchUp(list);
     for (;;) {
-      const page = await withServerRetries(() => this.options.fediverse.mentionsAfter(cursor, PAGE), { signal });
+      const page = await list({ after: cursor });
       if (page.length === 0) return;
       // The server lists newest first; answer oldest first.
       for (const notification of [...page].reverse()) this.options.queue.enqueue(notification);
       cursor = page[0].id;
       if (page.length < PAGE) return;
     }
+  }
+
+  /**
+   * The first start has no watermark: the mentions already there are listed
+   * backwards (max_id) up to FIRST_START_LIMIT and answered oldest first, so
+   * that questions asked before the bot first ran are not lost, but a bot
+   * account with years of mentions does not answer them all. Returns the
+   * newest id, from which catch-up goes on forwards.
+   */
+  private async firstCatchUp(list: (page: { before?: string }) => Promise<MentionNotification[]>): Promise<string | undefined> {
+    const found: MentionNotification[] = [];
+    for (let before: string | undefined; found.length < FIRST_START_LIMIT; ) {
+      const page = await list({ before });
+      found.push(...page);
+      if (page.length < PAGE) break;
+      before = page.at(-1)!.id;
+    }
+    if (found.length >= FIRST_START_LIMIT) this.options.log(`first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`);
+    for (const notification of found.slice(0, FIRST_START_LIMIT).reverse()) this.options.queue.enqueue(notification);
+    return found[0]?.id;
   }
 }

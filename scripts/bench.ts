@@ -12,7 +12,17 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}/bench-results`, { recursive: true });
 const extra = process.argv.slice(2);
-const only = (prefix: string) => extra.filter((arg) => arg.startsWith(`--${prefix}-`)).map((arg) => arg.replace(`--${prefix}-`, '--'));
+/** The options meant for one benchmark (`--bot-mentions 2000` → `--mentions 2000`), with their values. */
+function only(prefix: string): string[] {
+  const picked: string[] = [];
+  extra.forEach((arg, i) => {
+    if (!arg.startsWith(`--${prefix}-`)) return;
+    picked.push(arg.replace(`--${prefix}-`, '--'));
+    const value = extra[i + 1];
+    if (!arg.includes('=') && value !== undefined && !value.startsWith('--')) picked.push(value);
+  });
+  return picked;
+}
 
 let failed = false;
 for (const [name, script] of [['bgp', 'scripts/bench-bgp.ts'], ['bot', 'scripts/bench-bot.ts']] as const) {

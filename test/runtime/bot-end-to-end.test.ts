@@ -90,6 +90,16 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await answeredExactlyOnce(world, [...before, ...whileDown]);
   });
 
+  it('on its very first start answers the mentions already there, over several pages, oldest first', async () => {
+    world = await startBotWorld();
+    const waiting = Array.from({ length: 45 }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'AAAA'}`));
+    // One at a time, so that the order of the replies is the order of answering.
+    bot = startSupervisor(world.env({ MAX_IN_FLIGHT: '1' }));
+    const replies = await answeredExactlyOnce(world, waiting, 30_000);
+    const replyIds = replies.map((reply) => Number(reply.id));
+    assert.deepEqual([...replyIds].sort((a, b) => a - b), replyIds, 'oldest first');
+  });
+
   for (const idStyle of ['flake', 'uuid'] as const) {
     it(`works with ${idStyle} ids and without a streaming API (polling)`, async () => {
       const { world } = await start({ idStyle, streaming: false });

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { MentionNotification } from '../../lib/fediverse.ts';
 import { MentionQueue } from '../../lib/mention-queue.ts';
 import { ProgressStore } from '../../lib/progress-store.ts';
 
 const mention = (id: string): MentionNotification => ({ id, type: 'mention' });
-const store = () => new ProgressStore(mkdtempSync(join(tmpdir(), 'fedidig-queue-')));
+const folders: string[] = [];
+const store = () => {
+  folders.push(mkdtempSync(join(tmpdir(), 'fedidig-queue-')));
+  return new ProgressStore(folders.at(-1)!);
+};
+after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
 describe('MentionQueue', () => {
   it('moves the watermark only past mentions answered together with all before them', async () => {
@@ -21,12 +26,12 @@ describe('MentionQueue', () => {
     release.get('a')!();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(queue.watermark, undefined);
-    assert.deepEqual([...progress.load().handled].sort(), ['10', 'a']);
     release.get('9')!();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(queue.watermark, '10');
     release.get('b')!();
     await queue.settled();
+    await queue.stop();
     assert.deepEqual(progress.load(), { after: 'a', handled: ['10', 'a', '9', 'b'] });
   });
 
@@ -36,9 +41,11 @@ describe('MentionQueue', () => {
     const first = new MentionQueue(progress, async (n) => void answered.push(n.id), 2);
     for (const id of ['1', '2', '2', '3']) first.enqueue(mention(id));
     await first.settled();
+    await first.stop();
     const second = new MentionQueue(progress, async (n) => void answered.push(n.id), 2);
     for (const id of ['2', '3', '4']) second.enqueue(mention(id));
     await second.settled();
+    await second.stop();
     assert.deepEqual(answered, ['1', '2', '3', '4']);
   });
 
@@ -54,7 +61,26 @@ describe('MentionQueue', () => {
     fail = false;
     queue.enqueue(mention('x'));
     await queue.settled();
+    await queue.stop();
     assert.equal(queue.watermark, 'y');
+    assert.equal(progress.load().after, 'y');
+  });
+
+  it('takes a backlog of thousands in linear time and writes progress a few times, not once per answer', async () => {
+    const saves: string[] = [];
+    const progress = store();
+    const save = progress.save.bind(progress);
+    progress.save = (state) => {
+      saves.push(state.after ?? '');
+      save(state);
+    };
+    const queue = new MentionQueue(progress, async () => {}, 8);
+    for (let i = 0; i < 20_000; i++) queue.enqueue(mention(`id-${i}`));
+    await queue.settled();
+    await queue.stop();
+    assert.equal(queue.watermark, 'id-19999');
+    assert.ok(saves.length < 20, `${saves.length} saves`);
+    assert.equal(progress.load().handled.length, 2000);
   });
 
   it('never has more than maxInFlight mentions at once', async () => {
@@ -67,6 +93,7 @@ describe('MentionQueue', () => {
     }, 3);
     for (let i = 0; i < 20; i++) queue.enqueue(mention(String(i)));
     await queue.settled();
+    await queue.stop();
     assert.equal(most, 3);
   });
 });

@@ -112,7 +112,7 @@ class RecordingServer implements Fediverse {
   instance(): never {
     throw new Error('not used');
   }
-  mentionsAfter(): never {
+  mentions(): never {
     throw new Error('not used');
   }
   streamNotifications(): never {
