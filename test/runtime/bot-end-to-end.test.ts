@@ -4,7 +4,7 @@
  * question of every scenario must be answered exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -14,7 +14,14 @@ import type { IdStyle, StatusJson } from '../support/mastodon-instance.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
+const folders: string[] = [];
+/** A temporary folder removed after the test. */
+function folder(prefix: string): string {
+  folders.push(mkdtempSync(join(tmpdir(), prefix)));
+  return folders.at(-1)!;
+}
 afterEach(async () => {
+  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
   await bot?.stop('SIGKILL');
   for (const pid of workerPids(bot?.output() ?? '')) {
     try {
@@ -190,7 +197,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
   });
 
   it('answers from a routing table file and reloads it on SIGHUP without a restart', async () => {
-    const table = join(mkdtempSync(join(tmpdir(), 'fedidig-rib-')), 'riswhois.txt');
+    const table = join(folder('fedidig-rib-'), 'riswhois.txt');
     writeFileSync(table, '64500\t193.0.0.0/16\t300\n');
     const { world, bot } = await start({}, { BGP_SOURCE: `table:${table}` });
     const [before] = await answeredExactlyOnce(world, [ask(world, 'bgp 193.0.1.1')]);
@@ -245,7 +252,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
   });
 
   it('tells the operator about a flood by DM without mentioning anyone else, and re-reads its block list', async () => {
-    const blockList = join(mkdtempSync(join(tmpdir(), 'fedidig-block-')), 'blocked.txt');
+    const blockList = join(folder('fedidig-block-'), 'blocked.txt');
     writeFileSync(blockList, '# blocked\nmallory\n');
     const { world, bot } = await start({}, { ADMIN_ACCT: 'admin', FLOOD_LIMIT: '6/60s', BLOCKLIST_FILE: blockList });
     const admin = world.instance.createAccount('admin');
