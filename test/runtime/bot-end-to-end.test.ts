@@ -21,7 +21,6 @@ function folder(prefix: string): string {
   return folders.at(-1)!;
 }
 afterEach(async () => {
-  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
   await bot?.stop('SIGKILL');
   for (const pid of workerPids(bot?.output() ?? '')) {
     try {
@@ -31,6 +30,7 @@ afterEach(async () => {
     }
   }
   await world?.close();
+  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
   bot = world = undefined;
 });
 
