@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +14,7 @@ import {
 } from './mrt-writer.ts';
 import { inPieces, routesOf } from './table-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 const BGPDUMP = '/usr/bin/bgpdump';
 const BGPDUMP_INSTALL = 'apt-get install bgpdump';
@@ -134,13 +134,7 @@ function randomRib(seed: number, records: number): Buffer {
 }
 
 describe('cross-check with Debian’s bgpdump', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-mrt-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-mrt-');
 
   /** `bgpdump -m FILE` output, or undefined (test skipped) when bgpdump is not installed. */
   async function bgpdump(t: TestContext, file: string): Promise<Buffer | undefined> {
@@ -167,7 +161,7 @@ describe('cross-check with Debian’s bgpdump', () => {
 
   for (const seed of [1, 2, 3]) {
     it(`reads a random RIB (seed ${seed}) as bgpdump does`, async (t) => {
-      const file = join(dir, `random-${seed}.mrt`);
+      const file = join(dir(), `random-${seed}.mrt`);
       const rib = randomRib(seed, 400);
       await writeFile(file, rib);
       const text = await bgpdump(t, file);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadTableFile, parseTable } from '../../lib/bgp/table-file-loader.ts';
 import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from './fixture-table.ts';
 import { inPieces, routesOf } from './table-helpers.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 
@@ -100,17 +100,11 @@ describe('text formats, line by line', () => {
 });
 
 describe('loading files', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-bgp-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-bgp-');
 
   it('rejects a truncated gzip file with TableLoadError', async () => {
     const gz = gzipSync(await readFile(fixture('riswhoisdump.txt')));
-    const path = join(dir, 'cut.gz');
+    const path = join(dir(), 'cut.gz');
     await writeFile(path, gz.subarray(0, gz.length - 10));
     await assert.rejects(loadTableFile(path), (error: Error) => {
       assert.equal(error.name, 'TableLoadError');
@@ -121,11 +115,11 @@ describe('loading files', () => {
   });
 
   it('rejects a missing file with TableLoadError', async () => {
-    await assert.rejects(loadTableFile(join(dir, 'none')), { name: 'TableLoadError', message: /ENOENT/ });
+    await assert.rejects(loadTableFile(join(dir(), 'none')), { name: 'TableLoadError', message: /ENOENT/ });
   });
 
   it('reports the stats of the file it read', async () => {
-    const path = join(dir, 'small.txt');
+    const path = join(dir(), 'small.txt');
     await writeFile(path, '64500\t192.0.2.0/24\t1\n');
     const { stats } = await loadTableFile(path);
     assert.equal(stats.size, 21);

@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FileWatcher } from '../../lib/file-watcher.ts';
 import { Events } from '../support/events.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 /** A missed change fails the test instead of hanging the run. */
 const WATCHING = { timeout: 30_000 };
 const HOUR = 3_600_000;
 
 describe('FileWatcher', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-watch-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-watch-');
 
   function watch(path: string, pollIntervalMs: number) {
     const changes = new Events<string>();
@@ -26,7 +20,7 @@ describe('FileWatcher', () => {
   }
 
   it('sees a rename over the file through the directory watch alone (polling hourly)', WATCHING, async () => {
-    const path = join(dir, 'watched.txt');
+    const path = join(dir(), 'watched.txt');
     await writeFile(path, 'one');
     const { changes, watcher } = watch(path, HOUR);
     try {
@@ -44,7 +38,7 @@ describe('FileWatcher', () => {
 
   it('falls back to polling when the directory cannot be watched, and sees renames too', WATCHING, async () => {
     // The directory does not exist yet, so fs.watch fails and only polling is left.
-    const later = join(dir, 'later');
+    const later = join(dir(), 'later');
     const path = join(later, 'polled.txt');
     const { changes, watcher } = watch(path, 20);
     try {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Stats } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WatchedFile } from '../../lib/watched-file.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 /** Loads a file holding a number; "bad" does not load. Counts loads and how many overlap. */
 class NumberLoader {
@@ -35,17 +35,11 @@ class NumberLoader {
 }
 
 describe('WatchedFile', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-watched-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-watched-');
 
   /** Watching effectively off, so that the test decides when checks happen. */
   async function watched(name: string, content: string) {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     await writeFile(path, content);
     const loader = new NumberLoader();
     const file = await WatchedFile.open({
