@@ -67,7 +67,7 @@ describe('npm run lookup against NSD', { skip }, () => {
 
   for (const [question, lines] of expected) {
     it(question, async () => {
-      const { stdout } = await run('npx', ['tsx', 'bot/lookup.ts', ...question.split(' ')], { env: { ...process.env, DNS_UPSTREAM: upstream, MAX_CHARACTERS: '5000' } });
+      const { stdout } = await run('npx', ['tsx', 'bot/lookup.ts', ...question.split(' ')], { env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', DNS_UPSTREAM: upstream, MAX_CHARACTERS: '5000' } });
       for (const line of lines) assert.ok(stdout.includes(line), `“${line}” missing from:\n${stdout}`);
       assert.match(stdout, new RegExp(`📡 ${upstream.replace(/\./g, '\\.')} \\((UDP|TCP)\\)`));
     });

@@ -34,6 +34,8 @@ export async function startBotWorld(options: MastodonInstanceOptions = {}): Prom
     env: (extra = {}) => ({
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      // A developer's .env must not leak into a test (it could point the bot at a real instance).
+      DOTENV_CONFIG_PATH: '/dev/null',
       MASTODON_URL: instance.url,
       MASTODON_TOKEN: bot.token,
       DNS_UPSTREAM: dns.address,
