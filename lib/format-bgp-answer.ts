@@ -1,4 +1,5 @@
 import type { AsnAnswer, BgpTableStats, RouteAnswer } from './bgp/bgp-source.ts';
+import { duration } from './duration.ts';
 import { neutraliseText } from './safe-text.ts';
 import type { ReplyLine } from './split-reply.ts';
 
@@ -52,6 +53,6 @@ export function sourceLine(stats: BgpTableStats): string {
     stats.ipv6Prefixes !== undefined ? `${stats.ipv6Prefixes.toLocaleString('en')} IPv6 prefixes` : undefined,
     stats.originAsns !== undefined ? `${stats.originAsns.toLocaleString('en')} origin ASes` : undefined,
   ].filter(Boolean);
-  const age = stats.dataTime ? `, data from ${stats.dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  const age = stats.dataTime ? `, data from ${stats.dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - stats.dataTime.getTime())} old)` : '';
   return `Source: ${stats.source}${figures.length ? ` (${figures.join(', ')})` : ''}${age}`;
 }

@@ -1,6 +1,7 @@
 import type { BgpQuery, BgpSource } from './bgp/bgp-source.ts';
 import { CachingResolver } from './caching-resolver.ts';
 import { DnsNetworkError, DnsTimeoutError } from './dns-errors.ts';
+import { duration } from './duration.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { formatDnsAnswer, type TypeOutcome } from './format-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
@@ -175,12 +176,4 @@ function buildResolvers(config: EngineConfig): Map<string, Resolver> {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function duration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} days`;
 }

@@ -101,7 +101,7 @@ describe('BGP questions from a routing table file', () => {
 
   it('counts the prefixes an AS originates and shows the table in info', async () => {
     assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
-    assert.match(await text('info'), /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\)/);
+    assert.match(await text('info'), /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/);
   });
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {

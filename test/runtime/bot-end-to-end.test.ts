@@ -76,6 +76,8 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
       assert.match(reply.content, /MX 10 mail\.example\.test\./);
     });
     assert.equal(world.instance.notificationsFor(bob.acct).filter((n) => n.status?.account.acct === 'dig').length, 0, 'bob is never mentioned by the bot');
+    const posts = world.instance.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
+    assert.ok(posts.length >= 4 && posts.every((r) => r.idempotencyKey?.startsWith('fedidig-')), 'every reply carries an Idempotency-Key');
   });
 
   it('never lets DNS data mention or tag anyone', async () => {
@@ -270,6 +272,21 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await world.instance.waitFor(() => /block list .*: 0 accounts/.test(bot.output()), 15_000);
     const unblocked = world.instance.post(mallory, { status: '@dig example.test AAAA' });
     await world.instance.waitFor(() => world.instance.repliesTo(unblocked.id).length === 1, 15_000);
+  });
+
+  it('keeps the text of private and direct questions out of the logs with LOG_QUERIES=public-only', async () => {
+    const { world, bot } = await start({}, { LOG_QUERIES: 'public-only' });
+    const questions = [ask(world, 'www.example.test AAAA', 'public'), ask(world, 'signed.example.test TXT', 'direct'), ask(world, 'help', 'private')];
+    // help runs to two posts: wait for every question's reply and the whole help thread rather than count posts.
+    const thread = (status: StatusJson): StatusJson[] => world.instance.repliesTo(status.id).flatMap((reply) => [reply, ...thread(reply)]);
+    const helpText = await world.instance.waitFor(() => {
+      if (!questions.every((q) => world.instance.repliesTo(q.id).length)) return undefined;
+      const text = thread(questions[2]).map((part) => part.content).join('');
+      return /I log/.test(text) ? text : undefined;
+    }, 15_000);
+    assert.match(bot.output(), /"question":"www\.example\.test AAAA"/);
+    assert.doesNotMatch(bot.output(), /signed\.example\.test|"question":"help"/);
+    assert.match(helpText, /I log the text of public and unlisted questions only/, 'help says what is logged');
   });
 
   it('answers over the HTTP twin and reports its health on /healthz', async () => {
