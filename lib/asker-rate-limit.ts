@@ -1,33 +1,50 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * At most `count` questions per asker in a sliding window. The first question
- * over the limit gets one short notice; the next ones get silence until the
- * window has room again.
+ * A token bucket per asker: `count` questions per `windowMs`, refilled
+ * continuously. The first question without a token gets one short notice;
+ * the next ones get silence until a token is back. At most `maxAskers` are
+ * remembered (the least recently seen go first, with a full bucket), so a
+ * public bot's memory stays bounded.
  */
 export type RateDecision = 'answer' | 'notice' | 'silence';
 
-export class AskerRateLimit {
-  private readonly asked = new Map<string, number[]>();
-  private readonly noticed = new Set<string>();
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+  noticed: boolean;
+}
 
-  constructor(private readonly count: number, readonly windowMs: number) {}
+export class AskerRateLimit {
+  private readonly buckets: LRUCache<string, Bucket>;
+
+  constructor(private readonly count: number, readonly windowMs: number, maxAskers = 10_000) {
+    this.buckets = new LRUCache({ max: maxAskers });
+  }
 
   decide(asker: string, now = Date.now()): RateDecision {
-    const recent = (this.asked.get(asker) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length < this.count) {
-      recent.push(now);
-      this.asked.set(asker, recent);
-      this.noticed.delete(asker);
+    const bucket = this.refilled(asker, now);
+    this.buckets.set(asker, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      bucket.noticed = false;
       return 'answer';
     }
-    this.asked.set(asker, recent);
-    if (this.noticed.has(asker)) return 'silence';
-    this.noticed.add(asker);
+    if (bucket.noticed) return 'silence';
+    bucket.noticed = true;
     return 'notice';
   }
 
   /** Seconds until `asker` may ask again. */
   retryAfterSeconds(asker: string, now = Date.now()): number {
-    const oldest = (this.asked.get(asker) ?? [])[0] ?? now;
-    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+    const { tokens } = this.refilled(asker, now);
+    return Math.max(1, Math.ceil(((1 - Math.min(1, tokens)) * this.windowMs) / this.count / 1000));
+  }
+
+  private refilled(asker: string, now: number): Bucket {
+    const bucket = this.buckets.get(asker) ?? { tokens: this.count, updatedAt: now, noticed: false };
+    bucket.tokens = Math.min(this.count, bucket.tokens + ((now - bucket.updatedAt) * this.count) / this.windowMs);
+    bucket.updatedAt = now;
+    return bucket;
   }
 }

@@ -64,11 +64,21 @@ describe('TokenBucket', () => {
 });
 
 describe('AskerRateLimit', () => {
-  it('answers count questions per window, then one notice, then silence until there is room', () => {
+  it('answers count questions at once, then one notice, then silence until a token is back', () => {
     const limit = new AskerRateLimit(2, 60_000);
     assert.deepEqual([0, 1, 2, 3].map((t) => limit.decide('alice', t)), ['answer', 'answer', 'notice', 'silence']);
     assert.equal(limit.decide('bob', 4), 'answer', 'other askers are not held up');
-    assert.equal(limit.retryAfterSeconds('alice', 30_000), 30);
-    assert.equal(limit.decide('alice', 60_001), 'answer');
+    // One token comes back every 30 s.
+    assert.equal(limit.retryAfterSeconds('alice', 10_003), 20);
+    assert.equal(limit.decide('alice', 29_000), 'silence');
+    assert.equal(limit.decide('alice', 31_000), 'answer');
+    assert.equal(limit.decide('alice', 31_001), 'notice', 'a new notice once the asker is over again');
+  });
+
+  it('remembers a bounded number of askers', () => {
+    const limit = new AskerRateLimit(1, 60_000, 100);
+    limit.decide('first', 0);
+    for (let i = 0; i < 200; i++) limit.decide(`asker${i}`, 1);
+    assert.equal(limit.decide('first', 2), 'answer', 'forgotten, so a full bucket again');
   });
 });
