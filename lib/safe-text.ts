@@ -8,8 +8,10 @@
 // invisible operators, tags; the emoji joiner too, as safety comes first), line and paragraph separators,
 // lone surrogates, and the fillers and blanks that render as nothing.
 const hidden = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\u115f\u1160\u17b4\u17b5\u3164\uffa0]/gu;
-// An @ or # (Mastodon's HASHTAG_RE also takes the fullwidth ＃) before a word character could start a mention or a hashtag.
-const mentionOrTag = /(?<![\p{L}\p{N}])([@#＃])(?=[\p{L}\p{M}\p{N}\p{Pc}])/gu;
+// An @ or # (Mastodon's HASHTAG_RE also takes the fullwidth ＃) before a word character could start a mention
+// or a hashtag, unless a letter or decimal digit comes before it: Mastodon's MENTION_RE and HASHTAG_RE skip
+// those (and more), but not other numbers like ² or ½, nor marks or _ before a #.
+const mentionOrTag = /(?<![\p{L}\p{Nd}])([@#＃])(?=[\p{L}\p{M}\p{N}\p{Pc}])/gu;
 // Look-alikes that no server reads as a mention or hashtag: FULLWIDTH COMMERCIAL AT and MUSIC SHARP SIGN.
 const lookAlike: Record<string, string> = { '@': '\uff20', '#': '\u266f', '＃': '\u266f' };
 

@@ -7,13 +7,16 @@ import { neutraliseText } from '../../lib/safe-text.ts';
 import { splitReply, type ReplyLine } from '../../lib/split-reply.ts';
 
 // What Mastodon would turn into a mention or a hashtag (app/models/account.rb MENTION_RE, app/models/tag.rb HASHTAG_RE), widened to any letter.
-const mentionLike = /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@[\p{L}\p{M}\p{N}\p{Pc}]/u;
-const hashtagLike = /(?<![=/)\p{L}\p{N}])[#＃][\p{L}\p{M}\p{N}\p{Pc}]/u;
+const mentionLike = /(?<![=/\p{L}\p{M}\p{Nd}\p{Pc}])@[\p{L}\p{M}\p{N}\p{Pc}]/u;
+const hashtagLike = /(?<![=/)\p{L}\p{Nd}])[#＃][\p{L}\p{M}\p{N}\p{Pc}]/u;
 
 describe('neutraliseText', () => {
   it('keeps the text readable but makes mentions and hashtags inert', () => {
     assert.equal(neutraliseText('"@someone@example.social #tag"'), '"＠someone@example.social ♯tag"');
     assert.equal(neutraliseText('rua=mailto:dmarc@example.com'), 'rua=mailto:dmarc@example.com');
+    // Mastodon's word characters are letters, marks, decimal digits and _: other numbers do not protect.
+    assert.equal(neutraliseText('x²@alice ½#tag ①@bob'), 'x²＠alice ½♯tag ①＠bob');
+    assert.equal(neutraliseText('_#tag'), '_♯tag');
   });
 
   it('shows control, bidi and zero-width characters instead of passing them on', () => {
@@ -22,7 +25,7 @@ describe('neutraliseText', () => {
 
   it('never leaves anything that reads as a mention, a hashtag or a hidden character', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('@', '#', '@a@b.c', '#tag', '＃tag', '_#tag', '#‿x', '\u202e', 'x@y'), (noise, token) => {
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('@', '#', '@a@b.c', '#tag', '＃tag', '_#tag', '#‿x', '\u202e', 'x@y', '²@a', '½#tag', 'Ⅻ@a'), (noise, token) => {
         const out = neutraliseText(noise + token + noise);
         assert.doesNotMatch(out, mentionLike);
         assert.doesNotMatch(out, hashtagLike);
