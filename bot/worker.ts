@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import { AskerRateLimit } from '../lib/asker-rate-limit.ts';
 import { mergeBlockLists, parseBlockList } from '../lib/block-list.ts';
+import { RequestRejectedError } from '../lib/fediverse-errors.ts';
 import { FloodWatch, type FloodReport } from '../lib/flood-watch.ts';
 import { neutraliseText } from '../lib/safe-text.ts';
 import { TokenBucket } from '../lib/token-bucket.ts';
@@ -27,6 +28,7 @@ import { withServerRetries } from '../lib/server-retry.ts';
 const logger = createLogger('worker');
 const log = (message: string) => logger.info(message);
 const SHUTDOWN_GRACE_MS = 20_000;
+const FAILED_RETRY_MS = 30_000;
 
 const config = configOrExit(() => readRuntimeConfig(process.env));
 
@@ -98,7 +100,14 @@ const queue = new MentionQueue(
         `mention ${notification.id} answered in ${outcome.parts} post(s)`,
       );
     } catch (error) {
-      logger.warn({ ...event, outcome: 'failed', error: (error as Error).message }, `mention ${notification.id} failed; the next catch-up asks for it again`);
+      // A question deleted meanwhile (404) or a post the server refuses for good (422) will not get better: it counts as
+      // handled, or it would hold the watermark forever. Auth errors and everything else are tried again.
+      if (error instanceof RequestRejectedError && ![401, 403].includes(error.status)) {
+        logger.warn({ ...event, outcome: 'refused', error: error.message }, `mention ${notification.id}: the server refused the reply for good`);
+        return;
+      }
+      logger.warn({ ...event, outcome: 'failed', error: (error as Error).message }, `mention ${notification.id} failed; asking for it again in ${FAILED_RETRY_MS / 1000} s`);
+      listener.catchUpSoon(FAILED_RETRY_MS);
       throw error;
     }
   },

@@ -19,9 +19,9 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
   } else {
     const moas = answer.origins.length > 1 ? ' (several origins: MOAS)' : '';
     lines.push({ text: neutraliseText(`${answer.prefix} announced by ${originsText(answer.origins, names)}${moas}`), record: true });
-    if (answer.query.kind === 'prefix' && answer.prefix !== asked) lines.push({ text: `${asked} is not announced as such; ${answer.prefix} covers it.` });
+    if (answer.query.kind === 'prefix' && answer.prefix !== asked) lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
     if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix') lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
-    lines.push({ text: `RIPEstat: ${RIPESTAT}${answer.prefix}` });
+    lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${answer.prefix}`) });
   }
   lines.push({ text: sourceLine(stats) });
   return lines;

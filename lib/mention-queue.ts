@@ -19,6 +19,8 @@ export class MentionQueue {
   private orderHead = 0;
   private readonly inOrder = new Set<string>();
   private readonly done = new Set<string>();
+  /** Answered ids the watermark has passed, oldest first: only these may be forgotten, never one still to be listed. */
+  private readonly passed = new Set<string>();
   private readonly active = new Set<string>();
   private waiting: MentionNotification[] = [];
   private waitingHead = 0;
@@ -50,7 +52,17 @@ export class MentionQueue {
   }
 
   enqueue(notification: MentionNotification): void {
-    if (!this.accepting || this.isKnown(notification.id)) return;
+    if (!this.accepting) return;
+    if (this.done.has(notification.id)) {
+      // Answered before a restart and listed again after the watermark: it takes its place in the order, so the watermark can pass it.
+      if (!this.inOrder.has(notification.id) && !this.passed.has(notification.id)) {
+        this.inOrder.add(notification.id);
+        this.order.push(notification.id);
+        this.advance();
+      }
+      return;
+    }
+    if (this.isKnown(notification.id)) return;
     // A mention that failed before keeps its place in the order, holding the watermark before it.
     if (!this.inOrder.has(notification.id)) {
       this.inOrder.add(notification.id);
@@ -112,15 +124,17 @@ export class MentionQueue {
     while (this.orderHead < this.order.length && this.done.has(this.order[this.orderHead])) {
       this.after = this.order[this.orderHead++];
       this.inOrder.delete(this.after);
+      this.passed.add(this.after);
     }
     if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
       this.order = this.order.slice(this.orderHead);
       this.orderHead = 0;
     }
     // The newest answered ids are kept even below the watermark, in case a server lists one again; a Set iterates oldest first.
-    for (const id of this.done) {
+    for (const id of this.passed) {
       if (this.done.size <= MAX_HANDLED) break;
-      if (!this.inOrder.has(id)) this.done.delete(id);
+      this.passed.delete(id);
+      this.done.delete(id);
     }
     this.saveTimer ??= setTimeout(() => this.save(), SAVE_INTERVAL_MS);
   }

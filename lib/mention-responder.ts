@@ -87,7 +87,8 @@ export class MentionResponder {
         return posted;
       } catch (error) {
         const tooLong = error instanceof RequestRejectedError && error.status === 422 && /character|too long|limit/i.test(error.message);
-        if (!tooLong || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        // Split again only while nothing is posted: starting over after part 1 would post its records twice.
+        if (!tooLong || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
         maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
       }
     }

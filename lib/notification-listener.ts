@@ -27,6 +27,8 @@ export class NotificationListener {
   private connectedSince: Date | undefined;
   /** Failures since the last good connection, for the reconnection backoff. */
   private failures = 0;
+  private running: AbortSignal | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private disconnectedSince = new Date();
 
   constructor(private readonly options: ListenerOptions) {}
@@ -46,7 +48,23 @@ export class NotificationListener {
     }
   }
 
+  /**
+   * A mention failed for now (the server kept failing through every retry): list again after `delayMs`,
+   * so that it is retried without waiting for the stream to drop. One such timer at a time.
+   */
+  catchUpSoon(delayMs: number): void {
+    const signal = this.running;
+    if (!signal || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!signal.aborted) this.catchUp(signal).catch((error: Error) => this.options.log(`catch-up for a failed mention: ${error.message}`));
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
   async run(signal: AbortSignal): Promise<void> {
+    this.running = signal;
+    signal.addEventListener('abort', () => clearTimeout(this.retryTimer));
     while (!signal.aborted) {
       try {
         if (this.options.streaming) await this.streamOnce(signal);
@@ -74,6 +92,9 @@ export class NotificationListener {
     let held: MentionNotification[] | undefined = [];
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
+    // The stream has a signal of its own, so that a failed catch-up closes it instead of leaving it open and beating.
+    const streamStop = new AbortController();
+    const streamSignal = AbortSignal.any([signal, streamStop.signal]);
     const stream = this.options.fediverse.streamNotifications(
       {
         onOpen: () => opened(),
@@ -84,11 +105,17 @@ export class NotificationListener {
           else this.options.queue.enqueue(notification);
         },
       },
-      signal,
+      streamSignal,
     );
-    await Promise.race([open, stream]);
-    this.options.log('stream: connected');
-    await this.catchUp(signal);
+    try {
+      await Promise.race([open, stream]);
+      this.options.log('stream: connected');
+      await this.catchUp(signal);
+    } catch (error) {
+      streamStop.abort();
+      await stream.catch(() => {});
+      throw error;
+    }
     this.setConnected(true);
     for (const notification of held) this.options.queue.enqueue(notification);
     held = undefined;

@@ -38,12 +38,14 @@ export class RipeStatSource implements BgpSource {
   async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
     if (query.kind === 'prefix') {
       const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>('prefix-overview', `${query.prefix}/${query.length}`);
-      if (overview.announced && overview.resource) return { query, prefix: overview.resource, origins: sorted(overview.asns?.map((a) => a.asn)) };
+      const announced = checkedPrefix(overview.resource);
+      if (overview.announced && announced) return { query, prefix: announced, origins: sorted(overview.asns?.map((a) => a.asn)) };
     }
     const address = query.kind === 'address' ? query.address : query.prefix;
     if (!parseIpAddress(address)) throw new InvalidBgpQueryError(`${address} is not an IP address`);
     const info = await this.call<{ prefix?: string; asns?: (string | number)[] }>('network-info', address);
-    const covering = info.prefix && (query.kind === 'address' || Number(info.prefix.split('/')[1]) <= query.length) ? info.prefix : undefined;
+    const prefix = checkedPrefix(info.prefix);
+    const covering = prefix && (query.kind === 'address' || Number(prefix.split('/')[1]) <= query.length) ? prefix : undefined;
     return covering ? { query, prefix: covering, origins: sorted(info.asns?.map(Number)) } : { query, origins: [] };
   }
 
@@ -88,6 +90,12 @@ export class RipeStatSource implements BgpSource {
       { retries: this.options.retries ?? 2, minTimeout: 300 },
     );
   }
+}
+
+/** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data). */
+function checkedPrefix(text: string | undefined): string | undefined {
+  const [address, length, extra] = (text ?? '').split('/');
+  return parseIpAddress(address ?? '') && /^\d{1,3}$/.test(length ?? '') && extra === undefined ? text : undefined;
 }
 
 function sorted(asns: readonly number[] | undefined): number[] {

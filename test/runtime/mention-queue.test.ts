@@ -83,6 +83,22 @@ describe('MentionQueue', () => {
     assert.equal(progress.load().handled.length, 2000);
   });
 
+  it('never answers again what was answered above the watermark before a restart, however many', async () => {
+    const progress = store();
+    // Before the restart: 101 failed, and the 3000 after it were answered.
+    progress.save({ after: '100', handled: Array.from({ length: 3000 }, (_, i) => String(102 + i)) });
+    const answered: string[] = [];
+    const queue = new MentionQueue(progress, async (n) => void answered.push(n.id), 4);
+    // Catch-up lists everything after the watermark again, page by page.
+    for (let page = 0; page < 76; page++) {
+      for (let id = 101 + page * 40; id < 141 + page * 40 && id <= 3101; id++) queue.enqueue(mention(String(id)));
+      await queue.settled();
+    }
+    assert.deepEqual(answered, ['101']);
+    assert.equal(queue.watermark, '3101');
+    await queue.stop();
+  });
+
   it('never has more than maxInFlight mentions at once', async () => {
     let inFlight = 0;
     let most = 0;
