@@ -155,10 +155,13 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
   it('reconnects when the stream goes half-dead (no pings, no events) and misses nothing', async () => {
     const { world, bot } = await start();
     await world.instance.waitFor(() => world.instance.streamSubscriptions(world.bot.acct).length > 0, 10_000);
+    // Let the catch-up that follows the connection finish, so that only the reconnection can find the questions.
+    await world.instance.waitFor(() => /stream: connected/.test(bot.output()), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     world.instance.setPings(false);
     const questions = [ask(world, 'example.test'), ask(world, 'example.test TXT', 'direct')];
+    await world.instance.waitFor(() => /stream closed after \d+ s of silence/.test(bot.output()), 15_000);
     await answeredExactlyOnce(world, questions);
-    assert.match(bot.output(), /stream closed after \d+ s of silence/);
   });
 
   it('answers BGP questions and adds the announcing network to a reverse lookup', async () => {
@@ -284,6 +287,8 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
       const text = thread(questions[2]).map((part) => part.content).join('');
       return /I log/.test(text) ? text : undefined;
     }, 15_000);
+    // The worker logs a mention once its reply is posted, a moment after the instance shows it.
+    await world.instance.waitFor(() => (bot.output().match(/answered in/g) ?? []).length >= 3, 10_000);
     assert.match(bot.output(), /"question":"www\.example\.test AAAA"/);
     assert.doesNotMatch(bot.output(), /signed\.example\.test|"question":"help"/);
     assert.match(helpText, /I log the text of public and unlisted questions only/, 'help says what is logged');
