@@ -1,50 +1,35 @@
 import { LRUCache } from 'lru-cache';
+import { RateBuckets } from './rate-buckets.ts';
 
 /**
- * A token bucket per asker: `count` questions per `windowMs`, refilled
- * continuously. The first question without a token gets one short notice;
- * the next ones get silence until a token is back. At most `maxAskers` are
- * remembered (the least recently seen go first, with a full bucket), so a
- * public bot's memory stays bounded.
+ * `count` questions per asker per `windowMs` (a token bucket each). The
+ * first question without a token gets one short notice; the next ones get
+ * silence until a token is back. At most `maxAskers` are remembered, so a
+ * public bot's memory stays bounded; a forgotten asker has a full bucket.
  */
 export type RateDecision = 'answer' | 'notice' | 'silence';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  noticed: boolean;
-}
-
 export class AskerRateLimit {
-  private readonly buckets: LRUCache<string, Bucket>;
+  private readonly buckets: RateBuckets;
+  private readonly noticed: LRUCache<string, true>;
 
-  constructor(private readonly count: number, readonly windowMs: number, maxAskers = 10_000) {
-    this.buckets = new LRUCache({ max: maxAskers });
+  constructor(count: number, readonly windowMs: number, maxAskers = 10_000) {
+    this.buckets = new RateBuckets(count, windowMs, maxAskers);
+    this.noticed = new LRUCache({ max: maxAskers });
   }
 
   decide(asker: string, now = Date.now()): RateDecision {
-    const bucket = this.refilled(asker, now);
-    this.buckets.set(asker, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      bucket.noticed = false;
+    if (this.buckets.take(asker, now) === 0) {
+      this.noticed.delete(asker);
       return 'answer';
     }
-    if (bucket.noticed) return 'silence';
-    bucket.noticed = true;
+    if (this.noticed.has(asker)) return 'silence';
+    this.noticed.set(asker, true);
     return 'notice';
   }
 
   /** Seconds until `asker` may ask again. */
   retryAfterSeconds(asker: string, now = Date.now()): number {
-    const { tokens } = this.refilled(asker, now);
-    return Math.max(1, Math.ceil(((1 - Math.min(1, tokens)) * this.windowMs) / this.count / 1000));
-  }
-
-  private refilled(asker: string, now: number): Bucket {
-    const bucket = this.buckets.get(asker) ?? { tokens: this.count, updatedAt: now, noticed: false };
-    bucket.tokens = Math.min(this.count, bucket.tokens + ((now - bucket.updatedAt) * this.count) / this.windowMs);
-    bucket.updatedAt = now;
-    return bucket;
+    return Math.max(1, Math.ceil(this.buckets.waitMs(asker, now) / 1000));
   }
 }

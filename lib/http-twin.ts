@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LRUCache } from 'lru-cache';
 import { formatIpAddress, parseIpAddress } from './ip-address.ts';
+import { RateBuckets } from './rate-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
 export interface TwinEngine {
@@ -59,7 +59,9 @@ type Route =
  * address (loopback unless a reverse proxy is in front) is the caller's job.
  */
 export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
-  const limiter = new TokenBuckets(options.rateLimit.count, options.rateLimit.windowMs);
+  const { count, windowMs } = options.rateLimit;
+  if (!(Number.isInteger(count) && count >= 1 && windowMs > 0)) throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
+  const limiter = new RateBuckets(count, windowMs, MAX_CLIENTS);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`http twin: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
@@ -79,8 +81,9 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
       const health = options.health();
       return reply(response, request, health.ok ? 200 : 503, health.ok ? 'ok' : health.reason);
     }
-    const retryAfter = limiter.take(clientKey(request.socket.remoteAddress));
-    if (retryAfter > 0) {
+    const waitMs = limiter.take(clientKey(request.socket.remoteAddress));
+    if (waitMs > 0) {
+      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       return reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
     }
     const route = routeOf(path);
@@ -177,25 +180,3 @@ export function clientKey(remoteAddress: string | undefined): string {
   return `${formatIpAddress({ version: 6, bytes: network })}/64`;
 }
 
-/** A token bucket per client: `count` tokens, refilled at `count` per `windowMs`. */
-class TokenBuckets {
-  private readonly buckets: LRUCache<string, { readonly tokens: number; readonly at: number }>;
-  private readonly perMs: number;
-
-  constructor(private readonly count: number, windowMs: number) {
-    if (!(Number.isInteger(count) && count >= 1 && windowMs > 0)) throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
-    this.perMs = count / windowMs;
-    // A bucket untouched for a whole window is full again, the same as no bucket: the cache may forget it then.
-    this.buckets = new LRUCache({ max: MAX_CLIENTS, ttl: Math.ceil(windowMs) });
-  }
-
-  /** Takes a token for `client`: 0 when there was one, else the seconds until there is. */
-  take(client: string): number {
-    const now = performance.now();
-    const bucket = this.buckets.get(client);
-    const tokens = bucket ? Math.min(this.count, bucket.tokens + (now - bucket.at) * this.perMs) : this.count;
-    if (tokens < 1) return Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
-    this.buckets.set(client, { tokens: tokens - 1, at: now });
-    return 0;
-  }
-}

@@ -1,18 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RateBuckets } from './rate-buckets.ts';
 
 /**
- * `count` tokens per `windowMs`, refilled continuously. `take()` waits for a
+ * One bucket of `count` tokens per `windowMs` whose `take()` waits for a
  * token instead of refusing: the global limit slows the bot down under a
  * flood, it never drops a question.
  */
 export class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
+  private readonly bucket: RateBuckets;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly count: number, private readonly windowMs: number, private readonly now = () => Date.now()) {
-    this.tokens = count;
-    this.updatedAt = now();
+  constructor(count: number, windowMs: number, private readonly now = () => Date.now()) {
+    this.bucket = new RateBuckets(count, windowMs, 1);
   }
 
   take(): Promise<void> {
@@ -23,19 +22,6 @@ export class TokenBucket {
   }
 
   private async takeInTurn(): Promise<void> {
-    for (;;) {
-      this.refill();
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await sleep(Math.ceil(((1 - this.tokens) * this.windowMs) / this.count));
-    }
-  }
-
-  private refill(): void {
-    const now = this.now();
-    this.tokens = Math.min(this.count, this.tokens + ((now - this.updatedAt) * this.count) / this.windowMs);
-    this.updatedAt = now;
+    for (let waitMs = this.bucket.take('', this.now()); waitMs > 0; waitMs = this.bucket.take('', this.now())) await sleep(waitMs);
   }
 }
