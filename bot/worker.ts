@@ -136,10 +136,10 @@ const twin = config.httpListen
       log,
       health: () => {
         const { connected, since } = listener.connection;
-        const age = Math.round(heartbeatAge(heartbeatPath) / 1000);
         if (!connected) return { ok: false, reason: `not connected to ${config.mastodonUrl} since ${since.toISOString()}` };
-        if (heartbeatAge(heartbeatPath) > config.heartbeatTimeoutMs) return { ok: false, reason: `heartbeat ${age} s old` };
-        return { ok: true, reason: `connected since ${since.toISOString()}, heartbeat ${age} s old` };
+        const ageMs = heartbeatAge(heartbeatPath);
+        const age = `heartbeat ${Math.round(ageMs / 1000)} s old`;
+        return ageMs > config.heartbeatTimeoutMs ? { ok: false, reason: age } : { ok: true, reason: `connected since ${since.toISOString()}, ${age}` };
       },
     })
   : undefined;

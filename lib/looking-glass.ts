@@ -38,9 +38,12 @@ export class LookingGlass {
   private answered = 0;
   private readonly resolvers: ReadonlyMap<string, Resolver>;
   private readonly forbidden: ForbiddenNames;
+  /** Names of the resolvers besides the default, for `via NAME`. */
+  private readonly profiles: readonly string[];
 
   constructor(private readonly config: EngineConfig, private readonly options: LookingGlassOptions = {}) {
     this.resolvers = options.resolvers ?? buildResolvers(config);
+    this.profiles = [...this.resolvers.keys()].filter(Boolean);
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
   }
 
@@ -62,8 +65,7 @@ export class LookingGlass {
   }
 
   async answer(text: string, signal?: AbortSignal): Promise<Answer> {
-    const profiles = [...this.resolvers.keys()].filter(Boolean);
-    const question = parseQuestion(text, { profiles, maxTypes: this.config.maxTypes });
+    const question = parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
     const lines = await this.linesFor(question, signal);
     this.answered++;
     return { question, lines };

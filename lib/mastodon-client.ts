@@ -13,6 +13,7 @@ export interface MastodonClientOptions {
 /** The Fediverse interface over masto.js, for Mastodon and the servers that speak its API. */
 export class MastodonClient implements Fediverse {
   private readonly rest: mastodon.rest.Client;
+  private facts: InstanceFacts | undefined;
 
   constructor(private readonly options: MastodonClientOptions) {
     this.rest = createRestAPIClient({ url: options.url, accessToken: options.token, timeout: 30_000 });
@@ -22,7 +23,13 @@ export class MastodonClient implements Fediverse {
     return call(async () => toAccount(await this.rest.v1.accounts.verifyCredentials()));
   }
 
-  instance(): Promise<InstanceFacts> {
+  /** Asked once: every stream (re)connection needs the streaming URL, which does not change while the bot runs. */
+  async instance(): Promise<InstanceFacts> {
+    this.facts ??= await this.fetchInstance();
+    return this.facts;
+  }
+
+  private fetchInstance(): Promise<InstanceFacts> {
     return call(async () => {
       try {
         const instance = await this.rest.v2.instance.fetch();

@@ -14,10 +14,9 @@ export const URL_LENGTH = 23;
 const scheme = /(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini|xmpp|magnet):/giu;
 
 export function postLength(text: string): number {
-  const first = text.search(scheme);
-  if (first < 0) return countCodePoints(text);
-  let length = countCodePoints(text.slice(0, first));
   const matches = [...text.matchAll(scheme)];
+  if (matches.length === 0) return countCodePoints(text);
+  let length = countCodePoints(text.slice(0, matches[0].index));
   matches.forEach((match, i) => {
     const next = i + 1 < matches.length ? matches[i + 1].index! : text.length;
     const stretch = text.slice(match.index!, next);
