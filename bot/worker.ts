@@ -9,6 +9,7 @@ import { AskerRateLimit } from '../lib/asker-rate-limit.ts';
 import { mergeBlockLists, parseBlockList } from '../lib/block-list.ts';
 import { RequestRejectedError } from '../lib/fediverse-errors.ts';
 import { FloodWatch, type FloodReport } from '../lib/flood-watch.ts';
+import { markupWriter } from '../lib/reply-markup.ts';
 import { neutraliseText } from '../lib/safe-text.ts';
 import { TokenBucket } from '../lib/token-bucket.ts';
 import { WatchedFile } from '../lib/watched-file.ts';
@@ -33,12 +34,27 @@ const FAILED_RETRY_MS = 30_000;
 const config = configOrExit(() => readRuntimeConfig(process.env));
 
 const stop = new AbortController();
-const fediverse = new MastodonClient({ url: config.mastodonUrl, token: config.mastodonToken, streamSilenceMs: config.streamSilenceMs });
+const fediverse = new MastodonClient({ url: config.mastodonUrl, token: config.mastodonToken, streamSilenceMs: config.streamSilenceMs, markup: config.replyMarkup });
 const retry = { signal: stop.signal, onWait: (reason: string, ms: number) => log(`${reason}, waiting ${ms} ms`) };
-const me = await withServerRetries(() => fediverse.verifyCredentials(), retry);
-const instance = await withServerRetries(() => fediverse.instance(), retry);
+/** Signing in says what went wrong on every failed attempt, and exits with the reason when it gives up. */
+async function signIn<T>(step: string, request: () => Promise<T>): Promise<T> {
+  const onFailure = (error: Error, attempt: number, retriesLeft: number) =>
+    logger.warn({ event: 'sign-in-failed', step, instance: config.mastodonUrl, attempt, retriesLeft, error: error.message, status: (error as { status?: number }).status }, `${step} at ${config.mastodonUrl} failed: ${error.message}`);
+  try {
+    return await withServerRetries(request, { ...retry, onFailure });
+  } catch (error) {
+    logger.error({ event: 'sign-in-gave-up', step, instance: config.mastodonUrl, error: (error as Error).message }, `cannot sign in: ${step} failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+const me = await signIn('verify_credentials', () => fediverse.verifyCredentials());
+const instance = await signIn('instance facts', () => fediverse.instance());
 const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
-logger.info({ account: me.acct, instance: config.mastodonUrl, maxCharacters: instance.maxCharacters, mode: streaming ? 'streaming' : 'polling' }, `signed in as @${me.acct}; ${streaming ? 'streaming' : 'polling'}`);
+for (const note of instance.notes) logger.info({ event: 'instance-fact', software: instance.software.name }, note);
+logger.info(
+  { account: me.acct, instance: config.mastodonUrl, software: instance.software, markup: instance.markup, maxCharacters: instance.maxCharacters, mode: streaming ? 'streaming' : 'polling' },
+  `signed in as @${me.acct}; ${streaming ? 'streaming' : 'polling'}`,
+);
 
 const engine = await LookingGlass.open(config.engine, { botName: `@${me.acct.split('@')[0]}`, log }).catch(exitOnConfigError);
 const blockListFile = config.blockListFile
@@ -56,6 +72,8 @@ const responder = new MentionResponder({
   engine,
   me,
   maxCharacters: instance.maxCharacters,
+  markup: instance.markup,
+  idempotentPosts: instance.idempotentPosts,
   maxParts: config.engine.maxParts,
   maxVisibility: config.engine.maxVisibility,
   rateLimit: new AskerRateLimit(config.rateLimit.count, config.rateLimit.windowMs),
@@ -79,7 +97,7 @@ async function reportFlood(report: FloodReport): Promise<void> {
       'I keep answering; askers over the rate limit get one notice, then silence.',
   );
   await withServerRetries(
-    () => fediverse.postReply({ text: `@${config.adminAcct} ${text}`, visibility: 'direct', idempotencyKey: `fedidig-flood-${Date.now()}` }),
+    () => fediverse.postReply({ text: `@${config.adminAcct} ${markupWriter(instance.markup).line(text)}`, visibility: 'direct', markup: instance.markup, idempotencyKey: `fedidig-flood-${Date.now()}` }),
     retry,
   ).catch((error: Error) => logger.warn(`could not tell the operator about the flood: ${error.message}`));
 }

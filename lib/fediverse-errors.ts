@@ -13,8 +13,16 @@ export class TransientServerError extends Error {
 
 /** The server refused the request for good (4xx other than 429); `status` 422 means the post is invalid, e.g. too long. */
 export class RequestRejectedError extends Error {
-  override readonly name = 'RequestRejectedError';
+  override readonly name: string = 'RequestRejectedError';
   constructor(readonly status: number, message: string) {
     super(`${status}: ${message}`);
   }
+}
+
+/**
+ * The server refused a post as too long: Mastodon and Akkoma with 422,
+ * GoToSocial ("exceed max chars") and Sharkey (MAX_LENGTH) with 400.
+ */
+export class PostTooLongError extends RequestRejectedError {
+  override readonly name = 'PostTooLongError';
 }

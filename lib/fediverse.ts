@@ -1,4 +1,8 @@
+import type { InstanceFacts } from './instance-facts.ts';
+import type { ReplyMarkup } from './reply-markup.ts';
 import type { Visibility } from './reply-visibility.ts';
+
+export type { InstanceFacts } from './instance-facts.ts';
 
 /**
  * What the bot needs from a Mastodon-compatible server, and nothing more.
@@ -28,13 +32,9 @@ export interface MentionStatus {
 export interface MentionNotification {
   readonly id: string;
   readonly type: string;
+  /** When the server created the notification (ISO 8601), where it says. */
+  readonly createdAt?: string;
   readonly status?: MentionStatus;
-}
-
-export interface InstanceFacts {
-  readonly maxCharacters: number;
-  /** The streaming API's base URL; undefined on servers without one. */
-  readonly streamingUrl?: string;
 }
 
 export interface Reply {
@@ -42,6 +42,8 @@ export interface Reply {
   /** The status answered; undefined for a post of the bot's own, like a note to the operator. */
   readonly inReplyToId?: string;
   readonly visibility: Visibility;
+  /** How the text is written (see reply-markup): the post asks the server to read it so. */
+  readonly markup: ReplyMarkup;
   /** Same key, same post: a retried request never posts twice. */
   readonly idempotencyKey: string;
 }
@@ -58,12 +60,15 @@ export interface Fediverse {
   verifyCredentials(): Promise<Account>;
   instance(): Promise<InstanceFacts>;
   /**
-   * One page of mention notifications, newest first as the server sends them:
-   * the page right after `after` (min_id), or the newest before `before`
-   * (max_id), or the newest of all.
+   * One page of mention notifications, newest first: the newest before
+   * `before` (max_id), or the newest of all. max_id is the one cursor every
+   * server implements alike; min_id and since_id are not (Hollo answers
+   * min_id like since_id, Sharkey lists both oldest first), so neither is used.
    */
-  mentions(page: { readonly after?: string; readonly before?: string }, limit: number): Promise<MentionNotification[]>;
+  mentions(page: { readonly before?: string }, limit: number): Promise<MentionNotification[]>;
   postReply(reply: Reply): Promise<{ readonly id: string }>;
+  /** A direct reply to `statusId` by `accountId` already in the thread, for servers that ignore Idempotency-Key. */
+  findReply(statusId: string, accountId: string): Promise<{ readonly id: string } | undefined>;
   /** Streams notifications until the socket closes, the server goes silent or `signal` aborts. */
   streamNotifications(handlers: StreamHandlers, signal: AbortSignal): Promise<void>;
 }

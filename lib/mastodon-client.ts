@@ -1,14 +1,22 @@
 import { createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mastodon } from 'masto';
 import WebSocket from 'ws';
-import type { Account, Fediverse, InstanceFacts, MentionNotification, MentionStatus, Reply, StreamHandlers } from './fediverse.ts';
-import { RateLimitedError, RequestRejectedError, TransientServerError } from './fediverse-errors.ts';
+import type { Account, Fediverse, MentionNotification, MentionStatus, Reply, StreamHandlers } from './fediverse.ts';
+import { PostTooLongError, RateLimitedError, RequestRejectedError, TransientServerError } from './fediverse-errors.ts';
+import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
+import { markupWriter, type ReplyMarkup } from './reply-markup.ts';
 
 export interface MastodonClientOptions {
   readonly url: string;
   readonly token: string;
   /** A stream silent (no event, no ping) for this long is dead and is closed. */
   readonly streamSilenceMs: number;
+  /** REPLY_MARKUP: how replies are written; `auto` decides from the server's software. */
+  readonly markup?: ReplyMarkup | 'auto';
 }
+
+const NODEINFO_TIMEOUT_MS = 10_000;
+/** How each server words "too long": Mastodon's validator, Akkoma's, GoToSocial's and Sharkey's. */
+const TOO_LONG = /character|too long|max chars|MAX_LENGTH/i;
 
 /** The Fediverse interface over masto.js, for Mastodon and the servers that speak its API. */
 export class MastodonClient implements Fediverse {
@@ -29,23 +37,43 @@ export class MastodonClient implements Fediverse {
     return this.facts;
   }
 
-  private fetchInstance(): Promise<InstanceFacts> {
-    return call(async () => {
-      try {
-        const instance = await this.rest.v2.instance.fetch();
-        return { maxCharacters: instance.configuration.statuses.maxCharacters, streamingUrl: instance.configuration.urls.streaming || undefined };
-      } catch (error) {
-        // Servers without /api/v2/instance (older Pleroma, GoToSocial) still have v1.
-        if (!(error instanceof MastoHttpError && error.statusCode === 404)) throw error;
-        const v1 = (await this.rest.v1.instance.fetch()) as unknown as { configuration?: { statuses?: { maxCharacters?: number } }; maxTootChars?: number; urls?: { streamingApi?: string } };
-        return { maxCharacters: v1.configuration?.statuses?.maxCharacters ?? v1.maxTootChars ?? 500, streamingUrl: v1.urls?.streamingApi || undefined };
-      }
-    });
+  /**
+   * Both instance endpoints and nodeinfo, each optional: servers implement
+   * some of them, in their own shapes (see instance-facts). Only a network
+   * error, a 5xx or a 429 is worth retrying; a 4xx means "not here".
+   */
+  private async fetchInstance(): Promise<InstanceFacts> {
+    const [v2, v1, nodeinfo] = await Promise.all([
+      optional(() => this.rest.v2.instance.fetch()),
+      optional(() => this.rest.v1.instance.fetch()),
+      this.nodeinfo(),
+    ]);
+    if (v2 === undefined && v1 === undefined) throw new RequestRejectedError(404, 'neither /api/v2/instance nor /api/v1/instance answers: is this a Mastodon-compatible server?');
+    return readInstanceFacts({ v2, v1, nodeinfo }, this.options.markup);
   }
 
-  mentions(page: { after?: string; before?: string }, limit: number): Promise<MentionNotification[]> {
+  /** The nodeinfo document (https://nodeinfo.diaspora.software/protocol), or undefined where there is none. */
+  private async nodeinfo(): Promise<unknown> {
+    const json = async (url: string | URL) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(NODEINFO_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      return response.ok ? ((await response.json()) as unknown) : undefined;
+    };
+    try {
+      const index = (await json(new URL('/.well-known/nodeinfo', this.options.url))) as { links?: { rel?: string; href?: string }[] } | undefined;
+      const link = index?.links
+        ?.filter((l) => typeof l.href === 'string' && /nodeinfo\.diaspora\.software\/ns\/schema\/2\.\d+$/.test(l.rel ?? ''))
+        .sort((a, b) => (b.rel ?? '').localeCompare(a.rel ?? ''))[0];
+      return link?.href ? await json(link.href) : undefined;
+    } catch {
+      // Without nodeinfo the software is read from the instance's version string.
+      return undefined;
+    }
+  }
+
+  mentions(page: { before?: string }, limit: number): Promise<MentionNotification[]> {
     return call(async () => {
-      const list = await this.rest.v1.notifications.list({ types: ['mention'], minId: page.after, maxId: page.before, limit });
+      // Akkoma reads include_types[] where Mastodon reads types[]; the responder skips any other type that comes anyway.
+      const list = await this.rest.v1.notifications.list({ types: ['mention'], includeTypes: ['mention'], maxId: page.before, limit } as never);
       return list.map(toNotification);
     });
   }
@@ -53,11 +81,22 @@ export class MastodonClient implements Fediverse {
   postReply(reply: Reply): Promise<{ id: string }> {
     return call(async () => {
       const status = await this.rest.v1.statuses.create(
-        // content_type keeps Pleroma and Akkoma from reading the text as Markdown or HTML; Mastodon ignores it.
-        { status: reply.text, inReplyToId: reply.inReplyToId, visibility: reply.visibility, contentType: 'text/plain' } as never,
+        // content_type keeps Pleroma, Akkoma and GoToSocial from reading plain text as Markdown or HTML; Mastodon ignores it.
+        { status: reply.text, inReplyToId: reply.inReplyToId, visibility: reply.visibility, contentType: markupWriter(reply.markup).contentType } as never,
         { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
       );
       return { id: status.id };
+    }).catch((error: unknown) => {
+      if (error instanceof RequestRejectedError && [400, 422].includes(error.status) && TOO_LONG.test(error.message)) throw new PostTooLongError(error.status, error.message);
+      throw error;
+    });
+  }
+
+  findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
+    return call(async () => {
+      const { descendants } = await this.rest.v1.statuses.$select(statusId).context.fetch();
+      const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId);
+      return reply ? { id: reply.id } : undefined;
     });
   }
 
@@ -123,6 +162,16 @@ export class MastodonClient implements Fediverse {
   }
 }
 
+/** A request whose 4xx answer means the server does not have it: undefined then. */
+async function optional<T>(request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(request);
+  } catch (error) {
+    if (error instanceof RequestRejectedError) return undefined;
+    throw error;
+  }
+}
+
 /** masto's errors, sorted by what the bot should do about them. */
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
@@ -150,7 +199,7 @@ function toAccount(account: mastodon.v1.Account): Account {
 
 function toNotification(notification: mastodon.v1.Notification): MentionNotification {
   const status = 'status' in notification ? notification.status : undefined;
-  return { id: notification.id, type: notification.type, status: status ? toStatus(status) : undefined };
+  return { id: notification.id, type: notification.type, createdAt: notification.createdAt || undefined, status: status ? toStatus(status) : undefined };
 }
 
 function toStatus(status: mastodon.v1.Status): MentionStatus {

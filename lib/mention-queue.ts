@@ -28,6 +28,9 @@ export class MentionQueue {
   private readonly enqueuedAt = new Map<string, number>();
   private readonly idle: (() => void)[] = [];
   private after: string | undefined;
+  private afterCreatedAt: string | undefined;
+  /** When the server created each notification in `order`, for the watermark's time. */
+  private readonly createdAtOf = new Map<string, string>();
   private accepting = true;
   private saveTimer: NodeJS.Timeout | undefined;
 
@@ -39,12 +42,22 @@ export class MentionQueue {
   ) {
     const progress = store.load();
     this.after = progress.after;
+    this.afterCreatedAt = progress.afterCreatedAt;
     for (const id of progress.handled) this.done.add(id);
   }
 
   /** The id after which the server should list notifications on catch-up. */
   get watermark(): string | undefined {
     return this.after;
+  }
+
+  /**
+   * When the server created the watermark's notification, where known: a
+   * notification created before it is behind the watermark, even where the
+   * server no longer lists the watermark itself.
+   */
+  get watermarkCreatedAt(): string | undefined {
+    return this.afterCreatedAt;
   }
 
   isKnown(id: string): boolean {
@@ -56,18 +69,14 @@ export class MentionQueue {
     if (this.done.has(notification.id)) {
       // Answered before a restart and listed again after the watermark: it takes its place in the order, so the watermark can pass it.
       if (!this.inOrder.has(notification.id) && !this.passed.has(notification.id)) {
-        this.inOrder.add(notification.id);
-        this.order.push(notification.id);
+        this.takePlace(notification);
         this.advance();
       }
       return;
     }
     if (this.isKnown(notification.id)) return;
     // A mention that failed before keeps its place in the order, holding the watermark before it.
-    if (!this.inOrder.has(notification.id)) {
-      this.inOrder.add(notification.id);
-      this.order.push(notification.id);
-    }
+    if (!this.inOrder.has(notification.id)) this.takePlace(notification);
     this.waiting.push(notification);
     this.enqueuedAt.set(notification.id, Date.now());
     this.pump();
@@ -120,9 +129,17 @@ export class MentionQueue {
     }
   }
 
+  private takePlace(notification: MentionNotification): void {
+    this.inOrder.add(notification.id);
+    this.order.push(notification.id);
+    if (notification.createdAt) this.createdAtOf.set(notification.id, notification.createdAt);
+  }
+
   private advance(): void {
     while (this.orderHead < this.order.length && this.done.has(this.order[this.orderHead])) {
       this.after = this.order[this.orderHead++];
+      this.afterCreatedAt = this.createdAtOf.get(this.after);
+      this.createdAtOf.delete(this.after);
       this.inOrder.delete(this.after);
       this.passed.add(this.after);
     }
@@ -142,6 +159,6 @@ export class MentionQueue {
   private save(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.store.save({ after: this.after, handled: [...this.done] });
+    this.store.save({ after: this.after, afterCreatedAt: this.afterCreatedAt, handled: [...this.done] });
   }
 }

@@ -3,10 +3,11 @@ import type { AskerRateLimit } from './asker-rate-limit.ts';
 import { blockReason, type BlockList } from './block-list.ts';
 import type { FloodWatch } from './flood-watch.ts';
 import type { TokenBucket } from './token-bucket.ts';
-import type { Account, Fediverse, MentionNotification, MentionStatus } from './fediverse.ts';
-import { RequestRejectedError } from './fediverse-errors.ts';
+import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from './fediverse.ts';
+import { PostTooLongError } from './fediverse-errors.ts';
 import type { LookingGlass } from './looking-glass.ts';
 import { mentionText } from './mention-text.ts';
+import type { ReplyMarkup } from './reply-markup.ts';
 import { replyVisibility, type Visibility } from './reply-visibility.ts';
 import { withServerRetries } from './server-retry.ts';
 import { splitReply, type ReplyLine } from './split-reply.ts';
@@ -16,6 +17,9 @@ export interface ResponderOptions {
   readonly engine: LookingGlass;
   readonly me: Account;
   readonly maxCharacters: number;
+  readonly markup: ReplyMarkup;
+  /** false where the server ignores Idempotency-Key: each part is first looked for in the thread. */
+  readonly idempotentPosts?: boolean;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
@@ -76,22 +80,35 @@ export class MentionResponder {
     let parent = status.id;
     let posted = 0;
     for (;;) {
-      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: `@${status.account.acct}` });
+      const { markup } = this.options;
+      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: `@${status.account.acct}`, markup });
       try {
         for (const [index, text] of parts.entries()) {
           const key = `fedidig-${status.id}-${maxCharacters}-${index}`;
-          const reply = await withServerRetries(() => this.options.fediverse.postReply({ text, inReplyToId: parent, visibility, idempotencyKey: key }), { signal: this.options.signal });
+          const reply = await withServerRetries(() => this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: key }), { signal: this.options.signal });
           parent = reply.id;
           posted++;
         }
         return posted;
       } catch (error) {
-        const tooLong = error instanceof RequestRejectedError && error.status === 422 && /character|too long|limit/i.test(error.message);
         // Split again only while nothing is posted: starting over after part 1 would post its records twice.
-        if (!tooLong || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        if (!(error instanceof PostTooLongError) || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
         maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
       }
     }
+  }
+
+  /**
+   * Where the server honours Idempotency-Key, a retried post is the same post.
+   * Where it does not, a retry or a worker restarted after posting would post
+   * again: the reply already in the thread is taken instead.
+   */
+  private async postOnce(reply: Reply & { readonly inReplyToId: string }): Promise<{ readonly id: string }> {
+    if (this.options.idempotentPosts === false) {
+      const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
+      if (existing) return existing;
+    }
+    return this.options.fediverse.postReply(reply);
   }
 }
 

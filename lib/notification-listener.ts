@@ -16,12 +16,14 @@ export interface ListenerOptions {
 
 const PAGE = 40;
 const FIRST_START_LIMIT = 200;
+/** A gap this long is cut short, in case neither the watermark nor its time can be found in the listing. */
+const MAX_GAP = 10_000;
 
 /**
  * Feeds the queue from the server. On every start and every reconnection it
  * first catches up with what arrived while it was away (listing the mention
- * notifications after the durable watermark with the server's own min_id
- * pagination), then follows the stream, or polls where there is none.
+ * notifications back to the durable watermark), then follows the stream,
+ * or polls where there is none.
  */
 export class NotificationListener {
   private connectedSince: Date | undefined;
@@ -123,28 +125,46 @@ export class NotificationListener {
     throw new Error('stream closed');
   }
 
+  /**
+   * Lists every mention after the watermark and queues them oldest first.
+   * Pages go from the newest down (max_id), the one cursor every server
+   * implements alike, until the watermark, or a notification created before
+   * it (where the server no longer lists the watermark itself). Nothing is
+   * queued before the whole gap is listed: queuing a newer page first would
+   * let the watermark pass the older ones unseen.
+   */
   private async catchUp(signal: AbortSignal): Promise<void> {
-    const list = (page: { after?: string; before?: string }) => withServerRetries(() => this.options.fediverse.mentions(page, PAGE), { signal });
-    let cursor = this.options.queue.watermark;
-    if (cursor === undefined) cursor = await this.firstCatchUp(list);
-    for (;;) {
-      const page = await list({ after: cursor });
-      if (page.length === 0) return;
-      // The server lists newest first; answer oldest first.
-      for (const notification of [...page].reverse()) this.options.queue.enqueue(notification);
-      cursor = page[0].id;
-      if (page.length < PAGE) return;
+    const list = (page: { before?: string }) => withServerRetries(() => this.options.fediverse.mentions(page, PAGE), { signal });
+    const { watermark, watermarkCreatedAt } = this.options.queue;
+    if (watermark === undefined) {
+      await this.firstCatchUp(list);
+      return;
     }
+    const since = watermarkCreatedAt === undefined ? Number.NaN : Date.parse(watermarkCreatedAt);
+    const behind = (notification: MentionNotification) => notification.id === watermark || Date.parse(notification.createdAt ?? '') < since;
+    const gap: MentionNotification[] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await list({ before });
+      const reached = page.findIndex(behind);
+      gap.push(...(reached < 0 ? page : page.slice(0, reached)));
+      if (page.length === 0 || reached >= 0) break;
+      if (gap.length >= MAX_GAP) {
+        this.options.log(`catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`);
+        break;
+      }
+      before = page.at(-1)!.id;
+    }
+    for (const notification of gap.reverse()) this.options.queue.enqueue(notification);
   }
 
   /**
    * The first start has no watermark: the mentions already there are listed
    * backwards (max_id) up to FIRST_START_LIMIT and answered oldest first, so
    * that questions asked before the bot first ran are not lost, but a bot
-   * account with years of mentions does not answer them all. Returns the
-   * newest id, from which catch-up goes on forwards.
+   * account with years of mentions does not answer them all. The watermark
+   * follows as they are answered.
    */
-  private async firstCatchUp(list: (page: { before?: string }) => Promise<MentionNotification[]>): Promise<string | undefined> {
+  private async firstCatchUp(list: (page: { before?: string }) => Promise<MentionNotification[]>): Promise<void> {
     const found: MentionNotification[] = [];
     for (let before: string | undefined; found.length < FIRST_START_LIMIT; ) {
       const page = await list({ before });
@@ -154,6 +174,5 @@ export class NotificationListener {
     }
     if (found.length >= FIRST_START_LIMIT) this.options.log(`first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`);
     for (const notification of found.slice(0, FIRST_START_LIMIT).reverse()) this.options.queue.enqueue(notification);
-    return found[0]?.id;
   }
 }

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 
 /**
  * How far the bot got, kept across restarts: `after` is the id of the newest
- * notification below which everything is handled (the server's `min_id` for
- * catch-up), `handled` the newest ids answered (those above it among them). Ids are
- * opaque strings; their order is the server's, never compared here.
+ * notification below which everything is handled (where catch-up stops),
+ * `afterCreatedAt` when the server created it, `handled` the newest ids
+ * answered (those above it among them). Ids are opaque strings; their order
+ * is the server's, never compared here.
  */
 export interface Progress {
   readonly after?: string;
+  readonly afterCreatedAt?: string;
   readonly handled: readonly string[];
 }
 
@@ -23,7 +25,9 @@ export class ProgressStore {
   load(): Progress {
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<Progress>;
-      return { after: typeof data.after === 'string' ? data.after : undefined, handled: Array.isArray(data.handled) ? data.handled.map(String) : [] };
+      const handled = Array.isArray(data.handled) ? data.handled.map(String) : [];
+      const after = typeof data.after === 'string' ? data.after : undefined;
+      return typeof data.afterCreatedAt === 'string' ? { after, afterCreatedAt: data.afterCreatedAt, handled } : { after, handled };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { handled: [] };
       throw error;

@@ -1,6 +1,7 @@
 import { parseBlockList, type BlockList } from './block-list.ts';
 import { ConfigError } from './config-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from './engine-config.ts';
+import { replyMarkups, type ReplyMarkup } from './reply-markup.ts';
 
 /** Everything the bot process needs, read from the environment (see .env.example). */
 export interface RuntimeConfig {
@@ -10,6 +11,8 @@ export interface RuntimeConfig {
   readonly stateDir: string;
   readonly heartbeatTimeoutMs: number;
   readonly streaming: 'auto' | 'off';
+  /** How replies are written for the server to read: `auto` decides from nodeinfo and the instance's version. */
+  readonly replyMarkup: ReplyMarkup | 'auto';
   readonly pollIntervalMs: number;
   /** A stream that sent nothing, not even a ping, for this long is dead. */
   readonly streamSilenceMs: number;
@@ -43,6 +46,7 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     stateDir: env.STATE_DIR?.trim() || './var',
     heartbeatTimeoutMs: integer(env, 'HEARTBEAT_TIMEOUT_MS', 90_000, 1000, 3_600_000),
     streaming: oneOf(env, 'STREAMING', ['auto', 'off'] as const),
+    replyMarkup: oneOf(env, 'REPLY_MARKUP', ['auto', ...replyMarkups]),
     pollIntervalMs: integer(env, 'POLL_INTERVAL_MS', 30_000, 200, 3_600_000),
     streamSilenceMs: integer(env, 'STREAM_SILENCE_MS', 75_000, 200, 3_600_000),
     rateLimit: rateLimit(env, 'RATE_LIMIT', '10/60s'),

@@ -7,6 +7,8 @@ export interface RetryOptions {
   readonly minTimeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onWait?: (reason: string, ms: number) => void;
+  /** Every failed attempt, retried or not: a bot that cannot reach its server says why each time, not only when it gives up. */
+  readonly onFailure?: (error: Error, attempt: number, retriesLeft: number) => void;
 }
 
 /**
@@ -20,7 +22,8 @@ export function withServerRetries<T>(request: () => Promise<T>, options: RetryOp
     minTimeout: options.minTimeoutMs ?? 1000,
     maxTimeout: 60_000,
     signal: options.signal,
-    onFailedAttempt: async ({ error }) => {
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (!(error instanceof RateLimitedError)) options.onFailure?.(error, attemptNumber, retriesLeft);
       if (error instanceof RateLimitedError) {
         const ms = Math.max(0, error.resetAt.getTime() - Date.now()) + 50;
         options.onWait?.('rate limited', ms);

@@ -1,4 +1,5 @@
 import { postLength } from './post-length.ts';
+import { markupWriter, type MarkupWriter, type ReplyMarkup } from './reply-markup.ts';
 import { neutraliseText } from './safe-text.ts';
 
 /** One line of a reply; `record` lines are the ones counted in "N more records not shown". */
@@ -14,6 +15,8 @@ export interface ReplyLayout {
   readonly maxParts: number;
   /** The asker's `@user@domain`, put in front of every part; empty for the CLI. */
   readonly mention?: string;
+  /** How the server reads a post; default plain text. */
+  readonly markup?: ReplyMarkup;
 }
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -27,13 +30,19 @@ export function splitReply(lines: readonly ReplyLine[], layout: ReplyLayout): st
   const prefix = layout.mention ? `${layout.mention} ` : '';
   // The mention counts in full, unless that leaves too little room: Mastodon itself counts only `@user`.
   const prefixLength = layout.maxCharacters - postLength(prefix) >= MIN_BUDGET * 2 ? postLength(prefix) : postLength(prefix.replace(/^(@[^@\s]+)@\S+/, '$1'));
-  const text = lines.map((l) => l.text).join('\n');
+  const writer = markupWriter(layout.markup ?? 'plain');
+  const text = written(writer, lines);
   if (prefixLength + postLength(text) <= layout.maxCharacters) return [prefix + text];
-  const counterRoom = postLength(`\n(${layout.maxParts}/${layout.maxParts})`);
+  const counterRoom = postLength(`${writer.lineBreak}(${layout.maxParts}/${layout.maxParts})`);
   const budget = layout.maxCharacters - prefixLength - counterRoom;
   if (budget < MIN_BUDGET) throw new RangeError(`max_characters ${layout.maxCharacters} leaves no room for an answer`);
-  const parts = pack(lines, budget, layout.maxParts);
-  return parts.map((part, i) => `${prefix}${part.join('\n')}\n(${i + 1}/${parts.length})`);
+  const parts = new Packer(writer, budget).pack(lines, layout.maxParts);
+  return parts.map((part, i) => `${prefix}${written(writer, part)}${writer.lineBreak}(${i + 1}/${parts.length})`);
+}
+
+/** The lines as the post carries them. */
+function written(writer: MarkupWriter, lines: readonly ReplyLine[]): string {
+  return lines.map((line) => writer.line(line.text)).join(writer.lineBreak);
 }
 
 // A line is cut to fill the rest of a post only when that rest is worth it; shorter lines move to the next post whole.
@@ -41,74 +50,83 @@ const MIN_CUT = 40;
 // Less room than this for the answer in each post is no answer.
 const MIN_BUDGET = 20;
 
-function pack(lines: readonly ReplyLine[], budget: number, maxParts: number): string[][] {
-  const queue = [...lines];
-  const parts: ReplyLine[][] = [];
-  let current: ReplyLine[] = [];
-  while (queue.length) {
-    const line = queue.shift()!;
-    const room = budget - (current.length ? linesLength(current) + 1 : 0);
-    if (postLength(line.text) <= room) {
-      current.push(line);
-      continue;
-    }
-    if (room >= MIN_CUT || current.length === 0) {
-      const [head, tail] = cut(line.text, room);
-      current.push({ text: head, record: line.record });
-      queue.unshift({ text: neutraliseText(tail) });
-    } else queue.unshift(line);
-    parts.push(current);
-    current = [];
-    if (parts.length === maxParts) return withTrailer(parts, queue, budget);
-  }
-  if (current.length) parts.push(current);
-  return parts.map((part) => part.map((line) => line.text));
-}
+/** Packs lines into posts of `budget` characters as the server counts the written text. */
+class Packer {
+  constructor(
+    private readonly writer: MarkupWriter,
+    private readonly budget: number,
+  ) {}
 
-/** Too long for maxParts posts: the last post ends with a count of what was left out. */
-function withTrailer(parts: ReplyLine[][], hidden: ReplyLine[], budget: number): string[][] {
-  const last = parts[parts.length - 1];
-  const trailer = () => {
-    const records = hidden.filter((line) => line.record).length;
-    return { text: records ? moreLine(records) : '… (the rest is cut: too long)' };
-  };
-  while (last.length > 1 && linesLength([...last, trailer()]) > budget) hidden.unshift(last.pop()!);
-  if (linesLength([...last, trailer()]) > budget) {
-    // A single line fills the post: shorten it to leave room for the trailer.
-    const [head] = cut(last[0].text, budget - postLength(trailer().text) - 1);
-    last[0] = { ...last[0], text: head };
+  pack(lines: readonly ReplyLine[], maxParts: number): ReplyLine[][] {
+    const queue = [...lines];
+    const parts: ReplyLine[][] = [];
+    let current: ReplyLine[] = [];
+    while (queue.length) {
+      const line = queue.shift()!;
+      const room = this.budget - (current.length ? this.length(current) + postLength(this.writer.lineBreak) : 0);
+      if (this.length([line]) <= room) {
+        current.push(line);
+        continue;
+      }
+      if (room >= MIN_CUT || current.length === 0) {
+        const [head, tail] = this.cut(line.text, room);
+        current.push({ text: head, record: line.record });
+        queue.unshift({ text: neutraliseText(tail) });
+      } else queue.unshift(line);
+      parts.push(current);
+      current = [];
+      if (parts.length === maxParts) return this.withTrailer(parts, queue);
+    }
+    if (current.length) parts.push(current);
+    return parts;
   }
-  last.push(trailer());
-  return parts.map((part) => part.map((line) => line.text));
+
+  /** Too long for maxParts posts: the last post ends with a count of what was left out. */
+  private withTrailer(parts: ReplyLine[][], hidden: ReplyLine[]): ReplyLine[][] {
+    const last = parts[parts.length - 1];
+    const trailer = () => {
+      const records = hidden.filter((line) => line.record).length;
+      return { text: records ? moreLine(records) : '… (the rest is cut: too long)' };
+    };
+    while (last.length > 1 && this.length([...last, trailer()]) > this.budget) hidden.unshift(last.pop()!);
+    if (this.length([...last, trailer()]) > this.budget) {
+      // A single line fills the post: shorten it to leave room for the trailer.
+      const [head] = this.cut(last[0].text, this.budget - this.length([trailer()]) - postLength(this.writer.lineBreak));
+      last[0] = { ...last[0], text: head };
+    }
+    last.push(trailer());
+    return parts;
+  }
+
+  private length(lines: readonly ReplyLine[]): number {
+    return postLength(written(this.writer, lines));
+  }
+
+  /**
+   * The longest head of `text` that fits `room` once written, cut between
+   * grapheme clusters, and the tail. A binary search over the text keeps a
+   * 64 kB TXT record from costing seconds; only a short window around the cut
+   * is segmented, as segmenting a long text whole costs memory in proportion
+   * to its square. A cut can leave an `@` or `#` at the start of a piece, or
+   * cut a word after one: both pieces are neutralised again (which leaves
+   * neutral text alone).
+   */
+  private cut(text: string, room: number): [string, string] {
+    const fits = (end: number) => postLength(this.writer.line(neutraliseText(text.slice(0, end)))) <= room;
+    let low = 0;
+    let high = text.length;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (fits(middle)) low = middle;
+      else high = middle - 1;
+    }
+    const at = Math.max(graphemeBoundaryAtOrBefore(text, low), Math.min(text.length, firstGraphemeEnd(text)));
+    return [neutraliseText(text.slice(0, at)), text.slice(at)];
+  }
 }
 
 function moreLine(records: number): string {
   return `… ${records} more record${records === 1 ? '' : 's'} not shown`;
-}
-
-function linesLength(lines: readonly ReplyLine[]): number {
-  return postLength(lines.map((line) => line.text).join('\n'));
-}
-
-/**
- * The longest head of `text` that fits `room`, cut between grapheme clusters,
- * and the tail. A binary search over the text keeps a 64 kB TXT record from
- * costing seconds; only a short window around the cut is segmented, as
- * segmenting a long text whole costs memory in proportion to its square.
- * A cut can leave an `@` or `#` at the start of a piece, or cut a word after
- * one: both pieces are neutralised again (which leaves neutral text alone).
- */
-function cut(text: string, room: number): [string, string] {
-  const fits = (end: number) => postLength(neutraliseText(text.slice(0, end))) <= room;
-  let low = 0;
-  let high = text.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(middle)) low = middle;
-    else high = middle - 1;
-  }
-  const at = Math.max(graphemeBoundaryAtOrBefore(text, low), Math.min(text.length, firstGraphemeEnd(text)));
-  return [neutraliseText(text.slice(0, at)), text.slice(at)];
 }
 
 const WINDOW = 64;

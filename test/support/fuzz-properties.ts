@@ -20,6 +20,7 @@ import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse.
 import { LookingGlass, type Answer } from '../../lib/looking-glass.ts';
 import { MentionResponder, type Outcome } from '../../lib/mention-responder.ts';
 import { recordTypeName } from '../../lib/record-types.ts';
+import { replyMarkups, type ReplyMarkup } from '../../lib/reply-markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/reply-visibility.ts';
 import type { Resolver } from '../../lib/resolver.ts';
 import { TokenBucket } from '../../lib/token-bucket.ts';
@@ -52,6 +53,8 @@ export interface PathCase {
   readonly maxParts: number;
   /** Which of its URLs the server put in the status's `mentions` for the bot. */
   readonly botUrl: string;
+  /** How the server reads posts. */
+  readonly markup: ReplyMarkup;
 }
 
 export interface PathRun {
@@ -93,6 +96,7 @@ const layout = {
   maxCharacters: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 100, max: 1000 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 5000 }) }, { weight: 1, arbitrary: fc.constantFrom(100, 140, 280, 500, 5000) }),
   maxParts: fc.integer({ min: 1, max: 10 }),
   botUrl: fc.constantFrom(BOT.url, BOT.apId, `${BOT.url}/`),
+  markup: fc.constantFrom(...replyMarkups),
 };
 
 export const pathCase: fc.Arbitrary<PathCase> = fc.record({ html: mentionHtml, asker, ...layout });
@@ -113,6 +117,9 @@ class RecordingServer implements Fediverse {
     throw new Error('not used');
   }
   mentions(): never {
+    throw new Error('not used');
+  }
+  findReply(): never {
     throw new Error('not used');
   }
   streamNotifications(): never {
@@ -140,6 +147,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver): Promise<Pat
     engine,
     me: { id: BOT.id, acct: BOT.acct, url: BOT.url, bot: true },
     maxCharacters: c.maxCharacters,
+    markup: c.markup,
     maxParts: c.maxParts,
     maxVisibility: c.cap,
     rateLimit: new AskerRateLimit(1000, 60_000),
