@@ -24,9 +24,11 @@ export interface MarkupWriter {
 
 const plain: MarkupWriter = { contentType: 'text/plain', line: (text) => text, lineBreak: '\n' };
 
-// Everything CommonMark (and markdown-it's strikethrough and tables) reads inline, and `.`, because markdown-it's
-// fuzzy linkify turns a bare `example.com` into a link and an escaped dot is a token of its own that it does not join.
-const markdownInline = /[\\`*_[\]<>&~|.]|:(?=\/)/g;
+// Everything CommonMark (and markdown-it's strikethrough and tables) reads inline; `.`, because markdown-it's fuzzy
+// linkify turns a bare `example.com` into a link and an escaped dot is a token of its own that it does not join; and
+// `@` and `#`, because Fedify's mention and hashtag plugins take them even after a letter (`a#tag`), where Mastodon,
+// whose rule safe-text follows, does not.
+const markdownInline = /[\\`*_[\]<>&~|.@#]|:(?=\/)/g;
 // Block syntax that can start a line inside a paragraph (headings, quotes, lists, thematic breaks, setext underlines).
 const markdownLineStart = /^(\s*)(?:([#>+=-])|(\d+)\))/;
 

@@ -26,33 +26,43 @@ import {
 import { favourite, follow, postStatus, type ActivityContext, type PostStatusParams } from './mastodon/activities.ts';
 import { EntityRenderer, type NotificationJson, type SiteInfo, type StatusJson } from './mastodon/entities.ts';
 import { FaultPlan, isRestApiPath, type FailureKind, type RequestPattern } from './mastodon/faults.ts';
+import { flavourFacts, nodeinfo, type Flavour, type FlavourFacts } from './mastodon/flavours.ts';
 import type { IdStyle } from './mastodon/ids.ts';
 import { parseBody, railsParams, type Params } from './mastodon/params.ts';
 import { RateLimiter, type RateLimitOptions } from './mastodon/rate-limit.ts';
-import { errorResponse, writeRawResponse, writeResponse, type PlainResponse } from './mastodon/responses.ts';
+import { errorResponse, jsonResponse, writeRawResponse, writeResponse, type PlainResponse } from './mastodon/responses.ts';
 import { RestApi } from './mastodon/rest-api.ts';
 import { Store, type AccountRecord } from './mastodon/store.ts';
 import { StreamingHub } from './mastodon/streaming.ts';
+import { WebSocketServer } from 'ws';
 
 export type { TestAccount, LocalTestAccount, RemoteTestAccount, AccountOptions } from './mastodon/accounts.ts';
 export type { PostStatusParams } from './mastodon/activities.ts';
 export type { AccountJson, MentionJson, NotificationJson, StatusJson } from './mastodon/entities.ts';
 export type { FailureKind, RequestPattern } from './mastodon/faults.ts';
 export type { IdStyle } from './mastodon/ids.ts';
+export { flavours, type Flavour } from './mastodon/flavours.ts';
 export { ApiError } from './mastodon/api-error.ts';
 
 export interface MastodonInstanceOptions {
+  /**
+   * Which server to behave as (test/support/mastodon/flavours.ts): IDs,
+   * notification paging, instance and nodeinfo entities, streaming, the
+   * formatting of posted text, length limits, Idempotency-Key, visibility
+   * names and 429s. Default `mastodon`.
+   */
+  readonly flavour?: Flavour;
   /** The instance's domain (LOCAL_DOMAIN), e.g. `dig.test`; default `127.0.0.1:PORT`. */
   readonly localDomain?: string;
-  /** `configuration.statuses.max_characters`; default 500. */
+  /** `configuration.statuses.max_characters`; default 500 (or the flavour's). */
   readonly maxCharacters?: number;
   /** Hold posts to a stricter limit than `maxCharacters` advertises, as a server that counts differently does. */
   readonly enforcedMaxCharacters?: number;
-  /** Default `numeric`, Mastodon's. */
+  /** Default `numeric`, Mastodon's (or the flavour's); given, it applies to every kind of entity. */
   readonly idStyle?: IdStyle;
   /** First numeric ID; default 8, so that IDs grow from one digit to two at once. */
   readonly numericIdStart?: bigint;
-  /** false: no streaming API, as on servers without one; default true. */
+  /** false: no streaming API, as on servers without one; default true (false for hollo and sharkey). */
   readonly streaming?: boolean;
   /** How often the streaming server pings each socket; default 30 000 ms, as Mastodon. */
   readonly pingIntervalMs?: number;
@@ -86,6 +96,7 @@ export async function startMastodonInstance(options: MastodonInstanceOptions = {
 export type Author = TestAccount | string;
 
 export class MastodonInstance {
+  readonly flavour: Flavour;
   readonly url: string;
   readonly streamingUrl: string | undefined;
   readonly domain: string;
@@ -98,8 +109,11 @@ export class MastodonInstance {
   readonly #renderer: EntityRenderer;
   readonly #rest: RestApi;
   readonly #hub: StreamingHub | undefined;
+  readonly #facts: FlavourFacts;
+  /** Sharkey's streaming server, which takes any WebSocket upgrade for Misskey's protocol. */
+  readonly #misskeyStreaming: WebSocketServer | undefined;
   readonly #rateLimiter: RateLimiter;
-  readonly #faults = new FaultPlan();
+  readonly #faults: FaultPlan;
   readonly #oauth = new OAuthApps();
   #listening = true;
 
@@ -107,24 +121,31 @@ export class MastodonInstance {
     this.#server = server;
     this.port = (server.address() as { port: number }).port;
     this.url = `http://127.0.0.1:${this.port}`;
-    this.streamingUrl = options.streaming === false ? undefined : `ws://127.0.0.1:${this.port}`;
+    this.flavour = options.flavour ?? 'mastodon';
+    const facts = flavourFacts(this.flavour);
+    this.#facts = facts;
+    const wsBase = `ws://127.0.0.1:${this.port}`;
+    const mastodonStreaming = facts.streaming === 'mastodon' && options.streaming !== false;
+    this.streamingUrl = mastodonStreaming ? wsBase : undefined;
     this.domain = options.localDomain?.toLowerCase() ?? `127.0.0.1:${this.port}`;
     const site: SiteInfo = {
       domain: this.domain,
       baseUrl: options.localDomain ? `https://${this.domain}` : this.url,
       apiUrl: this.url,
-      streamingUrl: this.streamingUrl,
-      maxCharacters: options.maxCharacters ?? 500,
+      streamingUrl: facts.streaming === 'mastodon' ? this.streamingUrl : options.streaming === false ? undefined : facts.advertisedStreamingUrl(wsBase),
+      maxCharacters: options.maxCharacters ?? facts.maxCharacters,
       enforcedMaxCharacters: options.enforcedMaxCharacters,
       title: 'fedidig test instance',
-      version: '4.3.0',
+      version: facts.software.version,
     };
-    this.#store = new Store(options.idStyle ?? 'numeric', options.numericIdStart === undefined ? {} : { numericStart: options.numericIdStart });
-    this.#context = { store: this.#store, site };
+    this.#store = new Store(options.idStyle ?? facts.ids, options.numericIdStart === undefined ? {} : { numericStart: options.numericIdStart });
+    this.#context = { store: this.#store, site, facts };
     this.#renderer = new EntityRenderer(site, this.#store);
     this.#rest = new RestApi(this.#context, this.#renderer, this.#oauth);
-    this.#rateLimiter = new RateLimiter({ limit: 300, windowMs: 300_000, ...options.rateLimit });
+    this.#rateLimiter = new RateLimiter({ limit: 300, windowMs: 300_000, ...options.rateLimit, headers: facts.rateLimit.headers, throttled: facts.rateLimit.throttled });
+    this.#faults = new FaultPlan(facts.rateLimit.throttled);
     this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000) : undefined;
+    this.#misskeyStreaming = facts.streaming === 'misskey' && options.streaming !== false ? new WebSocketServer({ noServer: true }) : undefined;
     server.on('connection', (socket) => this.#track(socket));
     server.on('request', (request, response) => void this.#onRequest(request, response));
     server.on('upgrade', (request, socket, head) => this.#onUpgrade(request, socket, head));
@@ -151,7 +172,7 @@ export class MastodonInstance {
    */
   post(author: Author, params: PostStatusParams, options: { idempotencyKey?: string } = {}): StatusJson {
     const account = this.#resolve(author);
-    return this.#renderer.status(postStatus(this.#context, account, params, options.idempotencyKey), account);
+    return this.#renderer.status(postStatus(this.#context, account, params, { idempotencyKey: options.idempotencyKey, asker: true }), account);
   }
 
   /** `account` favourites a status: its (local) author gets a `favourite` notification. */
@@ -248,6 +269,8 @@ export class MastodonInstance {
   /** Frees the port and every socket. */
   async close(): Promise<void> {
     this.#hub?.close();
+    for (const client of this.#misskeyStreaming?.clients ?? []) client.terminate();
+    this.#misskeyStreaming?.close();
     await this.#stopListening();
   }
 
@@ -274,6 +297,7 @@ export class MastodonInstance {
     if (!this.#listening) return;
     this.#listening = false;
     this.#hub?.dropAll();
+    for (const client of this.#misskeyStreaming?.clients ?? []) client.terminate();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await closed;
@@ -314,6 +338,16 @@ export class MastodonInstance {
     const fault = this.#faults.take(method, url.pathname, false, this.#rateLimiter.limit);
     if (fault) return fault;
     if (url.pathname.startsWith('/api/v1/streaming')) return this.#streamingHttp(url.pathname);
+    if (method === 'GET' && url.pathname === '/.well-known/nodeinfo') {
+      return jsonResponse(200, { links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.1', href: `${this.url}/nodeinfo/2.1` }] });
+    }
+    if (method === 'GET' && url.pathname === '/nodeinfo/2.1') {
+      const users = this.#store.accounts.filter((a) => a.domain === null).length;
+      const localPosts = this.#store.statuses.filter((s) => s.account.domain === null).length;
+      return jsonResponse(200, nodeinfo(this.#facts, { users, localPosts }), {
+        'Content-Type': 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"',
+      });
+    }
     if (!isRestApiPath(url.pathname) && url.pathname !== '/oauth/token') return errorResponse(404, 'Not Found');
     let params: Params;
     try {
@@ -343,6 +377,13 @@ export class MastodonInstance {
     const entry = this.#log(request, url, true);
     const fault = this.#faults.take(request.method ?? 'GET', url.pathname, true, this.#rateLimiter.limit);
     if (fault) return this.#refuseUpgrade(socket, entry, fault);
+    const misskey = this.#misskeyStreaming;
+    if (misskey) {
+      // StreamingApiServerService#onServerUpgrade: every path, Misskey's channel protocol, which a Mastodon client never hears from.
+      misskey.handleUpgrade(request, socket, head, (ws) => ws.on('error', () => undefined));
+      entry.status = 101;
+      return;
+    }
     const hub = url.pathname.startsWith('/api/v1/streaming') ? this.#hub : undefined;
     if (!hub) return this.#refuseUpgrade(socket, entry, errorResponse(404, 'Not Found'));
     entry.status = hub.upgrade(request, socket, head);

@@ -6,6 +6,8 @@
  */
 import { ApiError } from './api-error.ts';
 import type { SiteInfo } from './entities.ts';
+import { renderStatusText } from './flavour-html.ts';
+import type { FlavourFacts } from './flavours.ts';
 import { formatLocalStatus, formatRemoteStatus, type MentionTarget } from './status-html.ts';
 import { countableLength } from './status-length.ts';
 import { VISIBILITIES, type AccountRecord, type NotificationType, type StatusRecord, type Store, type TagRecord, type Visibility } from './store.ts';
@@ -18,23 +20,50 @@ export interface PostStatusParams {
   readonly spoiler_text?: string | undefined;
   readonly sensitive?: boolean | undefined;
   readonly language?: string | undefined;
+  /** Read by GoToSocial and Akkoma (text/plain, text/markdown); ignored by the others. */
+  readonly content_type?: string | undefined;
 }
 
 export interface ActivityContext {
   readonly store: Store;
   readonly site: SiteInfo;
+  /** The server's ways (flavours.ts). */
+  readonly facts: FlavourFacts;
+}
+
+export interface PostOptions {
+  readonly idempotencyKey?: string | undefined;
+  /**
+   * A question a test posts (`MastodonInstance#post`): written as Mastodon
+   * text, so a bare `@user` names a local account even on servers that
+   * need `@user@domain`.
+   */
+  readonly asker?: boolean;
 }
 
 /** `POST /api/v1/statuses` after authentication, also used to simulate federated posts. */
-export function postStatus(context: ActivityContext, author: AccountRecord, params: PostStatusParams, idempotencyKey?: string): StatusRecord {
-  const { store } = context;
+export function postStatus(context: ActivityContext, author: AccountRecord, params: PostStatusParams, options: PostOptions = {}): StatusRecord {
+  const { store, facts } = context;
   // Api::V1::StatusesController#set_thread runs before the idempotency check.
   const thread = findThread(store, author, params.in_reply_to_id);
   const now = Date.now();
+  const idempotencyKey = facts.idempotency ? options.idempotencyKey : undefined;
   if (idempotencyKey) {
     const duplicate = store.idempotentStatus(author, idempotencyKey, now);
     if (duplicate) return duplicate;
   }
+  // A remote author's status was written on (and rendered by) a Mastodon server elsewhere.
+  const status =
+    facts.renderer !== 'mastodon' && author.domain === null
+      ? flavouredStatus(context, author, params, thread, options.asker === true)
+      : mastodonStatus(context, author, params, thread);
+  store.addStatus(status);
+  for (const account of status.mentions) notify(store, 'mention', account, author, status);
+  if (idempotencyKey) store.rememberIdempotency(author, idempotencyKey, status, now);
+  return status;
+}
+
+function mastodonStatus(context: ActivityContext, author: AccountRecord, params: PostStatusParams, thread: StatusRecord | undefined): StatusRecord {
   const serverDomain = author.domain ?? context.site.domain;
   const mentions: AccountRecord[] = [];
   const text = rubyStrip(
@@ -47,11 +76,63 @@ export function postStatus(context: ActivityContext, author: AccountRecord, para
   );
   const spoilerText = rubyStrip(params.spoiler_text ?? '');
   const visibility = validate(context, author, params.visibility ?? 'public', text, spoilerText);
-  const status = buildStatus(context, { author, text, spoilerText, visibility, thread, mentions, params });
-  store.addStatus(status);
-  for (const account of mentions) notify(store, 'mention', account, author, status);
-  if (idempotencyKey) store.rememberIdempotency(author, idempotencyKey, status, now);
-  return status;
+  return buildStatus(context, { author, text, spoilerText, visibility, thread, mentions, params });
+}
+
+/** A local status on a server that is not Mastodon: its own checks, visibilities and formatter (flavours.ts). */
+function flavouredStatus(
+  context: ActivityContext,
+  author: AccountRecord,
+  params: PostStatusParams,
+  thread: StatusRecord | undefined,
+  asker: boolean,
+): StatusRecord {
+  const { facts, site, store } = context;
+  const text = params.status ?? '';
+  const spoilerText = params.spoiler_text ?? '';
+  if (isBlank(text)) throw facts.blankError;
+  const visibility = flavouredVisibility(facts, params.visibility, thread);
+  facts.checkLength?.(text, spoilerText, site.enforcedMaxCharacters ?? site.maxCharacters);
+  if (facts.renderer === 'mastodon') throw new Error('unreachable');
+  const rendered = renderStatusText(facts.renderer, text, {
+    localDomain: site.domain,
+    baseUrl: site.baseUrl,
+    findAccount: (username, domain) => store.accountByName(username, domain),
+    bareLocalMentions: asker,
+    contentType: params.content_type,
+  });
+  const mentions = [...rendered.mentions];
+  if (facts.mentionsParentAuthor && thread && thread.account !== author && !mentions.includes(thread.account)) mentions.push(thread.account);
+  const names = [...new Set(rendered.tags.map((tag) => tag.toLowerCase()))];
+  const id = store.statusIds.next();
+  return {
+    id,
+    account: author,
+    text,
+    content: rendered.html,
+    spoilerText,
+    sensitive: params.sensitive === true || spoilerText !== '',
+    language: params.language ?? 'en',
+    visibility,
+    inReplyTo: thread,
+    mentions,
+    tags: names.map((name) => ({ name, url: `${site.baseUrl}/tags/${encodeURIComponent(name)}` })),
+    createdAt: new Date(),
+    uri: `${author.uri}/statuses/${id}`,
+    url: `${author.url}/${id}`,
+    favouritedBy: new Set(),
+  };
+}
+
+function flavouredVisibility(facts: FlavourFacts, requested: string | undefined, thread: StatusRecord | undefined): Visibility {
+  const fallback = facts.defaultVisibility === 'parent' ? (thread?.visibility ?? 'public') : facts.defaultVisibility;
+  let visibility = requested ? facts.visibilities[requested] : fallback;
+  if (visibility === undefined) {
+    if (facts.invalidVisibility !== 'default') throw facts.invalidVisibility;
+    visibility = fallback;
+  }
+  if (facts.directReplyError && thread?.visibility === 'direct' && visibility !== 'direct') throw facts.directReplyError;
+  return visibility;
 }
 
 export function favourite(context: ActivityContext, account: AccountRecord, status: StatusRecord): void {
@@ -162,8 +243,8 @@ function tagsOf(context: ActivityContext, text: string): TagRecord[] {
 /** NotifyService: only accounts of this instance are notified, and never of their own actions. */
 function notify(store: Store, type: NotificationType, recipient: AccountRecord, from: AccountRecord, status: StatusRecord | undefined): void {
   if (recipient.domain !== null || recipient === from) return;
-  const id = store.notificationIds.next();
-  const createdAt = new Date();
+  const createdAt = store.notificationTime();
+  const id = store.notificationIds.next({ type, at: createdAt });
   store.addNotification({ id, type, recipient, from, status, createdAt, groupKey: groupKey(type, id, status, createdAt) });
 }
 

@@ -38,6 +38,13 @@ export function isRestApiPath(path: string): boolean {
 
 export class FaultPlan {
   readonly #failures: PlannedFailure[] = [];
+  /** The server's 429 (flavours.ts: Akkoma and Sharkey send no X-RateLimit-* headers). */
+  readonly #throttled: (limit: number, resetAt: number) => PlainResponse;
+
+  constructor(throttled: (limit: number, resetAt: number) => PlainResponse = throttledResponse) {
+    this.#throttled = throttled;
+  }
+
   #stormRemaining = 0;
   #stormResetInMs = 0;
 
@@ -61,11 +68,11 @@ export class FaultPlan {
     const failure = this.#failures.find((f) => f.remaining > 0 && matches(f.pattern, method, path, websocket));
     if (failure) {
       failure.remaining -= 1;
-      return failureResponse(failure.kind, rateLimit);
+      return failure.kind === '429' ? this.#throttled(rateLimit, Date.now() + THROTTLE_RESET_MS) : failureResponse(failure.kind, rateLimit);
     }
     if (this.#stormRemaining > 0 && !websocket && isRestApiPath(path)) {
       this.#stormRemaining -= 1;
-      return throttledResponse(rateLimit, Date.now() + this.#stormResetInMs);
+      return this.#throttled(rateLimit, Date.now() + this.#stormResetInMs);
     }
     return undefined;
   }

@@ -7,15 +7,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export type IdStyle = 'numeric' | 'flake' | 'ulid' | 'uuid';
+/** Styles only some servers use, for some kinds of entity (see flavours.ts). */
+export type ServerIdStyle = IdStyle | 'uuidv7' | 'hollo-notification' | 'aidx';
+
+/** What a server may put into an ID besides a counter: Hollo's notification IDs carry their type and time. */
+export interface IdHint {
+  readonly type?: string;
+  readonly at?: Date;
+}
 
 export interface IdGenerator {
-  next(): string;
+  next(hint?: IdHint): string;
   /**
    * Orders two IDs of this generator like the server's database does, or
    * returns undefined when they cannot be ordered (an unknown UUID), in which
    * case the pagination parameter carrying it is ignored.
    */
   compare(a: string, b: string): number | undefined;
+  /** The ID embeds its creation time, which must then differ from one ID to the next (see `holloNotificationIds`). */
+  readonly distinctTimes?: boolean;
 }
 
 export interface IdOptions {
@@ -27,7 +37,7 @@ export interface IdOptions {
   readonly numericStart?: bigint;
 }
 
-export function createIdGenerator(style: IdStyle, options: IdOptions = {}): IdGenerator {
+export function createIdGenerator(style: ServerIdStyle, options: IdOptions = {}): IdGenerator {
   switch (style) {
     case 'numeric':
       return numericIds(options.numericStart ?? 8n);
@@ -37,6 +47,12 @@ export function createIdGenerator(style: IdStyle, options: IdOptions = {}): IdGe
       return ulids();
     case 'uuid':
       return uuids();
+    case 'uuidv7':
+      return uuidv7s();
+    case 'hollo-notification':
+      return holloNotificationIds();
+    case 'aidx':
+      return aidxIds();
   }
 }
 
@@ -114,6 +130,86 @@ function uuids(): IdGenerator {
       const left = issuedAt.get(a);
       const right = issuedAt.get(b);
       return left === undefined || right === undefined ? undefined : left - right;
+    },
+  };
+}
+
+function hex(value: bigint, width: number): string {
+  return value.toString(16).padStart(width, '0');
+}
+
+/**
+ * UUIDv7 as Hollo's `uuidv7()` issues them (src/api/v1/statuses.ts): 48 bits
+ * of milliseconds, then random bits. Here the 12-bit `rand_a` counts up
+ * within one millisecond, so the text order is the issue order.
+ */
+function uuidv7s(): IdGenerator {
+  let lastMs = -1;
+  let counter = 0;
+  return {
+    next() {
+      const now = Date.now();
+      counter = now === lastMs ? counter + 1 : 0;
+      lastMs = now;
+      const ms = hex(BigInt(now), 12);
+      const randB = BigInt(`0x${randomBytes(8).toString('hex')}`) & ((1n << 62n) - 1n);
+      const tail = hex((2n << 62n) | randB, 16);
+      return `${ms.slice(0, 8)}-${ms.slice(8)}-7${hex(BigInt(counter & 0xfff), 3)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
+    },
+    compare(a, b) {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+      if (!uuid.test(a) || !uuid.test(b)) return undefined;
+      return a < b ? -1 : a > b ? 1 : 0;
+    },
+  };
+}
+
+/**
+ * Hollo's notification IDs, `${created.toISOString()}/${type}/${uuidv7}`
+ * (src/api/v1/notifications.ts). Its cursors compare only the timestamp
+ * (parseNotificationId); an ID without one, such as a bare UUID, is ignored.
+ */
+function holloNotificationIds(): IdGenerator {
+  const uuids = uuidv7s();
+  const timestamp = (id: string): number | undefined => {
+    const parts = id.split('/');
+    if (parts.length < 3) return undefined;
+    const time = Date.parse(parts.slice(0, -2).join('/'));
+    return Number.isNaN(time) ? undefined : time;
+  };
+  return {
+    next(hint = {}) {
+      return `${(hint.at ?? new Date()).toISOString()}/${hint.type ?? 'mention'}/${uuids.next()}`;
+    },
+    compare(a, b) {
+      const left = timestamp(a);
+      const right = timestamp(b);
+      return left === undefined || right === undefined ? undefined : left - right;
+    },
+    distinctTimes: true,
+  };
+}
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** Misskey's aid epoch, 2000-01-01T00:00:00Z. */
+const AID_EPOCH = 946_684_800_000;
+
+/**
+ * Misskey's `aidx` (packages/backend/src/misc/id/aidx.ts): 8 base36 digits of
+ * milliseconds since 2000, 4 of node ID, 4 of counter, 16 in all. Sharkey
+ * orders them by length, then as text (server/api/mastodon/pagination.ts).
+ */
+function aidxIds(): IdGenerator {
+  const node = encode(BigInt(randomBytes(3).readUIntBE(0, 3)) % 36n ** 4n, BASE36, 4);
+  let counter = BigInt(randomBytes(2).readUInt16BE(0));
+  return {
+    next() {
+      counter = (counter + 1n) % 36n ** 4n;
+      return encode(BigInt(Date.now() - AID_EPOCH), BASE36, 8) + node + encode(counter, BASE36, 4);
+    },
+    compare(a, b) {
+      if (!/^[a-zA-Z0-9]+$/.test(a) || !/^[a-zA-Z0-9]+$/.test(b)) return undefined;
+      return compareSortableStrings(a, b);
     },
   };
 }

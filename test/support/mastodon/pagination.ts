@@ -11,20 +11,48 @@ export interface PageParams {
   readonly limit: number;
 }
 
+/** How a server reads the cursors; Mastodon's by default (see NotificationPaging in flavours.ts). */
+export interface PagingRules {
+  readonly minId: 'after' | 'since';
+  readonly minIdDropsSinceId: boolean;
+  readonly sinceId: 'newest' | 'after-oldest-first';
+}
+
+export const MASTODON_PAGING: PagingRules = { minId: 'after', minIdDropsSinceId: true, sinceId: 'newest' };
+
 /**
  * `items` are in ascending ID order. Without `min_id` the page is the newest
  * `limit` items below `max_id` and above `since_id`; with `min_id` it is the
  * `limit` items immediately above `min_id` (and below `max_id`). Both come
- * back newest first.
+ * back newest first. Other servers read the cursors otherwise (`rules`):
+ * Hollo's `min_id` is one more `since_id`; Sharkey's `min_id` and `since_id`
+ * both give the page right after the cursor, oldest first, unless a
+ * `max_id` is given too.
  */
-export function paginate<T extends { readonly id: string }>(items: readonly T[], params: PageParams, ids: IdGenerator): T[] {
+export function paginate<T extends { readonly id: string }>(
+  items: readonly T[],
+  params: PageParams,
+  ids: IdGenerator,
+  rules: PagingRules = MASTODON_PAGING,
+): T[] {
   const above = (bound: string | undefined) => (item: T) => bound === undefined || (ids.compare(item.id, bound) ?? 1) > 0;
   const below = (bound: string | undefined) => (item: T) => bound === undefined || (ids.compare(item.id, bound) ?? -1) < 0;
   const inRange = items.filter(below(params.maxId));
-  if (params.minId !== undefined) {
-    return inRange.filter(above(params.minId)).slice(0, params.limit).reverse();
+  let { sinceId, minId } = params;
+  if (minId !== undefined && rules.minId === 'since') {
+    // Hollo ANDs both `gt` conditions; Sharkey's megalodon overwrites since_id with min_id.
+    if (rules.minIdDropsSinceId || sinceId === undefined) sinceId = minId;
+    else inRange.splice(0, inRange.length, ...inRange.filter(above(minId)));
+    minId = undefined;
   }
-  return inRange.filter(above(params.sinceId)).reverse().slice(0, params.limit);
+  if (minId !== undefined) {
+    const candidates = rules.minIdDropsSinceId ? inRange : inRange.filter(above(sinceId));
+    return candidates.filter(above(minId)).slice(0, params.limit).reverse();
+  }
+  if (sinceId !== undefined && params.maxId === undefined && rules.sinceId === 'after-oldest-first') {
+    return inRange.filter(above(sinceId)).slice(0, params.limit);
+  }
+  return inRange.filter(above(sinceId)).reverse().slice(0, params.limit);
 }
 
 /** Api::BaseController#limit_param: `limit.to_i.abs`, at most twice the default. */

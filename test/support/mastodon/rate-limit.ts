@@ -8,6 +8,10 @@
 import { errorResponse, type PlainResponse } from './responses.ts';
 
 export interface RateLimitOptions {
+  /** false: no X-RateLimit-* headers on answers (Akkoma, Sharkey, Hollo). */
+  readonly headers?: boolean;
+  /** The 429 answer; default Mastodon's. */
+  readonly throttled?: (limit: number, resetAt: number) => PlainResponse;
   /** Requests allowed per window and token (Mastodon: 300). */
   readonly limit: number;
   /** Window length (Mastodon: 5 minutes); windows are aligned to the epoch as in Rack::Attack. */
@@ -38,8 +42,8 @@ export class RateLimiter {
     const count = entry?.window === window ? entry.count + 1 : 1;
     this.#counts.set(key, { window, count });
     const resetAt = (window + 1) * windowMs;
-    if (count > limit) return { limited: true, response: throttledResponse(limit, resetAt) };
-    return { limited: false, headers: rateLimitHeaders(limit, limit - count, resetAt) };
+    if (count > limit) return { limited: true, response: (this.#options.throttled ?? throttledResponse)(limit, resetAt) };
+    return { limited: false, headers: this.#options.headers === false ? {} : rateLimitHeaders(limit, limit - count, resetAt) };
   }
 }
 

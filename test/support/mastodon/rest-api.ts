@@ -9,7 +9,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { postStatus, type ActivityContext } from './activities.ts';
 import { ApiError } from './api-error.ts';
 import type { EntityRenderer } from './entities.ts';
-import { limitParam, linkHeader, paginate } from './pagination.ts';
+import type { InstanceFacts } from './flavours.ts';
+import { linkHeader, paginate } from './pagination.ts';
 import { arrayParam, booleanParam, stringParam, type Params } from './params.ts';
 import { errorResponse, jsonResponse, type PlainResponse } from './responses.ts';
 import { NOTIFICATION_TYPES, type AccountRecord, type NotificationRecord, type StatusRecord } from './store.ts';
@@ -42,7 +43,6 @@ const INVALID_TOKEN = new ApiError(401, 'The access token is invalid', {
   'WWW-Authenticate': 'Bearer realm="Doorkeeper", error="invalid_token", error_description="The access token is invalid"',
 });
 const RECORD_NOT_FOUND = new ApiError(404, 'Record not found');
-const DEFAULT_NOTIFICATIONS_LIMIT = 40;
 
 export class RestApi {
   readonly #context: ActivityContext;
@@ -73,7 +73,7 @@ export class RestApi {
         if (route.auth === 'required') return route.handle(request, this.#signedIn(request), match);
         return route.handle(request, route.auth === 'none' ? undefined : this.#maybeSignedIn(request), match);
       } catch (error) {
-        if (error instanceof ApiError) return errorResponse(error.status, error.message, { ...error.headers });
+        if (error instanceof ApiError) return error.toResponse();
         throw error;
       }
     }
@@ -100,8 +100,8 @@ export class RestApi {
       { method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)$/, auth: 'if-given', handle: (_r, _v, m) => json(render.account(this.#account(m[1]))) },
       { method: 'POST', pattern: /^\/api\/v1\/apps$/, auth: 'none', handle: (r) => this.#oauth.register(r.params) },
       { method: 'POST', pattern: /^\/oauth\/token$/, auth: 'none', handle: (r) => this.#oauth.exchange(r.params) },
-      { method: 'GET', pattern: /^\/api\/v1\/instance$/, auth: 'none', handle: () => json(render.instanceV1()) },
-      { method: 'GET', pattern: /^\/api\/v2\/instance$/, auth: 'none', handle: () => json(render.instanceV2()) },
+      { method: 'GET', pattern: /^\/api\/v1\/instance$/, auth: 'none', handle: () => json(this.#context.facts.instanceV1(render.instanceV1(), this.#instanceFacts())) },
+      { method: 'GET', pattern: /^\/api\/v2\/instance$/, auth: 'none', handle: () => this.#instanceV2() },
       { method: 'POST', pattern: /^\/api\/v1\/statuses$/, auth: 'required', handle: (r, viewer) => json(render.status(this.#createStatus(r, viewer), viewer)) },
       { method: 'GET', pattern: /^\/api\/v1\/statuses\/([^/]+)$/, auth: 'if-given', handle: (_r, viewer, m) => json(render.status(this.#status(m[1], viewer), viewer)) },
       { method: 'GET', pattern: /^\/api\/v1\/statuses\/([^/]+)\/context$/, auth: 'if-given', handle: (_r, viewer, m) => json(this.#threadContext(this.#status(m[1], viewer), viewer)) },
@@ -110,6 +110,16 @@ export class RestApi {
       { method: 'POST', pattern: /^\/api\/v1\/notifications\/([^/]+)\/dismiss$/, auth: 'required', handle: (_r, viewer, m) => this.#dismiss([this.#notification(m[1], viewer)]) },
       { method: 'POST', pattern: /^\/api\/v1\/notifications\/clear$/, auth: 'required', handle: (_r, viewer) => this.#dismiss(this.#context.store.notificationsOf(viewer)) },
     ];
+  }
+
+  #instanceFacts(): InstanceFacts {
+    const { site } = this.#context;
+    return { domain: site.domain, baseUrl: site.baseUrl, apiUrl: site.apiUrl, streamingUrl: site.streamingUrl, maxCharacters: site.maxCharacters };
+  }
+
+  #instanceV2(): PlainResponse {
+    const build = this.#context.facts.instanceV2;
+    return typeof build === 'function' ? jsonResponse(200, build(this.#renderer.instanceV2(), this.#instanceFacts())) : build;
   }
 
   /** Accounts can be looked up as `user` (local) or `user@domain`. */
@@ -140,8 +150,9 @@ export class RestApi {
         spoiler_text: stringParam(params, 'spoiler_text'),
         sensitive: booleanParam(params, 'sensitive'),
         language: stringParam(params, 'language') || undefined,
+        content_type: stringParam(params, 'content_type') || undefined,
       },
-      typeof idempotencyKey === 'string' && idempotencyKey !== '' ? idempotencyKey : undefined,
+      { idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey !== '' ? idempotencyKey : undefined },
     );
   }
 
@@ -169,31 +180,43 @@ export class RestApi {
     return { ancestors: visible(ancestors), descendants: visible(descendants) };
   }
 
-  /** Api::V1::NotificationsController#index. */
+  /** Api::V1::NotificationsController#index, or the server's own reading of it (flavours.ts NotificationPaging). */
   #notifications(request: ApiRequest, viewer: AccountRecord): PlainResponse {
     const { params } = request;
-    const { store, site } = this.#context;
-    const types = arrayParam(params, 'types');
-    const excluded = arrayParam(params, 'exclude_types');
-    const fromAccountId = stringParam(params, 'account_id');
+    const { store, site, facts } = this.#context;
+    const paging = facts.notifications;
+    const limit = paging.parseLimit(stringParam(params, 'limit'));
+    if (typeof limit !== 'number') return limit;
+    const types = paging.typesParam ? arrayParam(params, paging.typesParam) : [];
+    const excluded = paging.excludeTypes ? arrayParam(params, 'exclude_types') : [];
+    const fromAccountId = paging.typesParam ? stringParam(params, 'account_id') : undefined;
     // Notification.browserable: unknown requested types are dropped, exclusions win.
-    const requested = (types.length === 0 ? [...NOTIFICATION_TYPES] : NOTIFICATION_TYPES.filter((t) => types.includes(t))).filter(
-      (t) => !excluded.includes(t),
-    );
+    let requested: readonly string[] = types.length === 0 ? NOTIFICATION_TYPES : NOTIFICATION_TYPES.filter((t) => types.includes(t));
+    if (requested.length === 0 && paging.unknownTypesMeanAll) requested = NOTIFICATION_TYPES;
+    requested = requested.filter((t) => !excluded.includes(t));
     const candidates = store
       .notificationsOf(viewer)
-      .filter((n) => requested.includes(n.type) && (fromAccountId === undefined || n.from.id === fromAccountId));
+      .filter(
+        (n) =>
+          requested.includes(n.type) &&
+          (fromAccountId === undefined || n.from.id === fromAccountId) &&
+          !(paging.dropsWithoutStatus && n.status === undefined),
+      );
     const page = paginate(
       candidates,
       {
         maxId: stringParam(params, 'max_id') || undefined,
         sinceId: stringParam(params, 'since_id') || undefined,
         minId: stringParam(params, 'min_id') || undefined,
-        limit: limitParam(stringParam(params, 'limit'), DEFAULT_NOTIFICATIONS_LIMIT),
+        limit,
       },
       store.notificationIds,
+      paging,
     );
-    const link = linkHeader(`${site.apiUrl}/api/v1/notifications`, page, keptNotificationParams(params));
+    // The Link header is by ID order, whatever the order of the body (Sharkey's attachMinMaxPagination).
+    const ordered = paging.sinceId === 'newest' ? page : [...page].sort((a, b) => store.notificationIds.compare(b.id, a.id) ?? 0);
+    let link = linkHeader(`${site.apiUrl}/api/v1/notifications`, ordered, keptNotificationParams(params, paging.typesParam));
+    if (link && paging.nextLinkOnlyWhenFull && page.length < limit) link = link.replace(/^<[^>]*>; rel="next", /, '');
     return jsonResponse(
       200,
       page.map((n) => this.#renderer.notification(n)),
@@ -214,13 +237,13 @@ export class RestApi {
 }
 
 /** NotificationsController#pagination_params: the permitted filters carried into Link URLs. */
-function keptNotificationParams(params: Params): Record<string, string | string[]> {
+function keptNotificationParams(params: Params, typesParam: string | undefined = 'types'): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   for (const key of ['limit', 'account_id', 'include_filtered']) {
     const value = stringParam(params, key);
     if (value !== undefined) kept[key] = value;
   }
-  for (const key of ['types', 'exclude_types']) {
+  for (const key of [typesParam ?? 'types', 'exclude_types']) {
     const values = arrayParam(params, key);
     if (values.length > 0) kept[key] = values;
   }

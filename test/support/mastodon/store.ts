@@ -5,10 +5,15 @@
  * survives `restart()`.
  */
 import { EventEmitter } from 'node:events';
-import { createIdGenerator, type IdGenerator, type IdOptions, type IdStyle } from './ids.ts';
+import { createIdGenerator, type IdGenerator, type IdOptions, type IdStyle, type ServerIdStyle } from './ids.ts';
 
-export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
+/** Mastodon's four, plus Akkoma's local-only `local`. */
+export type Visibility = 'public' | 'unlisted' | 'private' | 'direct' | 'local';
+/** The visibilities Mastodon's API accepts. */
 export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private', 'direct'];
+
+/** One ID style for every kind of entity, or one per kind, as servers that mix them do. */
+export type IdStyles = IdStyle | { readonly accounts: ServerIdStyle; readonly statuses: ServerIdStyle; readonly notifications: ServerIdStyle };
 
 /** Notification::TYPES, for `types[]` and `exclude_types[]` filtering. */
 export const NOTIFICATION_TYPES = [
@@ -81,12 +86,27 @@ export class Store extends EventEmitter<StoreEvents> {
   readonly notificationIds: IdGenerator;
   readonly #idempotency = new Map<string, { status: StatusRecord; expiresAt: number }>();
 
-  constructor(idStyle: IdStyle, idOptions: IdOptions) {
+  #lastNotificationMs = 0;
+
+  constructor(idStyles: IdStyles, idOptions: IdOptions) {
     super();
+    const styles = typeof idStyles === 'string' ? { accounts: idStyles, statuses: idStyles, notifications: idStyles } : idStyles;
     // Like Mastodon's per-table sequences, each kind of entity counts on its own.
-    this.accountIds = createIdGenerator(idStyle, idOptions);
-    this.statusIds = createIdGenerator(idStyle, idOptions);
-    this.notificationIds = createIdGenerator(idStyle, idOptions);
+    this.accountIds = createIdGenerator(styles.accounts, idOptions);
+    this.statusIds = createIdGenerator(styles.statuses, idOptions);
+    this.notificationIds = createIdGenerator(styles.notifications, idOptions);
+  }
+
+  /**
+   * The creation time of a new notification. Where the ID embeds it and
+   * cursors compare only that (Hollo), two notifications of one millisecond
+   * would hide each other, so each gets a later millisecond than the last.
+   */
+  notificationTime(): Date {
+    let now = Date.now();
+    if (this.notificationIds.distinctTimes && now <= this.#lastNotificationMs) now = this.#lastNotificationMs + 1;
+    this.#lastNotificationMs = now;
+    return new Date(now);
   }
 
   addAccount(account: AccountRecord): void {
@@ -135,7 +155,7 @@ export class Store extends EventEmitter<StoreEvents> {
 
   /** StatusPolicy#show? without follows: private and direct posts reach their author and the mentioned. */
   canView(status: StatusRecord, viewer: AccountRecord | undefined): boolean {
-    if (status.visibility === 'public' || status.visibility === 'unlisted') return true;
+    if (status.visibility === 'public' || status.visibility === 'unlisted' || status.visibility === 'local') return true;
     return viewer !== undefined && (status.account === viewer || status.mentions.includes(viewer));
   }
 
