@@ -74,6 +74,8 @@ const responder = new MentionResponder({
   maxCharacters: instance.maxCharacters,
   markup: instance.markup,
   idempotentPosts: instance.idempotentPosts,
+  mentionsNeedDomain: instance.mentionsNeedDomain,
+  postsOneAtATime: instance.postsOneAtATime,
   maxParts: config.engine.maxParts,
   maxVisibility: config.engine.maxVisibility,
   rateLimit: new AskerRateLimit(config.rateLimit.count, config.rateLimit.windowMs),

@@ -1,4 +1,9 @@
-/** The server said 429; nothing is to be sent before `resetAt` (Mastodon's X-RateLimit-Reset). */
+/**
+ * The server said 429; nothing is to be sent before `resetAt` (Mastodon's X-RateLimit-Reset). A 429 surely
+ * left the request undone, so a retry may take a new Idempotency-Key: Akkoma keeps every answer under its key,
+ * errors too, and would replay the 429 for hours to a retry with the same key. (A 5xx may come from a proxy
+ * whose server did post: that retry keeps its key.)
+ */
 export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
   constructor(readonly resetAt: Date) {

@@ -28,6 +28,17 @@ export interface InstanceFacts {
    * bot looks in the thread for its reply before posting.
    */
   readonly idempotentPosts: boolean;
+  /**
+   * Whether a mention must name the domain even for an account of the server
+   * itself: Hollo's Markdown mention plugin takes only `@user@domain`.
+   */
+  readonly mentionsNeedDomain: boolean;
+  /**
+   * Whether replies are posted one at a time. Hollo pages by millisecond
+   * timestamps and counts statuses without a lock: posts made in the same
+   * millisecond drop out of its own listings and counts.
+   */
+  readonly postsOneAtATime: boolean;
   /** Facts about the server worth telling the operator once, like "no streaming API: polling". */
   readonly notes: readonly string[];
 }
@@ -68,7 +79,8 @@ export function readInstanceFacts(answers: InstanceAnswers, markupSetting: Reply
   if (!idempotentPosts) notes.push(`${software.name} ignores Idempotency-Key: looking in the thread before each post`);
   const markup = markupSetting === 'auto' ? markupOf(software) : markupSetting;
   notes.push(`${software.name} ${software.version || '(version unknown)'}: replies written as ${markup}${markupSetting === 'auto' ? '' : ' (REPLY_MARKUP)'}`);
-  return { maxCharacters: maxCharacters ?? DEFAULT_MAX_CHARACTERS, streamingUrl, software, markup, idempotentPosts, notes };
+  const hollo = software.name === 'hollo';
+  return { maxCharacters: maxCharacters ?? DEFAULT_MAX_CHARACTERS, streamingUrl, software, markup, idempotentPosts, mentionsNeedDomain: hollo, postsOneAtATime: hollo, notes };
 }
 
 function markupOf(software: Software): ReplyMarkup {

@@ -4,7 +4,7 @@ import { blockReason, type BlockList } from './block-list.ts';
 import type { FloodWatch } from './flood-watch.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from './fediverse.ts';
-import { PostTooLongError } from './fediverse-errors.ts';
+import { PostTooLongError, RateLimitedError } from './fediverse-errors.ts';
 import type { LookingGlass } from './looking-glass.ts';
 import { mentionText } from './mention-text.ts';
 import type { ReplyMarkup } from './reply-markup.ts';
@@ -20,6 +20,10 @@ export interface ResponderOptions {
   readonly markup: ReplyMarkup;
   /** false where the server ignores Idempotency-Key: each part is first looked for in the thread. */
   readonly idempotentPosts?: boolean;
+  /** Mention a local asker as `@user@domain` (the domain of their profile URL), where the server needs it. */
+  readonly mentionsNeedDomain?: boolean;
+  /** Post one reply at a time, where the server needs it (see InstanceFacts.postsOneAtATime). */
+  readonly postsOneAtATime?: boolean;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
@@ -39,6 +43,9 @@ const MIN_MAX_CHARACTERS = 100;
 
 /** Takes one mention from the server and answers it in its thread, or decides not to. */
 export class MentionResponder {
+  /** The post in progress, where posts go one at a time. */
+  private posting: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly options: ResponderOptions) {}
 
   async respond(notification: MentionNotification): Promise<Outcome> {
@@ -81,11 +88,19 @@ export class MentionResponder {
     let posted = 0;
     for (;;) {
       const { markup } = this.options;
-      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: `@${status.account.acct}`, markup });
+      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(status.account), markup });
       try {
         for (const [index, text] of parts.entries()) {
           const key = `fedidig-${status.id}-${maxCharacters}-${index}`;
-          const reply = await withServerRetries(() => this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: key }), { signal: this.options.signal });
+          let rotation = 0;
+          const reply = await withServerRetries(
+            () =>
+              this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch((error: unknown) => {
+                if (error instanceof RateLimitedError) rotation++;
+                throw error;
+              }),
+            { signal: this.options.signal },
+          );
           parent = reply.id;
           posted++;
         }
@@ -98,6 +113,11 @@ export class MentionResponder {
     }
   }
 
+  private mentionOf(account: Account): string {
+    if (account.acct.includes('@') || !this.options.mentionsNeedDomain) return `@${account.acct}`;
+    return `@${account.acct}@${new URL(account.url).host}`;
+  }
+
   /**
    * Where the server honours Idempotency-Key, a retried post is the same post.
    * Where it does not, a retry or a worker restarted after posting would post
@@ -108,7 +128,10 @@ export class MentionResponder {
       const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
       if (existing) return existing;
     }
-    return this.options.fediverse.postReply(reply);
+    if (!this.options.postsOneAtATime) return this.options.fediverse.postReply(reply);
+    const posted = this.posting.then(() => this.options.fediverse.postReply(reply));
+    this.posting = posted.catch(() => {});
+    return posted;
   }
 }
 

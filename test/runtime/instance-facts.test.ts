@@ -16,7 +16,7 @@ describe('readInstanceFacts', () => {
     });
     assert.deepEqual(
       { ...facts, notes: undefined },
-      { maxCharacters: 500, streamingUrl: 'wss://m.example', software: { name: 'mastodon', version: '4.3.0' }, markup: 'plain', idempotentPosts: true, notes: undefined },
+      { maxCharacters: 500, streamingUrl: 'wss://m.example', software: { name: 'mastodon', version: '4.3.0' }, markup: 'plain', idempotentPosts: true, mentionsNeedDomain: false, postsOneAtATime: false, notes: undefined },
     );
   });
 
@@ -29,6 +29,8 @@ describe('readInstanceFacts', () => {
     assert.equal(facts.streamingUrl, undefined);
     assert.equal(facts.maxCharacters, 10000);
     assert.equal(facts.markup, 'markdown');
+    assert.equal(facts.mentionsNeedDomain, true);
+    assert.equal(facts.postsOneAtATime, true);
     assert.ok(facts.notes.includes('no streaming API: polling'));
   });
 
