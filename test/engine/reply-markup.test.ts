@@ -6,23 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashtag } from '@fedify/markdown-it-hashtag';
-import { mention } from '@fedify/markdown-it-mention';
 import fc from 'fast-check';
-import MarkdownIt from 'markdown-it';
 import * as mfm from 'mfm-js';
 import { markupWriter } from '../../lib/reply-markup.ts';
 import { neutraliseText } from '../../lib/safe-text.ts';
 import { splitReply } from '../../lib/split-reply.ts';
 import { hostileText } from '../support/hostile-text.ts';
-
-/** Hollo's createMarkdownIt() with the plugins of its formatText(). */
-function holloRender(text: string): { html: string; mentions: string[]; hashtags: string[] } {
-  const md = new MarkdownIt({ linkify: true, html: false }).use(mention, {}).use(hashtag, {});
-  md.linkify.set({ fuzzyLink: true, urlAuth: true });
-  const env = { mentions: [] as string[], hashtags: [] as string[] };
-  return { html: md.render(text, env), ...env };
-}
+import { readAsHollo } from '../support/server-parsers.ts';
 
 const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
 /** The text a reader sees: <br> lines, tags dropped, entities decoded. */
@@ -64,7 +54,7 @@ describe('replies written as Markdown (Hollo)', () => {
       fc.property(fc.array(dnsLike.filter((text) => neutraliseText(text).trim() !== ''), { minLength: 1, maxLength: 4 }), (raw) => {
         const lines = raw.map((text) => neutraliseText(text));
         const written = lines.map((line) => markdown.line(line)).join(markdown.lineBreak);
-        const { html, mentions, hashtags } = holloRender(written);
+        const { html, mentions, hashtags } = readAsHollo(written);
         assert.deepEqual(mentions, [], html);
         assert.deepEqual(hashtags, [], html);
         assert.doesNotMatch(html, /<(?!\/?p>|br)[a-z]/i, `only <p> and <br> in ${html}`);
@@ -80,7 +70,7 @@ describe('replies written as Markdown (Hollo)', () => {
     assert.ok(parts.length > 1);
     for (const part of parts) {
       assert.ok([...part].length <= 500, `${[...part].length} characters`);
-      const { html, mentions } = holloRender(part);
+      const { html, mentions } = readAsHollo(part);
       assert.deepEqual(mentions, ['@alice@asker.example']);
       assert.match(shownText(html), /\(\d\/\d\)$/);
       assert.doesNotMatch(html, /<em>|<strong>|href="http:\/\/host/);

@@ -32,6 +32,7 @@ import { HostileResolver, hostileZone, wireCase, type HostileZone, type WireCase
 import { formatLocalStatus } from './mastodon/status-html.ts';
 import { countableLength } from './mastodon/status-length.ts';
 import { extractEntities } from './mastodon/text-entities.ts';
+import { readAsHollo, readAsMfm } from './server-parsers.ts';
 import type { ZoneRecord } from './test-zone.ts';
 
 // ---------------------------------------------------------------------------
@@ -232,10 +233,20 @@ export const checks = {
     });
   },
 
-  /** 3. No part mentions or tags anyone: the only mention is the asker's own, leading the part. */
+  /**
+   * 3. No part mentions or tags anyone: the only mention is the asker's own, leading the part. Each part is
+   * read by the parser of the servers it is written for: Mastodon's, Hollo's Markdown, Misskey's MFM.
+   */
   'no-third-party-mention': (run: PathRun) => {
     const posts = postsOf(run);
+    const asker = run.case.asker.acct.toLowerCase();
     posts.forEach((post, i) => {
+      if (run.case.markup !== 'plain') {
+        const read = run.case.markup === 'markdown' ? readAsHollo(post.text) : readAsMfm(post.text);
+        const others = read.mentions.map((m) => m.replace(/^@/, '').toLowerCase()).filter((m) => m !== asker && m !== BOT.username);
+        assert.deepEqual([others, read.hashtags], [[], []], `part ${i + 1}/${posts.length} as ${run.case.markup}: ${JSON.stringify(post.text)}`);
+        return;
+      }
       for (const entity of extractEntities(post.text)) {
         if (entity.kind === 'url') continue;
         const value = entity.value.toLowerCase();
