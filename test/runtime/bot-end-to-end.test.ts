@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { freePort } from '../support/processes.ts';
 import type { IdStyle, StatusJson } from '../support/mastodon-instance.ts';
 
@@ -21,15 +21,7 @@ function folder(prefix: string): string {
   return folders.at(-1)!;
 }
 afterEach(async () => {
-  await bot?.stop('SIGKILL');
-  for (const pid of workerPids(bot?.output() ?? '')) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await world?.close();
+  await killBotAndWorld(bot, world);
   for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
   bot = world = undefined;
 });

@@ -7,21 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { flavours, type Flavour, type StatusJson } from '../support/mastodon-instance.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
 afterEach(async () => {
-  await bot?.stop('SIGKILL');
-  for (const pid of workerPids(bot?.output() ?? '')) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await world?.close();
+  await killBotAndWorld(bot, world);
   bot = world = undefined;
 });
 

@@ -85,3 +85,16 @@ export function startSupervisor(env: Record<string, string>): BotProcess {
 export function workerPids(output: string): number[] {
   return [...output.matchAll(/worker (\d+) started/g)].map((m) => Number(m[1]));
 }
+
+/** After a test: the supervisor and every worker it forked are killed, then the world is closed. */
+export async function killBotAndWorld(bot: BotProcess | undefined, world: BotWorld | undefined): Promise<void> {
+  await bot?.stop('SIGKILL');
+  for (const pid of workerPids(bot?.output() ?? '')) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await world?.close();
+}
