@@ -3,10 +3,10 @@
  * would ask and prints the post(s) the bot would send, separated by `---`.
  */
 import 'dotenv/config';
-import { integer, readEngineConfig } from '../lib/engine-config.ts';
-import { LookingGlass } from '../lib/looking-glass.ts';
-import { splitReply } from '../lib/split-reply.ts';
-import { configOrExit, exitOnConfigError } from './config-or-exit.ts';
+import { integer, readEngineConfig } from '../lib/engine/config.ts';
+import { LookingGlass } from '../lib/engine/looking-glass.ts';
+import { splitReply } from '../lib/reply/split-reply.ts';
+import { configOrExit, exitOnConfigError } from './config.ts';
 
 const config = configOrExit(() => readEngineConfig(process.env));
 const maxCharacters = configOrExit(() => integer(process.env, 'MAX_CHARACTERS', 500, 100, 100_000));

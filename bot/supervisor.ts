@@ -7,10 +7,10 @@ import 'dotenv/config';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heartbeatAge } from '../lib/heartbeat.ts';
-import { createLogger } from '../lib/logger.ts';
-import { readRuntimeConfig } from '../lib/runtime-config.ts';
-import { configOrExit } from './config-or-exit.ts';
+import { heartbeatAge } from '../lib/ops/heartbeat.ts';
+import { createLogger } from '../lib/ops/logger.ts';
+import { readRuntimeConfig } from './config.ts';
+import { configOrExit } from './config.ts';
 
 const logger = createLogger('supervisor');
 const log = (message: string) => logger.info(message);

@@ -49,9 +49,9 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import { readRuntimeConfig } from '../lib/runtime-config.ts';
+import { readRuntimeConfig } from '../bot/config.ts';
 import { startBotWorld, startSupervisor, type BotProcess, type BotWorld } from '../test/support/bot-process.ts';
-import type { LocalTestAccount, StatusJson } from '../test/support/mastodon-instance.ts';
+import type { LocalTestAccount, StatusJson } from '../test/testkit/mastodon-instance.ts';
 
 interface Options {
   mentions: number;
@@ -80,7 +80,7 @@ interface QuestionSpec {
   readonly minParts?: number;
 }
 
-/** Answers of the test zone (test/support/test-zone.ts), as `npm run lookup` prints them; TTLs count down in the answer cache. */
+/** Answers of the test zone (test/testkit/test-zone.ts), as `npm run lookup` prints them; TTLs count down in the answer cache. */
 const MIX: readonly QuestionSpec[] = [
   { text: 'example.test', expect: /example\.test\. \d+ A 192\.0\.2\.1/ },
   { text: 'example.test AAAA', expect: /AAAA 2001:db8::1/ },
@@ -502,7 +502,7 @@ async function main(options: Options): Promise<number> {
     const idleConnected = await until('the stream to connect', () => idleRun.alive() && idleRun.botLog.connected.find((c) => c.pid === idleWorker.pid), 30_000);
     results.startupMs = idleConnected.at - spawned;
     // Without a watermark (a first start) the catch-up lists only the newest page of mentions and skips the older
-    // ones (lib/notification-listener.ts); a bot that answered something before has one, which is the case measured.
+    // ones (lib/mentions/listener.ts); a bot that answered something before has one, which is the case measured.
     const warmUp = tracker.ask(askers[0]!, 0, 'warm-up', { ...MIX[0]!, visibility: 'public' });
     await until('the warm-up mention answered', () => (tracker.update(), tracker.answered.has(warmUp.id) && idleRun.botLog.mentions.length > 0), 30_000);
     await sleep(3000);

@@ -4,7 +4,7 @@
  * and worker against them, asks a few questions as a demo user and prints
  * each question and reply as a person reads them, then stops everything.
  */
-import { mentionText } from '../lib/mention-text.ts';
+import { mentionText } from '../lib/fediverse/mention-text.ts';
 import { startBotWorld, startSupervisor } from '../test/support/bot-process.ts';
 
 const questions: [string, string][] = [

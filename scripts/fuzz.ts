@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list]`
  *
- * The whole-path properties of test/ops/whole-path.test.ts (defined once in
+ * The whole-path properties of test/mentions/whole-path.test.ts (defined once in
  * test/support/fuzz-properties.ts) with many more runs: mention HTML and DNS
  * data from a hostile world, through the real responder, engine and splitter,
  * judged by the test Mastodon instance's own counting and extraction. Prints

@@ -6,9 +6,9 @@
  *   AS64500.asn.cymru.com            "64500 | US | arin | 2000-01-01 | EXAMPLE-AS - Example, US"
  * One TXT per covering prefix; several origins in one record for MOAS.
  */
-import { parseIpAddress, reverseDnsName } from '../ip-address.ts';
-import { RecordType } from '../record-types.ts';
-import type { Resolver } from '../resolver.ts';
+import { parseIpAddress, reverseDnsName } from '../net/ip-address.ts';
+import { RecordType } from '../dns/record-types.ts';
+import type { Resolver } from '../dns/resolver.ts';
 import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
 import { InvalidBgpQueryError } from './errors.ts';
 

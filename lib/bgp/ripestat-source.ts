@@ -8,7 +8,7 @@
  *   routing-status?resource=ASn   → { announced_space: { v4: { prefixes }, v6: { prefixes } } }
  */
 import pRetry, { AbortError } from 'p-retry';
-import { parseIpAddress } from '../ip-address.ts';
+import { parseIpAddress } from '../net/ip-address.ts';
 import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
 import { InvalidBgpQueryError } from './errors.ts';
 

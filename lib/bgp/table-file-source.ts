@@ -11,7 +11,7 @@
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
 import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
-import { WatchedFile, type LoadedFile } from '../watched-file.ts';
+import { WatchedFile, type LoadedFile } from '../ops/watched-file.ts';
 
 export interface TableFileSourceOptions {
   /** The table file. */

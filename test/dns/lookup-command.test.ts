@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { postLength } from '../../lib/post-length.ts';
-import { startDnsTestServer, type DnsTestServer } from '../support/dns-test-server.ts';
+import { postLength } from '../../lib/reply/post-length.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 
 const run = promisify(execFile);
 

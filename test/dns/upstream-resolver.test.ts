@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns-errors.ts';
-import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
-import { parseUpstream, parseUpstreamList } from '../../lib/upstream.ts';
-import { exchangeUdp } from '../../lib/udp-exchange.ts';
-import { startDnsTestServer, type DnsTestServer } from '../support/dns-test-server.ts';
-import { SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SPOOFED_NAME, TRUNCATED_NAME, zoneRecords, REFUSED_NAME } from '../support/test-zone.ts';
+import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
+import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
+import { parseUpstream, parseUpstreamList } from '../../lib/dns/upstream.ts';
+import { exchangeUdp } from '../../lib/dns/transport/udp.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SPOOFED_NAME, TRUNCATED_NAME, zoneRecords, REFUSED_NAME } from '../testkit/test-zone.ts';
 
 describe('UpstreamResolver against a real DNS server on loopback', () => {
   let server: DnsTestServer;

@@ -10,11 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { createServer } from 'node:http';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
 import { RipeStatSource } from '../../lib/bgp/ripestat-source.ts';
-import { readEngineConfig } from '../../lib/engine-config.ts';
-import { LookingGlass } from '../../lib/looking-glass.ts';
-import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
-import { parseUpstream } from '../../lib/upstream.ts';
-import { startDnsTestServer, type DnsTestServer } from '../support/dns-test-server.ts';
+import { readEngineConfig } from '../../lib/engine/config.ts';
+import { LookingGlass } from '../../lib/engine/looking-glass.ts';
+import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
+import { parseUpstream } from '../../lib/dns/upstream.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 
 describe('BGP questions', () => {
   let server: DnsTestServer;

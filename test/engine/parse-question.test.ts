@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseQuestion, type Question } from '../../lib/parse-question.ts';
+import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
 
 const options = { profiles: ['cn', 'quad9'], maxTypes: 5 };
 const parse = (text: string) => parseQuestion(text, options);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AskerRateLimit } from '../../lib/asker-rate-limit.ts';
-import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/block-list.ts';
-import { FloodWatch, type FloodReport } from '../../lib/flood-watch.ts';
-import { TokenBucket } from '../../lib/token-bucket.ts';
+import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
+import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/ops/block-list.ts';
+import { FloodWatch, type FloodReport } from '../../lib/ops/flood-watch.ts';
+import { TokenBucket } from '../../lib/ops/token-bucket.ts';
 
 describe('block lists', () => {
   const list = parseBlockList(['# spammers', '@Mallory@bad.example', 'eve', 'spam.example  # the whole instance', '*@worse.example', '']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileWatcher } from '../../lib/file-watcher.ts';
+import { FileWatcher } from '../../lib/ops/file-watcher.ts';
 import { Events } from '../support/events.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
 

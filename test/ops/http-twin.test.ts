@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
-import { readEngineConfig } from '../../lib/engine-config.ts';
-import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/http-twin.ts';
-import { LookingGlass } from '../../lib/looking-glass.ts';
-import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
-import { parseUpstream } from '../../lib/upstream.ts';
-import { startDnsTestServer, type DnsTestServer } from '../support/dns-test-server.ts';
+import { readEngineConfig } from '../../lib/engine/config.ts';
+import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/ops/http-twin.ts';
+import { LookingGlass } from '../../lib/engine/looking-glass.ts';
+import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
+import { parseUpstream } from '../../lib/dns/upstream.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 
 const plain = 'text/plain; charset=utf-8';
 const json = { accept: 'application/json' };

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { WatchedFile } from '../../lib/watched-file.ts';
+import { WatchedFile } from '../../lib/ops/watched-file.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
 
 /** Loads a file holding a number; "bad" does not load. Counts loads and how many overlap. */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDnsTestServer, type DnsTestServer } from './dns-test-server.ts';
-import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions } from './mastodon-instance.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions } from '../testkit/mastodon-instance.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,9 +1,9 @@
 /**
- * The whole-path properties, shared by test/ops/whole-path.test.ts (a few
+ * The whole-path properties, shared by test/mentions/whole-path.test.ts (a few
  * runs, part of `npm test`) and scripts/fuzz.ts (as many runs as asked).
  *
  * The path is the bot's own: a mention notification goes through the real
- * MentionResponder (lib/mention-responder.ts): mentionText → engine.answer →
+ * MentionResponder (lib/mentions/responder.ts): mentionText → engine.answer →
  * splitReply with the asker's @mention → postReply with replyVisibility. The
  * engine is the real LookingGlass; only its resolver is hostile
  * (hostile-resolver.ts) and the server is a fake that records the posts.
@@ -13,27 +13,27 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AskerRateLimit } from '../../lib/asker-rate-limit.ts';
+import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
-import { readEngineConfig } from '../../lib/engine-config.ts';
-import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse.ts';
-import { LookingGlass, type Answer } from '../../lib/looking-glass.ts';
-import { MentionResponder, type Outcome } from '../../lib/mention-responder.ts';
-import { recordTypeName } from '../../lib/record-types.ts';
-import { replyMarkups, type ReplyMarkup } from '../../lib/reply-markup.ts';
-import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/reply-visibility.ts';
-import type { Resolver } from '../../lib/resolver.ts';
-import { TokenBucket } from '../../lib/token-bucket.ts';
-import { UpstreamResolver } from '../../lib/upstream-resolver.ts';
-import { parseUpstream } from '../../lib/upstream.ts';
-import { startDnsTestServer, type DnsTestServer } from './dns-test-server.ts';
+import { readEngineConfig } from '../../lib/engine/config.ts';
+import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
+import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';
+import { MentionResponder, type Outcome } from '../../lib/mentions/responder.ts';
+import { recordTypeName } from '../../lib/dns/record-types.ts';
+import { replyMarkups, type ReplyMarkup } from '../../lib/reply/markup.ts';
+import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/fediverse/reply-visibility.ts';
+import type { Resolver } from '../../lib/dns/resolver.ts';
+import { TokenBucket } from '../../lib/ops/token-bucket.ts';
+import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
+import { parseUpstream } from '../../lib/dns/upstream.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { BOT, mentionHtml, questionVisibility } from './hostile-html.ts';
 import { HostileResolver, hostileZone, wireCase, type HostileZone, type WireCase } from './hostile-resolver.ts';
-import { formatLocalStatus } from './mastodon/status-html.ts';
-import { countableLength } from './mastodon/status-length.ts';
-import { extractEntities } from './mastodon/text-entities.ts';
+import { formatLocalStatus } from '../testkit/mastodon/status-html.ts';
+import { countableLength } from '../testkit/mastodon/status-length.ts';
+import { extractEntities } from '../testkit/mastodon/text-entities.ts';
 import { readAsHollo, readAsMfm } from './server-parsers.ts';
-import type { ZoneRecord } from './test-zone.ts';
+import type { ZoneRecord } from '../testkit/test-zone.ts';
 
 // ---------------------------------------------------------------------------
 // One case and one run of the whole path

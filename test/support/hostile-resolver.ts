@@ -3,7 +3,7 @@
  * the bot between "a response came back" and "a reply is posted".
  *
  * Why fuzz at the Resolver interface rather than on the wire: everything the
- * engine and the formatters see of DNS is a DnsResponse (lib/resolver.ts), so
+ * engine and the formatters see of DNS is a DnsResponse (lib/dns/resolver.ts), so
  * any record, name, TXT string, rcode or error a hostile zone or upstream can
  * produce reaches the rest of the bot through exactly this boundary. Going
  * through it in-process costs microseconds per case, so millions of cases can
@@ -17,12 +17,12 @@
  * survives the wire too.
  */
 import fc from 'fast-check';
-import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns-errors.ts';
-import { RecordType } from '../../lib/record-types.ts';
-import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/resolver.ts';
+import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
+import { RecordType } from '../../lib/dns/record-types.ts';
+import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
 import { anyUnicode, domain, hashtagShaped, hostileText, hugeText, mentionShaped, urlShaped } from './hostile-text.ts';
 import { cat, str, u16, u32, u8, wireName } from './rdata.ts';
-import type { ZoneRecord } from './test-zone.ts';
+import type { ZoneRecord } from '../testkit/test-zone.ts';
 
 /** A record before it meets the question: no owner means the question's name, `asked` the question's type. */
 export interface HostileRecord {

@@ -1,0 +1,38 @@
+import type { BgpSource } from './bgp-source.ts';
+import { CymruSource } from './cymru-source.ts';
+import { RipeStatSource } from './ripestat-source.ts';
+import { TableFileSource } from './table-file-source.ts';
+import { ConfigError } from '../engine/config-error.ts';
+import type { Resolver } from '../dns/resolver.ts';
+
+export interface BgpSourceSettings {
+  /** `cymru`, `ripestat`, `table:PATH`, `off`. */
+  readonly source: string;
+  readonly asNamesPath?: string;
+  /** The engine's default resolver, for the sources that ask DNS. */
+  readonly resolver: Resolver;
+  /** How long one request to a remote source may take. */
+  readonly timeoutMs: number;
+  readonly log: (message: string) => void;
+}
+
+/** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. */
+export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSource | undefined> {
+  const { source } = settings;
+  if (source === 'off') return undefined;
+  if (source === 'cymru') return new CymruSource({ resolver: settings.resolver });
+  if (source === 'ripestat') return new RipeStatSource({ timeoutMs: settings.timeoutMs });
+  if (source.startsWith('table:') && source.length > 'table:'.length) {
+    try {
+      return await TableFileSource.open({
+        path: source.slice('table:'.length),
+        asNamesPath: settings.asNamesPath,
+        onError: (error) => settings.log(`BGP table: ${error.message}; the table loaded before keeps answering`),
+        onReload: (stats) => settings.log(`BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`),
+      });
+    } catch (error) {
+      throw new ConfigError('BGP_SOURCE', `cannot load ${source.slice('table:'.length)}: ${(error as Error).message}`);
+    }
+  }
+  throw new ConfigError('BGP_SOURCE', `must be cymru, ripestat, table:PATH or off (got “${source}”)`);
+}

@@ -1,0 +1,94 @@
+import { ConfigError } from './config-error.ts';
+import { defaultForbiddenNames } from './forbidden-names.ts';
+import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
+import { parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
+
+/** What the query engine needs, read from the environment (`.env.example` documents each variable). */
+export interface EngineConfig {
+  readonly upstreams: readonly Upstream[];
+  readonly profiles: ReadonlyMap<string, readonly Upstream[]>;
+  readonly timeoutMs: number;
+  readonly forbiddenNames: readonly string[];
+  readonly maxTypes: number;
+  readonly maxParts: number;
+  readonly maxVisibility: Visibility;
+  readonly bgpSource: string;
+  readonly bgpAsNames?: string;
+  /** Answers the cache holds per resolver; 0 turns the cache off. */
+  readonly cacheSize: number;
+  readonly cacheMaxTtlSeconds: number;
+  readonly cacheMaxNegativeTtlSeconds: number;
+  /** Which question texts reach the logs: all, only public and unlisted ones, or none (said in `help`). */
+  readonly logQueries: 'all' | 'public-only' | 'none';
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function readEngineConfig(env: Environment): EngineConfig {
+  return {
+    upstreams: upstreamsFrom(env, 'DNS_UPSTREAM'),
+    profiles: profilesFrom(env.DNS_PROFILES),
+    timeoutMs: integer(env, 'DNS_TIMEOUT_MS', 5000, 100, 60_000),
+    forbiddenNames: forbiddenFrom(env.DNS_FORBIDDEN_NAMES),
+    maxTypes: integer(env, 'DNS_MAX_TYPES', 5, 1, 10),
+    maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
+    maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
+    bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
+    bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
+    cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),
+    cacheMaxTtlSeconds: integer(env, 'DNS_CACHE_MAX_TTL', 3600, 1, 86_400),
+    cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),
+    logQueries: oneOf(env, 'LOG_QUERIES', ['all', 'public-only', 'none'] as const),
+  };
+}
+
+export function integer(env: Environment, variable: string, fallback: number, min: number, max: number): number {
+  const text = env[variable]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got “${text}”)`);
+  }
+  return value;
+}
+
+/** One of `choices`, the first being the default. */
+export function oneOf<T extends string>(env: Environment, variable: string, choices: readonly T[]): T {
+  const value = env[variable]?.trim() || choices[0];
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(variable, `must be ${choices.join(', ')} (got “${value}”)`);
+  return value as T;
+}
+
+function visibility(env: Environment, variable: string): Visibility {
+  const text = env[variable]?.trim() || 'public';
+  if (!isVisibility(text)) throw new ConfigError(variable, `must be one of ${visibilities.join(', ')} (got “${text}”)`);
+  return text;
+}
+
+function upstreamsFrom(env: Environment, variable: string): Upstream[] {
+  try {
+    return env[variable]?.trim() ? parseUpstreamList(env[variable]!) : systemUpstreams();
+  } catch (error) {
+    throw new ConfigError(variable, (error as Error).message);
+  }
+}
+
+function profilesFrom(text: string | undefined): Map<string, Upstream[]> {
+  const profiles = new Map<string, Upstream[]>();
+  for (const entry of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([a-z0-9][a-z0-9_-]*)=(.+)$/i.exec(entry);
+    if (!match) throw new ConfigError('DNS_PROFILES', `“${entry}” is not name=upstream[|upstream]`);
+    try {
+      profiles.set(match[1].toLowerCase(), parseUpstreamList(match[2]));
+    } catch (error) {
+      throw new ConfigError('DNS_PROFILES', `${match[1]}: ${(error as Error).message}`);
+    }
+  }
+  return profiles;
+}
+
+function forbiddenFrom(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [...defaultForbiddenNames];
+  if (text.trim() === 'none') return [];
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}

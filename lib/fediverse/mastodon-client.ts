@@ -1,0 +1,216 @@
+import { createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mastodon } from 'masto';
+import WebSocket from 'ws';
+import type { Account, Fediverse, MentionNotification, MentionStatus, Reply, StreamHandlers } from './fediverse.ts';
+import { PostTooLongError, RateLimitedError, RequestRejectedError, TransientServerError } from './errors.ts';
+import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
+import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
+
+export interface MastodonClientOptions {
+  readonly url: string;
+  readonly token: string;
+  /** A stream silent (no event, no ping) for this long is dead and is closed. */
+  readonly streamSilenceMs: number;
+  /** REPLY_MARKUP: how replies are written; `auto` decides from the server's software. */
+  readonly markup?: ReplyMarkup | 'auto';
+}
+
+const NODEINFO_TIMEOUT_MS = 10_000;
+/** How each server words "too long": Mastodon's validator, Akkoma's, GoToSocial's and Sharkey's. */
+const TOO_LONG = /character|too long|max chars|MAX_LENGTH/i;
+
+/** The Fediverse interface over masto.js, for Mastodon and the servers that speak its API. */
+export class MastodonClient implements Fediverse {
+  private readonly rest: mastodon.rest.Client;
+  private facts: InstanceFacts | undefined;
+
+  constructor(private readonly options: MastodonClientOptions) {
+    this.rest = createRestAPIClient({ url: options.url, accessToken: options.token, timeout: 30_000 });
+  }
+
+  verifyCredentials(): Promise<Account> {
+    return call(async () => toAccount(await this.rest.v1.accounts.verifyCredentials()));
+  }
+
+  /** Asked once: every stream (re)connection needs the streaming URL, which does not change while the bot runs. */
+  async instance(): Promise<InstanceFacts> {
+    this.facts ??= await this.fetchInstance();
+    return this.facts;
+  }
+
+  /**
+   * Both instance endpoints and nodeinfo, each optional: servers implement
+   * some of them, in their own shapes (see instance-facts). Only a network
+   * error, a 5xx or a 429 is worth retrying; a 4xx means "not here".
+   */
+  private async fetchInstance(): Promise<InstanceFacts> {
+    const [v2, v1, nodeinfo] = await Promise.all([
+      optional(() => this.rest.v2.instance.fetch()),
+      optional(() => this.rest.v1.instance.fetch()),
+      this.nodeinfo(),
+    ]);
+    if (v2 === undefined && v1 === undefined) throw new RequestRejectedError(404, 'neither /api/v2/instance nor /api/v1/instance answers: is this a Mastodon-compatible server?');
+    return readInstanceFacts({ v2, v1, nodeinfo }, this.options.markup);
+  }
+
+  /** The nodeinfo document (https://nodeinfo.diaspora.software/protocol), or undefined where there is none. */
+  private async nodeinfo(): Promise<unknown> {
+    const json = async (url: string | URL) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(NODEINFO_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      return response.ok ? ((await response.json()) as unknown) : undefined;
+    };
+    try {
+      const index = (await json(new URL('/.well-known/nodeinfo', this.options.url))) as { links?: { rel?: string; href?: string }[] } | undefined;
+      const link = index?.links
+        ?.filter((l) => typeof l.href === 'string' && /nodeinfo\.diaspora\.software\/ns\/schema\/2\.\d+$/.test(l.rel ?? ''))
+        .sort((a, b) => (b.rel ?? '').localeCompare(a.rel ?? ''))[0];
+      return link?.href ? await json(link.href) : undefined;
+    } catch {
+      // Without nodeinfo the software is read from the instance's version string.
+      return undefined;
+    }
+  }
+
+  mentions(page: { before?: string }, limit: number): Promise<MentionNotification[]> {
+    return call(async () => {
+      // Akkoma reads include_types[] where Mastodon reads types[]; the responder skips any other type that comes anyway.
+      const list = await this.rest.v1.notifications.list({ types: ['mention'], includeTypes: ['mention'], maxId: page.before, limit } as never);
+      return list.map(toNotification);
+    });
+  }
+
+  postReply(reply: Reply): Promise<{ id: string }> {
+    return call(async () => {
+      const status = await this.rest.v1.statuses.create(
+        // content_type keeps Pleroma, Akkoma and GoToSocial from reading plain text as Markdown or HTML; Mastodon ignores it.
+        { status: reply.text, inReplyToId: reply.inReplyToId, visibility: reply.visibility, contentType: markupWriter(reply.markup).contentType } as never,
+        { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
+      );
+      return { id: status.id };
+    }).catch((error: unknown) => {
+      if (error instanceof RequestRejectedError && [400, 422].includes(error.status) && TOO_LONG.test(error.message)) throw new PostTooLongError(error.status, error.message);
+      throw error;
+    });
+  }
+
+  findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
+    return call(async () => {
+      const { descendants } = await this.rest.v1.statuses.$select(statusId).context.fetch();
+      const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId);
+      return reply ? { id: reply.id } : undefined;
+    });
+  }
+
+  async streamNotifications(handlers: StreamHandlers, signal: AbortSignal): Promise<void> {
+    const { streamingUrl } = await this.instance();
+    if (!streamingUrl) throw new TransientServerError('the instance has no streaming API');
+    const sockets: WebSocket[] = [];
+    let lastAlive = Date.now();
+    let finished = false;
+    const alive = () => {
+      lastAlive = Date.now();
+      handlers.onAlive();
+    };
+    // masto reconnects on its own, which would hide the gap from us: the first socket that closes ends this stream,
+    // and the caller catches up with what the gap missed before it streams again.
+    let socketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    // A subclass of ws lets us see protocol pings, which the browser-style API masto uses hides.
+    class WatchedWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols);
+        // masto may still open a socket after it was told to close (mid-backoff); let it open and close it cleanly.
+        if (finished) {
+          this.once('open', () => this.close());
+          return;
+        }
+        sockets.push(this);
+        this.on('ping', alive);
+        this.on('message', alive);
+        this.on('close', () => socketClosed());
+        this.on('open', () => {
+          alive();
+          handlers.onOpen();
+        });
+      }
+    }
+    const streaming = createStreamingAPIClient({ streamingApiUrl: streamingUrl, accessToken: this.options.token, implementation: WatchedWebSocket, retry: false });
+    const close = () => {
+      finished = true;
+      streaming.close();
+      for (const socket of sockets) socket.terminate();
+    };
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastAlive > this.options.streamSilenceMs) close();
+    }, Math.min(1000, this.options.streamSilenceMs / 4));
+    signal.addEventListener('abort', close);
+    const consume = (async () => {
+      for await (const event of streaming.user.notification.subscribe()) {
+        if (event.event === 'notification') handlers.onNotification(toNotification(event.payload));
+      }
+    })();
+    try {
+      await Promise.race([consume, closed]);
+    } catch (error) {
+      if (!signal.aborted) throw new TransientServerError(`stream failed: ${(error as Error).message}`);
+    } finally {
+      clearInterval(watchdog);
+      signal.removeEventListener('abort', close);
+      close();
+      consume.catch(() => {});
+    }
+    if (!signal.aborted) throw new TransientServerError(`stream closed after ${Math.round((Date.now() - lastAlive) / 1000)} s of silence or a drop`);
+  }
+}
+
+/** A request whose 4xx answer means the server does not have it: undefined then. */
+async function optional<T>(request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(request);
+  } catch (error) {
+    if (error instanceof RequestRejectedError) return undefined;
+    throw error;
+  }
+}
+
+/** masto's errors, sorted by what the bot should do about them. */
+async function call<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof MastoHttpError) {
+      if (error.statusCode === 429) throw new RateLimitedError(resetOf(error));
+      if (error.statusCode >= 500) throw new TransientServerError(`${error.statusCode}: ${error.message}`);
+      throw new RequestRejectedError(error.statusCode, error.message);
+    }
+    // Network errors, timeouts, and a proxy's HTML error page, which masto cannot parse.
+    throw new TransientServerError((error as Error)?.message ?? String(error));
+  }
+}
+
+function resetOf(error: MastoHttpError): Date {
+  const response = error.cause instanceof Response ? error.cause : undefined;
+  const reset = Date.parse(response?.headers.get('x-ratelimit-reset') ?? '');
+  return Number.isNaN(reset) ? new Date(Date.now() + 60_000) : new Date(reset);
+}
+
+function toAccount(account: mastodon.v1.Account): Account {
+  return { id: account.id, acct: account.acct, url: account.url, bot: Boolean(account.bot) };
+}
+
+function toNotification(notification: mastodon.v1.Notification): MentionNotification {
+  const status = 'status' in notification ? notification.status : undefined;
+  return { id: notification.id, type: notification.type, createdAt: notification.createdAt || undefined, status: status ? toStatus(status) : undefined };
+}
+
+function toStatus(status: mastodon.v1.Status): MentionStatus {
+  return {
+    id: status.id,
+    visibility: status.visibility,
+    content: status.content,
+    account: toAccount(status.account),
+    inReplyToId: status.inReplyToId ?? undefined,
+    inReplyToAccountId: status.inReplyToAccountId ?? undefined,
+    mentions: status.mentions.map((m) => ({ id: m.id, acct: m.acct, url: m.url })),
+    createdAt: status.createdAt,
+  };
+}

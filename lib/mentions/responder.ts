@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import type { AskerRateLimit } from '../ops/asker-rate-limit.ts';
+import { blockReason, type BlockList } from '../ops/block-list.ts';
+import type { FloodWatch } from '../ops/flood-watch.ts';
+import type { TokenBucket } from '../ops/token-bucket.ts';
+import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from '../fediverse/fediverse.ts';
+import { PostTooLongError, RateLimitedError } from '../fediverse/errors.ts';
+import type { LookingGlass } from '../engine/looking-glass.ts';
+import { mentionText } from '../fediverse/mention-text.ts';
+import type { ReplyMarkup } from '../reply/markup.ts';
+import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
+import { withServerRetries } from '../fediverse/server-retry.ts';
+import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
+
+export interface ResponderOptions {
+  readonly fediverse: Fediverse;
+  readonly engine: LookingGlass;
+  readonly me: Account;
+  readonly maxCharacters: number;
+  readonly markup: ReplyMarkup;
+  /** false where the server ignores Idempotency-Key: each part is first looked for in the thread. */
+  readonly idempotentPosts?: boolean;
+  /** Mention a local asker as `@user@domain` (the domain of their profile URL), where the server needs it. */
+  readonly mentionsNeedDomain?: boolean;
+  /** Post one reply at a time, where the server needs it (see InstanceFacts.postsOneAtATime). */
+  readonly postsOneAtATime?: boolean;
+  readonly maxParts: number;
+  readonly maxVisibility: Visibility;
+  readonly rateLimit: AskerRateLimit;
+  readonly globalRateLimit: TokenBucket;
+  /** The block list in force now (it may be re-read from a file at any time). */
+  readonly blockList: () => BlockList;
+  readonly floodWatch?: FloodWatch;
+  readonly signal?: AbortSignal;
+}
+
+/** What became of one notification, for the log. */
+export type Outcome =
+  | { readonly action: 'answered'; readonly parts: number; readonly question: string; readonly visibility: string; readonly engineMs: number; readonly postMs: number }
+  | { readonly action: 'skipped'; readonly reason: string };
+
+const MIN_MAX_CHARACTERS = 100;
+
+/** Takes one mention from the server and answers it in its thread, or decides not to. */
+export class MentionResponder {
+  /** The post in progress, where posts go one at a time. */
+  private posting: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ResponderOptions) {}
+
+  async respond(notification: MentionNotification): Promise<Outcome> {
+    const { status } = notification;
+    if (notification.type !== 'mention' || !status) return skipped(`a ${notification.type} notification`);
+    const { me } = this.options;
+    if (status.account.id === me.id) return skipped('my own post');
+    const blocked = blockReason(this.options.blockList(), status.account.acct);
+    if (blocked) return skipped(blocked);
+    this.options.floodWatch?.record(status.account.acct);
+    const text = mentionText(status.content, [me.url, ...status.mentions.filter((m) => m.id === me.id).map((m) => m.url)]);
+    const inMyThread = status.inReplyToAccountId === me.id;
+    // A bot replying to my answer would answer my answer again: never start that loop.
+    if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
+    await this.options.globalRateLimit.take();
+    const engineStarted = performance.now();
+    const answer = await this.options.engine.answer(text, this.options.signal);
+    const engineMs = performance.now() - engineStarted;
+    if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
+    const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase());
+    if (rate === 'silence') return skipped('over the rate limit, notice already sent');
+    const lines: readonly ReplyLine[] = rate === 'notice'
+      ? [{ text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.` }]
+      : answer.lines;
+    const postStarted = performance.now();
+    const parts = await this.post(status, lines);
+    return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
+  }
+
+  /**
+   * Posts the parts as a thread under the question. Each part has an
+   * idempotency key derived from the question, so a retry or a worker that
+   * restarts after posting never posts twice. A part refused as too long
+   * (422) is split again, smaller, rather than dropped.
+   */
+  private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
+    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+    let maxCharacters = this.options.maxCharacters;
+    let parent = status.id;
+    let posted = 0;
+    for (;;) {
+      const { markup } = this.options;
+      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(status.account), markup });
+      try {
+        for (const [index, text] of parts.entries()) {
+          const key = `fedidig-${status.id}-${maxCharacters}-${index}`;
+          let rotation = 0;
+          const reply = await withServerRetries(
+            () =>
+              this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch((error: unknown) => {
+                if (error instanceof RateLimitedError) rotation++;
+                throw error;
+              }),
+            { signal: this.options.signal },
+          );
+          parent = reply.id;
+          posted++;
+        }
+        return posted;
+      } catch (error) {
+        // Split again only while nothing is posted: starting over after part 1 would post its records twice.
+        if (!(error instanceof PostTooLongError) || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
+      }
+    }
+  }
+
+  private mentionOf(account: Account): string {
+    if (account.acct.includes('@') || !this.options.mentionsNeedDomain) return `@${account.acct}`;
+    return `@${account.acct}@${new URL(account.url).host}`;
+  }
+
+  /**
+   * Where the server honours Idempotency-Key, a retried post is the same post.
+   * Where it does not, a retry or a worker restarted after posting would post
+   * again: the reply already in the thread is taken instead.
+   */
+  private async postOnce(reply: Reply & { readonly inReplyToId: string }): Promise<{ readonly id: string }> {
+    if (this.options.idempotentPosts === false) {
+      const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
+      if (existing) return existing;
+    }
+    if (!this.options.postsOneAtATime) return this.options.fediverse.postReply(reply);
+    const posted = this.posting.then(() => this.options.fediverse.postReply(reply));
+    this.posting = posted.catch(() => {});
+    return posted;
+  }
+}
+
+/** In a reply to me, "thanks!" is no question; a name with a dot, an address, bgp, help or info is. */
+function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown }, text: string): boolean {
+  if (question.kind === 'bgp' || question.kind === 'info') return true;
+  if (question.kind === 'help') return /\bhelp\b/i.test(text);
+  if (question.kind === 'dns') return Boolean(question.address) || Boolean(question.name?.ascii.includes('.'));
+  return false;
+}
+
+function skipped(reason: string): Outcome {
+  return { action: 'skipped', reason };
+}

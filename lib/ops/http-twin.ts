@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatIpAddress, parseIpAddress } from '../net/ip-address.ts';
+import { RateBuckets } from './rate-buckets.ts';
+
+/** What the twin needs of the engine; LookingGlass fits it. */
+export interface TwinEngine {
+  answer(text: string): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[] }>;
+}
+
+export interface HttpTwinOptions {
+  readonly engine: TwinEngine;
+  /** Asked on every GET /healthz; `reason` is the body when not ok. */
+  readonly health: () => { readonly ok: boolean; readonly reason: string };
+  /** Per client address (an IPv6 client by its /64): `count` requests per `windowMs`, refilled continuously. */
+  readonly rateLimit: { readonly count: number; readonly windowMs: number };
+  /** Where failures of the engine are told; the HTTP client only learns that there was one. */
+  readonly log?: (message: string) => void;
+}
+
+export interface HttpTwin {
+  /** Starts listening; `port` 0 picks a free port. Resolves with the address actually bound. */
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** Stops accepting connections, closes idle ones and waits for requests in progress. */
+  close(): Promise<void>;
+}
+
+/** The twin was asked to do something it refuses, such as listening without a host. */
+export class HttpTwinError extends Error {
+  override readonly name = 'HttpTwinError';
+}
+
+const MAX_URL_LENGTH = 2048;
+const ALLOWED_METHODS = 'GET, HEAD';
+// Buckets kept at most; a client whose bucket was pushed out starts over with a full one.
+const MAX_CLIENTS = 10_000;
+
+const usage = [
+  'fedidig over HTTP, the same answers as the bot:',
+  '  GET /dns/NAME                e.g. /dns/example.com',
+  '  GET /dns/NAME/TYPE[+TYPE…]   e.g. /dns/example.com/MX+TXT',
+  '  GET /bgp/ADDRESS             e.g. /bgp/192.0.2.1',
+  '  GET /bgp/PREFIX              e.g. /bgp/192.0.2.0/24',
+  '  GET /bgp/ASN                 e.g. /bgp/AS64500',
+  '  GET /healthz',
+  'Plain text by default; send “Accept: application/json” for JSON.',
+].join('\n');
+
+/** A request the twin understood: the question text as a mention would say it, and the kind of question the path promises. */
+type Route =
+  | { readonly kind: 'ask'; readonly text: string; readonly expects: 'dns' | 'bgp' }
+  | { readonly kind: 'bad'; readonly problem: string }
+  | { readonly kind: 'unknown' };
+
+/**
+ * An HTTP listener that answers the questions the bot answers, for curl users
+ * and monitoring: GET /dns/…, /bgp/…, /healthz. It never reads a request
+ * body, caps the URL and limits each client's rate; binding it to a safe
+ * address (loopback unless a reverse proxy is in front) is the caller's job.
+ */
+export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
+  const { count, windowMs } = options.rateLimit;
+  if (!(Number.isInteger(count) && count >= 1 && windowMs > 0)) throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
+  const limiter = new RateBuckets(count, windowMs, MAX_CLIENTS);
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log?.(`http twin: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) reply(response, request, 500, 'Something went wrong on this side. Try again later.');
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = request.url ?? '/';
+    if (url.length > MAX_URL_LENGTH) return reply(response, request, 414, `The URL is longer than ${MAX_URL_LENGTH} characters.`);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return reply(response, request, 405, `Only ${ALLOWED_METHODS} here.`, { allow: ALLOWED_METHODS });
+    }
+    const path = url.split('?')[0];
+    // Health checks come from the monitoring, which must never be told to wait.
+    if (path === '/healthz') {
+      const health = options.health();
+      return reply(response, request, health.ok ? 200 : 503, health.ok ? 'ok' : health.reason);
+    }
+    const waitMs = limiter.take(clientKey(request.socket.remoteAddress));
+    if (waitMs > 0) {
+      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+      return reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
+    }
+    const route = routeOf(path);
+    if (route.kind === 'unknown') return reply(response, request, 404, usage);
+    if (route.kind === 'bad') return reply(response, request, 400, `${route.problem}\n\n${usage}`);
+    const answer = await options.engine.answer(route.text);
+    const kind = kindOf(answer.question);
+    const lines = answer.lines.map((line) => line.text);
+    // Only /dns/ can get here: a lone name may read as help, info or an AS number.
+    if (kind !== route.expects && kind !== 'invalid') {
+      return reply(response, request, 400, `“${route.text}” is not a DNS question: ask /dns/NAME/TYPE for a name that reads as something else.\n\n${usage}`);
+    }
+    const status = kind === 'invalid' ? 400 : 200;
+    if (wantsJson(request)) {
+      const body = JSON.stringify({ question: answer.question, lines }, (_key, value: unknown) => (value instanceof Uint8Array ? [...value] : value));
+      return reply(response, request, status, body, { vary: 'Accept' }, 'application/json; charset=utf-8');
+    }
+    return reply(response, request, status, lines.join('\n'), { vary: 'Accept' });
+  }
+
+  return {
+    listen(host, port) {
+      if (!host.trim()) return Promise.reject(new HttpTwinError('no host to listen on: give an address, e.g. 127.0.0.1'));
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const bound = server.address() as AddressInfo;
+          resolve({ host: bound.address, port: bound.port });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+      });
+    },
+  };
+}
+
+/**
+ * The question text for a path, worded as a mention would word it:
+ * `/dns/NAME/A+MX` → `NAME A MX`, `/bgp/192.0.2.0/24` → `bgp 192.0.2.0/24`.
+ */
+function routeOf(path: string): Route {
+  const [empty, section, ...raw] = path.split('/');
+  if (empty !== '' || raw.length === 0 || raw.some((segment) => segment === '')) return { kind: 'unknown' };
+  let segments: string[];
+  try {
+    segments = raw.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return { kind: 'bad', problem: 'The path is not valid percent-encoded UTF-8.' };
+  }
+  // A space would smuggle more words into the question (“bgp”, “via …”) than the path shows.
+  if (segments.some((segment) => /\s/u.test(segment))) return { kind: 'bad', problem: 'A name or type cannot contain spaces.' };
+  if (section === 'dns' && segments.length <= 2) {
+    const [name, types] = segments;
+    const typeList = types?.split(/[+,]/) ?? [];
+    if (typeList.some((type) => type === '')) return { kind: 'bad', problem: `“${types}” is not a list of types: join them with + or a comma.` };
+    return { kind: 'ask', text: [name, ...typeList].join(' '), expects: 'dns' };
+  }
+  if (section === 'bgp' && segments.length <= 2) return { kind: 'ask', text: `bgp ${segments.join('/')}`, expects: 'bgp' };
+  return { kind: 'unknown' };
+}
+
+function kindOf(question: unknown): unknown {
+  return typeof question === 'object' && question !== null ? (question as { kind?: unknown }).kind : undefined;
+}
+
+function wantsJson(request: IncomingMessage): boolean {
+  return request.headers.accept?.includes('application/json') ?? false;
+}
+
+function reply(response: ServerResponse, request: IncomingMessage, status: number, body: string, headers: OutgoingHttpHeaders = {}, type = 'text/plain; charset=utf-8'): void {
+  const payload = `${body}\n`;
+  response.writeHead(status, {
+    ...headers,
+    'content-type': type,
+    'content-length': Buffer.byteLength(payload),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  response.end(request.method === 'HEAD' ? undefined : payload);
+}
+
+/** The rate-limit key of a client: its IPv4 address, or the /64 of its IPv6 address, which one user usually holds whole. */
+export function clientKey(remoteAddress: string | undefined): string {
+  const address = parseIpAddress(remoteAddress?.replace(/^::ffff:(?=\d+\.)/i, '') ?? '');
+  if (!address) return remoteAddress ?? '';
+  if (address.version === 4) return formatIpAddress(address);
+  const network = new Uint8Array(16);
+  network.set(address.bytes.subarray(0, 8));
+  return `${formatIpAddress({ version: 6, bytes: network })}/64`;
+}
+

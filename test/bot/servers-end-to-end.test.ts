@@ -1,0 +1,99 @@
+/**
+ * The bot as `npm start` runs it against each flavour of the test instance
+ * (test/testkit/mastodon/flavours.ts, docs/servers.md): it must start, answer
+ * every question once in its thread with its visibility, mention only the
+ * asker, keep its lines and data literal in the server's rendering, and lose
+ * nothing across restarts, whatever the backlog and however the server pages.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { flavours, type Flavour, type StatusJson } from '../testkit/mastodon-instance.ts';
+
+let world: BotWorld | undefined;
+let bot: BotProcess | undefined;
+afterEach(async () => {
+  await killBotAndWorld(bot, world);
+  bot = world = undefined;
+});
+
+const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.post(w.alice, { status: `@dig ${text}`, visibility });
+
+/** Every question has exactly one reply by the bot, and the bot posted nothing else. */
+async function answeredExactlyOnce(w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000): Promise<StatusJson[]> {
+  await w.instance.waitFor(() => questions.every((q) => w.instance.repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
+    const missing = questions.filter((q) => w.instance.repliesTo(q.id).length === 0).length;
+    throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${bot?.output().slice(-3000)}`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const replies = questions.map((q) => {
+    const answers = w.instance.repliesTo(q.id);
+    assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
+    return answers[0];
+  });
+  return replies;
+}
+
+/** What a reader sees of a status: its lines, as <br> and <p> make them. */
+const shownLines = (html: string) =>
+  html
+    .split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i)
+    .map((line) => line.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim())
+    .filter(Boolean);
+
+for (const flavour of flavours as readonly Flavour[]) {
+  describe(`on ${flavour}`, { timeout: 240_000 }, () => {
+    it('starts, answers in the thread with the same visibility, mentions only the asker, and shows the data literally', async () => {
+      // A domain of its own, as a real server has: Hollo mentions a local account as @user@domain.
+      world = await startBotWorld({ flavour, localDomain: 'dig.test' });
+      world.instance.createAccount('someone@example.social');
+      bot = startSupervisor(world.env());
+      const visibilities = ['public', 'unlisted', 'private', 'direct'];
+      const questions = visibilities.map((visibility) => ask(world!, 'example.test MX', visibility));
+      questions.push(ask(world, 'evil.example.test TXT', 'direct'));
+      const replies = await answeredExactlyOnce(world, questions);
+      replies.forEach((reply, i) => {
+        assert.equal(reply.in_reply_to_id, questions[i].id);
+        assert.equal(reply.visibility, questions[i].visibility);
+        assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice'], reply.content);
+        assert.deepEqual(reply.tags, [], reply.content);
+      });
+      // The MX answers hold host names and no URL: a link there is one the server made of a bare name.
+      for (const reply of replies.slice(0, 4)) {
+        const links = [...reply.content.matchAll(/<a\b[^>]*>/g)].filter((a) => !/\bmention\b/.test(a[0]) || /\bhashtag\b/.test(a[0]));
+        assert.deepEqual(links, [], `no link but the asker's mention: ${reply.content}`);
+      }
+      const lines = shownLines(replies[0].content);
+      assert.ok(lines.length >= 3, `its lines stay lines: ${replies[0].content}`);
+      assert.ok(lines.some((line) => /^example\.test\. \d+ MX 10 mail\.example\.test\.$/.test(line)), lines.join('\n'));
+      assert.ok(shownLines(replies[4].content).some((line) => line.includes('＠someone@example.social ♯tag')), replies[4].content);
+      assert.match(bot.output(), new RegExp(`"software":\\{"name":"${flavour}"`));
+    });
+
+    it('answers backlogs of 1, 39, 40, 41 and 500 mentions asked while it was down, each once', async () => {
+      world = await startBotWorld({ flavour, rateLimit: { limit: 100_000 } });
+      const env = world.env({ MAX_IN_FLIGHT: '16', RATE_LIMIT: '100000/60s', GLOBAL_RATE_LIMIT: '100000/60s', FLOOD_LIMIT: '100000/60s' });
+      bot = startSupervisor(env);
+      const asked = [ask(world, 'example.test')];
+      await answeredExactlyOnce(world, asked);
+      for (const backlog of [1, 39, 40, 41, 500]) {
+        assert.equal(await bot.stop('SIGTERM'), 0);
+        asked.push(...Array.from({ length: backlog }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'AAAA'}`, 'unlisted')));
+        bot = startSupervisor(env);
+        await answeredExactlyOnce(world, asked, 90_000);
+      }
+      assert.equal(world.instance.statusesBy(world.bot.acct).length, asked.length, 'nothing but the answers');
+    });
+
+    it('answers a burst once each across a killed worker', async () => {
+      world = await startBotWorld({ flavour });
+      bot = startSupervisor(world.env());
+      await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+      const burst = Array.from({ length: 10 }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'TXT'}`));
+      process.kill(workerPids(bot.output())[0], 'SIGKILL');
+      burst.push(...Array.from({ length: 4 }, () => ask(world!, 'signed.example.test')));
+      await answeredExactlyOnce(world, burst, 45_000);
+      assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
+    });
+  });
+}
