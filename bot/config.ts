@@ -78,7 +78,6 @@ function url(env: Environment, variable: string): string {
   }
 }
 
-
 function rateLimit(env: Environment, variable: string, fallback: string): RateLimit {
   const value = env[variable]?.trim() || fallback;
   const match = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value);

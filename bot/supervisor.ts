@@ -72,15 +72,18 @@ function terminate(child: ChildProcess, graceMs: number): void {
 }
 
 // A worker that has not written a heartbeat yet is judged from the time it started.
-setInterval(() => {
-  if (!worker || stopping || replacing) return;
-  const silentMs = Math.round(Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt));
-  if (silentMs > config.heartbeatTimeoutMs) {
-    log(`worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`);
-    replacing = true;
-    terminate(worker, KILL_GRACE_MS);
-  }
-}, Math.max(200, Math.min(5000, config.heartbeatTimeoutMs / 10)));
+setInterval(
+  () => {
+    if (!worker || stopping || replacing) return;
+    const silentMs = Math.round(Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt));
+    if (silentMs > config.heartbeatTimeoutMs) {
+      log(`worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`);
+      replacing = true;
+      terminate(worker, KILL_GRACE_MS);
+    }
+  },
+  Math.max(200, Math.min(5000, config.heartbeatTimeoutMs / 10)),
+);
 
 // `pm2 sendSignal SIGHUP fedidig` reaches the supervisor; the worker holds the data to reload.
 process.on('SIGHUP', () => {

@@ -34,16 +34,35 @@ const FAILED_RETRY_MS = 30_000;
 const config = configOrExit(() => readRuntimeConfig(process.env));
 
 const stop = new AbortController();
-const fediverse = new MastodonClient({ url: config.mastodonUrl, token: config.mastodonToken, streamSilenceMs: config.streamSilenceMs, markup: config.replyMarkup });
+const fediverse = new MastodonClient({
+  url: config.mastodonUrl,
+  token: config.mastodonToken,
+  streamSilenceMs: config.streamSilenceMs,
+  markup: config.replyMarkup,
+});
 const retry = { signal: stop.signal, onWait: (reason: string, ms: number) => log(`${reason}, waiting ${ms} ms`) };
 /** Signing in says what went wrong on every failed attempt, and exits with the reason when it gives up. */
 async function signIn<T>(step: string, request: () => Promise<T>): Promise<T> {
   const onFailure = (error: Error, attempt: number, retriesLeft: number) =>
-    logger.warn({ event: 'sign-in-failed', step, instance: config.mastodonUrl, attempt, retriesLeft, error: error.message, status: (error as { status?: number }).status }, `${step} at ${config.mastodonUrl} failed: ${error.message}`);
+    logger.warn(
+      {
+        event: 'sign-in-failed',
+        step,
+        instance: config.mastodonUrl,
+        attempt,
+        retriesLeft,
+        error: error.message,
+        status: (error as { status?: number }).status,
+      },
+      `${step} at ${config.mastodonUrl} failed: ${error.message}`,
+    );
   try {
     return await withServerRetries(request, { ...retry, onFailure });
   } catch (error) {
-    logger.error({ event: 'sign-in-gave-up', step, instance: config.mastodonUrl, error: (error as Error).message }, `cannot sign in: ${step} failed: ${(error as Error).message}`);
+    logger.error(
+      { event: 'sign-in-gave-up', step, instance: config.mastodonUrl, error: (error as Error).message },
+      `cannot sign in: ${step} failed: ${(error as Error).message}`,
+    );
     process.exit(1);
   }
 }
@@ -52,7 +71,14 @@ const instance = await signIn('instance facts', () => fediverse.instance());
 const streaming = config.streaming === 'auto' && instance.streamingUrl !== undefined;
 for (const note of instance.notes) logger.info({ event: 'instance-fact', software: instance.software.name }, note);
 logger.info(
-  { account: me.acct, instance: config.mastodonUrl, software: instance.software, markup: instance.markup, maxCharacters: instance.maxCharacters, mode: streaming ? 'streaming' : 'polling' },
+  {
+    account: me.acct,
+    instance: config.mastodonUrl,
+    software: instance.software,
+    markup: instance.markup,
+    maxCharacters: instance.maxCharacters,
+    mode: streaming ? 'streaming' : 'polling',
+  },
   `signed in as @${me.acct}; ${streaming ? 'streaming' : 'polling'}`,
 );
 
@@ -91,7 +117,11 @@ const responder = new MentionResponder({
 
 /** Tells the operator about a flood by direct message; the accounts are named as inert text, so none of them is notified. */
 async function reportFlood(report: FloodReport): Promise<void> {
-  const list = (entries: readonly [string, number][]) => entries.slice(0, 10).map(([name, count]) => `${name} (${count})`).join(', ');
+  const list = (entries: readonly [string, number][]) =>
+    entries
+      .slice(0, 10)
+      .map(([name, count]) => `${name} (${count})`)
+      .join(', ');
   logger.warn({ flood: report }, `flood: ${report.total} mentions in ${report.windowMs / 1000} s`);
   if (!config.adminAcct) return;
   const text = neutraliseText(
@@ -99,7 +129,13 @@ async function reportFlood(report: FloodReport): Promise<void> {
       'I keep answering; askers over the rate limit get one notice, then silence.',
   );
   await withServerRetries(
-    () => fediverse.postReply({ text: `@${config.adminAcct} ${markupWriter(instance.markup).line(text)}`, visibility: 'direct', markup: instance.markup, idempotencyKey: `fedidig-flood-${Date.now()}` }),
+    () =>
+      fediverse.postReply({
+        text: `@${config.adminAcct} ${markupWriter(instance.markup).line(text)}`,
+        visibility: 'direct',
+        markup: instance.markup,
+        idempotencyKey: `fedidig-flood-${Date.now()}`,
+      }),
     retry,
   ).catch((error: Error) => logger.warn(`could not tell the operator about the flood: ${error.message}`));
 }
@@ -126,7 +162,10 @@ const queue = new MentionQueue(
         logger.warn({ ...event, outcome: 'refused', error: error.message }, `mention ${notification.id}: the server refused the reply for good`);
         return;
       }
-      logger.warn({ ...event, outcome: 'failed', error: (error as Error).message }, `mention ${notification.id} failed; asking for it again in ${FAILED_RETRY_MS / 1000} s`);
+      logger.warn(
+        { ...event, outcome: 'failed', error: (error as Error).message },
+        `mention ${notification.id} failed; asking for it again in ${FAILED_RETRY_MS / 1000} s`,
+      );
       listener.catchUpSoon(FAILED_RETRY_MS);
       throw error;
     }

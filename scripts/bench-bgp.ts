@@ -64,7 +64,6 @@ const FORMATS = [
 
 // ---------------------------------------------------------------- generation
 
-
 /** Picks from weighted choices, `[value, weight][]`. */
 function weighted(next: () => number, choices: readonly (readonly [number, number])[]): () => number {
   const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
@@ -77,17 +76,73 @@ function weighted(next: () => number, choices: readonly (readonly [number, numbe
 
 // Shares roughly as in today's default-free zone.
 const IPV4_LENGTHS = [
-  [24, 600], [23, 90], [22, 120], [21, 45], [20, 45], [19, 30], [18, 18], [17, 12], [16, 25],
-  [15, 4], [14, 4], [13, 3], [12, 2], [11, 1], [10, 1], [9, 0.5], [8, 0.5],
+  [24, 600],
+  [23, 90],
+  [22, 120],
+  [21, 45],
+  [20, 45],
+  [19, 30],
+  [18, 18],
+  [17, 12],
+  [16, 25],
+  [15, 4],
+  [14, 4],
+  [13, 3],
+  [12, 2],
+  [11, 1],
+  [10, 1],
+  [9, 0.5],
+  [8, 0.5],
 ] as const;
-const IPV4_ALLOCATIONS = [[12, 2], [13, 3], [14, 5], [15, 5], [16, 25], [17, 10], [18, 10], [19, 15], [20, 10], [21, 5], [22, 10]] as const;
+const IPV4_ALLOCATIONS = [
+  [12, 2],
+  [13, 3],
+  [14, 5],
+  [15, 5],
+  [16, 25],
+  [17, 10],
+  [18, 10],
+  [19, 15],
+  [20, 10],
+  [21, 5],
+  [22, 10],
+] as const;
 const IPV6_LENGTHS = [
-  [48, 500], [32, 120], [44, 80], [40, 70], [36, 40], [46, 30], [47, 30], [29, 30], [42, 20], [45, 20],
-  [33, 10], [34, 10], [35, 10], [28, 10], [38, 8], [56, 5], [64, 5], [30, 2],
+  [48, 500],
+  [32, 120],
+  [44, 80],
+  [40, 70],
+  [36, 40],
+  [46, 30],
+  [47, 30],
+  [29, 30],
+  [42, 20],
+  [45, 20],
+  [33, 10],
+  [34, 10],
+  [35, 10],
+  [28, 10],
+  [38, 8],
+  [56, 5],
+  [64, 5],
+  [30, 2],
 ] as const;
-const IPV6_ALLOCATIONS = [[32, 80], [29, 10], [28, 5], [24, 3], [20, 2]] as const;
+const IPV6_ALLOCATIONS = [
+  [32, 80],
+  [29, 10],
+  [28, 5],
+  [24, 3],
+  [20, 2],
+] as const;
 /** First 16 bits of where RIRs allocate IPv6: 2001::/16, 2400::/12, 2600::/12, 2800::/12, 2a00::/12, 2c00::/12. */
-const IPV6_REGIONS = [[0x2001, 1, 15], [0x2400, 16, 25], [0x2600, 16, 25], [0x2800, 16, 10], [0x2a00, 21, 30], [0x2c00, 16, 5]] as const;
+const IPV6_REGIONS = [
+  [0x2001, 1, 15],
+  [0x2400, 16, 25],
+  [0x2600, 16, 25],
+  [0x2800, 16, 10],
+  [0x2a00, 21, 30],
+  [0x2c00, 16, 5],
+] as const;
 
 interface GeneratedTable {
   ipv4: { nets: Uint32Array; lengths: Uint8Array; origins: Uint32Array; second: Uint32Array };
@@ -139,7 +194,10 @@ function generateIpv6(next: () => number, count: number): GeneratedTable['ipv6']
   const asn = asnPicker(next);
   const allocationLength = weighted(next, IPV6_ALLOCATIONS);
   const prefixLength = weighted(next, IPV6_LENGTHS);
-  const region = weighted(next, IPV6_REGIONS.map(([, , weight], i) => [i, weight] as const));
+  const region = weighted(
+    next,
+    IPV6_REGIONS.map(([, , weight], i) => [i, weight] as const),
+  );
   // Prefixes here are at most /64: words 0 and 1 say it all, words 2 and 3 are zero.
   const allocations = Array.from({ length: 35_000 }, () => {
     const [top, span] = IPV6_REGIONS[region()]!;
@@ -153,9 +211,10 @@ function generateIpv6(next: () => number, count: number): GeneratedTable['ipv6']
     const length = prefixLength();
     const allocation = allocations[Math.floor(next() * allocations.length)]!;
     if (allocation.length > length) continue;
-    const word0 = length <= 32
-      ? maskHigh(allocation.word0 + Math.floor(next() * 2 ** (32 - allocation.length)), length)
-      : allocation.word0 + (allocation.length < 32 ? Math.floor(next() * 2 ** (32 - allocation.length)) : 0);
+    const word0 =
+      length <= 32
+        ? maskHigh(allocation.word0 + Math.floor(next() * 2 ** (32 - allocation.length)), length)
+        : allocation.word0 + (allocation.length < 32 ? Math.floor(next() * 2 ** (32 - allocation.length)) : 0);
     const word1 = length <= 32 ? 0 : maskHigh(Math.floor(next() * 2 ** 32), length - 32);
     const key = `${word0}:${word1}/${length}`;
     if (seen.has(key)) continue;
@@ -201,9 +260,7 @@ function generateAddresses(next: () => number, table: GeneratedTable, count: num
 // ------------------------------------------------------------------- writing
 
 function prefixText(table: GeneratedTable, family: 'ipv4' | 'ipv6', i: number): [string, number] {
-  return family === 'ipv4'
-    ? [formatIpv4(table.ipv4.nets[i]!), table.ipv4.lengths[i]!]
-    : [formatIpv6(table.ipv6.nets, 4 * i), table.ipv6.lengths[i]!];
+  return family === 'ipv4' ? [formatIpv4(table.ipv4.nets[i]!), table.ipv4.lengths[i]!] : [formatIpv6(table.ipv6.nets, 4 * i), table.ipv6.lengths[i]!];
 }
 
 async function writeLines(path: string, produce: (write: (line: string) => void) => void): Promise<void> {
@@ -239,8 +296,9 @@ async function writeFormats(dir: string, table: GeneratedTable): Promise<void> {
     each((net, length, origins) => write(`${net}\t${length}\t${origins.join('_')}\n`));
   });
   await writeLines(join(dir, 'bgpdump.txt'), (write) => {
-    each((net, length, origins) => origins.forEach((asn) =>
-      write(`TABLE_DUMP2|1700000000|B|192.0.2.1|64496|${net}/${length}|64496 3356 ${asn}|IGP|192.0.2.1|0|0||NAG||\n`)));
+    each((net, length, origins) =>
+      origins.forEach((asn) => write(`TABLE_DUMP2|1700000000|B|192.0.2.1|64496|${net}/${length}|64496 3356 ${asn}|IGP|192.0.2.1|0|0||NAG||\n`)),
+    );
   });
 }
 
@@ -354,11 +412,9 @@ async function packageChild(dir: string): Promise<ChildReport> {
 }
 
 async function runChild(args: string[]): Promise<ChildReport> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', SCRIPT, '--child', ...args],
-    { maxBuffer: 256 * MB },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', SCRIPT, '--child', ...args], {
+    maxBuffer: 256 * MB,
+  });
   return JSON.parse(stdout) as ChildReport;
 }
 

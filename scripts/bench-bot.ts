@@ -298,9 +298,16 @@ function cpuMs(pid: number): number {
  * too) and time stolen by the hypervisor.
  */
 function machineCpuMs(): { processes: number; kernel: number; total: number } {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = /^cpu\s+(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]!.split(/\s+/).map(Number) as number[];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = /^cpu\s+(.+)$/m
+    .exec(readFileSync('/proc/stat', 'utf8'))![1]!
+    .split(/\s+/)
+    .map(Number) as number[];
   const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS;
-  return { processes: ms(user! + nice! + system!), kernel: ms(irq! + softirq! + steal!), total: ms(user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!) };
+  return {
+    processes: ms(user! + nice! + system!),
+    kernel: ms(irq! + softirq! + steal!),
+    total: ms(user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!),
+  };
 }
 
 /** Samples a process's VmRSS every 100 ms; notes the longest gap, as this process's own event loop is busy too. */
@@ -360,7 +367,13 @@ function machine() {
     }
   })();
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown CPU';
-  return { cpu: model.replace(/\s+/g, ' '), cores: cpus().length, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version, kernel: `Linux ${release()}` };
+  return {
+    cpu: model.replace(/\s+/g, ' '),
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    kernel: `Linux ${release()}`,
+  };
 }
 
 // ---------------------------------------------------------------------- main
@@ -403,7 +416,8 @@ function startBot(env: Record<string, string>) {
     botLog,
     /** true while the supervisor runs; throws once it has exited, so that a wait on it fails at once. */
     alive: (): true => {
-      if (bot.child.exitCode !== null || bot.child.signalCode !== null) throw new Error(`the supervisor exited (${bot.child.exitCode ?? bot.child.signalCode})`);
+      if (bot.child.exitCode !== null || bot.child.signalCode !== null)
+        throw new Error(`the supervisor exited (${bot.child.exitCode ?? bot.child.signalCode})`);
       return true;
     },
     /** SIGTERM and up to 30 s for the worker to finish its replies; then SIGKILL for all. Resolves with the exit code (null: it did not stop). */
@@ -570,7 +584,13 @@ async function main(options: Options): Promise<number> {
       results.burst.kernelCores = (machineAfter.kernel - machineBefore.kernel) / wallMs;
     }
     const sampled = rss.stop();
-    results.rssMB = { ...results.rssMB, peakSampled: sampled.peakMB, peakKernel: sampled.kernelPeakMB, samples: sampled.samples, longestSampleGapMs: sampled.longestGapMs };
+    results.rssMB = {
+      ...results.rssMB,
+      peakSampled: sampled.peakMB,
+      peakKernel: sampled.kernelPeakMB,
+      samples: sampled.samples,
+      longestSampleGapMs: sampled.longestGapMs,
+    };
     const answeredInBurst = tracker.count(burstPhases).answered;
     if (cpuAfter !== undefined && answeredInBurst > 0) results.cpu.workerMsPerMention = (cpuAfter - cpuBefore) / answeredInBurst;
     if (answeredInBurst > 0) results.cpu.benchProcessMsPerMention = (benchCpu.user + benchCpu.system) / 1000 / answeredInBurst;
@@ -594,7 +614,11 @@ async function main(options: Options): Promise<number> {
       const hung: NonNullable<Results['hungWorker']> = { heartbeatTimeoutMs: options.heartbeatTimeoutMs };
       results.hungWorker = hung;
       try {
-        await until('the canary mention answered by a new worker', () => (tracker.update(), tracker.answered.has(canary.id)), options.heartbeatTimeoutMs + 60_000);
+        await until(
+          'the canary mention answered by a new worker',
+          () => (tracker.update(), tracker.answered.has(canary.id)),
+          options.heartbeatTimeoutMs + 60_000,
+        );
         const replacement = run.botLog.workers.find((w) => w.pid !== worker.pid && w.at >= stoppedAt);
         hung.detectedMs = (run.botLog.replacing.find((r) => r.at >= stoppedAt)?.at ?? NaN) - stoppedAt;
         hung.newWorkerMs = (replacement?.at ?? NaN) - stoppedAt;
@@ -736,7 +760,9 @@ function printTable(r: Results): void {
   const { burst, rssMB, cpu, hungWorker, machine: m } = r;
   const setup = r.setup as { catchUp: number; live: number; askers: number; probes: number; maxInFlight?: number; dnsCacheSize?: number };
   const lines: string[] = [];
-  lines.push(`Whole path, \`scripts/bench-bot.ts --mentions ${r.burst.mentions}\`: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.kernel}.`);
+  lines.push(
+    `Whole path, \`scripts/bench-bot.ts --mentions ${r.burst.mentions}\`: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.kernel}.`,
+  );
   lines.push(
     `${fmt(setup.catchUp)} mentions posted while the bot was down (catch-up), ${fmt(setup.live)} while it ran (stream), from ${setup.askers} askers; ` +
       `the supervisor and worker as \`npm start\` runs them (MAX_IN_FLIGHT ${setup.maxInFlight ?? '?'}, DNS_CACHE_SIZE ${fmt(setup.dnsCacheSize ?? NaN)}), ` +
@@ -754,15 +780,23 @@ function printTable(r: Results): void {
       : `**${fmt(burst.answered)} of ${fmt(burst.mentions)}; ${r.checks.unanswered} unanswered, ${r.checks.duplicated} duplicated — FAILED, see stderr**`;
   lines.push(`| mentions answered | ${answeredNote} |`);
   lines.push(`| throughput, first post → last reply | ${burst.perSecond ? `${fmt(burst.perSecond)} mentions/s (${s(burst.firstPostToLastReplyMs)})` : '—'} |`);
-  lines.push(`| throughput, stream connected → last reply | ${burst.perSecondFromConnect ? `${fmt(burst.perSecondFromConnect)} mentions/s (${s(burst.connectedToLastReplyMs)})` : '—'} |`);
+  lines.push(
+    `| throughput, stream connected → last reply | ${burst.perSecondFromConnect ? `${fmt(burst.perSecondFromConnect)} mentions/s (${s(burst.connectedToLastReplyMs)})` : '—'} |`,
+  );
   lines.push(`| start: supervisor spawned → stream connected | ${s(r.startupMs)} |`);
   if (r.worker.failed) lines.push(`| answers that failed and were retried | ${fmt(r.worker.failed)} |`);
-  lines.push(`| worker RSS: idle / peak under load / after the burst | ${mb(rssMB.idle)} / ${mb(rssMB.peakKernel ?? rssMB.peakSampled)} / ${mb(rssMB.afterBurst)} |`);
-  lines.push(`| stream drops during the burst (time waiting to reconnect) | ${burst.streamReconnects ?? '—'}${burst.reconnectWaitMs ? ` (${s(burst.reconnectWaitMs)})` : ''} |`);
+  lines.push(
+    `| worker RSS: idle / peak under load / after the burst | ${mb(rssMB.idle)} / ${mb(rssMB.peakKernel ?? rssMB.peakSampled)} / ${mb(rssMB.afterBurst)} |`,
+  );
+  lines.push(
+    `| stream drops during the burst (time waiting to reconnect) | ${burst.streamReconnects ?? '—'}${burst.reconnectWaitMs ? ` (${s(burst.reconnectWaitMs)})` : ''} |`,
+  );
   lines.push(`| other processes on the machine during the burst | ${others === undefined ? '—' : `${fmt(others, 2)} cores`} |`);
   lines.push(`| benchmark process: longest event-loop stall (it serves the instance) | ${ms(burst.benchLoopMaxStallMs)} ms |`);
   lines.push(`| worker CPU per mention | ${cpu.workerMsPerMention === undefined ? '—' : `${fmt(cpu.workerMsPerMention, 2)} ms`} |`);
-  lines.push(`| benchmark process CPU per mention (test instance, DNS server, load) | ${cpu.benchProcessMsPerMention === undefined ? '—' : `${fmt(cpu.benchProcessMsPerMention, 2)} ms`} |`);
+  lines.push(
+    `| benchmark process CPU per mention (test instance, DNS server, load) | ${cpu.benchProcessMsPerMention === undefined ? '—' : `${fmt(cpu.benchProcessMsPerMention, 2)} ms`} |`,
+  );
   if (hungWorker) {
     lines.push(
       `| hung worker (SIGSTOP, HEARTBEAT_TIMEOUT_MS=${hungWorker.heartbeatTimeoutMs}): detected / new worker / its stream / mention answered | ` +
@@ -797,8 +831,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const options = parseOptions(process.argv.slice(2));
 // A last resort against a hang outside the bounded waits (world.close(), a stuck stop).
-setTimeout(() => {
-  log('FAILED: the benchmark did not finish in time; killing everything');
-  process.exit(1);
-}, (options.timeoutS + 300) * 1000).unref();
+setTimeout(
+  () => {
+    log('FAILED: the benchmark did not finish in time; killing everything');
+    process.exit(1);
+  },
+  (options.timeoutS + 300) * 1000,
+).unref();
 process.exit(await main(options));

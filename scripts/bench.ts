@@ -25,7 +25,10 @@ function only(prefix: string): string[] {
 }
 
 let failed = false;
-for (const [name, script] of [['bgp', 'scripts/bench-bgp.ts'], ['bot', 'scripts/bench-bot.ts']] as const) {
+for (const [name, script] of [
+  ['bgp', 'scripts/bench-bgp.ts'],
+  ['bot', 'scripts/bench-bot.ts'],
+] as const) {
   process.stderr.write(`\n== ${script}\n`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', `bench-results/${name}.json`, ...only(name)], { cwd: root, stdio: 'inherit' });
   failed ||= run.status !== 0;

@@ -37,12 +37,17 @@ const runs = whole('runs', values.runs, 100_000);
 const wireRuns = whole('wire-runs', values['wire-runs'], 500);
 const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(values.seed);
 if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer (got “${values.seed}”)`);
-const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
-const chosen: readonly FuzzProperty[] = only ? only.map((id) => {
-  const found = fuzzProperties.find((p) => p.id === id);
-  if (!found) throw new Error(`no property ${id}; --list shows them`);
-  return found;
-}) : fuzzProperties;
+const only = values.only
+  ?.split(',')
+  .map((id) => id.trim())
+  .filter(Boolean);
+const chosen: readonly FuzzProperty[] = only
+  ? only.map((id) => {
+      const found = fuzzProperties.find((p) => p.id === id);
+      if (!found) throw new Error(`no property ${id}; --list shows them`);
+      return found;
+    })
+  : fuzzProperties;
 
 console.log(`fuzz: seed ${seed}, ${runs} runs in-process, ${wireRuns} through the loopback DNS server`);
 const wire = chosen.some((p) => p.wire) ? await startWireEnvironment() : undefined;
@@ -62,10 +67,14 @@ try {
     console.log(`      replay: npm run fuzz -- --only ${p.id} --seed ${details.seed} (fast-check path “${details.counterexamplePath}”)`);
     console.log(`      counterexample: ${fc.stringify(details.counterexample)}`);
     const error = details.errorInstance;
-    console.log(`      error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.log(`      error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 } finally {
   await wire?.close();
 }
-console.log(failed.length ? `${failed.length} of ${chosen.length} properties failed: ${failed.join(', ')} (seed ${seed})` : `all ${chosen.length} properties hold (seed ${seed})`);
+console.log(
+  failed.length
+    ? `${failed.length} of ${chosen.length} properties failed: ${failed.join(', ')} (seed ${seed})`
+    : `all ${chosen.length} properties hold (seed ${seed})`,
+);
 process.exitCode = failed.length ? 1 : 0;

@@ -18,7 +18,12 @@ if (!instanceArgument) {
 }
 const url = new URL(/^https?:\/\//.test(instanceArgument) ? instanceArgument : `https://${instanceArgument}`).origin;
 
-const app = await createRestAPIClient({ url }).v1.apps.create({ clientName: 'fedidig', redirectUris: OUT_OF_BAND, scopes: SCOPES, website: 'https://github.com/fedidig' });
+const app = await createRestAPIClient({ url }).v1.apps.create({
+  clientName: 'fedidig',
+  redirectUris: OUT_OF_BAND,
+  scopes: SCOPES,
+  website: 'https://github.com/fedidig',
+});
 const authorize = new URL('/oauth/authorize', url);
 authorize.search = new URLSearchParams({ client_id: app.clientId!, scope: SCOPES, redirect_uri: OUT_OF_BAND, response_type: 'code' }).toString();
 

@@ -22,7 +22,11 @@ import type { LineParser } from './table-parser.ts';
  * RIB entry types bgpdump prints, and the field holding the AS_PATH: ADD-PATH
  * entries (RFC 8050) have their path id before it.
  */
-const PATH_FIELD: ReadonlyMap<string, number> = new Map([['TABLE_DUMP', 6], ['TABLE_DUMP2', 6], ['TABLE_DUMP2_AP', 7]]);
+const PATH_FIELD: ReadonlyMap<string, number> = new Map([
+  ['TABLE_DUMP', 6],
+  ['TABLE_DUMP2', 6],
+  ['TABLE_DUMP2_AP', 7],
+]);
 const PEER_AS_FIELD = 4;
 const PREFIX_FIELD = 5;
 

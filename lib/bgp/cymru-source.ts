@@ -75,7 +75,10 @@ export class CymruSource implements BgpSource {
 function parseAnnouncement(text: string): Announcement | undefined {
   const [originField, prefixField] = text.split('|').map((s) => s.trim());
   const [prefix, lengthText] = (prefixField ?? '').split('/');
-  const origins = (originField ?? '').split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number);
+  const origins = (originField ?? '')
+    .split(/\s+/)
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
   if (!parseIpAddress(prefix ?? '') || !/^\d+$/.test(lengthText ?? '') || origins.length === 0) return undefined;
   return { prefix, length: Number(lengthText), origins };
 }

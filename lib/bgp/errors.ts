@@ -19,12 +19,7 @@ export class TableFormatError extends Error {
   readonly position: TableFilePosition;
 
   constructor(message: string, position: TableFilePosition = {}) {
-    const where =
-      position.line !== undefined
-        ? ` (line ${position.line})`
-        : position.offset !== undefined
-          ? ` (byte ${position.offset})`
-          : '';
+    const where = position.line !== undefined ? ` (line ${position.line})` : position.offset !== undefined ? ` (byte ${position.offset})` : '';
     super(message + where);
     this.position = position;
   }
@@ -34,7 +29,10 @@ export class TableFormatError extends Error {
 export class TableLoadError extends Error {
   override readonly name = 'TableLoadError';
 
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`cannot load ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

@@ -45,8 +45,10 @@ export abstract class PrefixIndex {
   }
 
   get byteLength(): number {
-    return [this.nets, this.lengths, this.values, this.parents, this.rangeStarts, this.rangeRoutes, this.directory]
-      .reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.nets, this.lengths, this.values, this.parents, this.rangeStarts, this.rangeRoutes, this.directory].reduce(
+      (sum, array) => sum + array.byteLength,
+      0,
+    );
   }
 
   /**
@@ -120,9 +122,7 @@ export abstract class PrefixIndex {
 export class Ipv4PrefixIndex extends PrefixIndex {
   static build(routes: SortedRoutes): Ipv4PrefixIndex {
     const derived = deriveRanges(routes, 1);
-    return new Ipv4PrefixIndex(
-      1, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory,
-    );
+    return new Ipv4PrefixIndex(1, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory);
   }
 
   /** The route id of the longest match for `address` (uint32), or -1. The hot path. */
@@ -144,9 +144,7 @@ export class Ipv4PrefixIndex extends PrefixIndex {
 export class Ipv6PrefixIndex extends PrefixIndex {
   static build(routes: SortedRoutes): Ipv6PrefixIndex {
     const derived = deriveRanges(routes, 4);
-    return new Ipv6PrefixIndex(
-      4, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory,
-    );
+    return new Ipv6PrefixIndex(4, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory);
   }
 
   /** The route id of the longest match for the address a0:a1:a2:a3, or -1. The hot path. */
@@ -245,7 +243,10 @@ class RangeWriter {
   private readonly routeIds: Int32Array;
   private count = 0;
 
-  constructor(capacity: number, private readonly W: number) {
+  constructor(
+    capacity: number,
+    private readonly W: number,
+  ) {
     this.startWords = new Uint32Array(capacity * W);
     this.routeIds = new Int32Array(capacity);
   }

@@ -37,7 +37,10 @@ export class RipeStatSource implements BgpSource {
 
   async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
     if (query.kind === 'prefix') {
-      const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>('prefix-overview', `${query.prefix}/${query.length}`);
+      const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>(
+        'prefix-overview',
+        `${query.prefix}/${query.length}`,
+      );
       const announced = checkedPrefix(overview.resource);
       if (overview.announced && announced) return { query, prefix: announced, origins: sorted(overview.asns?.map((a) => a.asn)) };
     }

@@ -73,11 +73,7 @@ export class RoutingTableBuilder {
 
   build(): RoutingTable {
     const originSets = this.origins.freeze();
-    return new RoutingTable(
-      Ipv4PrefixIndex.build(this.sortedIpv4()),
-      Ipv6PrefixIndex.build(this.sortedIpv6()),
-      originSets,
-    );
+    return new RoutingTable(Ipv4PrefixIndex.build(this.sortedIpv4()), Ipv6PrefixIndex.build(this.sortedIpv6()), originSets);
   }
 
   private merge(existing: number | undefined, origins: readonly number[]): number {

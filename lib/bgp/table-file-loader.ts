@@ -36,9 +36,7 @@ export async function loadTableFile(path: string): Promise<LoadedTable> {
 }
 
 /** Parses decompressed table content of any supported format. Throws TableFormatError. */
-export async function parseTable(
-  content: AsyncIterable<Buffer>,
-): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
+export async function parseTable(content: AsyncIterable<Buffer>): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
   const builder = new RoutingTableBuilder();
   let head: Buffer = Buffer.alloc(0);
   let started: StartedParser | undefined;

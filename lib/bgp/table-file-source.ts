@@ -57,14 +57,17 @@ export class TableFileSource implements BgpSource {
       onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
     });
     try {
-      const names = options.asNamesPath === undefined ? undefined : await WatchedFile.open({
-        ...watching,
-        path: options.asNamesPath,
-        load: async (path) => {
-          const { names: value, stats } = await loadAsNames(path);
-          return { value, stats };
-        },
-      });
+      const names =
+        options.asNamesPath === undefined
+          ? undefined
+          : await WatchedFile.open({
+              ...watching,
+              path: options.asNamesPath,
+              load: async (path) => {
+                const { names: value, stats } = await loadAsNames(path);
+                return { value, stats };
+              },
+            });
       return new TableFileSource(options.path, table, names);
     } catch (error) {
       table.close();
@@ -79,9 +82,7 @@ export class TableFileSource implements BgpSource {
       return match === undefined ? { query, origins: [] } : { query, prefix: match.prefix, origins: match.origins };
     }
     const { covering, moreSpecifics } = table.matchPrefix(query.prefix, query.length);
-    return covering === undefined
-      ? { query, origins: [], moreSpecifics }
-      : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
+    return covering === undefined ? { query, origins: [], moreSpecifics } : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
   }
 
   async asn(asn: number): Promise<AsnAnswer> {

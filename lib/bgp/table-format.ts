@@ -13,7 +13,14 @@ import { TextTableParser, splitFields, type TableFormat, type TableParser } from
 
 const MRT_HEADER_LENGTH = 12;
 const MRT_TYPE_NAMES: Readonly<Record<number, string>> = {
-  11: 'OSPFv2', 12: 'TABLE_DUMP', 16: 'BGP4MP', 17: 'BGP4MP_ET', 32: 'ISIS', 33: 'ISIS_ET', 48: 'OSPFv3', 49: 'OSPFv3_ET',
+  11: 'OSPFv2',
+  12: 'TABLE_DUMP',
+  16: 'BGP4MP',
+  17: 'BGP4MP_ET',
+  32: 'ISIS',
+  33: 'ISIS_ET',
+  48: 'OSPFv3',
+  49: 'OSPFv3_ET',
 };
 const MRT_TABLE_DUMP_V2 = 13;
 
@@ -32,9 +39,7 @@ export function detectTableFormat(head: Buffer, complete: boolean): TableFormat 
     const type = head.length >= MRT_HEADER_LENGTH ? head.readUInt16BE(4) : -1;
     if (type === MRT_TABLE_DUMP_V2) return 'mrt';
     const name = MRT_TYPE_NAMES[type];
-    throw new TableFormatError(
-      name ? `MRT ${name} records are not a TABLE_DUMP_V2 RIB dump` : 'binary content that is not an MRT RIB dump',
-    );
+    throw new TableFormatError(name ? `MRT ${name} records are not a TABLE_DUMP_V2 RIB dump` : 'binary content that is not an MRT RIB dump');
   }
   const line = firstDataLine(head.toString('latin1'), complete);
   if (line === undefined) {

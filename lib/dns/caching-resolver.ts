@@ -58,7 +58,10 @@ export class CachingResolver implements Resolver {
   private coalesced = 0;
   private misses = 0;
 
-  constructor(private readonly inner: Resolver, private readonly options: CachingResolverOptions) {
+  constructor(
+    private readonly inner: Resolver,
+    private readonly options: CachingResolverOptions,
+  ) {
     for (const key of ['maxEntries', 'maxTtlSeconds', 'maxNegativeTtlSeconds'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new CacheOptionsError(`${key} must be a whole number of at least 1 (got ${options[key]})`);
     }

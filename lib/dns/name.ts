@@ -12,7 +12,10 @@ export interface DnsName {
 /** Why a name cannot be asked, in words meant for the asker. */
 export class InvalidNameError extends Error {
   override readonly name = 'InvalidNameError';
-  constructor(readonly problem: string, readonly hint: string) {
+  constructor(
+    readonly problem: string,
+    readonly hint: string,
+  ) {
     super(problem);
   }
 }
@@ -38,10 +41,7 @@ const asciiLabel = /^[a-z0-9_-]+$/i;
 
 export function parseDnsName(input: string): DnsName {
   if (invisible.test(input)) {
-    throw new InvalidNameError(
-      `the name “${visible(input)}” contains an invisible character`,
-      'type the name again without it',
-    );
+    throw new InvalidNameError(`the name “${visible(input)}” contains an invisible character`, 'type the name again without it');
   }
   const trimmed = input.endsWith('.') && input.length > 1 ? input.slice(0, -1) : input;
   if (trimmed === '.' || trimmed === '') return { ascii: '', unicode: '' };
@@ -58,7 +58,10 @@ function asciiLabelFor(label: string, index: number, input: string): string {
   // `_dmarc`, `_443._tcp` and the wildcard are not host names: IDNA must not touch them.
   if (label.startsWith('_') || (label === '*' && index === 0)) {
     if (asciiLabel.test(label) || label === '*') return label;
-    throw new InvalidNameError(`the label “${visible(label)}” starts with _ but has characters other than letters, digits, - and _`, 'service labels look like _dmarc or _443._tcp');
+    throw new InvalidNameError(
+      `the label “${visible(label)}” starts with _ but has characters other than letters, digits, - and _`,
+      'service labels look like _dmarc or _443._tcp',
+    );
   }
   if (asciiLabel.test(label) && !/^xn--/i.test(label)) {
     if (label.startsWith('-') || label.endsWith('-')) {
@@ -86,10 +89,7 @@ function checkLengths(labels: readonly string[], input: string): void {
   for (const label of labels) {
     const octets = Buffer.byteLength(label);
     if (octets > MAX_LABEL_OCTETS) {
-      throw new InvalidNameError(
-        `the label “${shorten(label)}” is ${octets} octets long`,
-        `a label can have at most ${MAX_LABEL_OCTETS} octets`,
-      );
+      throw new InvalidNameError(`the label “${shorten(label)}” is ${octets} octets long`, `a label can have at most ${MAX_LABEL_OCTETS} octets`);
     }
   }
   const octets = labels.reduce((sum, label) => sum + Buffer.byteLength(label) + 1, 1);

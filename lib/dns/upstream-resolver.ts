@@ -20,7 +20,10 @@ class AttemptTimeout extends Error {}
 export class UpstreamResolver implements Resolver {
   readonly upstreams: readonly string[];
 
-  constructor(private readonly servers: readonly Upstream[], private readonly timeoutMs: number) {
+  constructor(
+    private readonly servers: readonly Upstream[],
+    private readonly timeoutMs: number,
+  ) {
     if (servers.length === 0) throw new Error('UpstreamResolver needs at least one upstream');
     this.upstreams = servers.map((s) => s.label);
   }

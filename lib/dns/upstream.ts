@@ -46,7 +46,11 @@ function splitHostPort(text: string, spec: string): { host: string; port: number
 }
 
 export function parseUpstreamList(text: string): Upstream[] {
-  const upstreams = text.split(/[,|]/).map((s) => s.trim()).filter(Boolean).map(parseUpstream);
+  const upstreams = text
+    .split(/[,|]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseUpstream);
   if (upstreams.length === 0) throw new InvalidUpstreamError('no upstream given');
   return upstreams;
 }

@@ -75,7 +75,10 @@ function upstreamsFrom(env: Environment, variable: string): Upstream[] {
 
 function profilesFrom(text: string | undefined): Map<string, Upstream[]> {
   const profiles = new Map<string, Upstream[]>();
-  for (const entry of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([a-z0-9][a-z0-9_-]*)=(.+)$/i.exec(entry);
     if (!match) throw new ConfigError('DNS_PROFILES', `“${entry}” is not name=upstream[|upstream]`);
     try {
@@ -90,5 +93,8 @@ function profilesFrom(text: string | undefined): Map<string, Upstream[]> {
 function forbiddenFrom(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') return [...defaultForbiddenNames];
   if (text.trim() === 'none') return [];
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

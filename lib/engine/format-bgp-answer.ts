@@ -19,8 +19,10 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
   } else {
     const moas = answer.origins.length > 1 ? ' (several origins: MOAS)' : '';
     lines.push({ text: neutraliseText(`${answer.prefix} announced by ${originsText(answer.origins, names)}${moas}`), record: true });
-    if (answer.query.kind === 'prefix' && answer.prefix !== asked) lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
-    if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix') lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
+    if (answer.query.kind === 'prefix' && answer.prefix !== asked)
+      lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
+    if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix')
+      lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
     lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${answer.prefix}`) });
   }
   lines.push({ text: sourceLine(stats) });
@@ -29,9 +31,10 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
 
 /** The answer to `AS64500`. */
 export function formatAsnAnswer(answer: AsnAnswer, stats: BgpTableStats): ReplyLine[] {
-  const counts = answer.ipv4Prefixes !== undefined || answer.ipv6Prefixes !== undefined
-    ? `originates ${answer.ipv4Prefixes ?? 0} IPv4 and ${answer.ipv6Prefixes ?? 0} IPv6 prefixes`
-    : undefined;
+  const counts =
+    answer.ipv4Prefixes !== undefined || answer.ipv6Prefixes !== undefined
+      ? `originates ${answer.ipv4Prefixes ?? 0} IPv4 and ${answer.ipv6Prefixes ?? 0} IPv6 prefixes`
+      : undefined;
   return [
     { text: `🛰 AS${answer.asn}` },
     { text: neutraliseText(answer.name ? `AS${answer.asn}: ${answer.name}` : `No name known for AS${answer.asn}.`) },
@@ -53,6 +56,8 @@ export function sourceLine(stats: BgpTableStats): string {
     stats.ipv6Prefixes !== undefined ? `${stats.ipv6Prefixes.toLocaleString('en')} IPv6 prefixes` : undefined,
     stats.originAsns !== undefined ? `${stats.originAsns.toLocaleString('en')} origin ASes` : undefined,
   ].filter(Boolean);
-  const age = stats.dataTime ? `, data from ${stats.dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - stats.dataTime.getTime())} old)` : '';
+  const age = stats.dataTime
+    ? `, data from ${stats.dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - stats.dataTime.getTime())} old)`
+    : '';
   return `Source: ${stats.source}${figures.length ? ` (${figures.join(', ')})` : ''}${age}`;
 }

@@ -45,9 +45,10 @@ function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): Reply
   const typeName = recordTypeName(outcome.type);
   const name = displayName(question.name.ascii, question.name.unicode);
   if ('error' in outcome) {
-    const text = outcome.error instanceof DnsTimeoutError
-      ? `⏳ ${typeName}: no answer from ${outcome.error.upstream} within ${(outcome.error.timeoutMs / 1000).toFixed(1)} s. Try again later.`
-      : `⚠️ ${typeName}: could not reach the resolver (${outcome.error.message}).`;
+    const text =
+      outcome.error instanceof DnsTimeoutError
+        ? `⏳ ${typeName}: no answer from ${outcome.error.upstream} within ${(outcome.error.timeoutMs / 1000).toFixed(1)} s. Try again later.`
+        : `⚠️ ${typeName}: could not reach the resolver (${outcome.error.message}).`;
     return [{ text: neutraliseText(text) }];
   }
   const { response } = outcome;
@@ -61,7 +62,11 @@ function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): Reply
     case 3:
       return [...records, { text: neutraliseText(`❌ ${lastTarget(response) ?? name} does not exist (NXDOMAIN).`) }];
     case 2:
-      return [{ text: `⚠️ ${typeName}: the resolver failed (SERVFAIL). This is often a DNSSEC validation failure, or the zone's nameservers are broken or unreachable.` }];
+      return [
+        {
+          text: `⚠️ ${typeName}: the resolver failed (SERVFAIL). This is often a DNSSEC validation failure, or the zone's nameservers are broken or unreachable.`,
+        },
+      ];
     case 5:
       return [{ text: `⛔ ${typeName}: the resolver refused to answer (REFUSED).` }];
     default:

@@ -41,7 +41,10 @@ export class LookingGlass {
   /** Names of the resolvers besides the default, for `via NAME`. */
   private readonly profiles: readonly string[];
 
-  constructor(private readonly config: EngineConfig, private readonly options: LookingGlassOptions = {}) {
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly options: LookingGlassOptions = {},
+  ) {
     this.resolvers = options.resolvers ?? buildResolvers(config);
     this.profiles = [...this.resolvers.keys()].filter(Boolean);
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
@@ -50,7 +53,13 @@ export class LookingGlass {
   /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver. */
   static async open(config: EngineConfig, options: { botName?: string; log: (message: string) => void }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
-    const bgp = await openBgpSource({ source: config.bgpSource, asNamesPath: config.bgpAsNames, resolver: resolvers.get('')!, timeoutMs: config.timeoutMs, log: options.log });
+    const bgp = await openBgpSource({
+      source: config.bgpSource,
+      asNamesPath: config.bgpAsNames,
+      resolver: resolvers.get('')!,
+      timeoutMs: config.timeoutMs,
+      log: options.log,
+    });
     return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
   }
 
@@ -79,7 +88,10 @@ export class LookingGlass {
         return this.infoLines();
       case 'invalid':
         // Problems quote the asker's words, which must not mention anyone either.
-        return [{ text: neutraliseText(`🤔 I could not read that: ${question.problem}.`) }, { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) }];
+        return [
+          { text: neutraliseText(`🤔 I could not read that: ${question.problem}.`) },
+          { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) },
+        ];
       case 'bgp':
         return this.bgpLines(question.query);
       case 'dns':
@@ -90,7 +102,11 @@ export class LookingGlass {
   private async dnsLines(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     const forbiddenBy = this.forbidden.forbidding(question.name.ascii);
     if (forbiddenBy !== undefined) {
-      return [{ text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.` }];
+      return [
+        {
+          text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
+        },
+      ];
     }
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
@@ -119,7 +135,12 @@ export class LookingGlass {
     if (query.kind !== 'asn') {
       const text = query.kind === 'address' ? query.address : query.prefix;
       const special = specialRange(parseIpAddress(text)!, query.kind === 'prefix' ? query.length : undefined);
-      if (special) return [{ text: `🛰 ${query.kind === 'address' ? text : `${text}/${query.length}`} is in ${special.cidr}, ${special.description}: not routed on the Internet.` }];
+      if (special)
+        return [
+          {
+            text: `🛰 ${query.kind === 'address' ? text : `${text}/${query.length}`} is in ${special.cidr}, ${special.description}: not routed on the Internet.`,
+          },
+        ];
     }
     try {
       const stats = await bgp.stats();
@@ -152,7 +173,9 @@ export class LookingGlass {
 
 function cacheStatsLine(name: string, resolver: CachingResolver): ReplyLine {
   const { size, hitRate, hits, coalesced, misses } = resolver.stats();
-  return { text: `DNS cache${name ? ` (${name})` : ''}: ${size} answers, ${Math.round(hitRate * 100)} % hits (${hits} hits, ${coalesced} shared, ${misses} asked)` };
+  return {
+    text: `DNS cache${name ? ` (${name})` : ''}: ${size} answers, ${Math.round(hitRate * 100)} % hits (${hits} hits, ${coalesced} shared, ${misses} asked)`,
+  };
 }
 
 async function outcomeFor(resolver: Resolver, name: string, type: number, signal: AbortSignal | undefined): Promise<TypeOutcome> {
@@ -169,7 +192,11 @@ function buildResolvers(config: EngineConfig): Map<string, Resolver> {
   const build = (upstreams: EngineConfig['upstreams']): Resolver => {
     const resolver = new UpstreamResolver(upstreams, config.timeoutMs);
     if (config.cacheSize === 0) return resolver;
-    return new CachingResolver(resolver, { maxEntries: config.cacheSize, maxTtlSeconds: config.cacheMaxTtlSeconds, maxNegativeTtlSeconds: config.cacheMaxNegativeTtlSeconds });
+    return new CachingResolver(resolver, {
+      maxEntries: config.cacheSize,
+      maxTtlSeconds: config.cacheMaxTtlSeconds,
+      maxNegativeTtlSeconds: config.cacheMaxNegativeTtlSeconds,
+    });
   };
   const resolvers = new Map<string, Resolver>([['', build(config.upstreams)]]);
   for (const [name, upstreams] of config.profiles) resolvers.set(name, build(upstreams));

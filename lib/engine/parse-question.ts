@@ -48,7 +48,10 @@ export function parseQuestion(text: string, options: QuestionOptions): Question 
   if (text.length > MAX_QUESTION_LENGTH) {
     return invalid(`your question is ${text.length} characters long`, 'ask one name, e.g. “example.com MX”');
   }
-  const words = text.split(/\s+/u).map((w) => w.replace(wrapping, '')).filter((w) => w !== '' && !w.startsWith('#'));
+  const words = text
+    .split(/\s+/u)
+    .map((w) => w.replace(wrapping, ''))
+    .filter((w) => w !== '' && !w.startsWith('#'));
   const { profile, rest, problem } = takeProfile(words, options.profiles);
   if (problem) return problem;
   const [first, ...others] = rest;
@@ -93,12 +96,16 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, maxT
     const asType = typeCodes(word);
     // In “NAME TYPE…” order a first word that looks like a type (“ns”, “mx”) is still the name.
     if (asType && !(index === 0 && words.length > 1 && words.slice(1).every((w) => typeCodes(w)))) types.push(...asType);
-    else if (/^TYPE\d+$/i.test(word)) return invalid(`${word} is not a record type I can ask`, 'types go from TYPE1 to TYPE65535, except meta types like OPT or AXFR');
+    else if (/^TYPE\d+$/i.test(word))
+      return invalid(`${word} is not a record type I can ask`, 'types go from TYPE1 to TYPE65535, except meta types like OPT or AXFR');
     else names.push(word);
   }
   if (names.length === 0) return invalid('which name should I look up?', 'write the name first, e.g. “example.com MX”');
   if (names.length > 1) {
-    return invalid(`I can look up one name at a time, and I read ${names.length}: ${names.map((n) => `“${visible(n)}”`).join(', ')}`, 'ask e.g. “example.com MX”; record types are A, AAAA, MX, TXT, NS, SOA, CAA, …');
+    return invalid(
+      `I can look up one name at a time, and I read ${names.length}: ${names.map((n) => `“${visible(n)}”`).join(', ')}`,
+      'ask e.g. “example.com MX”; record types are A, AAAA, MX, TXT, NS, SOA, CAA, …',
+    );
   }
   const unique = [...new Set(types)];
   if (unique.length > maxTypes) return invalid(`you asked for ${unique.length} record types`, `I answer up to ${maxTypes} types in one question`);
@@ -144,7 +151,9 @@ function bgpQuestion(words: readonly string[]): Question {
   const asn = /^AS(\d{1,10})$/i.exec(word) ?? /^(\d{1,10})$/.exec(word);
   if (asn) {
     const number = Number(asn[1]);
-    return number <= 0xffffffff ? { kind: 'bgp', query: { kind: 'asn', asn: number } } : invalid(`${word} is not an AS number`, 'AS numbers go up to 4294967295');
+    return number <= 0xffffffff
+      ? { kind: 'bgp', query: { kind: 'asn', asn: number } }
+      : invalid(`${word} is not an AS number`, 'AS numbers go up to 4294967295');
   }
   const [addressText, lengthText, extra] = word.split('/');
   const address = parseIpAddress(addressText);

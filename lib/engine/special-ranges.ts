@@ -39,7 +39,9 @@ const parsed = ranges.map(([cidr, description]) => {
 
 /** The special range containing `address/length` (length: the prefix asked, or a full address), if any. */
 export function specialRange(address: IpAddress, length = address.bytes.length * 8): { cidr: string; description: string } | undefined {
-  return parsed.find((range) => range.network.version === address.version && range.length <= length && samePrefix(range.network.bytes, address.bytes, range.length));
+  return parsed.find(
+    (range) => range.network.version === address.version && range.length <= length && samePrefix(range.network.bytes, address.bytes, range.length),
+  );
 }
 
 function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {

@@ -19,7 +19,10 @@ export class TransientServerError extends Error {
 /** The server refused the request for good (4xx other than 429); `status` 422 means the post is invalid, e.g. too long. */
 export class RequestRejectedError extends Error {
   override readonly name: string = 'RequestRejectedError';
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(`${status}: ${message}`);
   }
 }

@@ -80,7 +80,16 @@ export function readInstanceFacts(answers: InstanceAnswers, markupSetting: Reply
   const markup = markupSetting === 'auto' ? markupOf(software) : markupSetting;
   notes.push(`${software.name} ${software.version || '(version unknown)'}: replies written as ${markup}${markupSetting === 'auto' ? '' : ' (REPLY_MARKUP)'}`);
   const hollo = software.name === 'hollo';
-  return { maxCharacters: maxCharacters ?? DEFAULT_MAX_CHARACTERS, streamingUrl, software, markup, idempotentPosts, mentionsNeedDomain: hollo, postsOneAtATime: hollo, notes };
+  return {
+    maxCharacters: maxCharacters ?? DEFAULT_MAX_CHARACTERS,
+    streamingUrl,
+    software,
+    markup,
+    idempotentPosts,
+    mentionsNeedDomain: hollo,
+    postsOneAtATime: hollo,
+    notes,
+  };
 }
 
 function markupOf(software: Software): ReplyMarkup {

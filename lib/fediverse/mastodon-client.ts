@@ -48,7 +48,8 @@ export class MastodonClient implements Fediverse {
       optional(() => this.rest.v1.instance.fetch()),
       this.nodeinfo(),
     ]);
-    if (v2 === undefined && v1 === undefined) throw new RequestRejectedError(404, 'neither /api/v2/instance nor /api/v1/instance answers: is this a Mastodon-compatible server?');
+    if (v2 === undefined && v1 === undefined)
+      throw new RequestRejectedError(404, 'neither /api/v2/instance nor /api/v1/instance answers: is this a Mastodon-compatible server?');
     return readInstanceFacts({ v2, v1, nodeinfo }, this.options.markup);
   }
 
@@ -87,7 +88,8 @@ export class MastodonClient implements Fediverse {
       );
       return { id: status.id };
     }).catch((error: unknown) => {
-      if (error instanceof RequestRejectedError && [400, 422].includes(error.status) && TOO_LONG.test(error.message)) throw new PostTooLongError(error.status, error.message);
+      if (error instanceof RequestRejectedError && [400, 422].includes(error.status) && TOO_LONG.test(error.message))
+        throw new PostTooLongError(error.status, error.message);
       throw error;
     });
   }
@@ -133,15 +135,23 @@ export class MastodonClient implements Fediverse {
         });
       }
     }
-    const streaming = createStreamingAPIClient({ streamingApiUrl: streamingUrl, accessToken: this.options.token, implementation: WatchedWebSocket, retry: false });
+    const streaming = createStreamingAPIClient({
+      streamingApiUrl: streamingUrl,
+      accessToken: this.options.token,
+      implementation: WatchedWebSocket,
+      retry: false,
+    });
     const close = () => {
       finished = true;
       streaming.close();
       for (const socket of sockets) socket.terminate();
     };
-    const watchdog = setInterval(() => {
-      if (Date.now() - lastAlive > this.options.streamSilenceMs) close();
-    }, Math.min(1000, this.options.streamSilenceMs / 4));
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - lastAlive > this.options.streamSilenceMs) close();
+      },
+      Math.min(1000, this.options.streamSilenceMs / 4),
+    );
     signal.addEventListener('abort', close);
     const consume = (async () => {
       for await (const event of streaming.user.notification.subscribe()) {

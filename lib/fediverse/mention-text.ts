@@ -17,7 +17,10 @@ export function mentionText(html: string, botUrls: readonly string[]): string {
   }
   for (const br of [...root.querySelectorAll('br')]) br.replaceWith('\n');
   for (const p of [...root.querySelectorAll('p')]) p.append('\n\n');
-  return (root.textContent ?? '').replace(/[ \t\u00a0]+/g, ' ').replace(/ *\n */g, '\n').trim();
+  return (root.textContent ?? '')
+    .replace(/[ \t\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 }
 
 function sameAccountUrl(a: string, b: string): boolean {

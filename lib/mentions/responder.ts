@@ -36,7 +36,14 @@ export interface ResponderOptions {
 
 /** What became of one notification, for the log. */
 export type Outcome =
-  | { readonly action: 'answered'; readonly parts: number; readonly question: string; readonly visibility: string; readonly engineMs: number; readonly postMs: number }
+  | {
+      readonly action: 'answered';
+      readonly parts: number;
+      readonly question: string;
+      readonly visibility: string;
+      readonly engineMs: number;
+      readonly postMs: number;
+    }
   | { readonly action: 'skipped'; readonly reason: string };
 
 const MIN_MAX_CHARACTERS = 100;
@@ -67,9 +74,14 @@ export class MentionResponder {
     if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
     const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase());
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
-    const lines: readonly ReplyLine[] = rate === 'notice'
-      ? [{ text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.` }]
-      : answer.lines;
+    const lines: readonly ReplyLine[] =
+      rate === 'notice'
+        ? [
+            {
+              text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.`,
+            },
+          ]
+        : answer.lines;
     const postStarted = performance.now();
     const parts = await this.post(status, lines);
     return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
@@ -95,10 +107,12 @@ export class MentionResponder {
           let rotation = 0;
           const reply = await withServerRetries(
             () =>
-              this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch((error: unknown) => {
-                if (error instanceof RateLimitedError) rotation++;
-                throw error;
-              }),
+              this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch(
+                (error: unknown) => {
+                  if (error instanceof RateLimitedError) rotation++;
+                  throw error;
+                },
+              ),
             { signal: this.options.signal },
           );
           parent = reply.id;

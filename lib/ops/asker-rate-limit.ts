@@ -13,7 +13,11 @@ export class AskerRateLimit {
   private readonly buckets: RateBuckets;
   private readonly noticed: LRUCache<string, true>;
 
-  constructor(count: number, readonly windowMs: number, maxAskers = 10_000) {
+  constructor(
+    count: number,
+    readonly windowMs: number,
+    maxAskers = 10_000,
+  ) {
     this.buckets = new RateBuckets(count, windowMs, maxAskers);
     this.noticed = new LRUCache({ max: maxAskers });
   }

@@ -30,7 +30,10 @@ export class FileWatcher {
     if (fileSignature(current) !== fileSignature(previous)) this.changed();
   };
 
-  constructor(private readonly path: string, private readonly options: FileWatcherOptions) {
+  constructor(
+    private readonly path: string,
+    private readonly options: FileWatcherOptions,
+  ) {
     this.directoryWatcher = this.watchDirectory();
     watchFile(path, { interval: options.pollIntervalMs }, this.poll);
   }

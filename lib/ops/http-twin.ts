@@ -60,7 +60,8 @@ type Route =
  */
 export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const { count, windowMs } = options.rateLimit;
-  if (!(Number.isInteger(count) && count >= 1 && windowMs > 0)) throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
+  if (!(Number.isInteger(count) && count >= 1 && windowMs > 0))
+    throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
   const limiter = new RateBuckets(count, windowMs, MAX_CLIENTS);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -158,7 +159,14 @@ function wantsJson(request: IncomingMessage): boolean {
   return request.headers.accept?.includes('application/json') ?? false;
 }
 
-function reply(response: ServerResponse, request: IncomingMessage, status: number, body: string, headers: OutgoingHttpHeaders = {}, type = 'text/plain; charset=utf-8'): void {
+function reply(
+  response: ServerResponse,
+  request: IncomingMessage,
+  status: number,
+  body: string,
+  headers: OutgoingHttpHeaders = {},
+  type = 'text/plain; charset=utf-8',
+): void {
   const payload = `${body}\n`;
   response.writeHead(status, {
     ...headers,
@@ -179,4 +187,3 @@ export function clientKey(remoteAddress: string | undefined): string {
   network.set(address.bytes.subarray(0, 8));
   return `${formatIpAddress({ version: 6, bytes: network })}/64`;
 }
-

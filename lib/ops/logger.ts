@@ -11,6 +11,7 @@ export type { Logger };
  */
 export function createLogger(name: string, format = process.env.LOG_FORMAT): Logger {
   const options = { name, base: { pid: process.pid }, redact: ['token', 'accessToken', '*.token', '*.accessToken', 'headers.authorization'] };
-  if (format === 'pretty') return pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
+  if (format === 'pretty')
+    return pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
   return pino(options);
 }

@@ -11,7 +11,11 @@ export class RateBuckets {
   private readonly buckets: LRUCache<string, { readonly tokens: number; readonly at: number }>;
   private readonly perMs: number;
 
-  constructor(private readonly count: number, windowMs: number, maxKeys = 10_000) {
+  constructor(
+    private readonly count: number,
+    windowMs: number,
+    maxKeys = 10_000,
+  ) {
     this.perMs = count / windowMs;
     this.buckets = new LRUCache({ max: maxKeys, ttl: Math.ceil(windowMs) });
   }

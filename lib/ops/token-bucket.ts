@@ -10,7 +10,11 @@ export class TokenBucket {
   private readonly bucket: RateBuckets;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(count: number, windowMs: number, private readonly now = () => Date.now()) {
+  constructor(
+    count: number,
+    windowMs: number,
+    private readonly now = () => Date.now(),
+  ) {
     this.bucket = new RateBuckets(count, windowMs, 1);
   }
 

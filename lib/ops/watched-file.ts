@@ -38,7 +38,10 @@ export class WatchedFile<T> {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watcher: FileWatcher;
 
-  private constructor(private readonly options: WatchedFileOptions<T>, first: LoadedFile<T>) {
+  private constructor(
+    private readonly options: WatchedFileOptions<T>,
+    first: LoadedFile<T>,
+  ) {
     this.loaded = first;
     this.watcher = new FileWatcher(options.path, {
       pollIntervalMs: options.pollIntervalMs,

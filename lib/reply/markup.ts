@@ -34,7 +34,10 @@ const markdownLineStart = /^(\s*)(?:([#>+=-])|(\d+)\))/;
 
 const markdown: MarkupWriter = {
   contentType: 'text/markdown',
-  line: (text) => text.replace(markdownInline, '\\$&').replace(markdownLineStart, (_, space: string, sign?: string, digits?: string) => (sign ? `${space}\\${sign}` : `${space}${digits}\\)`)),
+  line: (text) =>
+    text
+      .replace(markdownInline, '\\$&')
+      .replace(markdownLineStart, (_, space: string, sign?: string, digits?: string) => (sign ? `${space}\\${sign}` : `${space}${digits}\\)`)),
   // A backslash before the newline is a hard line break: <br>, where a bare newline would join the lines.
   lineBreak: '\\\n',
 };

@@ -14,13 +14,16 @@ const FIXTURE = fileURLToPath(new URL('asnames.txt', FIXTURE_DIR));
 describe('AS names', () => {
   it('reads plain, AS-prefixed, tab-separated and asdot lines, skipping comments and nameless ASes', async () => {
     const { names } = await loadAsNames(FIXTURE);
-    assert.deepEqual([...names], [
-      [64500, 'EXAMPLE-AS-A Example Network A, NL'],
-      [64501, 'EXAMPLE-AS-B - Example Network B, US'],
-      [64502, 'EXAMPLE-AS-C'],
-      [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
-      [65546, 'ASDOT-EXAMPLE Written in asdot, DE'],
-    ]);
+    assert.deepEqual(
+      [...names],
+      [
+        [64500, 'EXAMPLE-AS-A Example Network A, NL'],
+        [64501, 'EXAMPLE-AS-B - Example Network B, US'],
+        [64502, 'EXAMPLE-AS-C'],
+        [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
+        [65546, 'ASDOT-EXAMPLE Written in asdot, DE'],
+      ],
+    );
   });
 
   it('reads a gzipped file and UTF-8 names split across chunks', async () => {

@@ -4,9 +4,7 @@
  * tests check that each file loads to exactly these routes.
  */
 
-import {
-  Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer,
-} from './mrt-writer.ts';
+import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
 
 export const FIXTURE_DIR = new URL('../fixtures/bgp/', import.meta.url);
 
@@ -49,28 +47,47 @@ export function fixtureMrt(): Buffer {
     ribRecord(t, Subtype.RIB_IPV6_UNICAST, seq, prefix, length, entries);
   return Buffer.concat([
     peerIndexTable(t, '192.0.2.254', 'fixture', PEERS),
-    ipv4(0, '10.0.0.0', 8, [
-      entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64500]]]))),
-      entry(2, v4(asPath([[AS_SEQUENCE, [64497, 64500]]]), '198.51.100.1')),
-    ]),
+    ipv4(0, '10.0.0.0', 8, [entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64500]]]))), entry(2, v4(asPath([[AS_SEQUENCE, [64497, 64500]]]), '198.51.100.1'))]),
     ipv4(1, '10.1.0.0', 16, [entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64501]]])))]),
-    ipv4(2, '10.1.2.0', 23, [
-      entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64502]]]))),
-      entry(2, v4(asPath([[AS_SEQUENCE, [64497, 64503]]]), '198.51.100.1')),
+    ipv4(2, '10.1.2.0', 23, [entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64502]]]))), entry(2, v4(asPath([[AS_SEQUENCE, [64497, 64503]]]), '198.51.100.1'))]),
+    ipv4(3, '10.1.2.128', 25, [
+      entry(
+        0,
+        v4(
+          asPath([
+            [AS_SEQUENCE, [64496]],
+            [AS_SET, [64505, 64504]],
+          ]),
+        ),
+      ),
     ]),
-    ipv4(3, '10.1.2.128', 25, [entry(0, v4(asPath([[AS_SEQUENCE, [64496]], [AS_SET, [64505, 64504]]])))]),
     ipv4(4, '100.64.0.0', 10, [
-      entry(0, v4(asPath([[AS_CONFED_SEQUENCE, [65001, 65002]], [AS_SEQUENCE, [64499, 64506]]]))),
+      entry(
+        0,
+        v4(
+          asPath([
+            [AS_CONFED_SEQUENCE, [65001, 65002]],
+            [AS_SEQUENCE, [64499, 64506]],
+          ]),
+        ),
+      ),
     ]),
     ipv4(5, '192.0.2.0', 24, [entry(1, v4(asPath([[AS_SEQUENCE, [4200000001, 4200000000]]]), '192.0.2.2'))]),
     ipv4(6, '198.51.100.0', 22, [entry(0, v4(asPath([[AS_SEQUENCE, [64496, 64507]]], true)))]),
     ipv4(7, '203.0.113.0', 24, [entry(0, v4(asPath([])))]),
     ipv6(8, '2001:db8::', 32, [entry(1, v6(asPath([[AS_SEQUENCE, [4200000001, 64510]]])))]),
-    ipv6(9, '2001:db8:1::', 48, [
-      entry(1, v6(asPath([[AS_SEQUENCE, [4200000001, 64511]]]))),
-      entry(0, v6(asPath([[AS_SEQUENCE, [64496, 64512]]]))),
+    ipv6(9, '2001:db8:1::', 48, [entry(1, v6(asPath([[AS_SEQUENCE, [4200000001, 64511]]]))), entry(0, v6(asPath([[AS_SEQUENCE, [64496, 64512]]])))]),
+    ipv6(10, '2001:db8:1:2::', 64, [
+      entry(
+        1,
+        v6(
+          asPath([
+            [AS_SEQUENCE, [4200000001]],
+            [AS_SET, [64514, 64513]],
+          ]),
+        ),
+      ),
     ]),
-    ipv6(10, '2001:db8:1:2::', 64, [entry(1, v6(asPath([[AS_SEQUENCE, [4200000001]], [AS_SET, [64514, 64513]]])))]),
     ipv6(11, '2001:db8:ffff::1', 128, [entry(1, v6(asPath([[AS_SEQUENCE, [4200000001, 64515]]])))]),
   ]);
 }

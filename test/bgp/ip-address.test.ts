@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6, parsePrefixLength,
-} from '../../lib/bgp/ip-address.ts';
+import { formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6, parsePrefixLength } from '../../lib/bgp/ip-address.ts';
 
 /** Strings made of address characters, so that near-misses are common. */
-const addressLike = (alphabet: string[]) =>
-  fc.array(fc.constantFrom(...alphabet), { maxLength: 45 }).map((chars) => chars.join(''));
+const addressLike = (alphabet: string[]) => fc.array(fc.constantFrom(...alphabet), { maxLength: 45 }).map((chars) => chars.join(''));
 
 /** The WHATWG URL parser's canonical IPv6 text: an independent RFC 5952 serializer. */
 function canonicalIpv6(text: string): string {
@@ -68,7 +65,13 @@ describe('IPv6 parsing', () => {
         let end = dropFrom;
         while (end < 8 && zeros[end]) end++;
         if (end - dropFrom >= 1) {
-          text = `${parts.slice(0, dropFrom).map((p) => p.toString(16)).join(':')}::${parts.slice(end).map((p) => p.toString(16)).join(':')}`;
+          text = `${parts
+            .slice(0, dropFrom)
+            .map((p) => p.toString(16))
+            .join(':')}::${parts
+            .slice(end)
+            .map((p) => p.toString(16))
+            .join(':')}`;
         }
         if (upper) text = text.toUpperCase();
         assert.ok(isIPv6(text), text);

@@ -9,9 +9,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parseTable } from '../../lib/bgp/table-file-loader.ts';
 import { FIXTURE_DIR, fixtureMrt } from './fixture-table.ts';
-import {
-  Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer,
-} from './mrt-writer.ts';
+import { Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
 import { inPieces, routesOf } from './table-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
@@ -26,7 +24,10 @@ const parseMrt = (content: Buffer) => parseTable(inPieces(content));
 const PEER: Peer = { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 };
 const withPeer = (...records: Buffer[]) => Buffer.concat([peerIndexTable(T, '192.0.2.254', '', [PEER]), ...records]);
 const route = (path: Buffer, pathId?: number) => ({
-  peerIndex: 0, originatedTime: T, pathId, attributes: [originIgp(), path, nextHop('192.0.2.1')],
+  peerIndex: 0,
+  originatedTime: T,
+  pathId,
+  attributes: [originIgp(), path, nextHop('192.0.2.1')],
 });
 
 describe('MRT fixture', () => {
@@ -39,51 +40,78 @@ describe('MRT fixture', () => {
 
 describe('MRT records', () => {
   it('reads ADD-PATH RIB entries (RFC 8050): several paths of one peer become MOAS', async () => {
-    const { table } = await parseMrt(withPeer(
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST_ADDPATH, 0, '10.0.0.0', 8, [
-        route(asPath([[AS_SEQUENCE, [64496, 64500]]]), 1),
-        route(asPath([[AS_SEQUENCE, [64496, 64501]]]), 2),
-      ]),
-    ));
+    const { table } = await parseMrt(
+      withPeer(
+        ribRecord(T, Subtype.RIB_IPV4_UNICAST_ADDPATH, 0, '10.0.0.0', 8, [
+          route(asPath([[AS_SEQUENCE, [64496, 64500]]]), 1),
+          route(asPath([[AS_SEQUENCE, [64496, 64501]]]), 2),
+        ]),
+      ),
+    );
     assert.deepEqual(routesOf(table), ['10.0.0.0/8 64500 64501']);
   });
 
   it('skips multicast RIBs and records of other MRT types', async () => {
-    const { table } = await parseMrt(withPeer(
-      ribRecord(T, Subtype.RIB_IPV4_MULTICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64509]]]))]),
-      mrtRecord(T, 4, Buffer.from('BGP4MP state change, ignored'), 16),
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '192.0.2.0', 24, [route(asPath([[AS_SEQUENCE, [64500]]]))]),
-    ));
+    const { table } = await parseMrt(
+      withPeer(
+        ribRecord(T, Subtype.RIB_IPV4_MULTICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64509]]]))]),
+        mrtRecord(T, 4, Buffer.from('BGP4MP state change, ignored'), 16),
+        ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '192.0.2.0', 24, [route(asPath([[AS_SEQUENCE, [64500]]]))]),
+      ),
+    );
     assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500']);
   });
 
   it('takes the origin from the last non-confederation segment; none at all means the peer', async () => {
-    const { table } = await parseMrt(withPeer(
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64500]], [AS_CONFED_SET, [65001]]]))]),
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '10.1.0.0', 16, [route(asPath([[AS_CONFED_SEQUENCE, [65001, 65002]]]))]),
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 2, '10.2.0.0', 16, [{ peerIndex: 0, originatedTime: T, attributes: [originIgp()] }]),
-    ));
+    const { table } = await parseMrt(
+      withPeer(
+        ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [
+          route(
+            asPath([
+              [AS_SEQUENCE, [64500]],
+              [AS_CONFED_SET, [65001]],
+            ]),
+          ),
+        ]),
+        ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '10.1.0.0', 16, [route(asPath([[AS_CONFED_SEQUENCE, [65001, 65002]]]))]),
+        ribRecord(T, Subtype.RIB_IPV4_UNICAST, 2, '10.2.0.0', 16, [{ peerIndex: 0, originatedTime: T, attributes: [originIgp()] }]),
+      ),
+    );
     assert.deepEqual(routesOf(table), ['10.0.0.0/8 64500', '10.1.0.0/16 64496', '10.2.0.0/16 64496']);
   });
 
   const broken: [string, () => Buffer, RegExp][] = [
-    ['a RIB record before the PEER_INDEX_TABLE', () =>
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64500]]]))]), /before the PEER_INDEX_TABLE/],
-    ['a peer index beyond the table', () =>
-      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), peerIndex: 1 }])), /peer index 1/],
-    ['an IPv4 prefix longer than 32', () =>
-      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 33, [route(asPath([]))])), /IPv4 prefix length 33/],
-    ['an AS_PATH of 2-byte ASNs', () => {
-      // One AS_SEQUENCE of two 2-byte ASNs: 4 value bytes where 4-byte ASNs need 8.
-      const twoByte = attribute(0x40, 2, Buffer.from([AS_SEQUENCE, 2, 0xfb, 0xf0, 0xfb, 0xf4]));
-      return withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), attributes: [twoByte] }]));
-    }, /past the end|not 4-byte/],
-    ['an unknown AS_PATH segment type', () =>
-      withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[7, [64500]]]))])), /segment type 7/],
-    ['a file cut inside a record', () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([]))])).subarray(0, -3),
-      /ends inside an MRT record/],
-    ['an implausible record length', () => Buffer.concat([withPeer(), Buffer.from([0, 0, 0, 0, 0, 13, 0, 2, 0xff, 0xff, 0xff, 0xff])]),
-      /not plausible/],
+    [
+      'a RIB record before the PEER_INDEX_TABLE',
+      () => ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[AS_SEQUENCE, [64500]]]))]),
+      /before the PEER_INDEX_TABLE/,
+    ],
+    [
+      'a peer index beyond the table',
+      () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), peerIndex: 1 }])),
+      /peer index 1/,
+    ],
+    ['an IPv4 prefix longer than 32', () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 33, [route(asPath([]))])), /IPv4 prefix length 33/],
+    [
+      'an AS_PATH of 2-byte ASNs',
+      () => {
+        // One AS_SEQUENCE of two 2-byte ASNs: 4 value bytes where 4-byte ASNs need 8.
+        const twoByte = attribute(0x40, 2, Buffer.from([AS_SEQUENCE, 2, 0xfb, 0xf0, 0xfb, 0xf4]));
+        return withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [{ ...route(asPath([])), attributes: [twoByte] }]));
+      },
+      /past the end|not 4-byte/,
+    ],
+    [
+      'an unknown AS_PATH segment type',
+      () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([[7, [64500]]]))])),
+      /segment type 7/,
+    ],
+    [
+      'a file cut inside a record',
+      () => withPeer(ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '10.0.0.0', 8, [route(asPath([]))])).subarray(0, -3),
+      /ends inside an MRT record/,
+    ],
+    ['an implausible record length', () => Buffer.concat([withPeer(), Buffer.from([0, 0, 0, 0, 0, 13, 0, 2, 0xff, 0xff, 0xff, 0xff])]), /not plausible/],
     ['BGP4MP updates instead of a RIB', () => mrtRecord(T, 4, Buffer.alloc(20), 16), /BGP4MP records are not a TABLE_DUMP_V2/],
     ['TABLE_DUMP (version 1)', () => mrtRecord(T, 1, Buffer.alloc(20), 12), /TABLE_DUMP records/],
     ['a RIB file without routes', () => withPeer(), /no routes/],
@@ -94,7 +122,6 @@ describe('MRT records', () => {
     });
   }
 });
-
 
 /** A RIB of random routes exercising every AS_PATH shape the parsers handle. */
 function randomRib(seed: number, records: number): Buffer {

@@ -62,9 +62,9 @@ function clustered(bits: 32 | 128): fc.Arbitrary<bigint[]> {
   return fc.array(fc.bigInt({ min: 0n, max }), { minLength: 1, maxLength: 4 }).chain((bases) =>
     fc.array(
       fc.oneof(
-        fc.tuple(fc.constantFrom(...bases), fc.integer({ min: 0, max: bits }), fc.bigInt({ min: 0n, max })).map(
-          ([base, noiseBits, noise]) => base ^ (noise & ((1n << BigInt(noiseBits)) - 1n)),
-        ),
+        fc
+          .tuple(fc.constantFrom(...bases), fc.integer({ min: 0, max: bits }), fc.bigInt({ min: 0n, max }))
+          .map(([base, noiseBits, noise]) => base ^ (noise & ((1n << BigInt(noiseBits)) - 1n))),
         fc.constantFrom(0n, max),
       ),
       { minLength: 1, maxLength: 40 },
@@ -76,11 +76,13 @@ function entriesAndQueries(bits: 32 | 128): fc.Arbitrary<{ entries: Entry[]; que
   return clustered(bits).chain((values) =>
     fc.record({
       entries: fc.array(
-        fc.record({
-          value: fc.constantFrom(...values),
-          length: fc.integer({ min: 0, max: bits }),
-          origins: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 2 }),
-        }).map(({ value, length, origins }): Entry => ({ bits, net: value & mask(bits, length), length, origins })),
+        fc
+          .record({
+            value: fc.constantFrom(...values),
+            length: fc.integer({ min: 0, max: bits }),
+            origins: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 2 }),
+          })
+          .map(({ value, length, origins }): Entry => ({ bits, net: value & mask(bits, length), length, origins })),
         { maxLength: 30 },
       ),
       queries: fc.array(fc.constantFrom(...values), { minLength: 1, maxLength: 20 }),

@@ -61,10 +61,13 @@ describe('TableFileSource', () => {
     assert.deepEqual(await source.route(wide), { query: wide, origins: [], moreSpecifics: 5 }); // 10/8 and inside it, 100.64/10
     assert.deepEqual(await source.asn(64500), { asn: 64500, name: 'EXAMPLE-AS-A Example Network A, NL', ipv4Prefixes: 1, ipv6Prefixes: 0 });
     assert.deepEqual(await source.asn(64512), { asn: 64512, ipv4Prefixes: 0, ipv6Prefixes: 1 });
-    assert.deepEqual(await source.asnNames([64501, 64512, 4200000000]), new Map([
-      [64501, 'EXAMPLE-AS-B - Example Network B, US'],
-      [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
-    ]));
+    assert.deepEqual(
+      await source.asnNames([64501, 64512, 4200000000]),
+      new Map([
+        [64501, 'EXAMPLE-AS-B - Example Network B, US'],
+        [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
+      ]),
+    );
     await assert.rejects(source.route({ kind: 'address', address: '10.1.3' }), { name: 'InvalidBgpQueryError' });
   });
 
@@ -89,10 +92,10 @@ describe('TableFileSource', () => {
     const path = join(dir, 'broken-at-start.txt');
     await writeFile(path, 'not a table\n');
     await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'TableLoadError' });
-    await assert.rejects(
-      TableFileSource.open({ path: fixture('rib.mrt'), asNamesPath: join(dir, 'no-names'), onError: () => {} }),
-      { name: 'TableLoadError', message: /no-names/ },
-    );
+    await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNamesPath: join(dir, 'no-names'), onError: () => {} }), {
+      name: 'TableLoadError',
+      message: /no-names/,
+    });
   });
 
   it('reloads a file replaced by rename, as collectors publish dumps', WATCHING, async () => {
@@ -112,7 +115,7 @@ describe('TableFileSource', () => {
     const { source, reloads } = await open({ path });
     await writeFile(path, risDump(64502, 5));
     assert.equal((await reloads.next()).ipv4Prefixes, 6);
-    assert.deepEqual((await source.asn(64502)), { asn: 64502, ipv4Prefixes: 6, ipv6Prefixes: 0 });
+    assert.deepEqual(await source.asn(64502), { asn: 64502, ipv4Prefixes: 6, ipv6Prefixes: 0 });
   });
 
   it('keeps the old table answering when the new file is broken, and recovers', WATCHING, async () => {
@@ -148,17 +151,17 @@ describe('TableFileSource', () => {
     let answeredDuringReload = 0;
     while (!done) {
       // Every answer comes whole from one table: its origin and its prefix count agree.
-      const [route, stats] = await Promise.all([
-        source.route({ kind: 'address', address: '10.0.0.1' }),
-        source.stats(),
-      ]);
+      const [route, stats] = await Promise.all([source.route({ kind: 'address', address: '10.0.0.1' }), source.stats()]);
       seen.add(`${route.origins.join()} ${stats.ipv4Prefixes}`);
       answeredDuringReload++;
       await new Promise((resolve) => setImmediate(resolve));
     }
     assert.equal(await reload, true);
     assert.ok(answeredDuringReload > 1, 'queries were answered while the file loaded');
-    assert.deepEqual([...seen].filter((s) => s !== '64500 20001' && s !== '64501 40001'), []);
+    assert.deepEqual(
+      [...seen].filter((s) => s !== '64500 20001' && s !== '64501 40001'),
+      [],
+    );
     assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64501]);
   });
 

@@ -34,10 +34,12 @@ async function start(options: { idStyle?: IdStyle; streaming?: boolean; enforced
 
 /** Waits until every question has a reply, then checks each has exactly one, and that nothing else was posted. */
 async function answeredExactlyOnce(world: BotWorld, questions: StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
-  await world.instance.waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs).catch((error) => {
-    const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
-    throw new Error(`${(error as Error).message}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
-  });
+  await world.instance
+    .waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs)
+    .catch((error) => {
+      const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
+      throw new Error(`${(error as Error).message}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
+    });
   // Give a duplicate the chance to show up before counting.
   await new Promise((resolve) => setTimeout(resolve, 800));
   const replies = questions.map((q) => {
@@ -64,7 +66,10 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     replies.forEach((reply, i) => {
       assert.equal(reply.in_reply_to_id, questions[i].id);
       assert.equal(reply.visibility, questions[i].visibility);
-      assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice']);
+      assert.deepEqual(
+        reply.mentions.map((m) => m.acct),
+        ['alice'],
+      );
       assert.match(reply.content, /MX 10 mail\.example\.test\./);
     });
     assert.equal(world.instance.notificationsFor(bob.acct).filter((n) => n.status?.account.acct === 'dig').length, 0, 'bob is never mentioned by the bot');
@@ -76,7 +81,10 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const { world } = await start();
     world.instance.createAccount('someone@example.social');
     const [reply] = await answeredExactlyOnce(world, [ask(world, 'evil.example.test TXT')]);
-    assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice']);
+    assert.deepEqual(
+      reply.mentions.map((m) => m.acct),
+      ['alice'],
+    );
     assert.deepEqual(reply.tags, []);
     assert.match(reply.content, /＠someone@example\.social ♯tag/);
   });
@@ -98,7 +106,11 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     bot = startSupervisor(world.env({ MAX_IN_FLIGHT: '1' }));
     const replies = await answeredExactlyOnce(world, waiting, 30_000);
     const replyIds = replies.map((reply) => Number(reply.id));
-    assert.deepEqual([...replyIds].sort((a, b) => a - b), replyIds, 'oldest first');
+    assert.deepEqual(
+      [...replyIds].sort((a, b) => a - b),
+      replyIds,
+      'oldest first',
+    );
   });
 
   for (const idStyle of ['flake', 'uuid'] as const) {
@@ -180,7 +192,10 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const total = Number(/\/(\d+)\)<\/p>$/.exec(parts.at(-1)!.content)![1]);
     assert.equal(parts.length, total, 'one thread, each part once');
     assert.deepEqual([...new Set(parts.map((p) => p.mentions.map((m) => m.acct).join()))], ['alice']);
-    assert.ok(world.instance.requests.some((r) => r.method === 'POST' && r.status === 422), 'the first try was refused');
+    assert.ok(
+      world.instance.requests.some((r) => r.method === 'POST' && r.status === 422),
+      'the first try was refused',
+    );
   });
 
   it('does not let a slow DNS answer hold up the others', async () => {
@@ -244,7 +259,10 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await world.instance.waitFor(() => world.instance.statusesBy(world.bot.acct).length >= 3, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const replies = questions.map((q) => world.instance.repliesTo(q.id));
-    assert.deepEqual(replies.map((r) => r.length), [1, 1, 1, 0, 0]);
+    assert.deepEqual(
+      replies.map((r) => r.length),
+      [1, 1, 1, 0, 0],
+    );
     assert.match(replies[2][0].content, /faster than I answer/);
   });
 
@@ -259,7 +277,10 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await world.instance.waitFor(() => burst.every((q) => world.instance.repliesTo(q.id).length === 1), 20_000);
     const alert = await world.instance.waitFor(() => world.instance.statusesBy(world.bot.acct).find((s) => s.in_reply_to_id === null), 10_000);
     assert.equal(alert.visibility, 'direct');
-    assert.deepEqual(alert.mentions.map((m) => m.acct), [admin.acct]);
+    assert.deepEqual(
+      alert.mentions.map((m) => m.acct),
+      [admin.acct],
+    );
     // One instance alone at half the limit (3 of 6) is a flood already.
     assert.match(alert.content, /Flood: 3 mentions in 60 s\. Accounts: alice \(3\)\. Instances: 127\.0\.0\.1:\d+ \(3\)/);
     assert.equal(world.instance.repliesTo(blocked.id).length, 0);
@@ -276,7 +297,9 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const thread = (status: StatusJson): StatusJson[] => world.instance.repliesTo(status.id).flatMap((reply) => [reply, ...thread(reply)]);
     const helpText = await world.instance.waitFor(() => {
       if (!questions.every((q) => world.instance.repliesTo(q.id).length)) return undefined;
-      const text = thread(questions[2]).map((part) => part.content).join('');
+      const text = thread(questions[2])
+        .map((part) => part.content)
+        .join('');
       return /I log/.test(text) ? text : undefined;
     }, 15_000);
     // The worker logs a mention once its reply is posted, a moment after the instance shows it.

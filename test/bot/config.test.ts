@@ -28,12 +28,15 @@ describe('readRuntimeConfig', () => {
   ];
   for (const [label, change, message] of bad) {
     it(`names the variable for ${label}, never the token`, () => {
-      assert.throws(() => readRuntimeConfig({ ...base, ...change }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        assert.doesNotMatch(error.message, /secret-token/);
-        return true;
-      });
+      assert.throws(
+        () => readRuntimeConfig({ ...base, ...change }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.doesNotMatch(error.message, /secret-token/);
+          return true;
+        },
+      );
     });
   }
 });

@@ -21,10 +21,12 @@ const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.pos
 
 /** Every question has exactly one reply by the bot, and the bot posted nothing else. */
 async function answeredExactlyOnce(w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000): Promise<StatusJson[]> {
-  await w.instance.waitFor(() => questions.every((q) => w.instance.repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
-    const missing = questions.filter((q) => w.instance.repliesTo(q.id).length === 0).length;
-    throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${bot?.output().slice(-3000)}`);
-  });
+  await w.instance
+    .waitFor(() => questions.every((q) => w.instance.repliesTo(q.id).length > 0), timeoutMs)
+    .catch((error: Error) => {
+      const missing = questions.filter((q) => w.instance.repliesTo(q.id).length === 0).length;
+      throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${bot?.output().slice(-3000)}`);
+    });
   await new Promise((resolve) => setTimeout(resolve, 800));
   const replies = questions.map((q) => {
     const answers = w.instance.repliesTo(q.id);
@@ -38,7 +40,16 @@ async function answeredExactlyOnce(w: BotWorld, questions: readonly StatusJson[]
 const shownLines = (html: string) =>
   html
     .split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i)
-    .map((line) => line.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim())
+    .map((line) =>
+      line
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&')
+        .trim(),
+    )
     .filter(Boolean);
 
 for (const flavour of flavours as readonly Flavour[]) {
@@ -55,7 +66,11 @@ for (const flavour of flavours as readonly Flavour[]) {
       replies.forEach((reply, i) => {
         assert.equal(reply.in_reply_to_id, questions[i].id);
         assert.equal(reply.visibility, questions[i].visibility);
-        assert.deepEqual(reply.mentions.map((m) => m.acct), ['alice'], reply.content);
+        assert.deepEqual(
+          reply.mentions.map((m) => m.acct),
+          ['alice'],
+          reply.content,
+        );
         assert.deepEqual(reply.tags, [], reply.content);
       });
       // The MX answers hold host names and no URL: a link there is one the server made of a bare name.
@@ -65,8 +80,14 @@ for (const flavour of flavours as readonly Flavour[]) {
       }
       const lines = shownLines(replies[0].content);
       assert.ok(lines.length >= 3, `its lines stay lines: ${replies[0].content}`);
-      assert.ok(lines.some((line) => /^example\.test\. \d+ MX 10 mail\.example\.test\.$/.test(line)), lines.join('\n'));
-      assert.ok(shownLines(replies[4].content).some((line) => line.includes('＠someone@example.social ♯tag')), replies[4].content);
+      assert.ok(
+        lines.some((line) => /^example\.test\. \d+ MX 10 mail\.example\.test\.$/.test(line)),
+        lines.join('\n'),
+      );
+      assert.ok(
+        shownLines(replies[4].content).some((line) => line.includes('＠someone@example.social ♯tag')),
+        replies[4].content,
+      );
       assert.match(bot.output(), new RegExp(`"software":\\{"name":"${flavour}"`));
     });
 

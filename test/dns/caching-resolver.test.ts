@@ -38,7 +38,10 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
     const responses = await Promise.all(names.map((name) => resolver.resolve({ name, type: A })));
     assert.equal(asked('example.test'), 1);
     for (const [i, response] of responses.entries()) {
-      assert.deepEqual(response.answers.map((r) => r.data), ['192.0.2.1']);
+      assert.deepEqual(
+        response.answers.map((r) => r.data),
+        ['192.0.2.1'],
+      );
       assert.equal(response.question.name, names[i], 'each asker gets its own question back');
     }
     assert.deepEqual(resolver.stats(), { hits: 0, coalesced: 49, misses: 1, hitRate: 0.98, size: 1 });
@@ -125,7 +128,12 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
   });
 
   it('never keeps a timeout', async () => {
-    const resolver = new CachingResolver(new UpstreamResolver([parseUpstream(server.address)], 200), { maxEntries: 10, maxTtlSeconds: 60, maxNegativeTtlSeconds: 60, now });
+    const resolver = new CachingResolver(new UpstreamResolver([parseUpstream(server.address)], 200), {
+      maxEntries: 10,
+      maxTtlSeconds: 60,
+      maxNegativeTtlSeconds: 60,
+      now,
+    });
     await assert.rejects(resolver.resolve({ name: SILENT_NAME, type: A }), DnsTimeoutError);
     const before = asked(SILENT_NAME);
     await assert.rejects(resolver.resolve({ name: SILENT_NAME, type: A }), DnsTimeoutError);
@@ -167,7 +175,10 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
     const staying = resolver.resolve({ name: 'example.test', type: A });
     giveUp.abort(new Error('gone'));
     await assert.rejects(leaving, /gone/);
-    assert.deepEqual((await staying).answers.map((r) => r.data), ['192.0.2.1']);
+    assert.deepEqual(
+      (await staying).answers.map((r) => r.data),
+      ['192.0.2.1'],
+    );
     assert.equal(asked('example.test'), 1);
   });
 
@@ -178,7 +189,12 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
 
 describe('cacheTtlSeconds', () => {
   const limits = { maxTtlSeconds: 3600, maxNegativeTtlSeconds: 300 };
-  const soa = (ttl: number, minimum: number | string) => ({ name: 'example.test', type: 6, ttl, data: `ns1.example.test. hostmaster.example.test. 1 7200 3600 1209600 ${minimum}` });
+  const soa = (ttl: number, minimum: number | string) => ({
+    name: 'example.test',
+    type: 6,
+    ttl,
+    data: `ns1.example.test. hostmaster.example.test. 1 7200 3600 1209600 ${minimum}`,
+  });
   const response = (fields: Partial<DnsResponse>): DnsResponse => ({
     question: { name: 'example.test', type: A },
     rcode: 0,

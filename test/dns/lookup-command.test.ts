@@ -10,7 +10,9 @@ const run = promisify(execFile);
 describe('npm run lookup', () => {
   let server: DnsTestServer;
   const lookup = (args: string[], env: Record<string, string> = {}) =>
-    run('npm', ['run', '--silent', 'lookup', '--', ...args], { env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', DNS_UPSTREAM: server.address, ...env } });
+    run('npm', ['run', '--silent', 'lookup', '--', ...args], {
+      env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', DNS_UPSTREAM: server.address, ...env },
+    });
   before(async () => {
     server = await startDnsTestServer();
   });

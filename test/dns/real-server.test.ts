@@ -19,12 +19,45 @@ const skip = !existsSync(NSD) && !required ? 'NSD is not installed: apt-get inst
 const run = promisify(execFile);
 
 const expected: [string, string[]][] = [
-  ['example.test A AAAA MX NS SOA', ['example.test. 300 A 192.0.2.1', 'example.test. 300 AAAA 2001:db8::1', 'example.test. 3600 MX 10 mail.example.test.', 'example.test. 3600 NS ns1.example.test.', 'example.test. 3600 SOA ns1.example.test. hostmaster.example.test. 2026112501 7200 3600 1209600 300']],
+  [
+    'example.test A AAAA MX NS SOA',
+    [
+      'example.test. 300 A 192.0.2.1',
+      'example.test. 300 AAAA 2001:db8::1',
+      'example.test. 3600 MX 10 mail.example.test.',
+      'example.test. 3600 NS ns1.example.test.',
+      'example.test. 3600 SOA ns1.example.test. hostmaster.example.test. 2026112501 7200 3600 1209600 300',
+    ],
+  ],
   ['example.test TXT SPF CAA', ['TXT "v=spf1 -all" "second string"', 'SPF "v=spf1 -all"', 'CAA 0 issue "letsencrypt.org"']],
   ['secure.example.test DS', ['secure.example.test. 3600 DS 60485 8 2 D4B7D520E7BB5F0F67674A0CCEB1E3E0614B93C4F9E99B8383F6A1E4469DA50A']],
-  ['example.test DNSKEY RRSIG NSEC', ['DNSKEY 257 3 8 AwEAAaz/tAm8', 'RRSIG A 13 2 300 20270101000000 20261201000000 12345 example.test. c2lnbmF0dXJl', 'NSEC a.example.test. A NS SOA RRSIG NSEC DNSKEY CAA']],
-  ['example.test NSEC3PARAM SSHFP SVCB HTTPS', ['NSEC3PARAM 1 0 0 -', 'SSHFP 4 2 123456789ABCDEF6', 'SVCB 1 svc.example.test. alpn=h2,h3 port=8443', 'HTTPS 1 . alpn=h2 ipv4hint=192.0.2.1 ipv6hint=2001:db8::1']],
-  ['example.test NAPTR URI HINFO LOC TYPE65280', ['NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp.example.test.', 'URI 10 1 "https://www.example.test/"', 'HINFO "RISC-V" "Linux"', 'LOC 52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m', 'TYPE65280 \\# 4 DEADBEEF']],
+  [
+    'example.test DNSKEY RRSIG NSEC',
+    [
+      'DNSKEY 257 3 8 AwEAAaz/tAm8',
+      'RRSIG A 13 2 300 20270101000000 20261201000000 12345 example.test. c2lnbmF0dXJl',
+      'NSEC a.example.test. A NS SOA RRSIG NSEC DNSKEY CAA',
+    ],
+  ],
+  [
+    'example.test NSEC3PARAM SSHFP SVCB HTTPS',
+    [
+      'NSEC3PARAM 1 0 0 -',
+      'SSHFP 4 2 123456789ABCDEF6',
+      'SVCB 1 svc.example.test. alpn=h2,h3 port=8443',
+      'HTTPS 1 . alpn=h2 ipv4hint=192.0.2.1 ipv6hint=2001:db8::1',
+    ],
+  ],
+  [
+    'example.test NAPTR URI HINFO LOC TYPE65280',
+    [
+      'NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp.example.test.',
+      'URI 10 1 "https://www.example.test/"',
+      'HINFO "RISC-V" "Linux"',
+      'LOC 52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m',
+      'TYPE65280 \\# 4 DEADBEEF',
+    ],
+  ],
   ['_sip._tcp.example.test SRV', ['SRV 10 60 5060 sip.example.test.']],
   ['_443._tcp.example.test TLSA', ['TLSA 3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6']],
   ['www.example.test A', ['www.example.test. 3600 CNAME web.example.test.', 'web.example.test. 3600 CNAME example.test.']],
@@ -43,15 +76,29 @@ describe('npm run lookup against NSD', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'fedidig-nsd-'));
     const port = await freePort();
     copyFileSync(new URL('../fixtures/dns/example.test.zone', import.meta.url), join(dir, 'example.test.zone'));
-    writeFileSync(join(dir, 'nsd.conf'), [
-      'server:',
-      `  ip-address: 127.0.0.1@${port}`,
-      '  username: ""', '  chroot: ""', `  zonesdir: "${dir}"`, `  pidfile: "${dir}/nsd.pid"`,
-      `  xfrdfile: "${dir}/xfrd.state"`, `  zonelistfile: "${dir}/zone.list"`, '  database: ""',
-      `  logfile: "${dir}/nsd.log"`, '  server-count: 1', '  do-ip6: no',
-      'remote-control:', '  control-enable: no',
-      'zone:', '  name: example.test', '  zonefile: example.test.zone', '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'nsd.conf'),
+      [
+        'server:',
+        `  ip-address: 127.0.0.1@${port}`,
+        '  username: ""',
+        '  chroot: ""',
+        `  zonesdir: "${dir}"`,
+        `  pidfile: "${dir}/nsd.pid"`,
+        `  xfrdfile: "${dir}/xfrd.state"`,
+        `  zonelistfile: "${dir}/zone.list"`,
+        '  database: ""',
+        `  logfile: "${dir}/nsd.log"`,
+        '  server-count: 1',
+        '  do-ip6: no',
+        'remote-control:',
+        '  control-enable: no',
+        'zone:',
+        '  name: example.test',
+        '  zonefile: example.test.zone',
+        '',
+      ].join('\n'),
+    );
     nsd = spawn(NSD, ['-d', '-c', join(dir, 'nsd.conf')], { stdio: 'inherit' });
     upstream = `127.0.0.1:${port}`;
     await waitForDns('127.0.0.1', port);
@@ -67,7 +114,9 @@ describe('npm run lookup against NSD', { skip }, () => {
 
   for (const [question, lines] of expected) {
     it(question, async () => {
-      const { stdout } = await run('npx', ['tsx', 'bot/lookup.ts', ...question.split(' ')], { env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', DNS_UPSTREAM: upstream, MAX_CHARACTERS: '5000' } });
+      const { stdout } = await run('npx', ['tsx', 'bot/lookup.ts', ...question.split(' ')], {
+        env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', DNS_UPSTREAM: upstream, MAX_CHARACTERS: '5000' },
+      });
       for (const line of lines) assert.ok(stdout.includes(line), `“${line}” missing from:\n${stdout}`);
       assert.match(stdout, new RegExp(`📡 ${upstream.replace(/\./g, '\\.')} \\((UDP|TCP)\\)`));
     });

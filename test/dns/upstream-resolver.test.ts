@@ -57,7 +57,10 @@ describe('UpstreamResolver against a real DNS server on loopback', () => {
 
   it('ignores an answer with the wrong id and takes the real one', async () => {
     const response = await resolver.resolve({ name: SPOOFED_NAME, type: 1 });
-    assert.deepEqual(response.answers.map((a) => a.data), ['192.0.2.99']);
+    assert.deepEqual(
+      response.answers.map((a) => a.data),
+      ['192.0.2.99'],
+    );
   });
 
   it('keeps the strings of a TXT record apart and decodes UTF-8', async () => {

@@ -37,7 +37,10 @@ describe('BGP questions', () => {
 
   it('shows every origin of a MOAS prefix, and AS names as inert text', async () => {
     const answer = await text('bgp 1.1.1.1');
-    assert.match(answer, /1\.1\.1\.0\/24 announced by AS13335 CLOUDFLARENET - Cloudflare, Inc\., US and AS64500 EVIL ＠admin@example\.social ♯tag \(several origins: MOAS\)/);
+    assert.match(
+      answer,
+      /1\.1\.1\.0\/24 announced by AS13335 CLOUDFLARENET - Cloudflare, Inc\., US and AS64500 EVIL ＠admin@example\.social ♯tag \(several origins: MOAS\)/,
+    );
   });
 
   it('answers IPv6 through origin6', async () => {
@@ -80,7 +83,10 @@ describe('BGP questions from a routing table file', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fedidig-table-'));
     // RIPE RIS riswhoisdump: ASN, prefix, peers that see it.
-    writeFileSync(join(dir, 'riswhois.txt'), ['% test table', '64500\t193.0.0.0/16\t300', '64501\t193.0.10.0/24\t250', '64502\t193.0.20.0/24\t250', '64503\t2a00:1000::/32\t200', ''].join('\n'));
+    writeFileSync(
+      join(dir, 'riswhois.txt'),
+      ['% test table', '64500\t193.0.0.0/16\t300', '64501\t193.0.10.0/24\t250', '64502\t193.0.20.0/24\t250', '64503\t2a00:1000::/32\t200', ''].join('\n'),
+    );
     writeFileSync(join(dir, 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_ASNAMES: join(dir, 'asnames.txt') });
     engine = await LookingGlass.open(config, { log: () => {} });
@@ -101,7 +107,10 @@ describe('BGP questions from a routing table file', () => {
 
   it('counts the prefixes an AS originates and shows the table in info', async () => {
     assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
-    assert.match(await text('info'), /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/);
+    assert.match(
+      await text('info'),
+      /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/,
+    );
   });
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
@@ -121,7 +130,10 @@ describe('BGP questions from RIPEstat', () => {
     if (failNext-- > 0) return void response.writeHead(503).end('busy');
     const data: Record<string, unknown> = {
       '/data/network-info/data.json': resource?.startsWith('193.0.') ? { asns: ['3333'], prefix: '193.0.0.0/21' } : { asns: [], prefix: '' },
-      '/data/prefix-overview/data.json': resource === '193.0.0.0/21' ? { announced: true, resource: '193.0.0.0/21', asns: [{ asn: 3333, holder: 'RIPE-NCC-AS' }] } : { announced: false, resource, asns: [] },
+      '/data/prefix-overview/data.json':
+        resource === '193.0.0.0/21'
+          ? { announced: true, resource: '193.0.0.0/21', asns: [{ asn: 3333, holder: 'RIPE-NCC-AS' }] }
+          : { announced: false, resource, asns: [] },
       '/data/as-overview/data.json': { holder: resource === 'AS3333' ? 'RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)' : '' },
       '/data/routing-status/data.json': { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } },
     };

@@ -16,7 +16,16 @@ describe('readInstanceFacts', () => {
     });
     assert.deepEqual(
       { ...facts, notes: undefined },
-      { maxCharacters: 500, streamingUrl: 'wss://m.example', software: { name: 'mastodon', version: '4.3.0' }, markup: 'plain', idempotentPosts: true, mentionsNeedDomain: false, postsOneAtATime: false, notes: undefined },
+      {
+        maxCharacters: 500,
+        streamingUrl: 'wss://m.example',
+        software: { name: 'mastodon', version: '4.3.0' },
+        markup: 'plain',
+        idempotentPosts: true,
+        mentionsNeedDomain: false,
+        postsOneAtATime: false,
+        notes: undefined,
+      },
     );
   });
 
@@ -36,9 +45,17 @@ describe('readInstanceFacts', () => {
 
   it('reads Akkoma’s v1 alone (max_toot_chars, urls.streaming_api) and its compatible version string without nodeinfo', () => {
     const facts = readInstanceFacts({
-      v1: { version: '2.7.2 (compatible; Akkoma 3.16.0)', maxTootChars: 5000, urls: { streamingApi: 'wss://a.example' }, pleroma: { metadata: { postFormats: ['text/plain'] } } },
+      v1: {
+        version: '2.7.2 (compatible; Akkoma 3.16.0)',
+        maxTootChars: 5000,
+        urls: { streamingApi: 'wss://a.example' },
+        pleroma: { metadata: { postFormats: ['text/plain'] } },
+      },
     });
-    assert.deepEqual([facts.maxCharacters, facts.streamingUrl, facts.software, facts.markup], [5000, 'wss://a.example', { name: 'akkoma', version: '3.16.0' }, 'plain']);
+    assert.deepEqual(
+      [facts.maxCharacters, facts.streamingUrl, facts.software, facts.markup],
+      [5000, 'wss://a.example', { name: 'akkoma', version: '3.16.0' }, 'plain'],
+    );
   });
 
   it('polls Sharkey, whose streaming URL speaks Misskey’s protocol, writes MFM, and looks before posting', () => {
@@ -49,12 +66,22 @@ describe('readInstanceFacts', () => {
   });
 
   it('looks before posting on GoToSocial, which ignores Idempotency-Key', () => {
-    const facts = readInstanceFacts({ v2: { version: '0.20.0+git-abc1234', configuration: { urls: { streaming: 'wss://g.example' }, statuses: { maxCharacters: 5000 } } }, nodeinfo: nodeinfo('gotosocial', '0.20.0') });
+    const facts = readInstanceFacts({
+      v2: { version: '0.20.0+git-abc1234', configuration: { urls: { streaming: 'wss://g.example' }, statuses: { maxCharacters: 5000 } } },
+      nodeinfo: nodeinfo('gotosocial', '0.20.0'),
+    });
     assert.deepEqual([facts.streamingUrl, facts.markup, facts.idempotentPosts], ['wss://g.example', 'plain', false]);
   });
 
   it('states a default for what a malformed or partial answer leaves out', () => {
-    for (const v2 of [undefined, null, 'oops', [], { configuration: null }, { configuration: { statuses: { maxCharacters: 'many' }, urls: { streaming: 42 } } }]) {
+    for (const v2 of [
+      undefined,
+      null,
+      'oops',
+      [],
+      { configuration: null },
+      { configuration: { statuses: { maxCharacters: 'many' }, urls: { streaming: 42 } } },
+    ]) {
       const facts = readInstanceFacts({ v2, v1: { urls: null } });
       assert.equal(facts.maxCharacters, DEFAULT_MAX_CHARACTERS);
       assert.equal(facts.streamingUrl, undefined);

@@ -20,7 +20,8 @@ describe('mentionText', () => {
   });
 
   it('keeps the full URL of a link that Mastodon shortens for display', () => {
-    const link = '<a href="https://www.example.org/a/very/long/path" target="_blank" rel="nofollow noopener" translate="no"><span class="invisible">https://www.</span><span class="ellipsis">example.org/a/very/lo</span><span class="invisible">ng/path</span></a>';
+    const link =
+      '<a href="https://www.example.org/a/very/long/path" target="_blank" rel="nofollow noopener" translate="no"><span class="invisible">https://www.</span><span class="ellipsis">example.org/a/very/lo</span><span class="invisible">ng/path</span></a>';
     assert.equal(mentionText(`<p>${mention(bot, 'dig')} ${link}</p>`, [bot]), 'https://www.example.org/a/very/long/path');
   });
 

@@ -93,6 +93,9 @@ describe('catch-up after a restart', () => {
     server.requests.length = 0;
     await runUntilIdle(server, state, answered);
     assert.deepEqual(answered.slice(100), waiting);
-    assert.ok(server.requests.every((r) => r.before === undefined), 'one page was enough: the walk stopped at the first older notification');
+    assert.ok(
+      server.requests.every((r) => r.before === undefined),
+      'one page was enough: the walk stopped at the first older notification',
+    );
   });
 });

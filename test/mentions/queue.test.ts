@@ -52,9 +52,13 @@ describe('MentionQueue', () => {
   it('keeps the watermark before a mention that failed, so catch-up lists it again', async () => {
     const progress = store();
     let fail = true;
-    const queue = new MentionQueue(progress, async (n) => {
-      if (n.id === 'x' && fail) throw new Error('server down');
-    }, 1);
+    const queue = new MentionQueue(
+      progress,
+      async (n) => {
+        if (n.id === 'x' && fail) throw new Error('server down');
+      },
+      1,
+    );
     for (const id of ['w', 'x', 'y']) queue.enqueue(mention(id));
     await queue.settled();
     assert.equal(queue.watermark, 'w');
@@ -102,11 +106,15 @@ describe('MentionQueue', () => {
   it('never has more than maxInFlight mentions at once', async () => {
     let inFlight = 0;
     let most = 0;
-    const queue = new MentionQueue(store(), async () => {
-      most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight--;
-    }, 3);
+    const queue = new MentionQueue(
+      store(),
+      async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+      },
+      3,
+    );
     for (let i = 0; i < 20; i++) queue.enqueue(mention(String(i)));
     await queue.settled();
     await queue.stop();

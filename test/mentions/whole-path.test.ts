@@ -20,7 +20,16 @@ async function holds(property: FuzzProperty, env: Parameters<FuzzProperty['prope
 }
 
 describe('the whole path, mention HTML → reply parts, with hostile mentions and DNS data', () => {
-  for (const id of ['engine-never-throws', 'splitter-never-throws', 'fits-max-characters', 'no-third-party-mention', 'visibility-never-wider', 'no-hidden-characters', 'no-hidden-characters-from-question', 'reply-visibility']) {
+  for (const id of [
+    'engine-never-throws',
+    'splitter-never-throws',
+    'fits-max-characters',
+    'no-third-party-mention',
+    'visibility-never-wider',
+    'no-hidden-characters',
+    'no-hidden-characters-from-question',
+    'reply-visibility',
+  ]) {
     const property = fuzzProperty(id);
     it(property.title, () => holds(property, {}, RUNS));
   }
@@ -33,7 +42,13 @@ describe('the whole path with generated records through the loopback DNS server'
   });
   after(() => wire.close());
 
-  for (const id of ['wire:engine-never-throws', 'wire:splitter-never-throws', 'wire:fits-max-characters', 'wire:no-third-party-mention', 'wire:no-hidden-characters']) {
+  for (const id of [
+    'wire:engine-never-throws',
+    'wire:splitter-never-throws',
+    'wire:fits-max-characters',
+    'wire:no-third-party-mention',
+    'wire:no-hidden-characters',
+  ]) {
     const property = fuzzProperty(id);
     it(property.title, () => holds(property, { wire }, WIRE_RUNS));
   }

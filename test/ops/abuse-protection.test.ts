@@ -33,7 +33,10 @@ describe('FloodWatch', () => {
     assert.equal(reports.length, 1, 'once per window');
     assert.equal(reports[0].total, 10);
     assert.ok(reports[0].accounts.some(([acct, count]) => acct === 'local' && count === 1));
-    assert.deepEqual(reports[0].domains.find(([d]) => d === 'bots.example'), ['bots.example', 1]);
+    assert.deepEqual(
+      reports[0].domains.find(([d]) => d === 'bots.example'),
+      ['bots.example', 1],
+    );
     watch.record('late@many.example', 70_000);
     assert.equal(reports.length, 1, 'a flood that ended is not reported again');
     for (let i = 0; i < 10; i++) watch.record(`again${i}@site${i}.example`, 70_001 + i);
@@ -66,7 +69,10 @@ describe('TokenBucket', () => {
 describe('AskerRateLimit', () => {
   it('answers count questions at once, then one notice, then silence until a token is back', () => {
     const limit = new AskerRateLimit(2, 60_000);
-    assert.deepEqual([0, 1, 2, 3].map((t) => limit.decide('alice', t)), ['answer', 'answer', 'notice', 'silence']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((t) => limit.decide('alice', t)),
+      ['answer', 'answer', 'notice', 'silence'],
+    );
     assert.equal(limit.decide('bob', 4), 'answer', 'other askers are not held up');
     // One token comes back every 30 s.
     assert.equal(limit.retryAfterSeconds('alice', 10_003), 20);

@@ -51,15 +51,21 @@ describe('replies written as Markdown (Hollo)', () => {
   it('render as the same text, line for line, with no link, mention, hashtag or formatting', () => {
     fc.assert(
       // A reply has no blank line: each is a record, a heading or a note.
-      fc.property(fc.array(dnsLike.filter((text) => neutraliseText(text).trim() !== ''), { minLength: 1, maxLength: 4 }), (raw) => {
-        const lines = raw.map((text) => neutraliseText(text));
-        const written = lines.map((line) => markdown.line(line)).join(markdown.lineBreak);
-        const { html, mentions, hashtags } = readAsHollo(written);
-        assert.deepEqual(mentions, [], html);
-        assert.deepEqual(hashtags, [], html);
-        assert.doesNotMatch(html, /<(?!\/?p>|br)[a-z]/i, `only <p> and <br> in ${html}`);
-        assert.equal(shownText(html).split('\n').map(asShown).join('\n'), lines.map(asShown).join('\n'), html);
-      }),
+      fc.property(
+        fc.array(
+          dnsLike.filter((text) => neutraliseText(text).trim() !== ''),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (raw) => {
+          const lines = raw.map((text) => neutraliseText(text));
+          const written = lines.map((line) => markdown.line(line)).join(markdown.lineBreak);
+          const { html, mentions, hashtags } = readAsHollo(written);
+          assert.deepEqual(mentions, [], html);
+          assert.deepEqual(hashtags, [], html);
+          assert.doesNotMatch(html, /<(?!\/?p>|br)[a-z]/i, `only <p> and <br> in ${html}`);
+          assert.equal(shownText(html).split('\n').map(asShown).join('\n'), lines.map(asShown).join('\n'), html);
+        },
+      ),
       { numRuns: 300 },
     );
   });

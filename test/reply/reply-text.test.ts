@@ -25,12 +25,16 @@ describe('neutraliseText', () => {
 
   it('never leaves anything that reads as a mention, a hashtag or a hidden character', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('@', '#', '@a@b.c', '#tag', '＃tag', '_#tag', '#‿x', '\u202e', 'x@y', '²@a', '½#tag', 'Ⅻ@a'), (noise, token) => {
-        const out = neutraliseText(noise + token + noise);
-        assert.doesNotMatch(out, mentionLike);
-        assert.doesNotMatch(out, hashtagLike);
-        assert.doesNotMatch(out, /[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u0000-\u0009\u000b-\u001f]/u);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('@', '#', '@a@b.c', '#tag', '＃tag', '_#tag', '#‿x', '\u202e', 'x@y', '²@a', '½#tag', 'Ⅻ@a'),
+        (noise, token) => {
+          const out = neutraliseText(noise + token + noise);
+          assert.doesNotMatch(out, mentionLike);
+          assert.doesNotMatch(out, hashtagLike);
+          assert.doesNotMatch(out, /[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u0000-\u0009\u000b-\u001f]/u);
+        },
+      ),
       { numRuns: 500 },
     );
   });

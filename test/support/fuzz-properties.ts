@@ -75,7 +75,10 @@ const lowerAlnum = [...'abcdefghijklmnopqrstuvwxyz0123456789'];
 const longLabel = fc.string({ unit: fc.constantFrom(...lowerAlnum), minLength: 1, maxLength: 63, size: 'max' });
 const askerDomain = fc
   .tuple(
-    fc.oneof({ weight: 4, arbitrary: fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.array(longLabel, { minLength: 1, maxLength: 4, size: 'max' }) }),
+    fc.oneof(
+      { weight: 4, arbitrary: fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.array(longLabel, { minLength: 1, maxLength: 4, size: 'max' }) },
+    ),
     fc.stringMatching(/^[a-z]{2,12}$/),
   )
   .map(([labels, tld]) => [...labels, tld].join('.'))
@@ -86,7 +89,10 @@ const askerUsername = fc.oneof(
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9_]{1,10}([.-][a-z0-9_]{1,10}){1,2}$/) },
 );
 export const asker: fc.Arbitrary<Asker> = fc.record({
-  acct: fc.tuple(askerUsername, fc.option(askerDomain, { nil: undefined, freq: 4 })).map(([user, host]) => (host ? `${user}@${host}` : user)).filter((acct) => acct.toLowerCase() !== BOT.acct),
+  acct: fc
+    .tuple(askerUsername, fc.option(askerDomain, { nil: undefined, freq: 4 }))
+    .map(([user, host]) => (host ? `${user}@${host}` : user))
+    .filter((acct) => acct.toLowerCase() !== BOT.acct),
   bot: fc.boolean(),
 });
 
@@ -94,7 +100,11 @@ const layout = {
   visibility: questionVisibility,
   cap: fc.constantFrom(...visibilities),
   // 100 to 5000, more often small: splitting long lines into big posts takes the splitter long (room² per cut).
-  maxCharacters: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 100, max: 1000 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 5000 }) }, { weight: 1, arbitrary: fc.constantFrom(100, 140, 280, 500, 5000) }),
+  maxCharacters: fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 100, max: 1000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 100, max: 5000 }) },
+    { weight: 1, arbitrary: fc.constantFrom(100, 140, 280, 500, 5000) },
+  ),
   maxParts: fc.integer({ min: 1, max: 10 }),
   botUrl: fc.constantFrom(BOT.url, BOT.apId, `${BOT.url}/`),
   markup: fc.constantFrom(...replyMarkups),
@@ -141,7 +151,14 @@ class RecordingEngine extends LookingGlass {
 
 /** Runs one mention through the bot, with `resolver` behind the default profile, `cn` and Team Cymru. */
 export async function runWholePath(c: PathCase, resolver: Resolver): Promise<PathRun> {
-  const engine = new RecordingEngine(config, { botName: `@${BOT.username}`, bgp: new CymruSource({ resolver }), resolvers: new Map([['', resolver], ['cn', resolver]]) });
+  const engine = new RecordingEngine(config, {
+    botName: `@${BOT.username}`,
+    bgp: new CymruSource({ resolver }),
+    resolvers: new Map([
+      ['', resolver],
+      ['cn', resolver],
+    ]),
+  });
   const server = new RecordingServer();
   const responder = new MentionResponder({
     fediverse: server,
@@ -199,7 +216,10 @@ const show = (text: string, at = 0, around = 60) => JSON.stringify(text.slice(Ma
 function noHiddenCharacters(posts: readonly Reply[]): void {
   posts.forEach((post, i) => {
     const found = hiddenCharacter.exec(post.text);
-    if (found) assert.fail(`part ${i + 1} has U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${found.index}: ${show(post.text, found.index)}`);
+    if (found)
+      assert.fail(
+        `part ${i + 1} has U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${found.index}: ${show(post.text, found.index)}`,
+      );
   });
 }
 
@@ -212,7 +232,13 @@ export const checks = {
     if (run.error !== undefined && !isSplitterRefusal(run.error)) throw run.error;
     assert.ok(run.answer, 'the engine gave no answer');
     assert.ok(run.answer.lines.length > 0, 'the answer has no lines');
-    assert.ok(run.answer.lines.map((l) => l.text).join('').trim() !== '', 'the answer is blank');
+    assert.ok(
+      run.answer.lines
+        .map((l) => l.text)
+        .join('')
+        .trim() !== '',
+      'the answer is blank',
+    );
   },
 
   /** 1. The splitter never throws: every mention gets 1 to maxParts parts, none empty. */
@@ -229,7 +255,10 @@ export const checks = {
     assert.ok(posts.length <= run.case.maxParts, `${posts.length} parts for maxParts ${run.case.maxParts}`);
     posts.forEach((post, i) => {
       const length = countableLength(post.text);
-      assert.ok(length <= run.case.maxCharacters, `part ${i + 1}/${posts.length} is ${length} characters for Mastodon, max_characters ${run.case.maxCharacters}: ${JSON.stringify(post.text)}`);
+      assert.ok(
+        length <= run.case.maxCharacters,
+        `part ${i + 1}/${posts.length} is ${length} characters for Mastodon, max_characters ${run.case.maxCharacters}: ${JSON.stringify(post.text)}`,
+      );
     });
   },
 
@@ -263,7 +292,8 @@ export const checks = {
     const rank = (v: string) => (visibilities as readonly string[]).indexOf(v);
     for (const post of postsOf(run)) {
       assert.ok(isVisibility(post.visibility), `posted as “${post.visibility}”`);
-      if (isVisibility(run.case.visibility)) assert.ok(rank(post.visibility) <= rank(run.case.visibility), `${post.visibility} answers a ${run.case.visibility} question`);
+      if (isVisibility(run.case.visibility))
+        assert.ok(rank(post.visibility) <= rank(run.case.visibility), `${post.visibility} answers a ${run.case.visibility} question`);
       else assert.equal(post.visibility, 'direct', `${post.visibility} answers a question of unknown visibility ${JSON.stringify(run.case.visibility)}`);
       assert.ok(rank(post.visibility) <= rank(run.case.cap), `${post.visibility} over the cap ${run.case.cap}`);
     }
@@ -319,7 +349,10 @@ function inProcess(check: CheckName): FuzzProperty {
     id: check,
     title: `${titles[check]} (hostile mention HTML and DNS data, in-process)`,
     wire: false,
-    property: () => fc.asyncProperty(inProcessCase, async ({ path, zone }) => checks[check](await runWholePath(path, new HostileResolver(zone)))) as unknown as fc.IAsyncProperty<never>,
+    property: () =>
+      fc.asyncProperty(inProcessCase, async ({ path, zone }) =>
+        checks[check](await runWholePath(path, new HostileResolver(zone))),
+      ) as unknown as fc.IAsyncProperty<never>,
   };
 }
 
@@ -360,7 +393,11 @@ const wirePathCase: fc.Arbitrary<{ path: PathCase; wire: WireCase }> = fc
   .map(({ wire, asker: who, local, ...rest }) => {
     const question = `@${BOT.username}${local ? '' : `@${BOT.domain}`} ${wire.owner} ${recordTypeName(wire.type)}`;
     const bot = { username: BOT.username, domain: local ? null : BOT.domain, url: BOT.url };
-    const html = formatLocalStatus(question, { localDomain: local ? BOT.domain : 'social.example', baseUrl: 'https://social.example', preloadedAccounts: [bot] });
+    const html = formatLocalStatus(question, {
+      localDomain: local ? BOT.domain : 'social.example',
+      baseUrl: 'https://social.example',
+      preloadedAccounts: [bot],
+    });
     return { wire, path: { html, asker: who, ...rest } };
   });
 

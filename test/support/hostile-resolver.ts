@@ -73,9 +73,25 @@ export class HostileResolver implements Resolver {
       case 'network':
         throw new DnsNetworkError(outcome.upstream, outcome.reason);
       case 'response': {
-        const record = (r: HostileRecord): DnsRecord => ({ name: r.name ?? question.name, type: r.type === 'asked' ? question.type : r.type, ttl: r.ttl, data: r.data, texts: r.texts });
+        const record = (r: HostileRecord): DnsRecord => ({
+          name: r.name ?? question.name,
+          type: r.type === 'asked' ? question.type : r.type,
+          ttl: r.ttl,
+          data: r.data,
+          texts: r.texts,
+        });
         const { rcode, authenticated, cached, upstream, transport, elapsedMs } = outcome;
-        return { question, rcode, authenticated, cached, upstream, transport, elapsedMs, answers: outcome.answers.map(record), authorities: outcome.authorities.map(record) };
+        return {
+          question,
+          rcode,
+          authenticated,
+          cached,
+          upstream,
+          transport,
+          elapsedMs,
+          answers: outcome.answers.map(record),
+          authorities: outcome.authorities.map(record),
+        };
       }
     }
   }
@@ -96,13 +112,22 @@ export class HostileResolver implements Resolver {
 // ---------------------------------------------------------------------------
 // Arbitraries
 
-const knownTypes = [1, 2, 5, 6, 10, 12, 13, 15, 16, 17, 24, 25, 28, 29, 33, 35, 36, 37, 39, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 55, 59, 60, 61, 62, 63, 64, 65, 99, 108, 109, 249, 250, 251, 252, 255, 256, 257, 32769];
+const knownTypes = [
+  1, 2, 5, 6, 10, 12, 13, 15, 16, 17, 24, 25, 28, 29, 33, 35, 36, 37, 39, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 55, 59, 60, 61, 62, 63, 64, 65,
+  99, 108, 109, 249, 250, 251, 252, 255, 256, 257, 32769,
+];
 
 /** Every type the formatter names, and the ones it does not. */
 export const recordType = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...knownTypes) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) });
 
 /** A label with any octet, in presentation form (`\DDD`, `\.`) as the decoder writes it, or raw. */
-const oddOctetLabel = fc.uint8Array({ minLength: 1, maxLength: 63 }).map((octets) => [...octets].map((o) => (o > 0x20 && o < 0x7f && !'.\\"();@$'.includes(String.fromCharCode(o)) ? String.fromCharCode(o) : `\\${String(o).padStart(3, '0')}`)).join(''));
+const oddOctetLabel = fc
+  .uint8Array({ minLength: 1, maxLength: 63 })
+  .map((octets) =>
+    [...octets]
+      .map((o) => (o > 0x20 && o < 0x7f && !'.\\"();@$'.includes(String.fromCharCode(o)) ? String.fromCharCode(o) : `\\${String(o).padStart(3, '0')}`))
+      .join(''),
+  );
 
 /** An owner or target name: ordinary, with odd octets, IDN, hostile text, the root, empty, very long. */
 export const hostileName: fc.Arbitrary<string> = fc.oneof(
@@ -122,7 +147,10 @@ export const txtString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: mentionShaped },
   { weight: 2, arbitrary: hashtagShaped },
   { weight: 1, arbitrary: urlShaped },
-  { weight: 1, arbitrary: fc.constantFrom('v=spf1 include:_spf.example.com ~all', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com', 'google-site-verification=abc', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('v=spf1 include:_spf.example.com ~all', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com', 'google-site-verification=abc', ''),
+  },
   { weight: 1, arbitrary: anyUnicode(40) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 255 }) },
 );
@@ -139,7 +167,10 @@ const recordData: fc.Arbitrary<{ data: string; texts?: readonly string[] }> = fc
   { weight: 2, arbitrary: hostileName.map((name) => ({ data: `${name}.` })) },
   { weight: 1, arbitrary: fc.tuple(fc.nat(65535), hostileName).map(([pref, name]) => ({ data: `${pref} ${name}.` })) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('issue', 'iodef', 'x'), txtString).map(([tag, value]) => ({ data: `0 ${tag} ${quoted([value])}` })) },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: b.length ? `\\# ${b.length} ${Buffer.from(b).toString('hex').toUpperCase()}` : '\\# 0' })) },
+  {
+    weight: 1,
+    arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: b.length ? `\\# ${b.length} ${Buffer.from(b).toString('hex').toUpperCase()}` : '\\# 0' })),
+  },
   // What no decoder would present: data and texts that disagree, raw hostile text.
   { weight: 2, arbitrary: fc.tuple(txtString, fc.option(texts, { nil: undefined })).map(([d, t]) => ({ data: d, texts: t })) },
 );
@@ -150,14 +181,21 @@ export const hostileRecord: fc.Arbitrary<HostileRecord> = fc.oneof(
   {
     weight: 300,
     arbitrary: fc
-      .tuple(fc.oneof({ weight: 2, arbitrary: fc.constant('asked' as const) }, { weight: 3, arbitrary: recordType }), ttl, recordData, fc.option(hostileName, { nil: undefined, freq: 2 }))
+      .tuple(
+        fc.oneof({ weight: 2, arbitrary: fc.constant('asked' as const) }, { weight: 3, arbitrary: recordType }),
+        ttl,
+        recordData,
+        fc.option(hostileName, { nil: undefined, freq: 2 }),
+      )
       .map(([type, ttl, data, name]): HostileRecord => (name === undefined ? { type, ttl, ...data } : { name, type, ttl, ...data })),
   },
   { weight: 1, arbitrary: hugeTxt },
 );
 
 /** A CNAME chain that ends in hostile data, the shape of an NXDOMAIN after a CNAME. */
-const cnameChain = fc.array(hostileName, { minLength: 1, maxLength: 3 }).map((targets) => targets.map((target, i): HostileRecord => ({ name: i === 0 ? undefined : targets[i - 1], type: 5, ttl: 300, data: `${target}.` })));
+const cnameChain = fc
+  .array(hostileName, { minLength: 1, maxLength: 3 })
+  .map((targets) => targets.map((target, i): HostileRecord => ({ name: i === 0 ? undefined : targets[i - 1], type: 5, ttl: 300, data: `${target}.` })));
 
 const benignUpstream = fc.constantFrom('127.0.0.1:5353', '[2001:db8::53]', 'tcp://192.0.2.53', 'https://dns.example/dns-query');
 
@@ -169,7 +207,11 @@ export const hostileOutcome: fc.Arbitrary<HostileOutcome> = fc.oneof(
       rcode: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 0, 0, 3, 2, 5, 1, 4) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4095 }) }),
       authenticated: fc.boolean(),
       cached: fc.boolean(),
-      answers: fc.oneof({ weight: 5, arbitrary: fc.array(hostileRecord, { maxLength: 8 }) }, { weight: 1, arbitrary: cnameChain }, { weight: 1, arbitrary: fc.array(hostileRecord, { minLength: 20, maxLength: 60 }) }),
+      answers: fc.oneof(
+        { weight: 5, arbitrary: fc.array(hostileRecord, { maxLength: 8 }) },
+        { weight: 1, arbitrary: cnameChain },
+        { weight: 1, arbitrary: fc.array(hostileRecord, { minLength: 20, maxLength: 60 }) },
+      ),
       authorities: fc.array(hostileRecord, { maxLength: 2 }),
       upstream: benignUpstream,
       transport: fc.constantFrom('udp' as const, 'tcp' as const, 'doh' as const),
@@ -197,7 +239,13 @@ const routeLine = fc.oneof(
 export const hostileZone: fc.Arbitrary<HostileZone> = fc.record({
   outcomes: fc.array(hostileOutcome, { minLength: 1, maxLength: 6 }),
   routeLines: fc.array(routeLine, { maxLength: 3 }),
-  asNames: fc.array(fc.oneof(txtString, fc.tuple(fc.stringMatching(/^[A-Z0-9-]{1,12}$/), txtString).map(([h, t]) => `${h} - ${t}`)), { maxLength: 3 }),
+  asNames: fc.array(
+    fc.oneof(
+      txtString,
+      fc.tuple(fc.stringMatching(/^[A-Z0-9-]{1,12}$/), txtString).map(([h, t]) => `${h} - ${t}`),
+    ),
+    { maxLength: 3 },
+  ),
 });
 
 // ---------------------------------------------------------------------------
@@ -208,27 +256,44 @@ export const WIRE_ZONE = 'fuzz.example.test';
 
 /** A label of any octets but the dot, as dns2 writes it (one octet per char code). */
 const octetLabel = fc.uint8Array({ minLength: 1, maxLength: 20 }).map((octets) => String.fromCharCode(...[...octets].map((o) => (o === 0x2e ? 0x2d : o))));
-const wireTarget = fc.oneof(domain.filter((d) => /^[\x21-\x7e]+$/.test(d) && d.split('.').every((l) => l.length > 0 && l.length < 64)), fc.array(octetLabel, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join('.')}.example`));
+const wireTarget = fc.oneof(
+  domain.filter((d) => /^[\x21-\x7e]+$/.test(d) && d.split('.').every((l) => l.length > 0 && l.length < 64)),
+  fc.array(octetLabel, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join('.')}.example`),
+);
 
 /** UTF-8 of hostile text cut into <character-string>s of at most 255 octets, sometimes in the middle of a character. */
 const characterStrings = (maxOctets: number) =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.array(txtString.map((t) => Buffer.from(t, 'utf8')), { minLength: 1, maxLength: 4 }) },
-    { weight: 1, arbitrary: fc.array(fc.uint8Array({ maxLength: 255 }).map((b) => Buffer.from(b)), { minLength: 1, maxLength: 3 }) },
-    // More than a UDP answer holds: truncated, asked again over TCP.
-    { weight: 1, arbitrary: hugeText(maxOctets).map((t) => [Buffer.from(t, 'utf8')]) },
-  ).map((buffers) => {
-    const strings: Buffer[] = [];
-    let total = 0;
-    for (const buffer of buffers) {
-      for (let i = 0; i < Math.max(1, buffer.length) && total < maxOctets; i += 255) {
-        const piece = buffer.subarray(i, i + 255);
-        strings.push(piece);
-        total += piece.length + 1;
+  fc
+    .oneof(
+      {
+        weight: 4,
+        arbitrary: fc.array(
+          txtString.map((t) => Buffer.from(t, 'utf8')),
+          { minLength: 1, maxLength: 4 },
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.array(
+          fc.uint8Array({ maxLength: 255 }).map((b) => Buffer.from(b)),
+          { minLength: 1, maxLength: 3 },
+        ),
+      },
+      // More than a UDP answer holds: truncated, asked again over TCP.
+      { weight: 1, arbitrary: hugeText(maxOctets).map((t) => [Buffer.from(t, 'utf8')]) },
+    )
+    .map((buffers) => {
+      const strings: Buffer[] = [];
+      let total = 0;
+      for (const buffer of buffers) {
+        for (let i = 0; i < Math.max(1, buffer.length) && total < maxOctets; i += 255) {
+          const piece = buffer.subarray(i, i + 255);
+          strings.push(piece);
+          total += piece.length + 1;
+        }
       }
-    }
-    return strings;
-  });
+      return strings;
+    });
 
 const rawTypes = fc.oneof(fc.constantFrom(13, 35, 39, 44, 46, 47, 52, 64, 65, 256, 65280), fc.integer({ min: 258, max: 0xffff }));
 const wireText = (maxOctets: number) => characterStrings(maxOctets).map((strings) => Buffer.concat(strings.map((s) => str(s))));
@@ -238,8 +303,27 @@ const wireRecord: fc.Arbitrary<WireRecord> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ type: fc.constantFrom(16, 99), ttl: fc.nat(86400), fields: characterStrings(16 * 1024).map((data) => ({ data })) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom(5, 12), ttl: fc.nat(86400), fields: wireTarget.map((d) => ({ domain: d })) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant(2), ttl: fc.nat(86400), fields: wireTarget.map((ns) => ({ ns })) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant(15), ttl: fc.nat(86400), fields: fc.tuple(fc.nat(65535), wireTarget).map(([priority, exchange]) => ({ priority, exchange })) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant(257), ttl: fc.nat(86400), fields: fc.tuple(fc.constantFrom('issue', 'iodef', 'tbs'), txtString.filter((v) => Buffer.byteLength(v) < 1000)).map(([tag, value]) => ({ flags: 0, tag, value })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant(15),
+      ttl: fc.nat(86400),
+      fields: fc.tuple(fc.nat(65535), wireTarget).map(([priority, exchange]) => ({ priority, exchange })),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant(257),
+      ttl: fc.nat(86400),
+      fields: fc
+        .tuple(
+          fc.constantFrom('issue', 'iodef', 'tbs'),
+          txtString.filter((v) => Buffer.byteLength(v) < 1000),
+        )
+        .map(([tag, value]) => ({ flags: 0, tag, value })),
+    }),
+  },
   // Types dns2 cannot encode go as raw RDATA: well-formed with hostile strings and names, or any octets.
   {
     weight: 3,
@@ -274,8 +358,13 @@ export const wireCase: fc.Arbitrary<WireCase> = fc
   .map(([first, chained, second, pick]) => {
     const owner = `q.${WIRE_ZONE}`;
     const target = `t.${WIRE_ZONE}`;
-    const toZone = (name: string) => (r: WireRecord): ZoneRecord => ({ ...r, name, expected: '(fuzz)' });
-    const records = [...(chained ? [{ name: owner, type: 5, ttl: 60, fields: { domain: target }, expected: '(fuzz)' }] : first.map(toZone(owner))), ...second.map(toZone(target))];
+    const toZone =
+      (name: string) =>
+      (r: WireRecord): ZoneRecord => ({ ...r, name, expected: '(fuzz)' });
+    const records = [
+      ...(chained ? [{ name: owner, type: 5, ttl: 60, fields: { domain: target }, expected: '(fuzz)' }] : first.map(toZone(owner))),
+      ...second.map(toZone(target)),
+    ];
     const types = [...new Set((chained ? second : first).map((r) => r.type))];
     return { records, owner, type: types[pick % types.length] ?? 16 };
   });

@@ -16,18 +16,27 @@ export const str = (text: string | Buffer) => {
 
 /** An uncompressed wire name. */
 export const wireName = (name: string) =>
-  cat(...name.replace(/\.$/, '').split('.').filter(Boolean).map((label) => str(label)), u8(0));
+  cat(
+    ...name
+      .replace(/\.$/, '')
+      .split('.')
+      .filter(Boolean)
+      .map((label) => str(label)),
+    u8(0),
+  );
 
 /** NSEC/NSEC3 type bit maps (RFC 4034 §4.1.2). */
 export function typeBitmap(types: number[]): Buffer {
   const windows = new Map<number, number[]>();
   for (const type of types) windows.set(type >> 8, [...(windows.get(type >> 8) ?? []), type & 0xff]);
   return cat(
-    ...[...windows.entries()].sort(([a], [b]) => a - b).map(([window, lows]) => {
-      const bitmap = Buffer.alloc(Math.max(...lows) / 8 + 1);
-      for (const low of lows) bitmap[low >> 3] |= 0x80 >> (low & 7);
-      return cat(u8(window), u8(bitmap.length), bitmap);
-    }),
+    ...[...windows.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([window, lows]) => {
+        const bitmap = Buffer.alloc(Math.max(...lows) / 8 + 1);
+        for (const low of lows) bitmap[low >> 3] |= 0x80 >> (low & 7);
+        return cat(u8(window), u8(bitmap.length), bitmap);
+      }),
   );
 }
 

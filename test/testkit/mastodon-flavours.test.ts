@@ -24,7 +24,14 @@ interface Answer {
   body: any;
 }
 
-async function call(instance: MastodonInstance, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  instance: MastodonInstance,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${instance.url}${path}`, {
     method,
     headers: {
@@ -44,7 +51,10 @@ async function withMentions(flavour: Flavour, count: number) {
   const bot = instance.createAccount('dig', { bot: true });
   const alice = instance.createAccount('alice');
   for (let i = 0; i < count; i += 1) instance.post(alice, { status: `@dig example.test A ${i}` });
-  const ids = instance.notificationsFor('dig').map((n) => n.id).reverse();
+  const ids = instance
+    .notificationsFor('dig')
+    .map((n) => n.id)
+    .reverse();
   const page = async (query: string) => {
     const answer = await call(instance, bot.token, 'GET', `/api/v1/notifications${query}`);
     return { ...answer, ids: Array.isArray(answer.body) ? (answer.body as Array<{ id: string }>).map((n) => n.id) : [] };
@@ -114,9 +124,15 @@ describe('flavour notification paging', () => {
     const bob = instance.createAccount('bob');
     instance.follow(bob, bot);
     const all = await page('?types[]=follow&limit=2');
-    assert.deepEqual(all.body.map((n: { type: string }) => n.type), ['follow', 'mention']);
+    assert.deepEqual(
+      all.body.map((n: { type: string }) => n.type),
+      ['follow', 'mention'],
+    );
     const follows = await page('?include_types[]=follow');
-    assert.deepEqual(follows.body.map((n: { type: string }) => n.type), ['follow']);
+    assert.deepEqual(
+      follows.body.map((n: { type: string }) => n.type),
+      ['follow'],
+    );
     assert.deepEqual((await page(`?min_id=${ids[0]}&limit=2`)).ids, [ids[2], ids[1]]);
     assert.equal((await page('')).ids.length, 20);
     assert.equal((await page('?limit=80')).ids.length, 40);
@@ -246,7 +262,12 @@ describe('flavour streaming', () => {
       const bot = instance.createAccount('dig', { bot: true });
       const alice = instance.createAccount('alice');
       assert.ok(instance.streamingUrl);
-      const event = await firstStreamEvent(`${instance.streamingUrl}/api/v1/streaming`, bot.token, () => instance.post(alice, { status: '@dig example.test' }), 2000);
+      const event = await firstStreamEvent(
+        `${instance.streamingUrl}/api/v1/streaming`,
+        bot.token,
+        () => instance.post(alice, { status: '@dig example.test' }),
+        2000,
+      );
       assert.equal(event, 'notification');
     });
   }
@@ -287,16 +308,31 @@ async function reply(flavour: Flavour, params: Record<string, unknown> = {}) {
 describe('flavour rendering', () => {
   it('hollo: markdown (emphasis, fuzzy links, code untouched), single newlines without <br>', async () => {
     const { question, status } = await reply('hollo', { content_type: 'text/plain' });
-    assert.equal(question.content, '<p><a translate="no" class="h-card u-url mention" href="https://dig.test/@dig">@<span>dig</span></a> example.test MX</p>\n');
-    assert.deepEqual(question.mentions.map((m) => m.acct), ['dig']);
-    assert.match(status.content, /^<p><a translate="no" class="h-card u-url mention" href="https:\/\/dig.test\/@alice">@<span>alice<\/span><\/a> example.test MX\n/);
+    assert.equal(
+      question.content,
+      '<p><a translate="no" class="h-card u-url mention" href="https://dig.test/@dig">@<span>dig</span></a> example.test MX</p>\n',
+    );
+    assert.deepEqual(
+      question.mentions.map((m) => m.acct),
+      ['dig'],
+    );
+    assert.match(
+      status.content,
+      /^<p><a translate="no" class="h-card u-url mention" href="https:\/\/dig.test\/@alice">@<span>alice<\/span><\/a> example.test MX\n/,
+    );
     assert.ok(status.content.includes('<a href="http://example.com">example.com</a>'));
     assert.ok(status.content.includes('<em>x</em> <em>y</em>'));
     assert.ok(status.content.includes('<code>@alice@dig.test #code</code>'));
     assert.ok(!status.content.includes('<br'));
     assert.ok(!status.content.includes('href="http://example.test'));
-    assert.deepEqual(status.mentions.map((m: { acct: string }) => m.acct), ['alice']);
-    assert.deepEqual(status.tags.map((t: { name: string }) => t.name), ['dns']);
+    assert.deepEqual(
+      status.mentions.map((m: { acct: string }) => m.acct),
+      ['alice'],
+    );
+    assert.deepEqual(
+      status.tags.map((t: { name: string }) => t.name),
+      ['dns'],
+    );
   });
 
   it('hollo: a bare @user in a reply is no mention (Hollo needs @user@domain)', async () => {
@@ -319,36 +355,57 @@ describe('flavour rendering', () => {
     assert.equal(status.content.match(/<br>/g)?.length, 2);
     assert.ok(status.content.includes('<br>example.com *x* _y_ <a href="https://dig.test/tags/dns" class="mention hashtag"'));
     assert.ok(status.content.includes('<a href="https://a.example.org/x" rel="nofollow noreferrer noopener" target="_blank">https://a.example.org/x</a>'));
-    assert.deepEqual(status.tags.map((t: { name: string }) => t.name), ['dns', 'code']);
+    assert.deepEqual(
+      status.tags.map((t: { name: string }) => t.name),
+      ['dns', 'code'],
+    );
     const markdown = await reply('gotosocial', { content_type: 'text/markdown' });
     assert.ok(markdown.status.content.includes('<em>x</em>'));
     assert.ok(markdown.status.content.includes('<code>@alice@dig.test #code</code>'));
-    assert.deepEqual(markdown.status.tags.map((t: { name: string }) => t.name), ['dns']);
-    assert.deepEqual(markdown.status.mentions.map((m: { acct: string }) => m.acct), ['alice']);
+    assert.deepEqual(
+      markdown.status.tags.map((t: { name: string }) => t.name),
+      ['dns'],
+    );
+    assert.deepEqual(
+      markdown.status.mentions.map((m: { acct: string }) => m.acct),
+      ['alice'],
+    );
   });
 
   it('akkoma: plain text with <br> and no <p>, bare real-TLD hosts linked, .test not', async () => {
     const { question, status } = await reply('akkoma');
-    assert.match(question.content, /^<span class="h-card"><a class="u-url mention" data-user="[^"]+" href="https:\/\/dig.test\/users\/dig" rel="ugc">@<span>dig<\/span><\/a><\/span> example.test MX$/);
+    assert.match(
+      question.content,
+      /^<span class="h-card"><a class="u-url mention" data-user="[^"]+" href="https:\/\/dig.test\/users\/dig" rel="ugc">@<span>dig<\/span><\/a><\/span> example.test MX$/,
+    );
     assert.ok(!status.content.includes('<p>'));
     assert.equal(status.content.match(/<br>/g)?.length, 2);
     assert.ok(status.content.includes('<a href="http://example.com" rel="ugc">example.com</a> *x* _y_'));
     assert.ok(!status.content.includes('http://example.test'));
     assert.ok(status.content.includes('<a class="hashtag" data-tag="dns" href="https://dig.test/tag/dns" rel="tag ugc">#dns</a>'));
-    assert.deepEqual(status.mentions.map((m: { acct: string }) => m.acct), ['alice']);
+    assert.deepEqual(
+      status.mentions.map((m: { acct: string }) => m.acct),
+      ['alice'],
+    );
   });
 
   it('sharkey: MFM in one <p>, markers kept as text, <plain> and code literal, bare hosts not linked', async () => {
     const { question, status } = await reply('sharkey');
     // A local mention stays text, yet it is a mention.
     assert.equal(question.content, '<p><span>@dig</span> example.test MX</p>');
-    assert.deepEqual(question.mentions.map((m) => m.acct), ['dig']);
+    assert.deepEqual(
+      question.mentions.map((m) => m.acct),
+      ['dig'],
+    );
     assert.equal(status.content.match(/<p>/g)?.length, 1);
     assert.ok(status.content.includes('<span> example.test MX<br>example.com </span><span>*x*</span> <span>*y*</span>'));
     assert.ok(status.content.includes('<a href="https://dig.test/tags/dns" rel="tag" class="hashtag">#dns</a>'));
     assert.ok(status.content.includes('<a rel="nofollow noopener noreferrer" target="_blank" href="https://a.example.org/x">a.example.org/x</a>'));
     assert.ok(status.content.includes('<code>@alice@dig.test #code</code>'));
-    assert.deepEqual(status.tags.map((t: { name: string }) => t.name), ['dns']);
+    assert.deepEqual(
+      status.tags.map((t: { name: string }) => t.name),
+      ['dns'],
+    );
     const instance = await start('sharkey');
     const bot = instance.createAccount('dig', { bot: true });
     const plain = await call(instance, bot.token, 'POST', '/api/v1/statuses', { status: '<plain>**b** #no</plain>\n```\n*z* @dig\n```' });
@@ -451,7 +508,10 @@ describe('flavour visibilities', () => {
     assert.equal(wrong.body.error, 'CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY');
     const right = await call(instance, bot.token, 'POST', '/api/v1/statuses', { status: 'hi', in_reply_to_id: dm.id, visibility: 'direct' });
     assert.equal(right.body.visibility, 'direct');
-    assert.deepEqual(right.body.mentions.map((m: { acct: string }) => m.acct), ['alice']);
+    assert.deepEqual(
+      right.body.mentions.map((m: { acct: string }) => m.acct),
+      ['alice'],
+    );
     assert.equal(instance.notificationsFor('alice').length, 1);
   });
 });

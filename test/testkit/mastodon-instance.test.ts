@@ -198,7 +198,10 @@ describe('posting statuses', () => {
         '<a href="https://other.example/tags/dns" class="mention hashtag" rel="nofollow noopener" target="_blank">#<span>dns</span></a><br>thanks</p>',
     );
     assert.equal(status.account.acct, 'bob@other.example');
-    assert.deepEqual(status.mentions.map((m) => m.acct), ['bot']);
+    assert.deepEqual(
+      status.mentions.map((m) => m.acct),
+      ['bot'],
+    );
     assert.equal(instance.notificationsFor('bot')[0]?.status?.id, status.id);
   });
 
@@ -216,7 +219,10 @@ describe('posting statuses', () => {
     multipart.set('visibility', 'private');
     const response = await api(instance, alice, '/api/v1/statuses', { method: 'POST', body: multipart });
     assert.equal(((await response.json()) as { visibility: string }).visibility, 'private');
-    assert.deepEqual(instance.statusesBy('alice').map((s) => s.content), ['<p>urlencoded</p>', '<p>multipart</p>']);
+    assert.deepEqual(
+      instance.statusesBy('alice').map((s) => s.content),
+      ['<p>urlencoded</p>', '<p>multipart</p>'],
+    );
   });
 
   it('counts characters as Mastodon: a URL is 23, a mention is @username, emoji are one', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -234,7 +240,10 @@ describe('posting statuses', () => {
       assert.equal(error.message, 'Validation failed: Text character limit of 500 exceeded');
       return true;
     });
-    assert.throws(() => instance.post(alice, { status: ' \n ' }), (error: unknown) => error instanceof ApiError && error.status === 422 && error.message === "Validation failed: Text can't be blank");
+    assert.throws(
+      () => instance.post(alice, { status: ' \n ' }),
+      (error: unknown) => error instanceof ApiError && error.status === 422 && error.message === "Validation failed: Text can't be blank",
+    );
   });
 
   it('returns the same status for a repeated Idempotency-Key of the same account', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -252,7 +261,10 @@ describe('posting statuses', () => {
     assert.notEqual(otherAccount.id, first.id);
     assert.equal(instance.statusesBy('alice').length, 2);
     const posts = instance.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
-    assert.deepEqual(posts.map((r) => r.idempotencyKey), ['key-1', 'key-1', 'key-2', 'key-1']);
+    assert.deepEqual(
+      posts.map((r) => r.idempotencyKey),
+      ['key-1', 'key-1', 'key-2', 'key-1'],
+    );
     assert.equal(posts[0]?.headers.authorization, `Bearer ${alice.token}`);
   });
 
@@ -267,7 +279,10 @@ describe('posting statuses', () => {
     assert.equal(hidden.status, 404);
     assert.deepEqual(await hidden.json(), { error: 'Record not found' });
     assert.equal((await api(instance, undefined, `/api/v1/statuses/${secret.id}`)).status, 404);
-    assert.deepEqual(instance.notificationsFor('bot').map((n) => n.status?.visibility), ['direct']);
+    assert.deepEqual(
+      instance.notificationsFor('bot').map((n) => n.status?.visibility),
+      ['direct'],
+    );
     assert.deepEqual(instance.notificationsFor('carol'), []);
     assert.deepEqual(instance.notificationsFor('alice'), []);
   });
@@ -281,13 +296,26 @@ describe('posting statuses', () => {
     const answer = await restClient(instance, bot).v1.statuses.create({ status: '@alice 93.184.215.14', inReplyToId: question.id });
     const thanks = instance.post(alice, { status: '@bot thanks', in_reply_to_id: answer.id, visibility: 'direct' });
     const aside = instance.post(carol, { status: 'me too', in_reply_to_id: question.id });
-    assert.deepEqual(instance.repliesTo(question.id).map((s) => s.id), [answer.id, aside.id]);
+    assert.deepEqual(
+      instance.repliesTo(question.id).map((s) => s.id),
+      [answer.id, aside.id],
+    );
     const context = await restClient(instance, bot).v1.statuses.$select(question.id).context.fetch();
-    assert.deepEqual(context.descendants.map((s) => s.id), [answer.id, thanks.id, aside.id]);
+    assert.deepEqual(
+      context.descendants.map((s) => s.id),
+      [answer.id, thanks.id, aside.id],
+    );
     const seenByCarol = await restClient(instance, carol).v1.statuses.$select(answer.id).context.fetch();
-    assert.deepEqual(seenByCarol.ancestors.map((s) => s.id), [question.id]);
+    assert.deepEqual(
+      seenByCarol.ancestors.map((s) => s.id),
+      [question.id],
+    );
     assert.deepEqual(seenByCarol.descendants, []);
-    const missing = await api(instance, bot, '/api/v1/statuses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 'x', in_reply_to_id: '404404' }) });
+    const missing = await api(instance, bot, '/api/v1/statuses', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'x', in_reply_to_id: '404404' }),
+    });
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { error: 'The post you are trying to reply to does not appear to exist.' });
   });
@@ -303,10 +331,22 @@ describe('notifications', () => {
     instance.follow(alice, bot);
     instance.post(alice, { status: '@bot dig example.com' });
     const masto = restClient(instance, bot);
-    assert.deepEqual((await masto.v1.notifications.list()).map((n) => n.type), ['mention', 'follow', 'favourite']);
-    assert.deepEqual((await masto.v1.notifications.list({ types: ['mention'] })).map((n) => n.type), ['mention']);
-    assert.deepEqual((await masto.v1.notifications.list({ excludeTypes: ['mention', 'follow'] })).map((n) => n.type), ['favourite']);
-    assert.deepEqual(instance.notificationsFor('alice').map((n) => n.type), ['mention']);
+    assert.deepEqual(
+      (await masto.v1.notifications.list()).map((n) => n.type),
+      ['mention', 'follow', 'favourite'],
+    );
+    assert.deepEqual(
+      (await masto.v1.notifications.list({ types: ['mention'] })).map((n) => n.type),
+      ['mention'],
+    );
+    assert.deepEqual(
+      (await masto.v1.notifications.list({ excludeTypes: ['mention', 'follow'] })).map((n) => n.type),
+      ['favourite'],
+    );
+    assert.deepEqual(
+      instance.notificationsFor('alice').map((n) => n.type),
+      ['mention'],
+    );
     // Rails only permits `types[]`; a bare `types=mention` filters nothing.
     const bare = (await (await api(instance, bot, '/api/v1/notifications?types=mention')).json()) as unknown[];
     assert.equal(bare.length, 3);
@@ -321,7 +361,10 @@ describe('notifications', () => {
       const alice = instance.createAccount('alice');
       for (let i = 1; i <= 7; i += 1) instance.post(alice, { status: `@bot question ${i}` });
       instance.follow(alice, bot);
-      const ids = instance.notificationsFor('bot').filter((n) => n.type === 'mention').map((n) => n.id);
+      const ids = instance
+        .notificationsFor('bot')
+        .filter((n) => n.type === 'mention')
+        .map((n) => n.id);
       if (idStyle === 'numeric') assert.ok(new Set(ids.map((id) => id.length)).size > 1, `IDs of several lengths: ${ids.join(' ')}`);
 
       const page = async (query: string) => {
@@ -535,7 +578,10 @@ describe('failures', () => {
     assert.match(await gateway.text(), /<title>502 Bad Gateway<\/title>[\s\S]*<center>nginx<\/center>/);
     // masto 7.12 cannot read an HTML error body: the request rejects, but not with a MastoHttpError.
     instance.failNext(1, '502-html');
-    await assert.rejects(async () => masto.v1.notifications.list(), (error: unknown) => !(error instanceof MastoHttpError));
+    await assert.rejects(
+      async () => masto.v1.notifications.list(),
+      (error: unknown) => !(error instanceof MastoHttpError),
+    );
     assert.ok(await masto.v1.notifications.list());
 
     instance.failNext(2, '500', { method: 'POST', path: '/api/v1/statuses' });
@@ -543,7 +589,10 @@ describe('failures', () => {
     await assert.rejects(masto.v1.statuses.create({ status: 'one' }), (error: unknown) => error instanceof MastoHttpError && error.statusCode === 500);
     await assert.rejects(masto.v1.statuses.create({ status: 'two' }), (error: unknown) => error instanceof MastoHttpError && error.statusCode === 500);
     assert.ok((await masto.v1.statuses.create({ status: 'three' })).id);
-    assert.deepEqual(instance.statusesBy('bot').map((s) => s.content), ['<p>three</p>']);
+    assert.deepEqual(
+      instance.statusesBy('bot').map((s) => s.content),
+      ['<p>three</p>'],
+    );
 
     instance.failNext(1, '429', { path: /^\/api\/v1\/streaming/ });
     assert.equal((await refusedHandshake(`${instance.streamingUrl}/api/v1/streaming`, [bot.token])).status, 429);
@@ -555,8 +604,14 @@ describe('failures', () => {
     const bot = instance.createAccount('bot');
     const responses = [];
     for (let i = 0; i < 4; i += 1) responses.push(await api(instance, bot, '/api/v1/accounts/verify_credentials'));
-    assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 429]);
-    assert.deepEqual(responses.map((r) => r.headers.get('x-ratelimit-remaining')), ['2', '1', '0', '0']);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200, 429],
+    );
+    assert.deepEqual(
+      responses.map((r) => r.headers.get('x-ratelimit-remaining')),
+      ['2', '1', '0', '0'],
+    );
     for (const response of responses) assert.equal(response.headers.get('x-ratelimit-limit'), '3');
     const reset = responses[3]!.headers.get('x-ratelimit-reset') ?? '';
     assert.match(reset, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
@@ -576,7 +631,10 @@ describe('failures', () => {
     assert.equal(throttled.status, 429);
     const resetIn = Date.parse(throttled.headers.get('x-ratelimit-reset') ?? '') - Date.now();
     assert.ok(resetIn > 3000 && resetIn <= 5000, `reset in ${resetIn} ms`);
-    await assert.rejects(async () => masto.v1.notifications.list(), (error: unknown) => error instanceof MastoHttpError && error.statusCode === 429 && error.message === 'Too many requests');
+    await assert.rejects(
+      async () => masto.v1.notifications.list(),
+      (error: unknown) => error instanceof MastoHttpError && error.statusCode === 429 && error.message === 'Too many requests',
+    );
     assert.deepEqual(await masto.v1.notifications.list(), []);
   });
 });
@@ -588,7 +646,10 @@ describe('test helpers', () => {
     setTimeout(() => instance.post(alice, { status: 'later' }), 30);
     const status = await instance.waitFor(() => instance.statusesBy('alice')[0]);
     assert.equal(status.content, '<p>later</p>');
-    await assert.rejects(instance.waitFor(() => false, 50), /not met within 50 ms/);
+    await assert.rejects(
+      instance.waitFor(() => false, 50),
+      /not met within 50 ms/,
+    );
   });
 
   it('close frees the port', { timeout: TEST_TIMEOUT_MS }, async () => {

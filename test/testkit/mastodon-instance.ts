@@ -15,14 +15,7 @@ import { createServer, type IncomingMessage, type IncomingHttpHeaders, type Serv
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  createAccount,
-  testAccountOf,
-  type AccountOptions,
-  type LocalTestAccount,
-  type RemoteTestAccount,
-  type TestAccount,
-} from './mastodon/accounts.ts';
+import { createAccount, testAccountOf, type AccountOptions, type LocalTestAccount, type RemoteTestAccount, type TestAccount } from './mastodon/accounts.ts';
 import { favourite, follow, postStatus, type ActivityContext, type PostStatusParams } from './mastodon/activities.ts';
 import { EntityRenderer, type NotificationJson, type SiteInfo, type StatusJson } from './mastodon/entities.ts';
 import { FaultPlan, isRestApiPath, type FailureKind, type RequestPattern } from './mastodon/faults.ts';
@@ -142,7 +135,13 @@ export class MastodonInstance {
     this.#context = { store: this.#store, site, facts };
     this.#renderer = new EntityRenderer(site, this.#store);
     this.#rest = new RestApi(this.#context, this.#renderer, this.#oauth);
-    this.#rateLimiter = new RateLimiter({ limit: 300, windowMs: 300_000, ...options.rateLimit, headers: facts.rateLimit.headers, throttled: facts.rateLimit.throttled });
+    this.#rateLimiter = new RateLimiter({
+      limit: 300,
+      windowMs: 300_000,
+      ...options.rateLimit,
+      headers: facts.rateLimit.headers,
+      throttled: facts.rateLimit.throttled,
+    });
     this.#faults = new FaultPlan(facts.rateLimit.throttled);
     this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000) : undefined;
     this.#misskeyStreaming = facts.streaming === 'misskey' && options.streaming !== false ? new WebSocketServer({ noServer: true }) : undefined;

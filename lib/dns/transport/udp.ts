@@ -13,11 +13,15 @@ export type ResponseFilter = (message: Buffer) => boolean;
  */
 export function exchangeUdp(host: string, port: number, query: Buffer, accept: ResponseFilter, signal: AbortSignal): Promise<Buffer> {
   const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: EDNS_UDP_PAYLOAD_SIZE * 4 });
-  return abortableExchange<Buffer>(signal, () => socket.close(), (resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('message', (message) => {
-      if (accept(message)) resolve(message);
-    });
-    socket.connect(port, host, () => socket.send(query));
-  });
+  return abortableExchange<Buffer>(
+    signal,
+    () => socket.close(),
+    (resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('message', (message) => {
+        if (accept(message)) resolve(message);
+      });
+      socket.connect(port, host, () => socket.send(query));
+    },
+  );
 }

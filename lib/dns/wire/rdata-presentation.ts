@@ -158,7 +158,11 @@ const presenters = new Map<number, Presenter>([
   [T.CDS, (r) => text(`${r.u16()} ${r.u8()} ${r.u8()} ${hex(r.rest())}`)],
   [T.DNSKEY, (r) => text(`${r.u16()} ${r.u8()} ${r.u8()} ${base64(r.rest())}`)],
   [T.CDNSKEY, (r) => text(`${r.u16()} ${r.u8()} ${r.u8()} ${base64(r.rest())}`)],
-  [T.RRSIG, (r) => text(`${recordTypeName(r.u16())} ${r.u8()} ${r.u8()} ${r.u32()} ${timestamp(r.u32())} ${timestamp(r.u32())} ${r.u16()} ${name(r)} ${base64(r.rest())}`)],
+  [
+    T.RRSIG,
+    (r) =>
+      text(`${recordTypeName(r.u16())} ${r.u8()} ${r.u8()} ${r.u32()} ${timestamp(r.u32())} ${timestamp(r.u32())} ${r.u16()} ${name(r)} ${base64(r.rest())}`),
+  ],
   [T.NSEC, (r) => text(`${name(r)} ${typeBitmaps(r)}`.trimEnd())],
   [T.NSEC3, (r) => text(`${r.u8()} ${r.u8()} ${r.u16()} ${hex(r.characterString())} ${base32hex(r.characterString())} ${typeBitmaps(r)}`.trimEnd())],
   [T.NSEC3PARAM, (r) => text(`${r.u8()} ${r.u8()} ${r.u16()} ${hex(r.characterString())}`)],

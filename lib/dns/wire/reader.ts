@@ -9,7 +9,11 @@ export class MalformedMessageError extends Error {
 }
 
 export class WireReader {
-  constructor(readonly message: Buffer, public offset = 0, private readonly end = message.length) {}
+  constructor(
+    readonly message: Buffer,
+    public offset = 0,
+    private readonly end = message.length,
+  ) {}
 
   get remaining(): number {
     return this.end - this.offset;

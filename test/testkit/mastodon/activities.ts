@@ -236,7 +236,11 @@ function renderContent(context: ActivityContext, draft: StatusDraft): string {
 
 /** ProcessHashtagsService: normalized, unique tags linking to this instance's tag pages. */
 function tagsOf(context: ActivityContext, text: string): TagRecord[] {
-  const names = new Set(extractHashtags(text).map((tag) => normalizeHashtag(tag.value)).filter((name) => name !== ''));
+  const names = new Set(
+    extractHashtags(text)
+      .map((tag) => normalizeHashtag(tag.value))
+      .filter((name) => name !== ''),
+  );
   return [...names].map((name) => ({ name, url: `${context.site.baseUrl}/tags/${encodeURIComponent(name)}` }));
 }
 

@@ -240,7 +240,13 @@ export class EntityRenderer {
       languages: ['en'],
       configuration: {
         // Servers without a streaming API leave the URL out.
-        urls: { ...(site.streamingUrl ? { streaming: site.streamingUrl } : {}), status: null, about: `${site.baseUrl}/about`, privacy_policy: `${site.baseUrl}/privacy-policy`, terms_of_service: null },
+        urls: {
+          ...(site.streamingUrl ? { streaming: site.streamingUrl } : {}),
+          status: null,
+          about: `${site.baseUrl}/about`,
+          privacy_policy: `${site.baseUrl}/privacy-policy`,
+          terms_of_service: null,
+        },
         vapid: { public_key: '' },
         accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
         ...this.#limits(),
@@ -280,7 +286,14 @@ export class EntityRenderer {
   #limits(): Record<string, unknown> {
     return {
       statuses: { max_characters: this.#site.maxCharacters, max_media_attachments: 4, characters_reserved_per_url: URL_PLACEHOLDER_CHARS },
-      media_attachments: { supported_mime_types: [], image_size_limit: 16777216, image_matrix_limit: 33177600, video_size_limit: 103809024, video_frame_rate_limit: 120, video_matrix_limit: 8294400 },
+      media_attachments: {
+        supported_mime_types: [],
+        image_size_limit: 16777216,
+        image_matrix_limit: 33177600,
+        video_size_limit: 103809024,
+        video_frame_rate_limit: 120,
+        video_matrix_limit: 8294400,
+      },
       polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2629746 },
     };
   }

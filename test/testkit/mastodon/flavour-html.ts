@@ -162,9 +162,58 @@ const AKKOMA_MARKUP: Markup = {
  * and private names such as `test`, `lan` or `internal` are not in it.
  */
 const REAL_TLDS = new Set([
-  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'name', 'pro', 'aero', 'coop', 'museum', 'mobi', 'asia', 'tel', 'travel', 'jobs',
-  'io', 'dev', 'app', 'page', 'social', 'xyz', 'online', 'site', 'tech', 'cloud', 'blog', 'zone', 'network', 'email', 'club', 'space', 'website',
-  'one', 'systems', 'digital', 'link', 'live', 'news', 'art', 'top', 'shop', 'store', 'wiki', 'moe', 'lol', 'gay', 'onion', 'arpa',
+  'com',
+  'net',
+  'org',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'info',
+  'biz',
+  'name',
+  'pro',
+  'aero',
+  'coop',
+  'museum',
+  'mobi',
+  'asia',
+  'tel',
+  'travel',
+  'jobs',
+  'io',
+  'dev',
+  'app',
+  'page',
+  'social',
+  'xyz',
+  'online',
+  'site',
+  'tech',
+  'cloud',
+  'blog',
+  'zone',
+  'network',
+  'email',
+  'club',
+  'space',
+  'website',
+  'one',
+  'systems',
+  'digital',
+  'link',
+  'live',
+  'news',
+  'art',
+  'top',
+  'shop',
+  'store',
+  'wiki',
+  'moe',
+  'lol',
+  'gay',
+  'onion',
+  'arpa',
 ]);
 
 function isRealTld(tld: string): boolean {
@@ -197,7 +246,8 @@ function linkifyPlain(text: string, context: RenderContext, markup: Markup, foun
       raw = raw.replace(TRAILING_PUNCTUATION, '');
       if (groups.url !== undefined) rendered = markup.link(raw, raw);
       else if (groups.www !== undefined && markup.www) rendered = markup.link(`http://${raw}`, raw);
-      else if (groups.host !== undefined && markup.bareHosts && isRealTld(/\.([a-z]+)(?:\/|$)/i.exec(raw)?.[1] ?? '')) rendered = markup.link(`http://${raw}`, raw);
+      else if (groups.host !== undefined && markup.bareHosts && isRealTld(/\.([a-z]+)(?:\/|$)/i.exec(raw)?.[1] ?? ''))
+        rendered = markup.link(`http://${raw}`, raw);
     } else if (groups.user !== undefined) {
       const account = resolve(context, groups.user, groups.domain);
       if (account) {
@@ -250,7 +300,10 @@ function renderMarkdown(text: string, context: RenderContext, markup: Markup, ha
       });
     }
   });
-  const html = md.render(text).replace(/\n(?=<)|(?<=>)\n/g, '').replace(/<br>\n/g, '<br>');
+  const html = md
+    .render(text)
+    .replace(/\n(?=<)|(?<=>)\n/g, '')
+    .replace(/<br>\n/g, '<br>');
   return { html, mentions: found.mentions, tags: found.tags };
 }
 
@@ -266,12 +319,17 @@ function escapeAttribute(text: string): string {
 }
 
 function element(name: string, attributes: Record<string, string>, inner: string): string {
-  const rendered = Object.entries(attributes).map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join('');
+  const rendered = Object.entries(attributes)
+    .map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`)
+    .join('');
   return `<${name}${rendered}>${inner}</${name}>`;
 }
 
 function lines(text: string): string {
-  return text.split(/\r\n|\r|\n/).map(escapeText).join('<br>');
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(escapeText)
+    .join('<br>');
 }
 
 function renderSharkey(source: string, context: RenderContext): RenderedStatus {
@@ -315,7 +373,11 @@ function renderSharkey(source: string, context: RenderContext): RenderedStatus {
       case 'link':
         return element('a', { rel: 'nofollow noopener noreferrer', target: '_blank', href: node.props.url }, children(node.children));
       case 'url':
-        return element('a', { rel: 'nofollow noopener noreferrer', target: '_blank', href: node.props.url }, escapeText(node.props.url.replace(/^https?:\/\//, '')));
+        return element(
+          'a',
+          { rel: 'nofollow noopener noreferrer', target: '_blank', href: node.props.url },
+          escapeText(node.props.url.replace(/^https?:\/\//, '')),
+        );
       case 'search':
         return element('a', { href: `https://www.google.com/search?q=${node.props.query}` }, escapeText(node.props.content));
       case 'mention': {

@@ -228,7 +228,12 @@ const HOLLO: FlavourFacts = {
 
 const GOTOSOCIAL: FlavourFacts = {
   // cmd/gotosocial/main.go version(): Version + "+git-<7 hex>"; internal/processing/fedi/wellknown.go.
-  software: { name: 'gotosocial', version: '0.20.0+git-abc1234', homepage: 'https://docs.gotosocial.org', repository: 'https://codeberg.org/superseriousbusiness/gotosocial' },
+  software: {
+    name: 'gotosocial',
+    version: '0.20.0+git-abc1234',
+    homepage: 'https://docs.gotosocial.org',
+    repository: 'https://codeberg.org/superseriousbusiness/gotosocial',
+  },
   // internal/id/ulid.go NewULID for notifications, statuses and accounts.
   ids: { accounts: 'ulid', statuses: 'ulid', notifications: 'ulid' },
   // internal/paging/parse.go ParseLimit(min 1, max 80, default 20); internal/paging/boundary.go: min_id wins over since_id.
@@ -257,13 +262,21 @@ const GOTOSOCIAL: FlavourFacts = {
   advertisedStreamingUrl: (wsBase) => wsBase,
   // typeutils/internaltofrontend.go InstanceToAPIV1Instance: max_toot_chars, urls.streaming_api, characters_reserved_per_url 25.
   instanceV1: (mastodon, facts) => ({
-    ...withStatusLimits(mastodon, { max_characters: facts.maxCharacters, characters_reserved_per_url: 25, supported_mime_types: ['text/plain', 'text/markdown'] }),
+    ...withStatusLimits(mastodon, {
+      max_characters: facts.maxCharacters,
+      characters_reserved_per_url: 25,
+      supported_mime_types: ['text/plain', 'text/markdown'],
+    }),
     version: '0.20.0+git-abc1234',
     max_toot_chars: facts.maxCharacters,
   }),
   // InstanceToAPIV2Instance: configuration.urls.streaming, source_url.
   instanceV2: (mastodon, facts) => ({
-    ...withStatusLimits(mastodon, { max_characters: facts.maxCharacters, characters_reserved_per_url: 25, supported_mime_types: ['text/plain', 'text/markdown'] }),
+    ...withStatusLimits(mastodon, {
+      max_characters: facts.maxCharacters,
+      characters_reserved_per_url: 25,
+      supported_mime_types: ['text/plain', 'text/markdown'],
+    }),
     version: '0.20.0+git-abc1234',
     source_url: 'https://codeberg.org/superseriousbusiness/gotosocial',
   }),
@@ -370,7 +383,12 @@ function sharkeyError(status: number, code: string, description: string): ApiErr
 
 const SHARKEY: FlavourFacts = {
   // server/NodeinfoServerService.ts: software.name "sharkey", version config.version.
-  software: { name: 'sharkey', version: '2025.5.2', homepage: 'https://activitypub.software/TransFem-org/Sharkey', repository: 'https://activitypub.software/TransFem-org/Sharkey' },
+  software: {
+    name: 'sharkey',
+    version: '2025.5.2',
+    homepage: 'https://activitypub.software/TransFem-org/Sharkey',
+    repository: 'https://activitypub.software/TransFem-org/Sharkey',
+  },
   // misc/id/aidx.ts.
   ids: { accounts: 'aidx', statuses: 'aidx', notifications: 'aidx' },
   // server/api/endpoints/i/notifications.ts (limit 1..100, default 10) under megalodon getNotifications (min_id → sinceId);
@@ -406,7 +424,11 @@ const SHARKEY: FlavourFacts = {
     urls: facts.streamingUrl ? { streaming_api: facts.streamingUrl } : {},
   }),
   instanceV2: (mastodon, facts) => {
-    const limited = withStatusLimits(mastodon, { max_characters: facts.maxCharacters, max_media_attachments: 16, characters_reserved_per_url: facts.baseUrl.length });
+    const limited = withStatusLimits(mastodon, {
+      max_characters: facts.maxCharacters,
+      max_media_attachments: 16,
+      characters_reserved_per_url: facts.baseUrl.length,
+    });
     const configuration = limited.configuration as Record<string, unknown>;
     const urls = configuration.urls as Record<string, unknown>;
     return { ...limited, version: SHARKEY_VERSION, configuration: { ...configuration, urls: { ...urls, streaming: facts.streamingUrl } } };

@@ -65,11 +65,23 @@ export class OAuthApps {
   exchange(params: Params): PlainResponse {
     const app = this.#apps.get(stringParam(params, 'client_id') ?? '');
     if (!app || app.clientSecret !== stringParam(params, 'client_secret')) {
-      return jsonResponse(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+      return jsonResponse(401, {
+        error: 'invalid_client',
+        error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      });
     }
     const code = this.#codes.get(stringParam(params, 'code') ?? '');
-    if (stringParam(params, 'grant_type') !== 'authorization_code' || !code || code.clientId !== app.clientId || code.redirectUri !== stringParam(params, 'redirect_uri')) {
-      return jsonResponse(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' });
+    if (
+      stringParam(params, 'grant_type') !== 'authorization_code' ||
+      !code ||
+      code.clientId !== app.clientId ||
+      code.redirectUri !== stringParam(params, 'redirect_uri')
+    ) {
+      return jsonResponse(400, {
+        error: 'invalid_grant',
+        error_description:
+          'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      });
     }
     this.#codes.delete(stringParam(params, 'code')!);
     return jsonResponse(200, { access_token: code.account.token, token_type: 'Bearer', scope: app.scopes, created_at: Math.floor(Date.now() / 1000) });

@@ -82,9 +82,7 @@ function toQuery(params: Record<string, string | string[]>): string {
       .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
       .replace(/%20/g, '+');
   return Object.entries(params)
-    .map(([key, value]) =>
-      Array.isArray(value) ? value.map((item) => `${escape(`${key}[]`)}=${escape(item)}`).join('&') : `${escape(key)}=${escape(value)}`,
-    )
+    .map(([key, value]) => (Array.isArray(value) ? value.map((item) => `${escape(`${key}[]`)}=${escape(item)}`).join('&') : `${escape(key)}=${escape(value)}`))
     .sort()
     .join('&');
 }

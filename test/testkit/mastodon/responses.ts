@@ -28,6 +28,8 @@ export function writeResponse(res: ServerResponse, response: PlainResponse): voi
 /** Answers an upgrade request without upgrading, then closes the connection. */
 export function writeRawResponse(socket: Duplex, response: PlainResponse): void {
   const headers = { ...response.headers, Connection: 'close', 'Content-Length': String(Buffer.byteLength(response.body)) };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${head}\r\n${response.body}`);
 }

@@ -100,15 +100,45 @@ export class RestApi {
       { method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)$/, auth: 'if-given', handle: (_r, _v, m) => json(render.account(this.#account(m[1]))) },
       { method: 'POST', pattern: /^\/api\/v1\/apps$/, auth: 'none', handle: (r) => this.#oauth.register(r.params) },
       { method: 'POST', pattern: /^\/oauth\/token$/, auth: 'none', handle: (r) => this.#oauth.exchange(r.params) },
-      { method: 'GET', pattern: /^\/api\/v1\/instance$/, auth: 'none', handle: () => json(this.#context.facts.instanceV1(render.instanceV1(), this.#instanceFacts())) },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v1\/instance$/,
+        auth: 'none',
+        handle: () => json(this.#context.facts.instanceV1(render.instanceV1(), this.#instanceFacts())),
+      },
       { method: 'GET', pattern: /^\/api\/v2\/instance$/, auth: 'none', handle: () => this.#instanceV2() },
       { method: 'POST', pattern: /^\/api\/v1\/statuses$/, auth: 'required', handle: (r, viewer) => json(render.status(this.#createStatus(r, viewer), viewer)) },
-      { method: 'GET', pattern: /^\/api\/v1\/statuses\/([^/]+)$/, auth: 'if-given', handle: (_r, viewer, m) => json(render.status(this.#status(m[1], viewer), viewer)) },
-      { method: 'GET', pattern: /^\/api\/v1\/statuses\/([^/]+)\/context$/, auth: 'if-given', handle: (_r, viewer, m) => json(this.#threadContext(this.#status(m[1], viewer), viewer)) },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v1\/statuses\/([^/]+)$/,
+        auth: 'if-given',
+        handle: (_r, viewer, m) => json(render.status(this.#status(m[1], viewer), viewer)),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v1\/statuses\/([^/]+)\/context$/,
+        auth: 'if-given',
+        handle: (_r, viewer, m) => json(this.#threadContext(this.#status(m[1], viewer), viewer)),
+      },
       { method: 'GET', pattern: /^\/api\/v1\/notifications$/, auth: 'required', handle: (r, viewer) => this.#notifications(r, viewer) },
-      { method: 'GET', pattern: /^\/api\/v1\/notifications\/([^/]+)$/, auth: 'required', handle: (_r, viewer, m) => json(render.notification(this.#notification(m[1], viewer))) },
-      { method: 'POST', pattern: /^\/api\/v1\/notifications\/([^/]+)\/dismiss$/, auth: 'required', handle: (_r, viewer, m) => this.#dismiss([this.#notification(m[1], viewer)]) },
-      { method: 'POST', pattern: /^\/api\/v1\/notifications\/clear$/, auth: 'required', handle: (_r, viewer) => this.#dismiss(this.#context.store.notificationsOf(viewer)) },
+      {
+        method: 'GET',
+        pattern: /^\/api\/v1\/notifications\/([^/]+)$/,
+        auth: 'required',
+        handle: (_r, viewer, m) => json(render.notification(this.#notification(m[1], viewer))),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v1\/notifications\/([^/]+)\/dismiss$/,
+        auth: 'required',
+        handle: (_r, viewer, m) => this.#dismiss([this.#notification(m[1], viewer)]),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v1\/notifications\/clear$/,
+        auth: 'required',
+        handle: (_r, viewer) => this.#dismiss(this.#context.store.notificationsOf(viewer)),
+      },
     ];
   }
 
@@ -198,9 +228,7 @@ export class RestApi {
       .notificationsOf(viewer)
       .filter(
         (n) =>
-          requested.includes(n.type) &&
-          (fromAccountId === undefined || n.from.id === fromAccountId) &&
-          !(paging.dropsWithoutStatus && n.status === undefined),
+          requested.includes(n.type) && (fromAccountId === undefined || n.from.id === fromAccountId) && !(paging.dropsWithoutStatus && n.status === undefined),
       );
     const page = paginate(
       candidates,

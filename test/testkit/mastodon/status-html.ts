@@ -51,7 +51,10 @@ const SANITIZED_REMOTE: Dialect = {
 
 /** MASTODON_STRICT's add_attributes: every link gets this rel and target, replacing what it had. */
 function forceLinkAttributes(attributes: Array<[string, string]>): Array<[string, string]> {
-  const forced: Array<[string, string]> = [['rel', 'nofollow noopener'], ['target', '_blank']];
+  const forced: Array<[string, string]> = [
+    ['rel', 'nofollow noopener'],
+    ['target', '_blank'],
+  ];
   const result = attributes.map(([name, value]): [string, string] => [name, forced.find(([n]) => n === name)?.[1] ?? value]);
   for (const [name, value] of forced) if (!result.some(([n]) => n === name)) result.push([name, value]);
   return result;
@@ -119,13 +122,30 @@ function shortenedLink(url: string, dialect: Dialect): string {
     cutoff = false;
   }
   const inner = span('invisible', prefix, dialect) + span(cutoff ? 'ellipsis' : '', display, dialect) + span('invisible', suffix, dialect);
-  return anchor([['href', url], ['target', '_blank'], ['rel', 'nofollow noopener'], ['translate', 'no']], inner, dialect);
+  return anchor(
+    [
+      ['href', url],
+      ['target', '_blank'],
+      ['rel', 'nofollow noopener'],
+      ['translate', 'no'],
+    ],
+    inner,
+    dialect,
+  );
 }
 
 function hashtagLink(hashtag: string, options: FormatOptions, dialect: Dialect): string {
   const href = `${options.baseUrl}/tags/${encodeURIComponent(hashtag)}`;
   const inner = `#<span>${dialect.escapeText(hashtag)}</span>`;
-  return anchor([['href', href], ['class', 'mention hashtag'], ['rel', 'tag']], inner, dialect);
+  return anchor(
+    [
+      ['href', href],
+      ['class', 'mention hashtag'],
+      ['rel', 'tag'],
+    ],
+    inner,
+    dialect,
+  );
 }
 
 /** TextFormatter#link_to_mention with preloaded accounts: unknown accounts stay plain text. */
@@ -143,7 +163,14 @@ function mentionLink(screenName: string, options: FormatOptions, dialect: Dialec
   if (!account) return `@${dialect.escapeText(screenName)}`;
   // Two mentioned accounts share the username: show the domain to tell them apart.
   const shown = sameUsernameHits > 0 && account.domain !== null ? `${account.username}@${account.domain}` : account.username;
-  const link = anchor([['href', account.url], ['class', 'u-url mention']], `@<span>${dialect.escapeText(shown)}</span>`, dialect);
+  const link = anchor(
+    [
+      ['href', account.url],
+      ['class', 'u-url mention'],
+    ],
+    `@<span>${dialect.escapeText(shown)}</span>`,
+    dialect,
+  );
   return `<span class="h-card" translate="no">${link}</span>`;
 }
 

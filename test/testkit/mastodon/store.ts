@@ -17,8 +17,20 @@ export type IdStyles = IdStyle | { readonly accounts: ServerIdStyle; readonly st
 
 /** Notification::TYPES, for `types[]` and `exclude_types[]` filtering. */
 export const NOTIFICATION_TYPES = [
-  'mention', 'status', 'reblog', 'follow', 'follow_request', 'favourite', 'poll', 'update',
-  'admin.sign_up', 'admin.report', 'severed_relationships', 'moderation_warning', 'quote', 'quoted_update',
+  'mention',
+  'status',
+  'reblog',
+  'follow',
+  'follow_request',
+  'favourite',
+  'poll',
+  'update',
+  'admin.sign_up',
+  'admin.report',
+  'severed_relationships',
+  'moderation_warning',
+  'quote',
+  'quoted_update',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -18,10 +18,7 @@ const WORD = String.raw`\p{L}\p{M}\p{Nd}\p{Pc}`;
 
 /** Account::USERNAME_RE and Account::MENTION_RE. */
 const USERNAME = String.raw`[a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*`;
-const MENTION_RE = new RegExp(
-  String.raw`(?<![=/${WORD}])@(${USERNAME}(?:@[${WORD}]+(?:[.\-]+[${WORD}]+)*)?)`,
-  'giu',
-);
+const MENTION_RE = new RegExp(String.raw`(?<![=/${WORD}])@(${USERNAME}(?:@[${WORD}]+(?:[.\-]+[${WORD}]+)*)?)`, 'giu');
 
 /** twitter-text's end_mention_match: `@alice@` or `@alicé` are not mentions. */
 const END_MENTION_RE =
