@@ -14,4 +14,4 @@ const engine = await LookingGlass.open(config, { log: (message) => process.stder
 const answer = await engine.answer(process.argv.slice(2).join(' '));
 engine.close();
 const parts = splitReply(answer.lines, { maxCharacters, maxParts: config.maxParts });
-process.stdout.write(parts.join('\n---\n') + '\n');
+process.stdout.write(`${parts.join('\n---\n')}\n`);

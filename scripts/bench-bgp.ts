@@ -69,7 +69,10 @@ function weighted(next: () => number, choices: readonly (readonly [number, numbe
   const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
   return () => {
     let r = next() * total;
-    for (const [value, weight] of choices) if ((r -= weight) < 0) return value;
+    for (const [value, weight] of choices) {
+      r -= weight;
+      if (r < 0) return value;
+    }
     return choices[choices.length - 1]![0];
   };
 }
@@ -290,15 +293,17 @@ async function writeFormats(dir: string, table: GeneratedTable): Promise<void> {
   };
   await writeLines(join(dir, 'riswhoisdump.txt'), (write) => {
     write('% synthetic RIS whois dump\n');
-    each((net, length, origins) => origins.forEach((asn) => write(`${asn}\t${net}/${length}\t${300}\n`)));
+    each((net, length, origins) => {
+      for (const asn of origins) write(`${asn}\t${net}/${length}\t${300}\n`);
+    });
   });
   await writeLines(join(dir, 'prefix2as.txt'), (write) => {
     each((net, length, origins) => write(`${net}\t${length}\t${origins.join('_')}\n`));
   });
   await writeLines(join(dir, 'bgpdump.txt'), (write) => {
-    each((net, length, origins) =>
-      origins.forEach((asn) => write(`TABLE_DUMP2|1700000000|B|192.0.2.1|64496|${net}/${length}|64496 3356 ${asn}|IGP|192.0.2.1|0|0||NAG||\n`)),
-    );
+    each((net, length, origins) => {
+      for (const asn of origins) write(`TABLE_DUMP2|1700000000|B|192.0.2.1|64496|${net}/${length}|64496 3356 ${asn}|IGP|192.0.2.1|0|0||NAG||\n`);
+    });
   });
 }
 
@@ -472,7 +477,7 @@ async function main(options: Options): Promise<void> {
       agreement: { sampled: SAMPLE, sameLongestMatch: agree },
     };
     printTable(results);
-    if (options.json) await writeFile(options.json, JSON.stringify(results, null, 2) + '\n');
+    if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

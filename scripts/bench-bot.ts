@@ -518,7 +518,14 @@ async function main(options: Options): Promise<number> {
     // Without a watermark (a first start) the catch-up lists only the newest page of mentions and skips the older
     // ones (lib/mentions/listener.ts); a bot that answered something before has one, which is the case measured.
     const warmUp = tracker.ask(askers[0]!, 0, 'warm-up', { ...MIX[0]!, visibility: 'public' });
-    await until('the warm-up mention answered', () => (tracker.update(), tracker.answered.has(warmUp.id) && idleRun.botLog.mentions.length > 0), 30_000);
+    await until(
+      'the warm-up mention answered',
+      () => {
+        tracker.update();
+        return tracker.answered.has(warmUp.id) && idleRun.botLog.mentions.length > 0;
+      },
+      30_000,
+    );
     await sleep(3000);
     const idleSamples: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -602,7 +609,15 @@ async function main(options: Options): Promise<number> {
       for (let p = 0; p < options.probes; p++) {
         const lines = run.botLog.mentions.length;
         const probe = tracker.ask(askers[p % askers.length]!, options.mentions + p, 'probe');
-        await until(`probe ${p} answered`, () => (tracker.update(), tracker.answered.has(probe.id) && run.botLog.mentions.length > lines), 30_000, 2);
+        await until(
+          `probe ${p} answered`,
+          () => {
+            tracker.update();
+            return tracker.answered.has(probe.id) && run.botLog.mentions.length > lines;
+          },
+          30_000,
+          2,
+        );
       }
       results.rssMB.afterBurst = procStatus(worker.pid, 'VmRSS');
     }
@@ -616,7 +631,10 @@ async function main(options: Options): Promise<number> {
       try {
         await until(
           'the canary mention answered by a new worker',
-          () => (tracker.update(), tracker.answered.has(canary.id)),
+          () => {
+            tracker.update();
+            return tracker.answered.has(canary.id);
+          },
           options.heartbeatTimeoutMs + 60_000,
         );
         const replacement = run.botLog.workers.find((w) => w.pid !== worker.pid && w.at >= stoppedAt);
@@ -645,7 +663,7 @@ async function main(options: Options): Promise<number> {
   }
 
   printTable(results);
-  if (options.json) await writeFile(options.json, JSON.stringify(results, null, 2) + '\n');
+  if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   if (results.failures.length) {
     log(`\n${'!'.repeat(72)}\nFAILED: ${results.failures.length} problem(s)\n${results.failures.map((f) => `  - ${f}`).join('\n')}\n${'!'.repeat(72)}`);
     return 1;

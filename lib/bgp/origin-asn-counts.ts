@@ -29,7 +29,10 @@ export class OriginAsnCounts {
         if (routes === 0) return;
         sets.forEachMember(id, (asn) => {
           let counts = perAsn.get(asn);
-          if (counts === undefined) perAsn.set(asn, (counts = [0, 0]));
+          if (counts === undefined) {
+            counts = [0, 0];
+            perAsn.set(asn, counts);
+          }
           counts[family] += routes;
         });
       });

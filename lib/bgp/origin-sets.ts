@@ -63,7 +63,7 @@ export class OriginSetInterner {
     }
     offsets[this.sets.length] = total;
     const asns = new Uint32Array(total);
-    this.sets.forEach((members, id) => asns.set(members, offsets[id]!));
+    for (const [id, members] of this.sets.entries()) asns.set(members, offsets[id]!);
     return new OriginSets(offsets, asns);
   }
 

@@ -1,4 +1,4 @@
-import { DnsNetworkError, DnsTimeoutError } from '../dns/errors.ts';
+import { type DnsNetworkError, DnsTimeoutError } from '../dns/errors.ts';
 import { formatIpAddress } from '../net/ip-address.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 import { recordTypeName } from '../dns/record-types.ts';

@@ -16,7 +16,7 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 function ipv6Bytes(text: string): Uint8Array {
   let groups: number[];
   const embedded = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  const hex = embedded ? text.slice(0, -embedded[1].length) + '0:0' : text;
+  const hex = embedded ? `${text.slice(0, -embedded[1].length)}0:0` : text;
   const [head, tail] = hex.split('::');
   const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
   if (tail === undefined) groups = words(head);
@@ -56,8 +56,8 @@ export function formatIpAddress(address: IpAddress): string {
 
 /** The PTR owner name of an address: `d.c.b.a.in-addr.arpa` or the nibbles of `ip6.arpa`. */
 export function reverseDnsName(address: IpAddress): string {
-  if (address.version === 4) return [...address.bytes].reverse().join('.') + '.in-addr.arpa';
+  if (address.version === 4) return `${[...address.bytes].reverse().join('.')}.in-addr.arpa`;
   const nibbles: string[] = [];
   for (const byte of address.bytes) nibbles.push((byte >> 4).toString(16), (byte & 0xf).toString(16));
-  return nibbles.reverse().join('.') + '.ip6.arpa';
+  return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }

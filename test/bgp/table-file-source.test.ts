@@ -18,7 +18,7 @@ const WATCHING = { timeout: 30_000 };
 function risDump(origin: number, count = 1): string {
   const lines = [`${origin}\t10.0.0.0/8\t1`];
   for (let i = 0; i < count; i++) lines.push(`${origin}\t10.${(i >> 8) & 255}.${i & 255}.0/24\t1`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 describe('TableFileSource', () => {

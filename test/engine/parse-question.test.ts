@@ -92,7 +92,7 @@ describe('parseQuestion', () => {
     const cases: [string, string, RegExp][] = [
       ['10 kB of text', 'a '.repeat(5000), /characters long/],
       ['a 64-octet label', `${'a'.repeat(64)}.example`, /64 octets/],
-      ['a 300-octet name', Array.from({ length: 10 }, () => 'a'.repeat(29)).join('.') + '.example', /octets long/],
+      ['a 300-octet name', `${Array.from({ length: 10 }, () => 'a'.repeat(29)).join('.')}.example`, /octets long/],
       ['two dots', 'a..example', /empty label/],
       ['invalid IDN', 'xn--zz.example', /not a valid internationalised/],
       ['mixed-direction label', 'aעברית.example', /not a valid internationalised/],

@@ -14,7 +14,9 @@ import { NotificationListener } from '../../lib/mentions/listener.ts';
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
 
 const folders: string[] = [];
-after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 /** A server's notifications, oldest first; pages of at most `cap` newest first, with opaque ids in the server's order. */
 class ListingServer implements Pick<Fediverse, 'mentions'> {

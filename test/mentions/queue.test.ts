@@ -13,7 +13,9 @@ const store = () => {
   folders.push(mkdtempSync(join(tmpdir(), 'fedidig-queue-')));
   return new ProgressStore(folders.at(-1)!);
 };
-after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 describe('MentionQueue', () => {
   it('moves the watermark only past mentions answered together with all before them', async () => {

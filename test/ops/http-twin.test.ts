@@ -160,7 +160,12 @@ describe('the HTTP twin’s limits and failures', () => {
 
   it('answers 429 with Retry-After once a client used its share, and still answers /healthz', async () => {
     const asked: string[] = [];
-    const engine = { answer: async (text: string) => (asked.push(text), { question: { kind: 'dns' }, lines: [{ text: 'answer' }] }) };
+    const engine = {
+      answer: async (text: string) => {
+        asked.push(text);
+        return { question: { kind: 'dns' }, lines: [{ text: 'answer' }] };
+      },
+    };
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 2, windowMs: 60_000 } });
     const { port } = await twin.listen('127.0.0.1', 0);
     try {

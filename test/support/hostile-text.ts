@@ -152,7 +152,7 @@ export const domain = fc.oneof(
     '[::1]',
     'a_b.example',
     'a--b.example',
-    'very.long.' + 'sub.'.repeat(20) + 'example',
+    `very.long.${'sub.'.repeat(20)}example`,
   ),
   scriptWord.map((word) => `${word}.example`),
 );

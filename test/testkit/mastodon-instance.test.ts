@@ -474,7 +474,7 @@ describe('streaming', () => {
     await instance.waitFor(() => instance.streamSubscriptions('bot').includes('user'));
     const update = nextMessage(socket);
     instance.post(bot, { status: 'my own post' });
-    assert.equal((await update)['event'], 'update');
+    assert.equal((await update).event, 'update');
     const refused = await refusedHandshake(`${instance.streamingUrl}/api/v1/streaming`, ['wrong-token']);
     assert.equal(refused.status, 401);
     assert.equal(refused.headers['x-error-message'], 'Invalid access token');
@@ -519,7 +519,7 @@ describe('streaming', () => {
     await instance.waitFor(() => instance.streamSubscriptions('bot').length === 2);
     const delivered = nextMessage(fresh);
     instance.post(alice, { status: '@bot are you there?' });
-    assert.equal((await delivered)['event'], 'notification');
+    assert.equal((await delivered).event, 'notification');
     // Four ping intervals of silence on the stale socket.
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepEqual(heard, []);

@@ -375,7 +375,10 @@ export class MastodonInstance {
     const url = new URL(request.url ?? '/', this.url);
     const entry = this.#log(request, url, true);
     const fault = this.#faults.take(request.method ?? 'GET', url.pathname, true, this.#rateLimiter.limit);
-    if (fault) return this.#refuseUpgrade(socket, entry, fault);
+    if (fault) {
+      this.#refuseUpgrade(socket, entry, fault);
+      return;
+    }
     const misskey = this.#misskeyStreaming;
     if (misskey) {
       // StreamingApiServerService#onServerUpgrade: every path, Misskey's channel protocol, which a Mastodon client never hears from.
@@ -384,7 +387,10 @@ export class MastodonInstance {
       return;
     }
     const hub = url.pathname.startsWith('/api/v1/streaming') ? this.#hub : undefined;
-    if (!hub) return this.#refuseUpgrade(socket, entry, errorResponse(404, 'Not Found'));
+    if (!hub) {
+      this.#refuseUpgrade(socket, entry, errorResponse(404, 'Not Found'));
+      return;
+    }
     entry.status = hub.upgrade(request, socket, head);
   }
 

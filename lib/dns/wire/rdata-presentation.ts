@@ -1,6 +1,6 @@
 import { formatIpv6 } from '../../net/ip-address.ts';
 import { RecordType as T, recordTypeName } from '../record-types.ts';
-import { WireReader } from './reader.ts';
+import type { WireReader } from './reader.ts';
 
 /** Presentation (zone file) form of one RDATA, as dig prints it. */
 export interface PresentedRdata {
@@ -15,16 +15,16 @@ const text = (data: string): PresentedRdata => ({ data });
 /** A name from the wire in presentation form, with a trailing dot; odd octets as \DDD. */
 export function presentName(labels: readonly Buffer[]): string {
   if (labels.length === 0) return '.';
-  return labels.map(presentLabel).join('.') + '.';
+  return `${labels.map(presentLabel).join('.')}.`;
 }
 
 function presentLabel(label: Buffer): string {
   let out = '';
   for (const octet of label) {
     if (octet === 0x2e || octet === 0x5c || octet === 0x22 || octet === 0x28 || octet === 0x29 || octet === 0x3b || octet === 0x40 || octet === 0x24) {
-      out += '\\' + String.fromCharCode(octet);
+      out += `\\${String.fromCharCode(octet)}`;
     } else if (octet > 0x20 && octet < 0x7f) out += String.fromCharCode(octet);
-    else out += '\\' + octet.toString().padStart(3, '0');
+    else out += `\\${octet.toString().padStart(3, '0')}`;
   }
   return out;
 }

@@ -77,12 +77,14 @@ export function linkHeader(endpoint: string, page: readonly { readonly id: strin
 
 function toQuery(params: Record<string, string | string[]>): string {
   // CGI.escape: everything but letters, digits and `_.-~` is percent-encoded, spaces become `+`.
-  const escape = (text: string) =>
+  const cgiEscape = (text: string) =>
     encodeURIComponent(text)
       .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
       .replace(/%20/g, '+');
   return Object.entries(params)
-    .map(([key, value]) => (Array.isArray(value) ? value.map((item) => `${escape(`${key}[]`)}=${escape(item)}`).join('&') : `${escape(key)}=${escape(value)}`))
+    .map(([key, value]) =>
+      Array.isArray(value) ? value.map((item) => `${cgiEscape(`${key}[]`)}=${cgiEscape(item)}`).join('&') : `${cgiEscape(key)}=${cgiEscape(value)}`,
+    )
     .sort()
     .join('&');
 }

@@ -4,7 +4,7 @@
  * `access_token` parameter, 401/404/422 errors as `{"error": …}`, and
  * Link headers on notification pages.
  */
-import { OAuthApps } from './oauth.ts';
+import type { OAuthApps } from './oauth.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { postStatus, type ActivityContext } from './activities.ts';
 import { ApiError } from './api-error.ts';

@@ -22,6 +22,7 @@ const MENTION_RE = new RegExp(String.raw`(?<![=/${WORD}])@(${USERNAME}(?:@[${WOR
 
 /** twitter-text's end_mention_match: `@alice@` or `@alicé` are not mentions. */
 const END_MENTION_RE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: twitter-text's class, combining marks (U+0300-U+036F) on their own included
   /^(?:[@＠]|[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|:\/\/)/u;
 
 /** Tag::HASHTAG_RE (app/models/concerns/tag/naming.rb). */
@@ -36,7 +37,7 @@ const HASHTAG_INVALID_CHARS_RE = new RegExp(`[^${ALPHA}\\p{Nd}\\u0E47-\\u0E4E${S
 const PATH_CHAR = String.raw`[^\p{White_Space}<>()?]`;
 const BALANCED_PARENS = String.raw`\((?:${PATH_CHAR}+|${PATH_CHAR}*\(${PATH_CHAR}+\)${PATH_CHAR}*)\)`;
 const PATH_END = String.raw`(?:[^\p{White_Space}()?!*"'「」<>;:=,.$%\[\]~&|@]|${BALANCED_PARENS})`;
-const PATH = String.raw`(?:${PATH_CHAR}*(?:${BALANCED_PARENS}${PATH_CHAR}*)*${PATH_END}|${PATH_CHAR}+/)`;
+const PATH = `(?:${PATH_CHAR}*(?:${BALANCED_PARENS}${PATH_CHAR}*)*${PATH_END}|${PATH_CHAR}+/)`;
 const UCHARS = [
   String.raw`\u{A0}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFEF}\u{10000}-\u{1FFFD}\u{20000}-\u{2FFFD}`,
   String.raw`\u{30000}-\u{3FFFD}\u{40000}-\u{4FFFD}\u{50000}-\u{5FFFD}\u{60000}-\u{6FFFD}\u{70000}-\u{7FFFD}`,
