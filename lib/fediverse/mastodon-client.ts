@@ -154,7 +154,9 @@ export class MastodonClient implements Fediverse {
     );
     signal.addEventListener('abort', close);
     const consume = (async () => {
-      for await (const event of streaming.user.notification.subscribe()) {
+      // The `user` stream carries the notifications on every server; GoToSocial takes no subscribe message for
+      // `user:notification` (only its query string can choose it) and would leave that stream silent but alive.
+      for await (const event of streaming.user.subscribe()) {
         if (event.event === 'notification') handlers.onNotification(toNotification(event.payload));
       }
     })();

@@ -143,7 +143,7 @@ export class MastodonInstance {
       throttled: facts.rateLimit.throttled,
     });
     this.#faults = new FaultPlan(facts.rateLimit.throttled);
-    this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000) : undefined;
+    this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000, facts.subscribableStreams) : undefined;
     this.#misskeyStreaming = facts.streaming === 'misskey' && options.streaming !== false ? new WebSocketServer({ noServer: true }) : undefined;
     server.on('connection', (socket) => this.#track(socket));
     server.on('request', (request, response) => void this.#onRequest(request, response));

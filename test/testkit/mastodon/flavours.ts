@@ -76,6 +76,8 @@ export interface FlavourFacts {
   readonly maxCharacters: number;
   /** `mastodon`: the streaming API; `none`: nothing; `misskey`: any WebSocket upgrade is taken but speaks Misskey's protocol. */
   readonly streaming: 'mastodon' | 'none' | 'misskey';
+  /** The streams a `{"type":"subscribe"}` message may add; others are ignored. Undefined: all (Mastodon). */
+  readonly subscribableStreams?: readonly string[];
   /** The streaming URL advertised in the instance entities, from the server's WebSocket base. */
   readonly advertisedStreamingUrl: (wsBase: string) => string | undefined;
   /** Rewrites Mastodon's instance entities into the server's; undefined v2: the route does not exist (answer given). */
@@ -259,6 +261,10 @@ const GOTOSOCIAL: FlavourFacts = {
   maxCharacters: 5000,
   // internal/api/client/streaming: WebSocket at /api/v1/streaming.
   streaming: 'mastodon',
+  // internal/api/client/streaming/stream.go readFromWSConn: a subscribe message may add only a stream of
+  // stream.AllStatusTimelines (user, public, public:local, direct, list), never user:notification, and an
+  // unknown one is ignored without a word; only the query string can choose user:notification.
+  subscribableStreams: ['public:local', 'public', 'user', 'direct', 'list'],
   advertisedStreamingUrl: (wsBase) => wsBase,
   // typeutils/internaltofrontend.go InstanceToAPIV1Instance: max_toot_chars, urls.streaming_api, characters_reserved_per_url 25.
   instanceV1: (mastodon, facts) => ({

@@ -33,7 +33,10 @@ export class StreamingHub {
   readonly #renderer: EntityRenderer;
   readonly #heartbeat: NodeJS.Timeout;
 
-  constructor(store: Store, renderer: EntityRenderer, pingIntervalMs: number) {
+  readonly #subscribable: readonly string[] | undefined;
+
+  constructor(store: Store, renderer: EntityRenderer, pingIntervalMs: number, subscribable?: readonly string[]) {
+    this.#subscribable = subscribable;
     this.#store = store;
     this.#renderer = renderer;
     store.on('notification', (notification) => this.#publishNotification(notification));
@@ -121,8 +124,10 @@ export class StreamingHub {
     if (typeof message !== 'object' || message === null) return;
     const { type, stream } = message as { type?: unknown; stream?: unknown };
     const channel = Array.isArray(stream) ? stream[0] : stream;
-    if (type === 'subscribe') this.#subscribe(session, channel);
-    else if (type === 'unsubscribe' && isChannel(channel)) session.channels.delete(channel);
+    if (type === 'subscribe') {
+      if (this.#subscribable && !this.#subscribable.includes(String(channel))) return;
+      this.#subscribe(session, channel);
+    } else if (type === 'unsubscribe' && isChannel(channel)) session.channels.delete(channel);
   }
 
   #subscribe(session: Session, channel: unknown): void {
