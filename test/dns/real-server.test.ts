@@ -5,17 +5,12 @@
  * that message, unless FEDIDIG_REQUIRE_REAL_SERVERS=1 (as in CI) makes it fail.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { freePort, waitForDns } from '../support/processes.ts';
+import { missingDnsSoftware, type Nsd, startNsd } from '../testkit/nsd.ts';
 
-const NSD = '/usr/sbin/nsd';
-const required = process.env.FEDIDIG_REQUIRE_REAL_SERVERS === '1';
-const skip = !existsSync(NSD) && !required ? 'NSD is not installed: apt-get install nsd' : false;
 const run = promisify(execFile);
 
 const expected: [string, string[]][] = [
@@ -68,49 +63,14 @@ const expected: [string, string[]][] = [
   ['example.test PTR', ['exists, but has no PTR record']],
 ];
 
-describe('npm run lookup against NSD', { skip }, () => {
-  let nsd: ChildProcess;
-  let dir: string;
+describe('npm run lookup against NSD', { skip: missingDnsSoftware() }, () => {
+  let nsd: Nsd;
   let upstream: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-nsd-'));
-    const port = await freePort();
-    copyFileSync(new URL('../fixtures/dns/example.test.zone', import.meta.url), join(dir, 'example.test.zone'));
-    writeFileSync(
-      join(dir, 'nsd.conf'),
-      [
-        'server:',
-        `  ip-address: 127.0.0.1@${port}`,
-        '  username: ""',
-        '  chroot: ""',
-        `  zonesdir: "${dir}"`,
-        `  pidfile: "${dir}/nsd.pid"`,
-        `  xfrdfile: "${dir}/xfrd.state"`,
-        `  zonelistfile: "${dir}/zone.list"`,
-        '  database: ""',
-        `  logfile: "${dir}/nsd.log"`,
-        '  server-count: 1',
-        '  do-ip6: no',
-        'remote-control:',
-        '  control-enable: no',
-        'zone:',
-        '  name: example.test',
-        '  zonefile: example.test.zone',
-        '',
-      ].join('\n'),
-    );
-    nsd = spawn(NSD, ['-d', '-c', join(dir, 'nsd.conf')], { stdio: 'inherit' });
-    upstream = `127.0.0.1:${port}`;
-    await waitForDns('127.0.0.1', port);
+    nsd = await startNsd([fileURLToPath(new URL('../fixtures/dns/example.test.zone', import.meta.url))]);
+    upstream = nsd.address;
   });
-  after(async () => {
-    if (nsd && nsd.exitCode === null) {
-      const exited = new Promise((resolve) => nsd.once('exit', resolve));
-      nsd.kill();
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => nsd?.close());
 
   for (const [question, lines] of expected) {
     it(question, async () => {
