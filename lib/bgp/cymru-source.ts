@@ -65,7 +65,7 @@ export class CymruSource implements BgpSource {
 
   private async texts(name: string): Promise<string[]> {
     const response = await this.options.resolver.resolve({ name, type: RecordType.TXT });
-    return response.answers.filter((r) => r.type === RecordType.TXT).map((r) => (r.texts ?? []).join(''));
+    return response.answers.filter((r) => r.type === RecordType.TXT).map((r) => (r.rdata.kind === 'texts' ? r.rdata.texts.join('') : ''));
   }
 }
 
