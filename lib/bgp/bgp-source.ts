@@ -5,14 +5,24 @@
  * questions one at a time. Fields a source cannot know stay undefined, so
  * every source fits the same shapes.
  */
+import type { IpAddress } from '../net/ip-address.ts';
 
+/**
+ * A BGP question as the question parser read it, once: sources and
+ * formatters take the address and number as they are and write them out
+ * only where text is needed (a service's URL, a reply).
+ */
 export type BgpQuery =
-  | { kind: 'address'; address: string } // IPv4 or IPv6 text
-  | { kind: 'prefix'; prefix: string; length: number }
+  | { kind: 'address'; address: IpAddress }
+  /** `prefix` is the network address: the parser has cleared the host bits. */
+  | { kind: 'prefix'; prefix: IpAddress; length: number }
   | { kind: 'asn'; asn: number };
 
+/** The questions `route` answers. */
+export type RouteQuery = Exclude<BgpQuery, { kind: 'asn' }>;
+
 export interface RouteAnswer {
-  query: BgpQuery;
+  query: RouteQuery;
   /** The longest announced prefix covering the query, CIDR; undefined when none is announced. */
   prefix?: string;
   /** Origin ASes of `prefix`, ascending; several for MOAS or an AS_SET; empty when unrouted. */
@@ -43,8 +53,7 @@ export interface BgpTableStats {
 
 export interface BgpSource {
   readonly name: string; // 'table', 'cymru', 'ripestat'
-  /** Rejects with InvalidBgpQueryError for text that is not an address or prefix. */
-  route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer>;
+  route(query: RouteQuery): Promise<RouteAnswer>;
   asn(asn: number): Promise<AsnAnswer>;
   /** Names of those ASes that have one; ASes without a known name are left out. */
   asnNames(asns: readonly number[]): Promise<Map<number, string>>;

@@ -9,8 +9,7 @@
 import { parseIpAddress, reverseDnsName } from '../net/ip-address.ts';
 import { RecordType } from '../dns/record-types.ts';
 import type { Resolver } from '../dns/resolver.ts';
-import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
-import { InvalidBgpQueryError } from './errors.ts';
+import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 
 export interface CymruSourceOptions {
   readonly resolver: Resolver;
@@ -32,10 +31,8 @@ export class CymruSource implements BgpSource {
     this.zone = options.zone ?? 'asn.cymru.com';
   }
 
-  async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
-    const text = query.kind === 'address' ? query.address : query.prefix;
-    const address = parseIpAddress(text);
-    if (!address) throw new InvalidBgpQueryError(`${text} is not an IP address`);
+  async route(query: RouteQuery): Promise<RouteAnswer> {
+    const address = query.kind === 'address' ? query.address : query.prefix;
     const arpa = reverseDnsName(address).replace(/\.(in-addr|ip6)\.arpa$/, '');
     const owner = `${arpa}.${address.version === 4 ? 'origin' : 'origin6'}.${this.zone}`;
     const maxLength = query.kind === 'prefix' ? query.length : address.version === 4 ? 32 : 128;
@@ -68,7 +65,7 @@ export class CymruSource implements BgpSource {
 
   private async texts(name: string): Promise<string[]> {
     const response = await this.options.resolver.resolve({ name, type: RecordType.TXT });
-    return response.answers.filter((r) => r.type === RecordType.TXT).map((r) => (r.texts ?? []).join(''));
+    return response.answers.filter((r) => r.type === RecordType.TXT).map((r) => (r.rdata.kind === 'texts' ? r.rdata.texts.join('') : ''));
   }
 }
 

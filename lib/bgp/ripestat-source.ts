@@ -8,9 +8,8 @@
  *   routing-status?resource=ASn   → { announced_space: { v4: { prefixes }, v6: { prefixes } } }
  */
 import pRetry, { AbortError } from 'p-retry';
-import { parseIpAddress } from '../net/ip-address.ts';
-import type { AsnAnswer, BgpQuery, BgpSource, BgpTableStats, RouteAnswer } from './bgp-source.ts';
-import { InvalidBgpQueryError } from './errors.ts';
+import { formatIpAddress, parseIpAddress } from '../net/ip-address.ts';
+import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 
 export interface RipeStatOptions {
   /** Default https://stat.ripe.net; tests point it at a loopback server. */
@@ -35,17 +34,14 @@ export class RipeStatSource implements BgpSource {
     this.baseUrl = options.baseUrl ?? 'https://stat.ripe.net';
   }
 
-  async route(query: BgpQuery & { kind: 'address' | 'prefix' }): Promise<RouteAnswer> {
+  async route(query: RouteQuery): Promise<RouteAnswer> {
+    // RIPEstat takes its resources as text.
+    const address = formatIpAddress(query.kind === 'address' ? query.address : query.prefix);
     if (query.kind === 'prefix') {
-      const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>(
-        'prefix-overview',
-        `${query.prefix}/${query.length}`,
-      );
+      const overview = await this.call<{ announced?: boolean; resource?: string; asns?: { asn: number }[] }>('prefix-overview', `${address}/${query.length}`);
       const announced = checkedPrefix(overview.resource);
       if (overview.announced && announced) return { query, prefix: announced, origins: sorted(overview.asns?.map((a) => a.asn)) };
     }
-    const address = query.kind === 'address' ? query.address : query.prefix;
-    if (!parseIpAddress(address)) throw new InvalidBgpQueryError(`${address} is not an IP address`);
     const info = await this.call<{ prefix?: string; asns?: (string | number)[] }>('network-info', address);
     const prefix = checkedPrefix(info.prefix);
     const covering = prefix && (query.kind === 'address' || Number(prefix.split('/')[1]) <= query.length) ? prefix : undefined;

@@ -166,17 +166,11 @@ export function cacheTtlSeconds(response: DnsResponse, limits: Pick<CachingResol
   const ttls = [limits.maxTtlSeconds, ...response.answers.map((r) => r.ttl)];
   if (negative) {
     const soa = response.authorities.find((r) => r.type === TYPE_SOA);
-    const minimum = soa ? soaMinimum(soa) : undefined;
-    if (soa === undefined || minimum === undefined) return 0;
-    ttls.push(soa.ttl, minimum, limits.maxNegativeTtlSeconds);
+    // A SOA whose RDATA could not be decoded has no MINIMUM to go by.
+    if (soa?.rdata.kind !== 'soa') return 0;
+    ttls.push(soa.ttl, soa.rdata.minimum, limits.maxNegativeTtlSeconds);
   }
   return Math.max(0, Math.min(...ttls));
-}
-
-/** The MINIMUM field, last of the SOA's presentation form; undefined when the RDATA could not be decoded. */
-function soaMinimum(soa: DnsRecord): number | undefined {
-  const last = soa.data.trim().split(/\s+/).at(-1) ?? '';
-  return /^\d+$/.test(last) ? Number(last) : undefined;
 }
 
 /** `promise`, or the signal's reason as soon as it aborts; the promise itself goes on for the others. */

@@ -3,6 +3,7 @@
  * one response out. Transports, fail-over and TCP retry live behind this
  * interface so that the bot, the CLI, the BGP sources and the tests share it.
  */
+import type { IpAddress } from '../net/ip-address.ts';
 
 export interface DnsQuestion {
   /** ASCII (A-label) name without the trailing dot, `""` for the root. */
@@ -16,10 +17,41 @@ export interface DnsRecord {
   readonly name: string;
   readonly type: number;
   readonly ttl: number;
-  /** RDATA in presentation (zone file) form, as dig prints it. */
-  readonly data: string;
-  /** For TXT and SPF: the character-strings, decoded as UTF-8. */
-  readonly texts?: readonly string[];
+  /** The RDATA as decoded from the wire; `presentRdata` (wire/rdata-presentation.ts) writes it as dig prints it. */
+  readonly rdata: Rdata;
+}
+
+/**
+ * Decoded RDATA. What the bot reads itself is kept in fields (the cache reads
+ * the SOA's MINIMUM, the formatter a CNAME's target, the cymru source TXT
+ * strings), so that nothing parses presentation text back; every other type
+ * keeps its presentation form. The kind says what was decoded, which is not
+ * always what the record type promises: RDATA that does not parse as its type
+ * is kept in the generic form (RFC 3597) as `presented`. Names are in
+ * presentation form, with the trailing dot.
+ */
+export type Rdata =
+  /** A and AAAA. */
+  | { readonly kind: 'address'; readonly address: IpAddress }
+  /** NS, CNAME, DNAME and PTR. */
+  | { readonly kind: 'name'; readonly target: string }
+  | { readonly kind: 'mx'; readonly preference: number; readonly exchange: string }
+  | SoaRdata
+  /** TXT and SPF: the character-strings, decoded as UTF-8. */
+  | { readonly kind: 'texts'; readonly texts: readonly string[] }
+  /** Any other type, as dig prints it. */
+  | { readonly kind: 'presented'; readonly text: string };
+
+export interface SoaRdata {
+  readonly kind: 'soa';
+  readonly mname: string;
+  readonly rname: string;
+  readonly serial: number;
+  readonly refresh: number;
+  readonly retry: number;
+  readonly expire: number;
+  /** With the SOA's own TTL, how long a negative answer may be kept (RFC 2308 §5). */
+  readonly minimum: number;
 }
 
 export interface DnsResponse {

@@ -1,5 +1,6 @@
-import type { AsnAnswer, BgpTableStats, RouteAnswer } from '../bgp/bgp-source.ts';
+import type { AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
 import { duration } from './duration.ts';
+import { formatIpAddress } from '../net/ip-address.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 
@@ -10,9 +11,19 @@ export function originsText(origins: readonly number[], names: ReadonlyMap<numbe
   return origins.map((asn) => (names.has(asn) ? `AS${asn} ${names.get(asn)}` : `AS${asn}`)).join(' and ');
 }
 
+/** The address or prefix asked, as the reply writes it: `192.0.2.1`, `2001:db8::/32`. */
+function askedText(query: RouteQuery): string {
+  return query.kind === 'address' ? formatIpAddress(query.address) : `${formatIpAddress(query.prefix)}/${query.length}`;
+}
+
+/** The answer to `bgp ADDRESS` or `bgp PREFIX` in a range that is not routed on the Internet, asked of no source. */
+export function formatSpecialRange(query: RouteQuery, range: { readonly cidr: string; readonly description: string }): ReplyLine[] {
+  return [{ text: `🛰 ${askedText(query)} is in ${range.cidr}, ${range.description}: not routed on the Internet.` }];
+}
+
 /** The answer to `bgp ADDRESS` or `bgp PREFIX`. */
 export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number, string>, stats: BgpTableStats): ReplyLine[] {
-  const asked = answer.query.kind === 'address' ? answer.query.address : answer.query.kind === 'prefix' ? `${answer.query.prefix}/${answer.query.length}` : '';
+  const asked = askedText(answer.query);
   const lines: ReplyLine[] = [{ text: `🛰 BGP ${asked}` }];
   if (!answer.prefix) {
     lines.push({ text: `No announced prefix covers ${asked} in ${stats.source}.` });

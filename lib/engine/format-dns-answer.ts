@@ -1,8 +1,9 @@
 import { type DnsNetworkError, DnsTimeoutError } from '../dns/errors.ts';
 import { formatIpAddress } from '../net/ip-address.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
-import { recordTypeName } from '../dns/record-types.ts';
+import { RecordType, recordTypeName } from '../dns/record-types.ts';
 import type { DnsRecord, DnsResponse } from '../dns/resolver.ts';
+import { presentRdata } from '../dns/wire/rdata-presentation.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 
@@ -74,15 +75,15 @@ function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): Reply
   }
 }
 
-/** With NXDOMAIN after a CNAME, the name that does not exist is the chain's last target. */
+/** With NXDOMAIN after a CNAME, the name that does not exist is the chain's last target (written without its trailing dot). */
 function lastTarget(response: DnsResponse): string | undefined {
   const last = response.answers.at(-1);
-  return last && last.type === 5 ? last.data.replace(/\.$/, '') : undefined;
+  return last?.type === RecordType.CNAME && last.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : undefined;
 }
 
 function recordLine(record: DnsRecord): string {
   const owner = record.name === '.' ? '.' : `${record.name}.`;
-  return neutraliseText(`${owner} ${record.ttl} ${recordTypeName(record.type)} ${record.data}`);
+  return neutraliseText(`${owner} ${record.ttl} ${recordTypeName(record.type)} ${presentRdata(record.rdata)}`);
 }
 
 function dnssecLine(responses: readonly DnsResponse[]): string {

@@ -5,9 +5,8 @@ import { duration } from './duration.ts';
 import type { EngineConfig } from './config.ts';
 import { formatDnsAnswer, type TypeOutcome } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
-import { formatAsnAnswer, formatRouteAnswer, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
+import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
-import { formatIpAddress, parseIpAddress } from '../net/ip-address.ts';
 import { openBgpSource } from '../bgp/open-source.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
@@ -122,7 +121,7 @@ export class LookingGlass {
     const special = specialRange(address);
     if (special) return { text: `🛰 BGP: ${special.description}, not routed on the Internet.` };
     try {
-      const route = await bgp.route({ kind: 'address', address: formatIpAddress(address) });
+      const route = await bgp.route({ kind: 'address', address });
       return routeSummaryLine(route, await bgp.asnNames(route.origins));
     } catch (error) {
       return { text: neutraliseText(`🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).`) };
@@ -133,14 +132,8 @@ export class LookingGlass {
     const { bgp } = this.options;
     if (!bgp) return [{ text: 'BGP look-ups are not enabled on this bot. Ask a name or an address instead.' }];
     if (query.kind !== 'asn') {
-      const text = query.kind === 'address' ? query.address : query.prefix;
-      const special = specialRange(parseIpAddress(text)!, query.kind === 'prefix' ? query.length : undefined);
-      if (special)
-        return [
-          {
-            text: `🛰 ${query.kind === 'address' ? text : `${text}/${query.length}`} is in ${special.cidr}, ${special.description}: not routed on the Internet.`,
-          },
-        ];
+      const special = query.kind === 'address' ? specialRange(query.address) : specialRange(query.prefix, query.length);
+      if (special) return formatSpecialRange(query, special);
     }
     try {
       const stats = await bgp.stats();

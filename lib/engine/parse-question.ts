@@ -158,11 +158,11 @@ function bgpQuestion(words: readonly string[]): Question {
   const [addressText, lengthText, extra] = word.split('/');
   const address = parseIpAddress(addressText);
   if (!address || extra !== undefined) return invalid(`“${visible(word)}” is not an IP address, prefix or AS number`, usage);
-  if (lengthText === undefined) return { kind: 'bgp', query: { kind: 'address', address: formatIpAddress(address) } };
+  if (lengthText === undefined) return { kind: 'bgp', query: { kind: 'address', address } };
   const maxLength = address.version === 4 ? 32 : 128;
   const length = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
   if (!(length <= maxLength)) return invalid(`/${visible(lengthText)} is not a prefix length for IPv${address.version}`, `use /0 to /${maxLength}`);
-  return { kind: 'bgp', query: { kind: 'prefix', prefix: formatIpAddress(networkOf(address, length)), length } };
+  return { kind: 'bgp', query: { kind: 'prefix', prefix: networkOf(address, length), length } };
 }
 
 function networkOf(address: IpAddress, length: number): IpAddress {

@@ -6,10 +6,12 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/table-file-source.ts';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
 import { Events } from '../support/events.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
+const ip = (text: string) => parseIpAddress(text)!;
 
 /** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */
 const WATCHING = { timeout: 30_000 };
@@ -51,13 +53,13 @@ describe('TableFileSource', () => {
   it('answers addresses, prefixes and ASes from the fixture, with names', async () => {
     const { source } = await open({ path: fixture('rib.mrt.gz'), asNamesPath: fixture('asnames.txt') });
     assert.equal(source.name, 'table');
-    const address = { kind: 'address', address: '10.1.3.1' } as const;
+    const address = { kind: 'address', address: ip('10.1.3.1') } as const;
     assert.deepEqual(await source.route(address), { query: address, prefix: '10.1.2.0/23', origins: [64502, 64503] });
-    const unrouted = { kind: 'address', address: '8.8.8.8' } as const;
+    const unrouted = { kind: 'address', address: ip('8.8.8.8') } as const;
     assert.deepEqual(await source.route(unrouted), { query: unrouted, origins: [] });
-    const prefix = { kind: 'prefix', prefix: '10.1.0.0', length: 16 } as const;
+    const prefix = { kind: 'prefix', prefix: ip('10.1.0.0'), length: 16 } as const;
     assert.deepEqual(await source.route(prefix), { query: prefix, prefix: '10.1.0.0/16', origins: [64501], moreSpecifics: 2 });
-    const wide = { kind: 'prefix', prefix: '0.0.0.0', length: 1 } as const;
+    const wide = { kind: 'prefix', prefix: ip('0.0.0.0'), length: 1 } as const;
     assert.deepEqual(await source.route(wide), { query: wide, origins: [], moreSpecifics: 5 }); // 10/8 and inside it, 100.64/10
     assert.deepEqual(await source.asn(64500), { asn: 64500, name: 'EXAMPLE-AS-A Example Network A, NL', ipv4Prefixes: 1, ipv6Prefixes: 0 });
     assert.deepEqual(await source.asn(64512), { asn: 64512, ipv4Prefixes: 0, ipv6Prefixes: 1 });
@@ -68,7 +70,8 @@ describe('TableFileSource', () => {
         [4200000000, 'EXAMPLE-4BYTE Private use, ZZ'],
       ]),
     );
-    await assert.rejects(source.route({ kind: 'address', address: '10.1.3' }), { name: 'InvalidBgpQueryError' });
+    // An address the table cannot read (three bytes) is refused, not answered.
+    await assert.rejects(source.route({ kind: 'address', address: { version: 4, bytes: Uint8Array.of(10, 1, 3) } }), { name: 'InvalidBgpQueryError' });
   });
 
   it('reports table figures and age: the dump time when the format has one, else the file time', async () => {
@@ -106,7 +109,7 @@ describe('TableFileSource', () => {
     await rename(`${path}.tmp`, path);
     const stats = await reloads.next();
     assert.equal(stats.ipv4Prefixes, 3);
-    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.1.1' })).origins, [64501]);
+    assert.deepEqual((await source.route({ kind: 'address', address: ip('10.0.1.1') })).origins, [64501]);
   });
 
   it('reloads a file rewritten in place', WATCHING, async () => {
@@ -127,7 +130,7 @@ describe('TableFileSource', () => {
     const error = await errors.next();
     assert.equal(error.name, 'TableLoadError');
     assert.match(error.message, /10\.9\.9\.0\/33 \(line 3\)/);
-    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64500]);
+    assert.deepEqual((await source.route({ kind: 'address', address: ip('10.0.0.1') })).origins, [64500]);
     // An explicit reload tries the broken file again, and fails again.
     assert.equal(await source.reload(), false);
     assert.equal((await errors.next()).name, 'TableLoadError');
@@ -135,7 +138,7 @@ describe('TableFileSource', () => {
     await copyFile(fixture('riswhoisdump.txt'), `${path}.tmp`);
     await rename(`${path}.tmp`, path);
     assert.equal((await reloads.next()).ipv4Prefixes, 8);
-    assert.deepEqual((await source.route({ kind: 'address', address: '10.1.2.200' })).origins, [64504, 64505]);
+    assert.deepEqual((await source.route({ kind: 'address', address: ip('10.1.2.200') })).origins, [64504, 64505]);
     assert.equal(errors.pending, 0);
   });
 
@@ -151,7 +154,7 @@ describe('TableFileSource', () => {
     let answeredDuringReload = 0;
     while (!done) {
       // Every answer comes whole from one table: its origin and its prefix count agree.
-      const [route, stats] = await Promise.all([source.route({ kind: 'address', address: '10.0.0.1' }), source.stats()]);
+      const [route, stats] = await Promise.all([source.route({ kind: 'address', address: ip('10.0.0.1') }), source.stats()]);
       seen.add(`${route.origins.join()} ${stats.ipv4Prefixes}`);
       answeredDuringReload++;
       await new Promise((resolve) => setImmediate(resolve));
@@ -162,7 +165,7 @@ describe('TableFileSource', () => {
       [...seen].filter((s) => s !== '64500 20001' && s !== '64501 40001'),
       [],
     );
-    assert.deepEqual((await source.route({ kind: 'address', address: '10.0.0.1' })).origins, [64501]);
+    assert.deepEqual((await source.route({ kind: 'address', address: ip('10.0.0.1') })).origins, [64501]);
   });
 
   it('reloads the AS-names file when it changes', WATCHING, async () => {

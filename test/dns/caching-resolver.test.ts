@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CacheOptionsError, CachingResolver, cacheTtlSeconds, type CachingResolverOptions } from '../../lib/dns/caching-resolver.ts';
 import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
-import type { DnsQuestion, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
+import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
+import { presentRdata } from '../../lib/dns/wire/rdata-presentation.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
@@ -39,7 +40,7 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
     assert.equal(asked('example.test'), 1);
     for (const [i, response] of responses.entries()) {
       assert.deepEqual(
-        response.answers.map((r) => r.data),
+        response.answers.map((r) => presentRdata(r.rdata)),
         ['192.0.2.1'],
       );
       assert.equal(response.question.name, names[i], 'each asker gets its own question back');
@@ -176,7 +177,7 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
     giveUp.abort(new Error('gone'));
     await assert.rejects(leaving, /gone/);
     assert.deepEqual(
-      (await staying).answers.map((r) => r.data),
+      (await staying).answers.map((r) => presentRdata(r.rdata)),
       ['192.0.2.1'],
     );
     assert.equal(asked('example.test'), 1);
@@ -189,11 +190,11 @@ describe('CachingResolver in front of a real DNS server on loopback', () => {
 
 describe('cacheTtlSeconds', () => {
   const limits = { maxTtlSeconds: 3600, maxNegativeTtlSeconds: 300 };
-  const soa = (ttl: number, minimum: number | string) => ({
+  const soa = (ttl: number, minimum: number): DnsRecord => ({
     name: 'example.test',
     type: 6,
     ttl,
-    data: `ns1.example.test. hostmaster.example.test. 1 7200 3600 1209600 ${minimum}`,
+    rdata: { kind: 'soa', mname: 'ns1.example.test.', rname: 'hostmaster.example.test.', serial: 1, refresh: 7200, retry: 3600, expire: 1209600, minimum },
   });
   const response = (fields: Partial<DnsResponse>): DnsResponse => ({
     question: { name: 'example.test', type: A },
@@ -206,7 +207,7 @@ describe('cacheTtlSeconds', () => {
     elapsedMs: 1,
     ...fields,
   });
-  const record = (type: number, ttl: number) => ({ name: 'example.test', type, ttl, data: 'x' });
+  const record = (type: number, ttl: number): DnsRecord => ({ name: 'example.test', type, ttl, rdata: { kind: 'presented', text: 'x' } });
 
   it('takes the shortest TTL of the records, and of a CNAME chain', () => {
     assert.equal(cacheTtlSeconds(response({ answers: [record(5, 50), record(A, 200)] }), limits), 50);
@@ -222,7 +223,7 @@ describe('cacheTtlSeconds', () => {
 
   it('does not keep a negative answer without a readable SOA', () => {
     assert.equal(cacheTtlSeconds(response({ rcode: 3 }), limits), 0);
-    assert.equal(cacheTtlSeconds(response({ authorities: [{ ...soa(60, 0), data: '\\# 3 ABCDEF' }] }), limits), 0);
+    assert.equal(cacheTtlSeconds(response({ authorities: [{ ...soa(60, 0), rdata: { kind: 'presented', text: '\\# 3 ABCDEF' } }] }), limits), 0);
   });
 
   it('keeps nothing but NOERROR and NXDOMAIN', () => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
 
 const options = { profiles: ['cn', 'quad9'], maxTypes: 5 };
 const parse = (text: string) => parseQuestion(text, options);
+const ip = (text: string) => parseIpAddress(text)!;
 
 function dns(question: Question) {
   assert.equal(question.kind, 'dns', JSON.stringify(question));
@@ -80,9 +82,9 @@ describe('parseQuestion', () => {
   });
 
   it('reads BGP questions', () => {
-    assert.deepEqual(parse('bgp 192.0.2.1'), { kind: 'bgp', query: { kind: 'address', address: '192.0.2.1' } });
-    assert.deepEqual(parse('192.0.2.77/24'), { kind: 'bgp', query: { kind: 'prefix', prefix: '192.0.2.0', length: 24 } });
-    assert.deepEqual(parse('bgp 2001:DB8::/32'), { kind: 'bgp', query: { kind: 'prefix', prefix: '2001:db8::', length: 32 } });
+    assert.deepEqual(parse('bgp 192.0.2.1'), { kind: 'bgp', query: { kind: 'address', address: ip('192.0.2.1') } });
+    assert.deepEqual(parse('192.0.2.77/24'), { kind: 'bgp', query: { kind: 'prefix', prefix: ip('192.0.2.0'), length: 24 } });
+    assert.deepEqual(parse('bgp 2001:DB8::/32'), { kind: 'bgp', query: { kind: 'prefix', prefix: ip('2001:db8::'), length: 32 } });
     assert.deepEqual(parse('AS64500'), { kind: 'bgp', query: { kind: 'asn', asn: 64500 } });
     assert.equal(parse('bgp 10.0.0.0/33').kind, 'invalid');
     assert.equal(parse('bgp AS99999999999').kind, 'invalid');

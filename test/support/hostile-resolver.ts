@@ -8,7 +8,7 @@
  * produce reaches the rest of the bot through exactly this boundary. Going
  * through it in-process costs microseconds per case, so millions of cases can
  * run, and it can hand the formatters what a careful decoder would never
- * produce (a `data` that does not match `texts`, a lone surrogate, a 64 kB
+ * produce (raw hostile text as a presented RDATA, a lone surrogate, a 64 kB
  * string), so the safety of the replies does not depend on the decoder being
  * careful. The wire decoding itself (dns-message.ts, rdata-presentation.ts,
  * TCP fallback, malformed messages) is covered by the tests against real
@@ -19,7 +19,7 @@
 import fc from 'fast-check';
 import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
 import { RecordType } from '../../lib/dns/record-types.ts';
-import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
+import type { DnsQuestion, DnsRecord, DnsResponse, Rdata, Resolver } from '../../lib/dns/resolver.ts';
 import { anyUnicode, domain, hashtagShaped, hostileText, hugeText, mentionShaped, urlShaped } from './hostile-text.ts';
 import { cat, str, u16, u32, u8, wireName } from './rdata.ts';
 import type { ZoneRecord } from '../testkit/test-zone.ts';
@@ -29,8 +29,7 @@ export interface HostileRecord {
   readonly name?: string;
   readonly type: number | 'asked';
   readonly ttl: number;
-  readonly data: string;
-  readonly texts?: readonly string[];
+  readonly rdata: Rdata;
 }
 
 export type HostileOutcome =
@@ -77,8 +76,7 @@ export class HostileResolver implements Resolver {
           name: r.name ?? question.name,
           type: r.type === 'asked' ? question.type : r.type,
           ttl: r.ttl,
-          data: r.data,
-          texts: r.texts,
+          rdata: r.rdata,
         });
         const { rcode, authenticated, cached, upstream, transport, elapsedMs } = outcome;
         return {
@@ -104,7 +102,7 @@ export class HostileResolver implements Resolver {
       else lines = [`${asn[1]} | ZZ | other | 2020-01-01 | ${this.zone.asNames[Number(asn[1]) % this.zone.asNames.length]}`];
     } else if (/\.origin6?\.asn\.cymru\.com$/i.test(question.name)) lines = [...this.zone.routeLines];
     else return undefined;
-    const answers = lines.map((line): DnsRecord => ({ name: question.name, type: RecordType.TXT, ttl: 14400, data: `"${line}"`, texts: [line] }));
+    const answers = lines.map((line): DnsRecord => ({ name: question.name, type: RecordType.TXT, ttl: 14400, rdata: { kind: 'texts', texts: [line] } }));
     return { question, rcode: 0, authenticated: false, answers, authorities: [], upstream: this.upstreams[0], transport: 'udp', elapsedMs: 3 };
   }
 }
@@ -156,23 +154,30 @@ export const txtString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Up to 64 kB in one record, now and then: a long line takes the splitter a while. */
-const hugeTxt = hugeText(64 * 1024).map((text): HostileRecord => ({ type: 16, ttl: 60, data: quoted([text]), texts: [text] }));
+const hugeTxt = hugeText(64 * 1024).map((text): HostileRecord => ({ type: 16, ttl: 60, rdata: { kind: 'texts', texts: [text] } }));
 
 const texts = fc.array(txtString, { minLength: 1, maxLength: 4 });
 
-/** `data` shaped like some type's presentation form, filled with hostile names and strings. */
-const recordData: fc.Arbitrary<{ data: string; texts?: readonly string[] }> = fc.oneof(
-  // As the decoder would present it.
-  { weight: 3, arbitrary: texts.map((t) => ({ data: quoted(t), texts: t })) },
-  { weight: 2, arbitrary: hostileName.map((name) => ({ data: `${name}.` })) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(65535), hostileName).map(([pref, name]) => ({ data: `${pref} ${name}.` })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('issue', 'iodef', 'x'), txtString).map(([tag, value]) => ({ data: `0 ${tag} ${quoted([value])}` })) },
+/** RDATA of some type's shape, filled with hostile names and strings. */
+const recordData: fc.Arbitrary<Rdata> = fc.oneof(
+  // As the decoder would decode it.
+  { weight: 3, arbitrary: texts.map((t): Rdata => ({ kind: 'texts', texts: t })) },
+  { weight: 2, arbitrary: hostileName.map((name): Rdata => ({ kind: 'name', target: `${name}.` })) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(65535), hostileName).map(([pref, name]): Rdata => ({ kind: 'mx', preference: pref, exchange: `${name}.` })) },
   {
     weight: 1,
-    arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: b.length ? `\\# ${b.length} ${Buffer.from(b).toString('hex').toUpperCase()}` : '\\# 0' })),
+    arbitrary: fc
+      .tuple(fc.constantFrom('issue', 'iodef', 'x'), txtString)
+      .map(([tag, value]): Rdata => ({ kind: 'presented', text: `0 ${tag} ${quoted([value])}` })),
   },
-  // What no decoder would present: data and texts that disagree, raw hostile text.
-  { weight: 2, arbitrary: fc.tuple(txtString, fc.option(texts, { nil: undefined })).map(([d, t]) => ({ data: d, texts: t })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .uint8Array({ maxLength: 64 })
+      .map((b): Rdata => ({ kind: 'presented', text: b.length ? `\\# ${b.length} ${Buffer.from(b).toString('hex').toUpperCase()}` : '\\# 0' })),
+  },
+  // What no decoder would present: raw hostile text.
+  { weight: 2, arbitrary: txtString.map((d): Rdata => ({ kind: 'presented', text: d })) },
 );
 
 const ttl = fc.oneof(fc.constantFrom(0, 300, 3600, 0x7fffffff, 0xffffffff), fc.nat());
@@ -187,7 +192,7 @@ export const hostileRecord: fc.Arbitrary<HostileRecord> = fc.oneof(
         recordData,
         fc.option(hostileName, { nil: undefined, freq: 2 }),
       )
-      .map(([type, ttl, data, name]): HostileRecord => (name === undefined ? { type, ttl, ...data } : { name, type, ttl, ...data })),
+      .map(([type, ttl, rdata, name]): HostileRecord => (name === undefined ? { type, ttl, rdata } : { name, type, ttl, rdata })),
   },
   { weight: 1, arbitrary: hugeTxt },
 );
@@ -195,7 +200,11 @@ export const hostileRecord: fc.Arbitrary<HostileRecord> = fc.oneof(
 /** A CNAME chain that ends in hostile data, the shape of an NXDOMAIN after a CNAME. */
 const cnameChain = fc
   .array(hostileName, { minLength: 1, maxLength: 3 })
-  .map((targets) => targets.map((target, i): HostileRecord => ({ name: i === 0 ? undefined : targets[i - 1], type: 5, ttl: 300, data: `${target}.` })));
+  .map((targets) =>
+    targets.map(
+      (target, i): HostileRecord => ({ name: i === 0 ? undefined : targets[i - 1], type: 5, ttl: 300, rdata: { kind: 'name', target: `${target}.` } }),
+    ),
+  );
 
 const benignUpstream = fc.constantFrom('127.0.0.1:5353', '[2001:db8::53]', 'tcp://192.0.2.53', 'https://dns.example/dns-query');
 

@@ -1,6 +1,6 @@
 import dns2 from 'dns2';
 import type { DnsQuestion, DnsRecord } from '../resolver.ts';
-import { presentName, presentRdata } from './rdata-presentation.ts';
+import { decodeRdata, presentName } from './rdata-presentation.ts';
 import { MalformedMessageError, WireReader } from './reader.ts';
 
 const { Packet } = dns2;
@@ -86,7 +86,7 @@ function readRecords(reader: WireReader, count: number): DnsRecord[] {
     const ttl = reader.u32();
     const rdata = reader.window(reader.u16());
     if (rrClass !== CLASS_IN) continue;
-    records.push({ name: owner.replace(/\.$/, '') || '.', type, ttl, ...presentRdata(type, rdata) });
+    records.push({ name: owner.replace(/\.$/, '') || '.', type, ttl, rdata: decodeRdata(type, rdata) });
   }
   return records;
 }

@@ -1,16 +1,12 @@
-import { formatIpv6 } from '../../net/ip-address.ts';
+import { formatIpAddress, formatIpv6 } from '../../net/ip-address.ts';
 import { RecordType as T, recordTypeName } from '../record-types.ts';
+import type { Rdata } from '../resolver.ts';
 import type { WireReader } from './reader.ts';
 
-/** Presentation (zone file) form of one RDATA, as dig prints it. */
-export interface PresentedRdata {
-  readonly data: string;
-  readonly texts?: readonly string[];
-}
+type Decoder = (rdata: WireReader) => Rdata;
 
-type Presenter = (rdata: WireReader) => PresentedRdata;
-
-const text = (data: string): PresentedRdata => ({ data });
+/** The types the bot does not read itself are kept as dig prints them. */
+const text = (data: string): Rdata => ({ kind: 'presented', text: data });
 
 /** A name from the wire in presentation form, with a trailing dot; odd octets as \DDD. */
 export function presentName(labels: readonly Buffer[]): string {
@@ -31,7 +27,11 @@ function presentLabel(label: Buffer): string {
 
 /** A <character-string> quoted; UTF-8 is kept readable, quotes and backslashes escaped. */
 function quoted(bytes: Buffer): string {
-  return `"${decodeText(bytes).replace(/["\\]/g, '\\$&')}"`;
+  return quote(decodeText(bytes));
+}
+
+function quote(decoded: string): string {
+  return `"${decoded.replace(/["\\]/g, '\\$&')}"`;
 }
 
 function decodeText(bytes: Buffer): string {
@@ -59,10 +59,10 @@ function typeBitmaps(r: WireReader): string {
   return types.join(' ');
 }
 
-function characterStrings(r: WireReader): PresentedRdata {
+function characterStrings(r: WireReader): Rdata {
   const strings: Buffer[] = [];
   while (r.remaining > 0) strings.push(r.characterString());
-  return { data: strings.map(quoted).join(' '), texts: strings.map(decodeText) };
+  return { kind: 'texts', texts: strings.map(decodeText) };
 }
 
 const base32hexDigits = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
@@ -138,15 +138,16 @@ function locAngle(raw: number, positive: string, negative: string): string {
   return `${degrees} ${minutes} ${seconds} ${hemisphere}`;
 }
 
-const presenters = new Map<number, Presenter>([
-  [T.A, (r) => text([...r.bytes(4)].join('.'))],
-  [T.AAAA, (r) => text(formatIpv6(r.bytes(16)))],
-  [T.NS, (r) => text(name(r))],
-  [T.CNAME, (r) => text(name(r))],
-  [T.DNAME, (r) => text(name(r))],
-  [T.PTR, (r) => text(name(r))],
-  [T.MX, (r) => text(`${r.u16()} ${name(r)}`)],
-  [T.SOA, (r) => text(`${name(r)} ${name(r)} ${r.u32()} ${r.u32()} ${r.u32()} ${r.u32()} ${r.u32()}`)],
+// Addresses are copied out of the message: a cached record must not keep the whole message alive.
+const decoders = new Map<number, Decoder>([
+  [T.A, (r) => ({ kind: 'address', address: { version: 4, bytes: Uint8Array.from(r.bytes(4)) } })],
+  [T.AAAA, (r) => ({ kind: 'address', address: { version: 6, bytes: Uint8Array.from(r.bytes(16)) } })],
+  [T.NS, (r) => ({ kind: 'name', target: name(r) })],
+  [T.CNAME, (r) => ({ kind: 'name', target: name(r) })],
+  [T.DNAME, (r) => ({ kind: 'name', target: name(r) })],
+  [T.PTR, (r) => ({ kind: 'name', target: name(r) })],
+  [T.MX, (r) => ({ kind: 'mx', preference: r.u16(), exchange: name(r) })],
+  [T.SOA, (r) => ({ kind: 'soa', mname: name(r), rname: name(r), serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32() })],
   [T.TXT, characterStrings],
   [T.SPF, characterStrings],
   [T.HINFO, (r) => text(`${quoted(r.characterString())} ${quoted(r.characterString())}`)],
@@ -174,7 +175,7 @@ const presenters = new Map<number, Presenter>([
   [T.LOC, loc],
 ]);
 
-function svcb(r: WireReader): PresentedRdata {
+function svcb(r: WireReader): Rdata {
   const parts = [String(r.u16()), name(r)];
   while (r.remaining > 0) {
     const key = r.u16();
@@ -183,7 +184,7 @@ function svcb(r: WireReader): PresentedRdata {
   return text(parts.join(' '));
 }
 
-function loc(r: WireReader): PresentedRdata {
+function loc(r: WireReader): Rdata {
   const version = r.u8();
   if (version !== 0) throw new Error(`LOC version ${version}`);
   const size = r.u8();
@@ -201,20 +202,38 @@ export function genericRdata(bytes: Buffer): string {
 }
 
 /**
- * Presents the RDATA in `rdata` (a window of the message). Anything that does
- * not parse exactly is shown in the generic form instead of being dropped.
+ * Decodes the RDATA in `rdata` (a window of the message). Anything that does
+ * not parse exactly is kept in the generic form instead of being dropped.
  */
-export function presentRdata(type: number, rdata: WireReader): PresentedRdata {
-  const presenter = presenters.get(type);
+export function decodeRdata(type: number, rdata: WireReader): Rdata {
+  const decoder = decoders.get(type);
   const start = rdata.offset;
-  if (presenter) {
+  if (decoder) {
     try {
-      const presented = presenter(rdata);
-      if (rdata.remaining === 0) return presented;
+      const decoded = decoder(rdata);
+      if (rdata.remaining === 0) return decoded;
     } catch {
       // falls through to the generic form
     }
   }
   rdata.offset = start;
-  return { data: genericRdata(rdata.rest()) };
+  return text(genericRdata(rdata.rest()));
+}
+
+/** Decoded RDATA in presentation (zone file) form, as dig prints it. */
+export function presentRdata(rdata: Rdata): string {
+  switch (rdata.kind) {
+    case 'address':
+      return formatIpAddress(rdata.address);
+    case 'name':
+      return rdata.target;
+    case 'mx':
+      return `${rdata.preference} ${rdata.exchange}`;
+    case 'soa':
+      return `${rdata.mname} ${rdata.rname} ${rdata.serial} ${rdata.refresh} ${rdata.retry} ${rdata.expire} ${rdata.minimum}`;
+    case 'texts':
+      return rdata.texts.map(quote).join(' ');
+    case 'presented':
+      return rdata.text;
+  }
 }
