@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIpAddress, parseIpAddress } from '../net/ip-address.ts';
+import { formatIpAddress, type IpAddress, parseIpAddress } from '../net/ip-address.ts';
 import { RateBuckets } from './rate-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
@@ -99,7 +99,9 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
     }
     const status = kind === 'invalid' ? 400 : 200;
     if (wantsJson(request)) {
-      const body = JSON.stringify({ question: answer.question, lines }, (_key, value: unknown) => (value instanceof Uint8Array ? [...value] : value));
+      const body = JSON.stringify({ question: presentBgpQuery(answer.question), lines }, (_key, value: unknown) =>
+        value instanceof Uint8Array ? [...value] : value,
+      );
       return reply(response, request, status, body, { vary: 'Accept' }, 'application/json; charset=utf-8');
     }
     return reply(response, request, status, lines.join('\n'), { vary: 'Accept' });
@@ -186,4 +188,18 @@ export function clientKey(remoteAddress: string | undefined): string {
   const network = new Uint8Array(16);
   network.set(address.bytes.subarray(0, 8));
   return `${formatIpAddress({ version: 6, bytes: network })}/64`;
+}
+
+/**
+ * The engine keeps a BGP question's address or prefix typed; the JSON API
+ * shows it as people write it, as it always has (a reverse question's
+ * address stays bytes, as documented).
+ */
+function presentBgpQuery(question: unknown): unknown {
+  const bgp = (question ?? {}) as { kind?: string; query?: { kind: string; address?: IpAddress; prefix?: IpAddress } };
+  const { query } = bgp;
+  if (bgp.kind !== 'bgp' || !query) return question;
+  if (query.address) return { ...bgp, query: { ...query, address: formatIpAddress(query.address) } };
+  if (query.prefix) return { ...bgp, query: { ...query, prefix: formatIpAddress(query.prefix) } };
+  return question;
 }
