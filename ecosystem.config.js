@@ -1,12 +1,18 @@
 // pm2's process file: `pm2 start ecosystem.config.js`. The package is an ES module; pm2 loads this file
 // with require(), which Node 20.19+ allows for ES modules, and reads the `apps` export.
+import { execFileSync } from 'node:child_process';
+
+// pm2 runs the compiled bot (dist/, as `npm start` does) with plain node and cannot run an npm script
+// first, so loading this file builds dist/ when it is missing or older than the sources, as
+// `npm start` does; a failed build stops pm2 here, before it starts anything.
+execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: import.meta.dirname, stdio: ['ignore', 'inherit', 'inherit'] });
+
 export const apps = [
   {
     name: 'fedidig',
     cwd: import.meta.dirname,
-    script: 'bot/supervisor.ts',
+    script: 'dist/bot/supervisor.js',
     interpreter: 'node',
-    node_args: ['--import', 'tsx'],
     // The supervisor restarts its worker itself; pm2 restarts the supervisor if it ever dies.
     autorestart: true,
     min_uptime: 10_000,

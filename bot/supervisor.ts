@@ -22,7 +22,11 @@ const STABLE_RUN_MS = 60_000;
 
 const config = configOrExit(() => readRuntimeConfig(process.env));
 
-const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// The worker beside this file: compiled (`npm start` runs dist/bot/supervisor.js) it is worker.js, run
+// by plain node; from source (the tests run bot/supervisor.ts with tsx) it is worker.ts, with tsx's loader.
+const compiled = import.meta.url.endsWith('.js');
+const workerPath = fileURLToPath(new URL(compiled ? './worker.js' : './worker.ts', import.meta.url));
+const workerExecArgv = compiled ? [] : ['--import', 'tsx'];
 const heartbeatPath = join(config.stateDir, 'heartbeat');
 let worker: ChildProcess | undefined;
 let startedAt = 0;
@@ -32,7 +36,7 @@ let replacing = false;
 
 function spawnWorker(): void {
   startedAt = Date.now();
-  const child = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(workerPath, [], { execArgv: workerExecArgv, stdio: 'inherit' });
   worker = child;
   log(`worker ${child.pid} started`);
   child.once('exit', (code, signal) => {
