@@ -40,7 +40,7 @@
  */
 
 import { InvalidBgpQueryError } from './errors.ts';
-import { IPV4_MAPPED_PREFIX_LENGTH, formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6 } from './ip-address.ts';
+import { IPV4_MAPPED_PREFIX_LENGTH, formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6 } from '../net/ip-address.ts';
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
 import type { OriginSets } from './origin-sets.ts';
 import type { Ipv4PrefixIndex, Ipv6PrefixIndex } from './prefix-index.ts';

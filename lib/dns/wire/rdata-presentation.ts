@@ -1,4 +1,4 @@
-import { formatIpv6 } from '../../net/ip-address.ts';
+import { formatIpAddress } from '../../net/ip-address.ts';
 import { RecordType as T, recordTypeName } from '../record-types.ts';
 import type { WireReader } from './reader.ts';
 
@@ -112,7 +112,7 @@ function svcParam(key: number, value: WireReader): string {
     }
     case 'ipv6hint': {
       const addresses: string[] = [];
-      while (value.remaining > 0) addresses.push(formatIpv6(value.bytes(16)));
+      while (value.remaining > 0) addresses.push(formatIpAddress({ version: 6, bytes: value.bytes(16) }));
       return `${keyName}=${addresses.join(',')}`;
     }
     case 'ech':
@@ -140,7 +140,7 @@ function locAngle(raw: number, positive: string, negative: string): string {
 
 const presenters = new Map<number, Presenter>([
   [T.A, (r) => text([...r.bytes(4)].join('.'))],
-  [T.AAAA, (r) => text(formatIpv6(r.bytes(16)))],
+  [T.AAAA, (r) => text(formatIpAddress({ version: 6, bytes: r.bytes(16) }))],
   [T.NS, (r) => text(name(r))],
   [T.CNAME, (r) => text(name(r))],
   [T.DNAME, (r) => text(name(r))],

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6, parsePrefixLength } from '../../lib/bgp/ip-address.ts';
+import {
+  formatIpAddress,
+  formatIpv4,
+  formatIpv6,
+  isIpv4Mapped,
+  maskIpv4,
+  maskIpv6,
+  parseIpAddress,
+  parseIpv4,
+  parseIpv6,
+  parsePrefixLength,
+} from '../../lib/net/ip-address.ts';
 
 /** Strings made of address characters, so that near-misses are common. */
 const addressLike = (alphabet: string[]) => fc.array(fc.constantFrom(...alphabet), { maxLength: 45 }).map((chars) => chars.join(''));
@@ -127,5 +138,30 @@ describe('prefix lengths', () => {
     assert.equal(parsePrefixLength('024', 0, 3, 128), -1);
     assert.equal(parsePrefixLength('', 0, 0, 32), -1);
     assert.equal(parsePrefixLength('2a', 0, 2, 128), -1);
+  });
+});
+
+describe('IpAddress, the bytes form', () => {
+  it('parses what the word parsers parse, to the same bytes, and formats them the same way', () => {
+    const alphabet = ['0', '1', 'f', 'ffff', '::', ':', '.', '1.2.3.4', '255', '%eth0'];
+    const words = new Uint32Array(4);
+    fc.assert(
+      fc.property(addressLike(alphabet), (text) => {
+        const address = parseIpAddress(text);
+        const ipv4 = parseIpv4(text);
+        if (ipv4 >= 0) {
+          assert.equal(address?.version, 4, text);
+          assert.equal(formatIpAddress(address!), formatIpv4(ipv4));
+        } else if (parseIpv6(text, words)) {
+          assert.equal(address?.version, 6, text);
+          const bytes = Buffer.from(address!.bytes);
+          for (let k = 0; k < 4; k++) assert.equal(bytes.readUInt32BE(4 * k), words[k], text);
+          assert.equal(formatIpAddress(address!), canonicalIpv6(text));
+        } else {
+          assert.equal(address, undefined, text);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
