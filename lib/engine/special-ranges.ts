@@ -1,4 +1,4 @@
-import { parseIpAddress, type IpAddress } from '../net/ip-address.ts';
+import { inPrefix, parseIpAddress, type IpAddress } from '../net/ip-address.ts';
 
 /**
  * Address ranges that are not routed on the Internet (IANA's special-purpose
@@ -39,15 +39,5 @@ const parsed = ranges.map(([cidr, description]) => {
 
 /** The special range containing `address/length` (length: the prefix asked, or a full address), if any. */
 export function specialRange(address: IpAddress, length = address.bytes.length * 8): { cidr: string; description: string } | undefined {
-  return parsed.find(
-    (range) => range.network.version === address.version && range.length <= length && samePrefix(range.network.bytes, address.bytes, range.length),
-  );
-}
-
-function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
-  for (let i = 0; i < bits; i++) {
-    const mask = 0x80 >> (i % 8);
-    if ((a[i >> 3] & mask) !== (b[i >> 3] & mask)) return false;
-  }
-  return true;
+  return parsed.find((range) => range.length <= length && inPrefix(address, range.network, range.length));
 }

@@ -1,6 +1,7 @@
 /**
  * IP addresses for the engine, DNS, BGP and ops: one parser, one RFC 5952
- * formatter, one prefix mask.
+ * formatter, one prefix mask (hostMaskWord, under maskIpv4, maskIpv6 and
+ * networkOf).
  *
  * The routing table's lookup path works on numbers and never allocates:
  * IPv4 addresses are unsigned 32-bit numbers; IPv6 addresses are four
@@ -190,6 +191,22 @@ export function maskIpv4(address: number, length: number): number {
 /** Clears, in place, the host bits of IPv6 words for a prefix of `length`. */
 export function maskIpv6(words: Uint32Array, length: number): void {
   for (let k = 0; k < 4; k++) words[k] = (words[k]! & ~hostMaskWord(length, k)) >>> 0;
+}
+
+/** The network of `address/length`: the address with its host bits cleared. */
+export function networkOf(address: IpAddress, length: number): IpAddress {
+  const words = wordsOfBytes(address.bytes);
+  if (address.version === 4) words[0] = maskIpv4(words[0]!, length);
+  else maskIpv6(words, length);
+  return { version: address.version, bytes: bytesOfWords(words) };
+}
+
+/** True when `address` lies in the prefix `network/length`. */
+export function inPrefix(address: IpAddress, network: IpAddress, length: number): boolean {
+  if (address.version !== network.version) return false;
+  const a = networkOf(address, length).bytes;
+  const b = networkOf(network, length).bytes;
+  return a.every((byte, i) => byte === b[i]);
 }
 
 /**

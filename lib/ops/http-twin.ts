@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIpAddress, parseIpAddress } from '../net/ip-address.ts';
+import { formatIpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
 import { RateBuckets } from './rate-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
@@ -183,7 +183,5 @@ export function clientKey(remoteAddress: string | undefined): string {
   const address = parseIpAddress(remoteAddress?.replace(/^::ffff:(?=\d+\.)/i, '') ?? '');
   if (!address) return remoteAddress ?? '';
   if (address.version === 4) return formatIpAddress(address);
-  const network = new Uint8Array(16);
-  network.set(address.bytes.subarray(0, 8));
-  return `${formatIpAddress({ version: 6, bytes: network })}/64`;
+  return `${formatIpAddress(networkOf(address, 64))}/64`;
 }

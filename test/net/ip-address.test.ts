@@ -6,9 +6,11 @@ import {
   formatIpAddress,
   formatIpv4,
   formatIpv6,
+  inPrefix,
   isIpv4Mapped,
   maskIpv4,
   maskIpv6,
+  networkOf,
   parseIpAddress,
   parseIpv4,
   parseIpv6,
@@ -163,5 +165,33 @@ describe('IpAddress, the bytes form', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('networks of IpAddress', () => {
+  it('clears exactly the bits past the prefix length', () => {
+    const address = fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }));
+    fc.assert(
+      fc.property(address, fc.integer({ min: 0, max: 128 }), (bytes, wanted) => {
+        const version = bytes.length === 4 ? 4 : 6;
+        const length = Math.min(wanted, bytes.length * 8);
+        const network = networkOf({ version, bytes }, length);
+        for (let bit = 0; bit < bytes.length * 8; bit++) {
+          const value = (byte: Uint8Array) => (byte[bit >> 3]! >> (7 - (bit & 7))) & 1;
+          assert.equal(value(network.bytes), bit < length ? value(bytes) : 0, `bit ${bit} of /${length}`);
+        }
+      }),
+    );
+  });
+
+  it('tells whether an address lies in a prefix', () => {
+    const at = (text: string) => parseIpAddress(text)!;
+    assert.equal(formatIpAddress(networkOf(at('2001:db8:ffff:ffff::1'), 64)), '2001:db8:ffff:ffff::');
+    assert.equal(formatIpAddress(networkOf(at('192.0.2.129'), 25)), '192.0.2.128');
+    assert.ok(inPrefix(at('172.31.255.255'), at('172.16.0.0'), 12));
+    assert.ok(!inPrefix(at('172.32.0.0'), at('172.16.0.0'), 12));
+    assert.ok(inPrefix(at('fe80::1'), at('fe80::'), 10));
+    assert.ok(!inPrefix(at('::ffff:10.0.0.1'), at('10.0.0.0'), 8), 'no IPv6 address is in an IPv4 prefix');
+    assert.ok(inPrefix(at('198.51.100.7'), at('0.0.0.0'), 0));
   });
 });
