@@ -246,6 +246,25 @@ export function reverseDnsName(address: IpAddress): string {
   return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }
 
+/**
+ * The reverse zones that together hold the PTR names of `network/length`:
+ * one when the length ends on a label (8 bits in in-addr.arpa, 4 in
+ * ip6.arpa), else one for each value of the label it cuts (172.16.0.0/12:
+ * 16.172.in-addr.arpa to 31.172.in-addr.arpa).
+ */
+export function reverseZones(network: IpAddress, length: number): string[] {
+  const bitsPerLabel = network.version === 4 ? 8 : 4;
+  const radix = network.version === 4 ? 10 : 16;
+  const labels = reverseDnsName(networkOf(network, length)).split('.'); // least significant first
+  const suffix = labels.splice(-2);
+  const whole = Math.floor(length / bitsPerLabel);
+  const kept = labels.slice(labels.length - whole);
+  const spare = length % bitsPerLabel;
+  if (spare === 0) return [[...kept, ...suffix].join('.')];
+  const first = parseInt(labels[labels.length - whole - 1]!, radix);
+  return Array.from({ length: 1 << (bitsPerLabel - spare) }, (_, i) => [(first + i).toString(radix), ...kept, ...suffix].join('.'));
+}
+
 /** Big-endian 32-bit words of 4 or 16 address bytes. */
 function wordsOfBytes(bytes: Uint8Array): Uint32Array {
   const words = new Uint32Array(bytes.length >> 2);

@@ -15,6 +15,7 @@ import {
   parseIpv4,
   parseIpv6,
   parsePrefixLength,
+  reverseZones,
 } from '../../lib/net/ip-address.ts';
 
 /** Strings made of address characters, so that near-misses are common. */
@@ -193,5 +194,32 @@ describe('networks of IpAddress', () => {
     assert.ok(inPrefix(at('fe80::1'), at('fe80::'), 10));
     assert.ok(!inPrefix(at('::ffff:10.0.0.1'), at('10.0.0.0'), 8), 'no IPv6 address is in an IPv4 prefix');
     assert.ok(inPrefix(at('198.51.100.7'), at('0.0.0.0'), 0));
+  });
+});
+
+describe('reverse zones of a prefix', () => {
+  const zones = (cidr: string) => {
+    const [address, length] = cidr.split('/');
+    return reverseZones(parseIpAddress(address!)!, Number(length));
+  };
+
+  it('is one zone when the length ends on a label, else one per value of the label it cuts', () => {
+    assert.deepEqual(zones('10.0.0.0/8'), ['10.in-addr.arpa']);
+    assert.deepEqual(zones('192.168.0.0/16'), ['168.192.in-addr.arpa']);
+    assert.deepEqual(zones('198.51.100.0/24'), ['100.51.198.in-addr.arpa']);
+    assert.deepEqual(zones('192.0.2.128/25'), ['128.2.0.192.in-addr.arpa', ...Array.from({ length: 127 }, (_, i) => `${129 + i}.2.0.192.in-addr.arpa`)]);
+    assert.deepEqual(
+      zones('172.16.0.0/12'),
+      Array.from({ length: 16 }, (_, i) => `${16 + i}.172.in-addr.arpa`),
+    );
+    assert.deepEqual(zones('0.0.0.0/0'), ['in-addr.arpa']);
+    assert.deepEqual(zones('2001:db8::/32'), ['8.b.d.0.1.0.0.2.ip6.arpa']);
+    assert.deepEqual(zones('fe80::/10'), ['8.e.f.ip6.arpa', '9.e.f.ip6.arpa', 'a.e.f.ip6.arpa', 'b.e.f.ip6.arpa']);
+    assert.deepEqual(zones('fc00::/7'), ['c.f.ip6.arpa', 'd.f.ip6.arpa']);
+  });
+
+  it('ignores host bits', () => {
+    assert.deepEqual(zones('10.1.2.3/8'), ['10.in-addr.arpa']);
+    assert.deepEqual(zones('172.20.1.1/12'), zones('172.16.0.0/12'));
   });
 });
