@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatIpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
-import { RateBuckets } from './rate-buckets.ts';
+import { TokenBuckets } from './token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
 export interface TwinEngine {
@@ -62,7 +62,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const { count, windowMs } = options.rateLimit;
   if (!(Number.isInteger(count) && count >= 1 && windowMs > 0))
     throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
-  const limiter = new RateBuckets(count, windowMs, MAX_CLIENTS);
+  const limiter = new TokenBuckets(count, windowMs, MAX_CLIENTS);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`http twin: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
