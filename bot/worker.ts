@@ -11,7 +11,7 @@ import { RequestRejectedError } from '../lib/fediverse/errors.ts';
 import { FloodWatch, type FloodReport } from '../lib/ops/flood-watch.ts';
 import { markupWriter } from '../lib/reply/markup.ts';
 import { neutraliseText } from '../lib/reply/safe-text.ts';
-import { TokenBucket } from '../lib/ops/token-bucket.ts';
+import { WaitingRateLimit as TokenBucket } from '../lib/ops/waiting-rate-limit.ts';
 import { WatchedFile } from '../lib/ops/watched-file.ts';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
 import { MastodonClient } from '../lib/fediverse/mastodon-client.ts';

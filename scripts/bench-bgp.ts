@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { formatIpv4, formatIpv6 } from '../lib/bgp/ip-address.ts';
+import { formatIpv4, formatIpv6 } from '../lib/net/ip-address.ts';
 import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 

@@ -9,7 +9,7 @@
 
 import { parseOriginList } from './asn-text.ts';
 import { TableFormatError } from './errors.ts';
-import { parsePrefixLength } from './ip-address.ts';
+import { parsePrefixLength } from '../net/ip-address.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import { splitFields, type LineParser } from './table-parser.ts';
 

@@ -24,6 +24,7 @@
  * empty AS_PATH means the peer originated the route, so the peer's AS.
  */
 
+import { ByteReader } from '../net/byte-reader.ts';
 import { TableFormatError } from './errors.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { TableParser } from './table-parser.ts';
@@ -53,7 +54,7 @@ export class MrtParser implements TableParser {
   private consumed = 0;
   private peerAsns: Uint32Array | undefined;
   private dumpTime = -1;
-  private readonly cursor = new Cursor();
+  private readonly reader = new MrtRecordReader();
   private readonly prefixBytes = new Uint8Array(16);
   private readonly prefixWords = new Uint32Array(4);
   /** Origins of all entries of the record being read, reused. */
@@ -90,7 +91,7 @@ export class MrtParser implements TableParser {
   private record(data: Buffer, offset: number, length: number): void {
     if (data.readUInt16BE(offset + 4) !== TABLE_DUMP_V2) return;
     const subtype = data.readUInt16BE(offset + 6);
-    this.cursor.reset(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, this.consumed + offset);
+    this.reader.startRecord(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, this.consumed + offset);
     if (subtype === PEER_INDEX_TABLE) {
       this.dumpTime = data.readUInt32BE(offset);
       this.peerIndexTable();
@@ -102,7 +103,7 @@ export class MrtParser implements TableParser {
   }
 
   private peerIndexTable(): void {
-    const c = this.cursor;
+    const c = this.reader;
     c.skip(4); // collector BGP id
     c.skip(c.u16()); // view name
     const peers = new Uint32Array(c.u16());
@@ -115,7 +116,7 @@ export class MrtParser implements TableParser {
   }
 
   private rib(family: 4 | 6, addPath: boolean): void {
-    const c = this.cursor;
+    const c = this.reader;
     if (this.peerAsns === undefined) throw c.error('RIB record before the PEER_INDEX_TABLE');
     c.skip(4); // sequence number
     const length = c.u8();
@@ -141,9 +142,9 @@ export class MrtParser implements TableParser {
 
   /** Appends the origins of one RIB entry, whose attributes end at `end`, to `this.origins`. */
   private entryOrigins(end: number, peerAs: number): void {
-    const c = this.cursor;
+    const c = this.reader;
     let hasOrigin = false;
-    while (c.position < end) {
+    while (c.offset < end) {
       const flags = c.u8();
       const type = c.u8();
       const length = flags & ATTRIBUTE_EXTENDED_LENGTH ? c.u16() : c.u8();
@@ -156,17 +157,17 @@ export class MrtParser implements TableParser {
 
   /** Appends the origins found in the AS_PATH value ending at `end`; false when it has none. */
   private asPathOrigins(end: number): boolean {
-    const c = this.cursor;
+    const c = this.reader;
     let lastType = 0;
     let lastStart = 0;
     let lastCount = 0;
-    while (c.position < end) {
+    while (c.offset < end) {
       const type = c.u8();
       const count = c.u8();
       if (type < AS_SET || type > AS_CONFED_SET) throw c.error(`AS_PATH segment type ${type}`);
       if ((type === AS_SET || type === AS_SEQUENCE) && count > 0) {
         lastType = type;
-        lastStart = c.position;
+        lastStart = c.offset;
         lastCount = count;
       }
       c.skip(4 * count);
@@ -179,65 +180,30 @@ export class MrtParser implements TableParser {
   }
 }
 
-/** Bounds-checked big-endian reads inside one record's body. */
-class Cursor {
-  private data: Buffer = Buffer.alloc(0);
-  private end = 0;
+/** Reads inside one record's body; a field that runs past it is a TableFormatError at the record's offset. */
+class MrtRecordReader extends ByteReader {
   /** Input offset of the record, for errors. */
   private recordOffset = 0;
-  position = 0;
 
-  reset(data: Buffer, start: number, end: number, recordOffset: number): void {
-    this.data = data;
-    this.position = start;
-    this.end = end;
+  startRecord(data: Buffer, start: number, end: number, recordOffset: number): void {
+    this.reset(data, start, end);
     this.recordOffset = recordOffset;
   }
 
-  u8(): number {
-    this.need(1);
-    return this.data[this.position++]!;
+  /** Reads at an absolute offset already checked by `skip`. */
+  u32At(offset: number): number {
+    return this.data.readUInt32BE(offset);
   }
 
-  u16(): number {
-    this.need(2);
-    const value = this.data.readUInt16BE(this.position);
-    this.position += 2;
-    return value;
-  }
-
-  u32(): number {
-    this.need(4);
-    const value = this.data.readUInt32BE(this.position);
-    this.position += 4;
-    return value;
-  }
-
-  /** Reads at an absolute position already checked by `skip`. */
-  u32At(position: number): number {
-    return this.data.readUInt32BE(position);
-  }
-
-  skip(bytes: number): void {
-    this.need(bytes);
-    this.position += bytes;
-  }
-
-  /** The position `bytes` ahead, checked to lie inside the record. */
-  limit(bytes: number): number {
-    this.need(bytes);
-    return this.position + bytes;
-  }
-
-  expectAt(position: number, message: string): void {
-    if (this.position !== position) throw this.error(message);
+  expectAt(offset: number, message: string): void {
+    if (this.offset !== offset) throw this.error(message);
   }
 
   error(message: string): TableFormatError {
     return new TableFormatError(`MRT record: ${message}`, { offset: this.recordOffset });
   }
 
-  private need(bytes: number): void {
-    if (bytes < 0 || this.position + bytes > this.end) throw this.error('field runs past the end of the record');
+  protected override overrun(): Error {
+    return this.error('field runs past the end of the record');
   }
 }

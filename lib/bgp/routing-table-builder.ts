@@ -10,7 +10,7 @@
  * the length), which String comparison orders the same way.
  */
 
-import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from './ip-address.ts';
+import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from '../net/ip-address.ts';
 import { OriginSetInterner } from './origin-sets.ts';
 import { Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from './prefix-index.ts';
 import { RoutingTable } from './routing-table.ts';

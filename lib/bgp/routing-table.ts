@@ -40,7 +40,19 @@
  */
 
 import { InvalidBgpQueryError } from './errors.ts';
-import { IPV4_MAPPED_PREFIX_LENGTH, formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6 } from './ip-address.ts';
+import {
+  IPV4_MAPPED_PREFIX_LENGTH,
+  formatIpAddress,
+  formatIpv4,
+  formatIpv6,
+  type IpAddress,
+  isIpv4Mapped,
+  maskIpv4,
+  maskIpv6,
+  parseIpv4,
+  parseIpv6,
+  wordsOfBytes,
+} from '../net/ip-address.ts';
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
 import type { OriginSets } from './origin-sets.ts';
 import type { Ipv4PrefixIndex, Ipv6PrefixIndex } from './prefix-index.ts';
@@ -124,6 +136,13 @@ export class RoutingTable {
     return handle === NO_ROUTE ? undefined : this.route(handle);
   }
 
+  /** The longest match for an address the question parser has read already: no text made and parsed again. */
+  matchIpAddress(address: IpAddress): RouteMatch | undefined {
+    const w = wordsOf(address);
+    const handle = w.length === 1 ? this.ipv4.lookup(w[0]!) : isIpv4Mapped(w) ? this.ipv4.lookup(w[3]!) : this.lookupIpv6(w[0]!, w[1]!, w[2]!, w[3]!);
+    return handle === NO_ROUTE ? undefined : this.route(handle);
+  }
+
   /** The prefix and origins of a route handle. */
   route(handle: number): RouteMatch {
     if (handle < this.ipv4.size) {
@@ -145,6 +164,17 @@ export class RoutingTable {
     if (ipv4 >= 0) return this.matchIpv4Prefix(ipv4, checkLength(length, 32, address));
     const w = new Uint32Array(4);
     if (!parseIpv6(address, w)) throw new InvalidBgpQueryError(`not an IP address: ${address}`);
+    return this.matchIpv6Prefix(w, length, address);
+  }
+
+  /** matchPrefix for a prefix the question parser has read already. */
+  matchIpPrefix(address: IpAddress, length: number): PrefixMatch {
+    const w = wordsOf(address);
+    if (w.length === 1) return this.matchIpv4Prefix(w[0]!, checkLength(length, 32, formatIpAddress(address)));
+    return this.matchIpv6Prefix(w, length, formatIpAddress(address));
+  }
+
+  private matchIpv6Prefix(w: Uint32Array, length: number, address: string): PrefixMatch {
     checkLength(length, 128, address);
     if (isIpv4Mapped(w) && length >= IPV4_MAPPED_PREFIX_LENGTH) {
       return this.matchIpv4Prefix(w[3]!, length - IPV4_MAPPED_PREFIX_LENGTH);
@@ -172,6 +202,13 @@ export class RoutingTable {
       moreSpecifics: this.ipv4.countMoreSpecifics(net, length),
     };
   }
+}
+
+/** The words of a parsed address; one with the wrong number of bytes for its version is no address. */
+function wordsOf(address: IpAddress): Uint32Array {
+  if (address.bytes.length !== (address.version === 4 ? 4 : 16))
+    throw new InvalidBgpQueryError(`not an IPv${address.version} address: ${address.bytes.length} bytes`);
+  return wordsOfBytes(address.bytes);
 }
 
 function checkLength(length: number, max: number, address: string): number {

@@ -12,7 +12,6 @@ import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
 import { WatchedFile, type LoadedFile } from '../ops/watched-file.ts';
-import { formatIpAddress } from '../net/ip-address.ts';
 
 export interface TableFileSourceOptions {
   /** The table file. */
@@ -78,12 +77,11 @@ export class TableFileSource implements BgpSource {
 
   async route(query: RouteQuery): Promise<RouteAnswer> {
     const { table } = this.table.current.value;
-    // The routing table takes addresses as text, which it reads with its own allocation-free parser.
     if (query.kind === 'address') {
-      const match = table.matchAddress(formatIpAddress(query.address));
+      const match = table.matchIpAddress(query.address);
       return match === undefined ? { query, origins: [] } : { query, prefix: match.prefix, origins: match.origins };
     }
-    const { covering, moreSpecifics } = table.matchPrefix(formatIpAddress(query.prefix), query.length);
+    const { covering, moreSpecifics } = table.matchIpPrefix(query.prefix, query.length);
     return covering === undefined ? { query, origins: [], moreSpecifics } : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
   }
 

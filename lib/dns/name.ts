@@ -1,4 +1,5 @@
 import { toASCII, toUnicode, type Tr46Options } from 'tr46';
+import { neutraliseText } from '../reply/safe-text.ts';
 
 /**
  * A name as the user asked it, made ready for the wire: `ascii` is what is
@@ -41,13 +42,13 @@ const asciiLabel = /^[a-z0-9_-]+$/i;
 
 export function parseDnsName(input: string): DnsName {
   if (invisible.test(input)) {
-    throw new InvalidNameError(`the name “${visible(input)}” contains an invisible character`, 'type the name again without it');
+    throw new InvalidNameError(`the name “${neutraliseText(input)}” contains an invisible character`, 'type the name again without it');
   }
   const trimmed = input.endsWith('.') && input.length > 1 ? input.slice(0, -1) : input;
   if (trimmed === '.' || trimmed === '') return { ascii: '', unicode: '' };
   const labels = trimmed.split(dots);
   if (labels.some((label) => label === '')) {
-    throw new InvalidNameError(`the name “${visible(input)}” has an empty label (two dots in a row, or a leading dot)`, 'write it like example.com');
+    throw new InvalidNameError(`the name “${neutraliseText(input)}” has an empty label (two dots in a row, or a leading dot)`, 'write it like example.com');
   }
   const ascii = labels.map((label, index) => asciiLabelFor(label, index, input));
   checkLengths(ascii, input);
@@ -59,7 +60,7 @@ function asciiLabelFor(label: string, index: number, input: string): string {
   if (label.startsWith('_') || (label === '*' && index === 0)) {
     if (asciiLabel.test(label) || label === '*') return label;
     throw new InvalidNameError(
-      `the label “${visible(label)}” starts with _ but has characters other than letters, digits, - and _`,
+      `the label “${neutraliseText(label)}” starts with _ but has characters other than letters, digits, - and _`,
       'service labels look like _dmarc or _443._tcp',
     );
   }
@@ -72,7 +73,7 @@ function asciiLabelFor(label: string, index: number, input: string): string {
   const converted = toASCII(label, idnaOptions);
   if (converted === null || converted === '' || converted.includes('.')) {
     throw new InvalidNameError(
-      `“${visible(label)}” in “${visible(input)}” is not a valid internationalised (IDN) label`,
+      `“${neutraliseText(label)}” in “${neutraliseText(input)}” is not a valid internationalised (IDN) label`,
       'use letters, digits and hyphens of one script, e.g. café.example or bücher.de',
     );
   }
@@ -94,13 +95,8 @@ function checkLengths(labels: readonly string[], input: string): void {
   }
   const octets = labels.reduce((sum, label) => sum + Buffer.byteLength(label) + 1, 1);
   if (octets > MAX_NAME_OCTETS) {
-    throw new InvalidNameError(`the name “${shorten(visible(input))}” is ${octets} octets long`, `a name can have at most ${MAX_NAME_OCTETS} octets`);
+    throw new InvalidNameError(`the name “${shorten(neutraliseText(input))}” is ${octets} octets long`, `a name can have at most ${MAX_NAME_OCTETS} octets`);
   }
-}
-
-/** Makes invisible and control characters visible so an error message shows what was really sent. */
-export function visible(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 function shorten(text: string): string {

@@ -1,5 +1,6 @@
-import { parseDnsName, InvalidNameError, visible, type DnsName } from '../dns/name.ts';
-import { formatIpAddress, parseIpAddress, reverseDnsName, type IpAddress } from '../net/ip-address.ts';
+import { parseDnsName, InvalidNameError, type DnsName } from '../dns/name.ts';
+import { neutraliseText as visible } from '../reply/safe-text.ts';
+import { formatIpAddress, networkOf, parseIpAddress, reverseDnsName, type IpAddress } from '../net/ip-address.ts';
 import { RecordType, isQueryableType, recordTypeCode } from '../dns/record-types.ts';
 import type { BgpQuery } from '../bgp/bgp-source.ts';
 
@@ -163,14 +164,6 @@ function bgpQuestion(words: readonly string[]): Question {
   const length = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
   if (!(length <= maxLength)) return invalid(`/${visible(lengthText)} is not a prefix length for IPv${address.version}`, `use /0 to /${maxLength}`);
   return { kind: 'bgp', query: { kind: 'prefix', prefix: networkOf(address, length), length } };
-}
-
-function networkOf(address: IpAddress, length: number): IpAddress {
-  const bytes = address.bytes.map((byte, i) => {
-    const keep = Math.max(0, Math.min(8, length - 8 * i));
-    return byte & ((0xff << (8 - keep)) & 0xff);
-  });
-  return { version: address.version, bytes };
 }
 
 function isCidr(word: string): boolean {

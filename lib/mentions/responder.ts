@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { AskerRateLimit } from '../ops/asker-rate-limit.ts';
 import { blockReason, type BlockList } from '../ops/block-list.ts';
 import type { FloodWatch } from '../ops/flood-watch.ts';
-import type { TokenBucket } from '../ops/token-bucket.ts';
+import type { WaitingRateLimit as TokenBucket } from '../ops/waiting-rate-limit.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from '../fediverse/fediverse.ts';
 import { PostTooLongError, RateLimitedError } from '../fediverse/errors.ts';
 import type { LookingGlass } from '../engine/looking-glass.ts';

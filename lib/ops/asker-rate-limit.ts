@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { RateBuckets } from './rate-buckets.ts';
+import { TokenBuckets } from './token-buckets.ts';
 
 /**
  * `count` questions per asker per `windowMs` (a token bucket each). The
@@ -10,7 +10,7 @@ import { RateBuckets } from './rate-buckets.ts';
 export type RateDecision = 'answer' | 'notice' | 'silence';
 
 export class AskerRateLimit {
-  private readonly buckets: RateBuckets;
+  private readonly buckets: TokenBuckets;
   private readonly noticed: LRUCache<string, true>;
 
   constructor(
@@ -18,7 +18,7 @@ export class AskerRateLimit {
     readonly windowMs: number,
     maxAskers = 10_000,
   ) {
-    this.buckets = new RateBuckets(count, windowMs, maxAskers);
+    this.buckets = new TokenBuckets(count, windowMs, maxAskers);
     this.noticed = new LRUCache({ max: maxAskers });
   }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIpAddress, type IpAddress, parseIpAddress } from '../net/ip-address.ts';
-import { RateBuckets } from './rate-buckets.ts';
+import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
+import { TokenBuckets } from './token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
 export interface TwinEngine {
@@ -62,7 +62,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const { count, windowMs } = options.rateLimit;
   if (!(Number.isInteger(count) && count >= 1 && windowMs > 0))
     throw new HttpTwinError(`a rate limit needs a count of at least 1 and a window above 0 ms (got ${count} per ${windowMs} ms)`);
-  const limiter = new RateBuckets(count, windowMs, MAX_CLIENTS);
+  const limiter = new TokenBuckets(count, windowMs, MAX_CLIENTS);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`http twin: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
@@ -185,9 +185,7 @@ export function clientKey(remoteAddress: string | undefined): string {
   const address = parseIpAddress(remoteAddress?.replace(/^::ffff:(?=\d+\.)/i, '') ?? '');
   if (!address) return remoteAddress ?? '';
   if (address.version === 4) return formatIpAddress(address);
-  const network = new Uint8Array(16);
-  network.set(address.bytes.subarray(0, 8));
-  return `${formatIpAddress({ version: 6, bytes: network })}/64`;
+  return `${formatIpAddress(networkOf(address, 64))}/64`;
 }
 
 /**

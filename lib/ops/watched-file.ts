@@ -6,9 +6,9 @@
  * of the file, not on every poll.
  */
 
-import type { Stats } from 'node:fs';
+import { type FSWatcher, type Stats, unwatchFile, watch, watchFile } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { FileWatcher, fileSignature } from './file-watcher.ts';
+import { basename, dirname } from 'node:path';
 
 export interface LoadedFile<T> {
   readonly value: T;
@@ -36,14 +36,14 @@ export class WatchedFile<T> {
   private failedSignature: string | undefined;
   /** Loads run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly watcher: FileWatcher;
+  private readonly watcher: FileChangeWatcher;
 
   private constructor(
     private readonly options: WatchedFileOptions<T>,
     first: LoadedFile<T>,
   ) {
     this.loaded = first;
-    this.watcher = new FileWatcher(options.path, {
+    this.watcher = new FileChangeWatcher(options.path, {
       pollIntervalMs: options.pollIntervalMs,
       settleMs: options.settleMs,
       onChange: () => void this.reloadIfChanged(),
@@ -109,4 +109,76 @@ export class WatchedFile<T> {
       return MISSING;
     }
   }
+}
+
+/**
+ * Tells a WatchedFile when its file may have changed. Two mechanisms,
+ * because neither is enough alone:
+ * - fs.watch on the file's directory, filtered by name: it reacts at once
+ *   and, unlike a watch on the file itself, keeps working when the file is
+ *   replaced by a rename (the usual way to publish a new dump atomically),
+ *   but it is not available or reliable everywhere (network file systems,
+ *   inotify limits);
+ * - fs.watchFile, which polls stat() of the path and so sees any new
+ *   content, inode or size, however slowly.
+ * Events are debounced by `settleMs`, so a file being written in several
+ * steps gives one notice once it has been quiet that long.
+ */
+
+export interface FileChangeWatcherOptions {
+  /** How often to stat() the file in any case. */
+  readonly pollIntervalMs: number;
+  /** Quiet time after the last event before `onChange` is called. */
+  readonly settleMs: number;
+  readonly onChange: () => void;
+}
+
+export class FileChangeWatcher {
+  private directoryWatcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly poll = (current: Stats, previous: Stats): void => {
+    if (fileSignature(current) !== fileSignature(previous)) this.changed();
+  };
+
+  constructor(
+    private readonly path: string,
+    private readonly options: FileChangeWatcherOptions,
+  ) {
+    this.directoryWatcher = this.watchDirectory();
+    watchFile(path, { interval: options.pollIntervalMs }, this.poll);
+  }
+
+  close(): void {
+    this.directoryWatcher?.close();
+    this.directoryWatcher = undefined;
+    unwatchFile(this.path, this.poll);
+    clearTimeout(this.timer);
+  }
+
+  private watchDirectory(): FSWatcher | undefined {
+    const name = basename(this.path);
+    try {
+      const watcher = watch(dirname(this.path), (_event, filename) => {
+        if (filename === null || filename === name) this.changed();
+      });
+      // Polling still covers the file when the directory watch breaks down.
+      watcher.on('error', () => {
+        watcher.close();
+        this.directoryWatcher = undefined;
+      });
+      return watcher;
+    } catch {
+      return undefined; // not supported here: polling alone
+    }
+  }
+
+  private changed(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.options.onChange, this.options.settleMs);
+  }
+}
+
+/** What identifies one version of a file: a new inode, size or time means new content. */
+function fileSignature(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatIpv4, formatIpv6 } from '../../lib/bgp/ip-address.ts';
+import { formatIpv4, formatIpv6 } from '../../lib/net/ip-address.ts';
 import { RoutingTableBuilder } from '../../lib/bgp/routing-table-builder.ts';
 import { NO_ROUTE, type RoutingTable } from '../../lib/bgp/routing-table.ts';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
 import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/ops/block-list.ts';
 import { FloodWatch, type FloodReport } from '../../lib/ops/flood-watch.ts';
-import { TokenBucket } from '../../lib/ops/token-bucket.ts';
+import { WaitingRateLimit } from '../../lib/ops/waiting-rate-limit.ts';
 
 describe('block lists', () => {
   const list = parseBlockList(['# spammers', '@Mallory@bad.example', 'eve', 'spam.example  # the whole instance', '*@worse.example', '']);
@@ -51,10 +51,10 @@ describe('FloodWatch', () => {
   });
 });
 
-describe('TokenBucket', () => {
+describe('WaitingRateLimit', () => {
   it('hands out count tokens at once, then waits for the refill instead of refusing', async () => {
     let now = 0;
-    const bucket = new TokenBucket(3, 1000, () => now);
+    const bucket = new WaitingRateLimit(3, 1000, () => now);
     for (let i = 0; i < 3; i++) await bucket.take();
     let fourth = false;
     const waiting = bucket.take().then(() => (fourth = true));

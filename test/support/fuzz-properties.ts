@@ -23,7 +23,7 @@ import { recordTypeName } from '../../lib/dns/record-types.ts';
 import { replyMarkups, type ReplyMarkup } from '../../lib/reply/markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/fediverse/reply-visibility.ts';
 import type { Resolver } from '../../lib/dns/resolver.ts';
-import { TokenBucket } from '../../lib/ops/token-bucket.ts';
+import { WaitingRateLimit } from '../../lib/ops/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
@@ -169,7 +169,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver): Promise<Pat
     maxParts: c.maxParts,
     maxVisibility: c.cap,
     rateLimit: new AskerRateLimit(1000, 60_000),
-    globalRateLimit: new TokenBucket(1_000_000, 1000),
+    globalRateLimit: new WaitingRateLimit(1_000_000, 1000),
     blockList: () => ({ accounts: new Set(), domains: new Set() }),
   });
   const host = c.asker.acct.split('@')[1] ?? BOT.domain;

@@ -1,4 +1,4 @@
-import { formatIpAddress, formatIpv6 } from '../../net/ip-address.ts';
+import { formatIpAddress } from '../../net/ip-address.ts';
 import { RecordType as T, recordTypeName } from '../record-types.ts';
 import type { Rdata } from '../resolver.ts';
 import type { WireReader } from './reader.ts';
@@ -112,7 +112,7 @@ function svcParam(key: number, value: WireReader): string {
     }
     case 'ipv6hint': {
       const addresses: string[] = [];
-      while (value.remaining > 0) addresses.push(formatIpv6(value.bytes(16)));
+      while (value.remaining > 0) addresses.push(formatIpAddress({ version: 6, bytes: value.bytes(16) }));
       return `${keyName}=${addresses.join(',')}`;
     }
     case 'ech':

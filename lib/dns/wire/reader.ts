@@ -1,3 +1,5 @@
+import { ByteReader } from '../../net/byte-reader.ts';
+
 /**
  * Reads a DNS message byte by byte. dns2's own decoder joins labels and TXT
  * strings into plain strings (losing dots inside labels and string
@@ -8,49 +10,14 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
-export class WireReader {
-  constructor(
-    readonly message: Buffer,
-    public offset = 0,
-    private readonly end = message.length,
-  ) {}
-
-  get remaining(): number {
-    return this.end - this.offset;
-  }
-
+/** A reader of a DNS message: the byte reads of ByteReader, then character-strings and compressed names. */
+export class WireReader extends ByteReader {
   /** A reader over the next `length` bytes, sharing the message for compression pointers. */
   window(length: number): WireReader {
-    this.need(length);
-    const sub = new WireReader(this.message, this.offset, this.offset + length);
-    this.offset += length;
+    const end = this.limit(length);
+    const sub = new WireReader(this.data, this.offset, end);
+    this.offset = end;
     return sub;
-  }
-
-  u8(): number {
-    this.need(1);
-    return this.message[this.offset++];
-  }
-
-  u16(): number {
-    this.need(2);
-    const value = this.message.readUInt16BE(this.offset);
-    this.offset += 2;
-    return value;
-  }
-
-  u32(): number {
-    this.need(4);
-    const value = this.message.readUInt32BE(this.offset);
-    this.offset += 4;
-    return value;
-  }
-
-  bytes(length: number): Buffer {
-    this.need(length);
-    const value = this.message.subarray(this.offset, this.offset + length);
-    this.offset += length;
-    return value;
   }
 
   rest(): Buffer {
@@ -69,16 +36,16 @@ export class WireReader {
     let jumped = false;
     let octets = 1;
     for (let hops = 0; ; hops++) {
-      if (position >= this.message.length) throw new MalformedMessageError('name runs past the end of the message');
-      const length = this.message[position];
+      if (position >= this.data.length) throw new MalformedMessageError('name runs past the end of the message');
+      const length = this.data[position];
       if (length === 0) {
         if (!jumped) this.offset = position + 1;
         return labels;
       }
       if ((length & 0xc0) === 0xc0) {
         if (hops > 127) throw new MalformedMessageError('compression pointer loop');
-        if (position + 1 >= this.message.length) throw new MalformedMessageError('truncated compression pointer');
-        const target = ((length & 0x3f) << 8) | this.message[position + 1];
+        if (position + 1 >= this.data.length) throw new MalformedMessageError('truncated compression pointer');
+        const target = ((length & 0x3f) << 8) | this.data[position + 1];
         if (!jumped) this.offset = position + 2;
         jumped = true;
         position = target;
@@ -87,13 +54,13 @@ export class WireReader {
       if (length & 0xc0) throw new MalformedMessageError(`unknown label type 0x${length.toString(16)}`);
       octets += length + 1;
       if (octets > 255) throw new MalformedMessageError('name longer than 255 octets');
-      if (position + 1 + length > this.message.length) throw new MalformedMessageError('label runs past the end of the message');
-      labels.push(this.message.subarray(position + 1, position + 1 + length));
+      if (position + 1 + length > this.data.length) throw new MalformedMessageError('label runs past the end of the message');
+      labels.push(this.data.subarray(position + 1, position + 1 + length));
       position += 1 + length;
     }
   }
 
-  private need(length: number): void {
-    if (this.offset + length > this.end) throw new MalformedMessageError('record data shorter than its fields');
+  protected override overrun(): Error {
+    return new MalformedMessageError('record data shorter than its fields');
   }
 }

@@ -2,7 +2,21 @@ import assert from 'node:assert/strict';
 import { isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatIpv4, formatIpv6, isIpv4Mapped, maskIpv4, maskIpv6, parseIpv4, parseIpv6, parsePrefixLength } from '../../lib/bgp/ip-address.ts';
+import {
+  formatIpAddress,
+  formatIpv4,
+  formatIpv6,
+  inPrefix,
+  isIpv4Mapped,
+  maskIpv4,
+  maskIpv6,
+  networkOf,
+  parseIpAddress,
+  parseIpv4,
+  parseIpv6,
+  parsePrefixLength,
+  reverseZones,
+} from '../../lib/net/ip-address.ts';
 
 /** Strings made of address characters, so that near-misses are common. */
 const addressLike = (alphabet: string[]) => fc.array(fc.constantFrom(...alphabet), { maxLength: 45 }).map((chars) => chars.join(''));
@@ -127,5 +141,85 @@ describe('prefix lengths', () => {
     assert.equal(parsePrefixLength('024', 0, 3, 128), -1);
     assert.equal(parsePrefixLength('', 0, 0, 32), -1);
     assert.equal(parsePrefixLength('2a', 0, 2, 128), -1);
+  });
+});
+
+describe('IpAddress, the bytes form', () => {
+  it('parses what the word parsers parse, to the same bytes, and formats them the same way', () => {
+    const alphabet = ['0', '1', 'f', 'ffff', '::', ':', '.', '1.2.3.4', '255', '%eth0'];
+    const words = new Uint32Array(4);
+    fc.assert(
+      fc.property(addressLike(alphabet), (text) => {
+        const address = parseIpAddress(text);
+        const ipv4 = parseIpv4(text);
+        if (ipv4 >= 0) {
+          assert.equal(address?.version, 4, text);
+          assert.equal(formatIpAddress(address!), formatIpv4(ipv4));
+        } else if (parseIpv6(text, words)) {
+          assert.equal(address?.version, 6, text);
+          const bytes = Buffer.from(address!.bytes);
+          for (let k = 0; k < 4; k++) assert.equal(bytes.readUInt32BE(4 * k), words[k], text);
+          assert.equal(formatIpAddress(address!), canonicalIpv6(text));
+        } else {
+          assert.equal(address, undefined, text);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('networks of IpAddress', () => {
+  it('clears exactly the bits past the prefix length', () => {
+    const address = fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }));
+    fc.assert(
+      fc.property(address, fc.integer({ min: 0, max: 128 }), (bytes, wanted) => {
+        const version = bytes.length === 4 ? 4 : 6;
+        const length = Math.min(wanted, bytes.length * 8);
+        const network = networkOf({ version, bytes }, length);
+        for (let bit = 0; bit < bytes.length * 8; bit++) {
+          const value = (byte: Uint8Array) => (byte[bit >> 3]! >> (7 - (bit & 7))) & 1;
+          assert.equal(value(network.bytes), bit < length ? value(bytes) : 0, `bit ${bit} of /${length}`);
+        }
+      }),
+    );
+  });
+
+  it('tells whether an address lies in a prefix', () => {
+    const at = (text: string) => parseIpAddress(text)!;
+    assert.equal(formatIpAddress(networkOf(at('2001:db8:ffff:ffff::1'), 64)), '2001:db8:ffff:ffff::');
+    assert.equal(formatIpAddress(networkOf(at('192.0.2.129'), 25)), '192.0.2.128');
+    assert.ok(inPrefix(at('172.31.255.255'), at('172.16.0.0'), 12));
+    assert.ok(!inPrefix(at('172.32.0.0'), at('172.16.0.0'), 12));
+    assert.ok(inPrefix(at('fe80::1'), at('fe80::'), 10));
+    assert.ok(!inPrefix(at('::ffff:10.0.0.1'), at('10.0.0.0'), 8), 'no IPv6 address is in an IPv4 prefix');
+    assert.ok(inPrefix(at('198.51.100.7'), at('0.0.0.0'), 0));
+  });
+});
+
+describe('reverse zones of a prefix', () => {
+  const zones = (cidr: string) => {
+    const [address, length] = cidr.split('/');
+    return reverseZones(parseIpAddress(address!)!, Number(length));
+  };
+
+  it('is one zone when the length ends on a label, else one per value of the label it cuts', () => {
+    assert.deepEqual(zones('10.0.0.0/8'), ['10.in-addr.arpa']);
+    assert.deepEqual(zones('192.168.0.0/16'), ['168.192.in-addr.arpa']);
+    assert.deepEqual(zones('198.51.100.0/24'), ['100.51.198.in-addr.arpa']);
+    assert.deepEqual(zones('192.0.2.128/25'), ['128.2.0.192.in-addr.arpa', ...Array.from({ length: 127 }, (_, i) => `${129 + i}.2.0.192.in-addr.arpa`)]);
+    assert.deepEqual(
+      zones('172.16.0.0/12'),
+      Array.from({ length: 16 }, (_, i) => `${16 + i}.172.in-addr.arpa`),
+    );
+    assert.deepEqual(zones('0.0.0.0/0'), ['in-addr.arpa']);
+    assert.deepEqual(zones('2001:db8::/32'), ['8.b.d.0.1.0.0.2.ip6.arpa']);
+    assert.deepEqual(zones('fe80::/10'), ['8.e.f.ip6.arpa', '9.e.f.ip6.arpa', 'a.e.f.ip6.arpa', 'b.e.f.ip6.arpa']);
+    assert.deepEqual(zones('fc00::/7'), ['c.f.ip6.arpa', 'd.f.ip6.arpa']);
+  });
+
+  it('ignores host bits', () => {
+    assert.deepEqual(zones('10.1.2.3/8'), ['10.in-addr.arpa']);
+    assert.deepEqual(zones('172.20.1.1/12'), zones('172.16.0.0/12'));
   });
 });

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RateBuckets } from './rate-buckets.ts';
+import { TokenBuckets } from './token-buckets.ts';
 
 /**
- * One bucket of `count` tokens per `windowMs` whose `take()` waits for a
- * token instead of refusing: the global limit slows the bot down under a
- * flood, it never drops a question.
+ * A rate limit of `count` per `windowMs` (one token bucket) whose `take()`
+ * waits for a token instead of refusing: the global limit slows the bot
+ * down under a flood, it never drops a question.
  */
-export class TokenBucket {
-  private readonly bucket: RateBuckets;
+export class WaitingRateLimit {
+  private readonly bucket: TokenBuckets;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -15,7 +15,7 @@ export class TokenBucket {
     windowMs: number,
     private readonly now = () => Date.now(),
   ) {
-    this.bucket = new RateBuckets(count, windowMs, 1);
+    this.bucket = new TokenBuckets(count, windowMs, 1);
   }
 
   take(): Promise<void> {

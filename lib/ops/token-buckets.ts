@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
  * same as none, so the cache may forget it then. The per-asker limit, the
  * global limit and the HTTP twin's per-client limit all count with this.
  */
-export class RateBuckets {
+export class TokenBuckets {
   private readonly buckets: LRUCache<string, { readonly tokens: number; readonly at: number }>;
   private readonly perMs: number;
 

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ForbiddenNames, defaultForbiddenNames } from '../../lib/engine/forbidden-names.ts';
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('the default forbidden names', () => {
+  it('are the internal names and the reverse zones of private, loopback and link-local ranges', () => {
+    const expected = [
+      ...['localhost', 'local', 'internal', 'lan', 'home.arpa', 'home', 'corp'],
+      '10.in-addr.arpa',
+      ...range(16, 31).map((n) => `${n}.172.in-addr.arpa`),
+      '168.192.in-addr.arpa',
+      '127.in-addr.arpa',
+      '254.169.in-addr.arpa',
+      ...range(64, 127).map((n) => `${n}.100.in-addr.arpa`),
+      '0.in-addr.arpa',
+      '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa', // ::1
+      ...['c.f', 'd.f', '8.e.f', '9.e.f', 'a.e.f', 'b.e.f'].map((zone) => `${zone}.ip6.arpa`), // fc00::/7, fe80::/10
+      `f.f.f.f.${'0.'.repeat(20)}ip6.arpa`, // ::ffff:0:0/96
+    ];
+    assert.deepEqual([...defaultForbiddenNames].sort(), expected.sort());
+  });
+
+  it('refuse the PTR names of such addresses, and only those', () => {
+    const forbidden = new ForbiddenNames(defaultForbiddenNames);
+    assert.equal(forbidden.forbidding('1.0.16.172.in-addr.arpa.'), '16.172.in-addr.arpa');
+    assert.equal(forbidden.forbidding('1.0.32.172.in-addr.arpa'), undefined);
+    assert.equal(forbidden.forbidding(`1.0.0.0.0.0.a.0.f.f.f.f.${'0.'.repeat(20)}ip6.arpa`), `f.f.f.f.${'0.'.repeat(20)}ip6.arpa`);
+    assert.equal(forbidden.forbidding('printer.LOCAL'), 'local');
+    assert.equal(forbidden.forbidding('example.com'), undefined);
+  });
+});
