@@ -26,7 +26,10 @@ const config = configOrExit(() => readRuntimeConfig(process.env));
 // by plain node; from source (the tests run bot/supervisor.ts with tsx) it is worker.ts, with tsx's loader.
 const compiled = import.meta.url.endsWith('.js');
 const workerPath = fileURLToPath(new URL(compiled ? './worker.js' : './worker.ts', import.meta.url));
-const workerExecArgv = compiled ? [] : ['--import', 'tsx'];
+// A 1 MB young generation (V8's semi-space): the worker's allocations are small and short-lived, and the default
+// 16 MB keeps pages touched that an idle bot never needs (idle RSS 80 MB instead of 89, after 300 mentions 105 MB
+// instead of 133, with no loss of throughput measured; README, Benchmarks).
+const workerExecArgv = ['--max-semi-space-size=1', ...(compiled ? [] : ['--import', 'tsx'])];
 const heartbeatPath = join(config.stateDir, 'heartbeat');
 let worker: ChildProcess | undefined;
 let startedAt = 0;
