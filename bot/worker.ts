@@ -179,7 +179,7 @@ const listener = new NotificationListener({
   streaming,
   pollIntervalMs: config.pollIntervalMs,
   heartbeat: () => writeHeartbeat(heartbeatPath),
-  log,
+  logger,
 });
 
 /** LOG_QUERIES: the text of a private or direct question stays out of the logs unless the operator chose `all`. */

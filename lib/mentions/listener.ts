@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fediverse, MentionNotification } from '../fediverse/fediverse.ts';
 import type { MentionQueue } from './queue.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
+import { StreamClosedError } from '../fediverse/errors.ts';
+import type { Logger } from '../ops/logger.ts';
 
 export interface ListenerOptions {
   readonly fediverse: Fediverse;
@@ -11,7 +13,8 @@ export interface ListenerOptions {
   readonly pollIntervalMs: number;
   /** Called while the bot is really connected: on stream traffic and after each successful poll. */
   readonly heartbeat: () => void;
-  readonly log: (message: string) => void;
+  /** Events go to its child `{ component: 'listener' }`. */
+  readonly logger: Logger;
 }
 
 const PAGE = 40;
@@ -32,8 +35,11 @@ export class NotificationListener {
   private running: AbortSignal | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private disconnectedSince = new Date();
+  private readonly log: Logger;
 
-  constructor(private readonly options: ListenerOptions) {}
+  constructor(private readonly options: ListenerOptions) {
+    this.log = options.logger.child({ component: 'listener' });
+  }
 
   /** Whether the server is reachable now, for /healthz. */
   get connection(): { readonly connected: boolean; readonly since: Date } {
@@ -59,7 +65,10 @@ export class NotificationListener {
     if (!signal || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!signal.aborted) this.catchUp(signal).catch((error: Error) => this.options.log(`catch-up for a failed mention: ${error.message}`));
+      if (!signal.aborted)
+        this.catchUp(signal).catch((error: Error) =>
+          this.log.warn({ event: 'catch-up-failed', error: error.message, errorType: error.name }, `catch-up for a failed mention: ${error.message}`),
+        );
     }, delayMs);
     this.retryTimer.unref();
   }
@@ -76,7 +85,12 @@ export class NotificationListener {
         if (signal.aborted) break;
         this.failures++;
         const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-        this.options.log(`listener: ${(error as Error).message}; again in ${wait} ms`);
+        const { message, name } = error as Error;
+        if (error instanceof StreamClosedError) this.log.info({ event: 'stream-closed', silentMs: error.silentMs }, message);
+        this.log.warn(
+          { event: 'listener-retry', error: message, errorType: name, waitMs: wait, failures: this.failures },
+          `listener: ${message}; again in ${wait} ms`,
+        );
         await sleep(wait, undefined, { signal }).catch(() => {});
       }
     }
@@ -111,7 +125,7 @@ export class NotificationListener {
     );
     try {
       await Promise.race([open, stream]);
-      this.options.log('stream: connected');
+      this.log.info({ event: 'stream-connected' }, 'stream: connected');
       await this.catchUp(signal);
     } catch (error) {
       streamStop.abort();
@@ -149,11 +163,16 @@ export class NotificationListener {
       gap.push(...(reached < 0 ? page : page.slice(0, reached)));
       if (page.length === 0 || reached >= 0) break;
       if (gap.length >= MAX_GAP) {
-        this.options.log(`catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`);
+        this.log.warn(
+          { event: 'catch-up', queued: gap.length, watermark, reachedWatermark: false },
+          `catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`,
+        );
         break;
       }
       before = page.at(-1)!.id;
     }
+    if (gap.length > 0 && gap.length < MAX_GAP)
+      this.log.info({ event: 'catch-up', queued: gap.length, watermark, reachedWatermark: true }, `catch-up: ${gap.length} mention(s) since the watermark`);
     for (const notification of gap.reverse()) this.options.queue.enqueue(notification);
   }
 
@@ -172,7 +191,13 @@ export class NotificationListener {
       if (page.length < PAGE) break;
       before = page.at(-1)!.id;
     }
-    if (found.length >= FIRST_START_LIMIT) this.options.log(`first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`);
+    const queued = Math.min(found.length, FIRST_START_LIMIT);
+    if (found.length >= FIRST_START_LIMIT)
+      this.log.warn(
+        { event: 'catch-up', queued, firstStart: true, leftUnanswered: true },
+        `first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`,
+      );
+    else if (queued > 0) this.log.info({ event: 'catch-up', queued, firstStart: true }, `first start: ${queued} mention(s) already there`);
     for (const notification of found.slice(0, FIRST_START_LIMIT).reverse()) this.options.queue.enqueue(notification);
   }
 }

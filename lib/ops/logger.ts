@@ -15,3 +15,16 @@ export function createLogger(name: string, format = process.env.LOG_FORMAT): Log
     return pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
   return pino(options);
 }
+
+/** A logger that writes nothing, for tests and tools that do not want the events. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/**
+ * For a module that reports in sentences (`log: (message) => void`): each
+ * sentence becomes the `msg` of an event named `event`.
+ */
+export function messageLog(logger: Logger, event: string, level: 'info' | 'warn' | 'error' = 'info'): (message: string) => void {
+  return (message) => logger[level]({ event }, message);
+}

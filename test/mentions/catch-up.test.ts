@@ -12,6 +12,7 @@ import type { Fediverse, MentionNotification } from '../../lib/fediverse/fediver
 import { MentionQueue } from '../../lib/mentions/queue.ts';
 import { NotificationListener } from '../../lib/mentions/listener.ts';
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
+import { silentLogger } from '../../lib/ops/logger.ts';
 
 const folders: string[] = [];
 after(() => {
@@ -50,7 +51,7 @@ async function runUntilIdle(server: ListingServer, state: string, answered: stri
     streaming: false,
     pollIntervalMs: 10,
     heartbeat: () => {},
-    log: () => {},
+    logger: silentLogger(),
   });
   const stop = new AbortController();
   const running = listener.run(stop.signal);
