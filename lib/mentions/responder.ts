@@ -14,7 +14,8 @@ import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
 
 export interface ResponderOptions {
   readonly fediverse: Fediverse;
-  readonly engine: LookingGlass;
+  /** What answers a question: the LookingGlass, or any engine with its `answer`. */
+  readonly engine: Pick<LookingGlass, 'answer'>;
   readonly me: Account;
   readonly maxCharacters: number;
   readonly markup: ReplyMarkup;
