@@ -92,7 +92,7 @@ export class MentionResponder {
    * Posts the parts as a thread under the question. Each part has an
    * idempotency key derived from the question, so a retry or a worker that
    * restarts after posting never posts twice. A part refused as too long
-   * (422) is split again, smaller, rather than dropped.
+   * (PostTooLongError) is split again, smaller, rather than dropped.
    */
   private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
     const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
