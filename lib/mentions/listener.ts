@@ -157,23 +157,33 @@ export class NotificationListener {
     const since = watermarkCreatedAt === undefined ? Number.NaN : Date.parse(watermarkCreatedAt);
     const behind = (notification: MentionNotification) => notification.id === watermark || Date.parse(notification.createdAt ?? '') < since;
     const gap: MentionNotification[] = [];
+    let reachedWatermark = true;
     for (let before: string | undefined; ; ) {
       const page = await list({ before });
       const reached = page.findIndex(behind);
       gap.push(...(reached < 0 ? page : page.slice(0, reached)));
       if (page.length === 0 || reached >= 0) break;
       if (gap.length >= MAX_GAP) {
-        this.log.warn(
-          { event: 'catch-up', queued: gap.length, watermark, reachedWatermark: false },
-          `catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`,
-        );
+        reachedWatermark = false;
         break;
       }
       before = page.at(-1)!.id;
     }
-    if (gap.length > 0 && gap.length < MAX_GAP)
-      this.log.info({ event: 'catch-up', queued: gap.length, watermark, reachedWatermark: true }, `catch-up: ${gap.length} mention(s) since the watermark`);
-    for (const notification of gap.reverse()) this.options.queue.enqueue(notification);
+    gap.reverse();
+    const queued = this.newOf(gap);
+    if (!reachedWatermark)
+      this.log.warn(
+        { event: 'catch-up', listed: gap.length, queued, watermark, reachedWatermark },
+        `catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`,
+      );
+    else if (queued > 0)
+      this.log.info({ event: 'catch-up', listed: gap.length, queued, watermark, reachedWatermark }, `catch-up: ${queued} new mention(s) since the watermark`);
+    for (const notification of gap) this.options.queue.enqueue(notification);
+  }
+
+  /** How many of these the queue does not know yet: a listing also shows those in flight, and those answered above the watermark. */
+  private newOf(notifications: readonly MentionNotification[]): number {
+    return notifications.filter((notification) => !this.options.queue.isKnown(notification.id)).length;
   }
 
   /**
@@ -191,13 +201,15 @@ export class NotificationListener {
       if (page.length < PAGE) break;
       before = page.at(-1)!.id;
     }
-    const queued = Math.min(found.length, FIRST_START_LIMIT);
+    const answering = found.slice(0, FIRST_START_LIMIT).reverse();
+    const queued = this.newOf(answering);
     if (found.length >= FIRST_START_LIMIT)
       this.log.warn(
-        { event: 'catch-up', queued, firstStart: true, leftUnanswered: true },
+        { event: 'catch-up', listed: found.length, queued, firstStart: true, leftUnanswered: true },
         `first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`,
       );
-    else if (queued > 0) this.log.info({ event: 'catch-up', queued, firstStart: true }, `first start: ${queued} mention(s) already there`);
-    for (const notification of found.slice(0, FIRST_START_LIMIT).reverse()) this.options.queue.enqueue(notification);
+    else if (queued > 0)
+      this.log.info({ event: 'catch-up', listed: found.length, queued, firstStart: true }, `first start: ${queued} mention(s) already there`);
+    for (const notification of answering) this.options.queue.enqueue(notification);
   }
 }
