@@ -2,7 +2,7 @@
  * Benchmarks the in-memory routing table against the `longest-prefix-match`
  * npm package on a table of full-Internet size.
  *
- *   npx tsx scripts/bench-bgp.ts [--json PATH] [--ipv4 N] [--ipv6 N] [--lookups N] [--seed N]
+ *   npx tsx scripts/bench-bgp.ts [--json PATH] [--ipv4 N] [--ipv6 N] [--lookups N] [--seed N]   (--help explains them)
  *
  * It generates a synthetic table with a realistic prefix-length mix (IPv4
  * mostly /24, then /22, /23, /20…; IPv6 mostly /48, /32, /44, /40),
@@ -26,14 +26,29 @@ import { promisify } from 'node:util';
 import { formatIpv4, formatIpv6 } from '../lib/net/ip-address.ts';
 import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
+import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
+import { optionsOrExit } from './bench/options.ts';
 
-interface Options {
-  ipv4: number;
-  ipv6: number;
-  lookups: number;
-  seed: number;
-  json: string | undefined;
-}
+const USAGE = `
+Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
+
+  --ipv4 N        IPv4 prefixes in the generated table (default 1000000)
+  --ipv6 N        IPv6 prefixes (default 220000)
+  --lookups N     random addresses looked up per family (default 2000000)
+  --seed N        seed of the generator, for the same table again (default 1)
+  --json PATH     also write the results as JSON
+  --help          this text
+`;
+
+const OPTIONS = {
+  ipv4: { type: 'count', default: 1_000_000, min: 1 },
+  ipv6: { type: 'count', default: 220_000, min: 1 },
+  lookups: { type: 'count', default: 2_000_000, min: 1 },
+  seed: { type: 'count', default: 1 },
+  json: { type: 'string' },
+} as const;
+
+type Options = ReturnType<typeof parseOptions>;
 
 /** What a child process reports. */
 interface ChildReport {
@@ -326,8 +341,6 @@ function memory(): Memory {
   return { rss: usage.rss, live: usage.heapUsed + usage.arrayBuffers };
 }
 
-const MB = 1024 * 1024;
-
 /** Times `lookup` over `count` queries after a warm-up; returns figures and a checksum against dead-code elimination. */
 function timeLookups(count: number, lookup: (i: number) => number): { figures: LookupFigures; checksum: number } {
   let checksum = 0;
@@ -425,19 +438,9 @@ async function runChild(args: string[]): Promise<ChildReport> {
 
 // ---------------------------------------------------------------------- main
 
-function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { ipv4: 1_000_000, ipv6: 220_000, lookups: 2_000_000, seed: 1, json: undefined };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--json') options.json = value;
-    else if (flag === '--ipv4' || flag === '--ipv6' || flag === '--lookups' || flag === '--seed') options[flag.slice(2) as 'ipv4'] = Number(value);
-    else throw new Error(`unknown option ${flag}`);
-  }
-  return options;
+function parseOptions(argv: readonly string[]) {
+  return optionsOrExit(argv, OPTIONS, USAGE);
 }
-
-const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(options: Options): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fedidig-bench-'));
@@ -492,8 +495,8 @@ function printTable(r: {
 }): void {
   const ours = r.fedidig;
   const pkg = r.longestPrefixMatch;
-  const s = (ms: number | undefined) => (ms === undefined ? '—' : `${fmt(ms / 1000, 2)} s`);
-  const mb = (value: number | undefined) => (value === undefined ? '—' : `${fmt(value)} MB`);
+  const s = (ms: number | undefined) => seconds(ms, 2);
+  const mb = megabytes;
   const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
   const ns = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.nsPerLookup, 0)} ns`);
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
@@ -515,9 +518,8 @@ function printTable(r: {
     ['IPv6 lookups, 4 words', rate(ours.lookups?.ipv6Numeric), '—', ''],
     ['IPv6 time per lookup, 4 words', ns(ours.lookups?.ipv6Numeric), '—', ''],
   ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   console.log(`${fmt(r.prefixes.ipv4)} IPv4 + ${fmt(r.prefixes.ipv6)} IPv6 prefixes, ${fmt(r.lookupsPerFamily)} lookups per family`);
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const line of alignedRows(rows)) console.log(line);
   console.log(`same longest match on ${fmt(r.agreement.sameLongestMatch)} of ${fmt(r.agreement.sampled)} sampled addresses`);
 }
 

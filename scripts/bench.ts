@@ -8,21 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { prefixedOptions } from './bench/options.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}/bench-results`, { recursive: true });
 const extra = process.argv.slice(2);
-/** The options meant for one benchmark (`--bot-mentions 2000` → `--mentions 2000`), with their values. */
-function only(prefix: string): string[] {
-  const picked: string[] = [];
-  extra.forEach((arg, i) => {
-    if (!arg.startsWith(`--${prefix}-`)) return;
-    picked.push(arg.replace(`--${prefix}-`, '--'));
-    const value = extra[i + 1];
-    if (!arg.includes('=') && value !== undefined && !value.startsWith('--')) picked.push(value);
-  });
-  return picked;
-}
 
 let failed = false;
 for (const [name, script] of [
@@ -30,7 +20,10 @@ for (const [name, script] of [
   ['bot', 'scripts/bench-bot.ts'],
 ] as const) {
   process.stderr.write(`\n== ${script}\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', `bench-results/${name}.json`, ...only(name)], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', `bench-results/${name}.json`, ...prefixedOptions(name, extra)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   failed ||= run.status !== 0;
 }
 process.exitCode = failed ? 1 : 0;

@@ -1,7 +1,7 @@
 import { createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mastodon } from 'masto';
 import WebSocket from 'ws';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply, StreamHandlers } from './fediverse.ts';
-import { PostTooLongError, RateLimitedError, RequestRejectedError, TransientServerError } from './errors.ts';
+import { AuthError, PostTooLongError, RateLimitedError, RequestRejectedError, StatusGoneError, StreamClosedError, TransientServerError } from './errors.ts';
 import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
 
@@ -80,26 +80,28 @@ export class MastodonClient implements Fediverse {
   }
 
   postReply(reply: Reply): Promise<{ id: string }> {
-    return call(async () => {
-      const status = await this.rest.v1.statuses.create(
-        // content_type keeps Pleroma, Akkoma and GoToSocial from reading plain text as Markdown or HTML; Mastodon ignores it.
-        { status: reply.text, inReplyToId: reply.inReplyToId, visibility: reply.visibility, contentType: markupWriter(reply.markup).contentType } as never,
-        { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
-      );
-      return { id: status.id };
-    }).catch((error: unknown) => {
-      if (error instanceof RequestRejectedError && [400, 422].includes(error.status) && TOO_LONG.test(error.message))
-        throw new PostTooLongError(error.status, error.message);
-      throw error;
-    });
+    return call(
+      async () => {
+        const status = await this.rest.v1.statuses.create(
+          // content_type keeps Pleroma, Akkoma and GoToSocial from reading plain text as Markdown or HTML; Mastodon ignores it.
+          { status: reply.text, inReplyToId: reply.inReplyToId, visibility: reply.visibility, contentType: markupWriter(reply.markup).contentType } as never,
+          { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
+        );
+        return { id: status.id };
+      },
+      { statusId: reply.inReplyToId, posting: true },
+    );
   }
 
   findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
-    return call(async () => {
-      const { descendants } = await this.rest.v1.statuses.$select(statusId).context.fetch();
-      const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId);
-      return reply ? { id: reply.id } : undefined;
-    });
+    return call(
+      async () => {
+        const { descendants } = await this.rest.v1.statuses.$select(statusId).context.fetch();
+        const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId);
+        return reply ? { id: reply.id } : undefined;
+      },
+      { statusId },
+    );
   }
 
   async streamNotifications(handlers: StreamHandlers, signal: AbortSignal): Promise<void> {
@@ -163,14 +165,14 @@ export class MastodonClient implements Fediverse {
     try {
       await Promise.race([consume, closed]);
     } catch (error) {
-      if (!signal.aborted) throw new TransientServerError(`stream failed: ${(error as Error).message}`);
+      if (!signal.aborted) throw new TransientServerError(`stream failed: ${(error as Error).message}`, undefined, { cause: error });
     } finally {
       clearInterval(watchdog);
       signal.removeEventListener('abort', close);
       close();
       consume.catch(() => {});
     }
-    if (!signal.aborted) throw new TransientServerError(`stream closed after ${Math.round((Date.now() - lastAlive) / 1000)} s of silence or a drop`);
+    if (!signal.aborted) throw new StreamClosedError(Date.now() - lastAlive);
   }
 }
 
@@ -179,24 +181,41 @@ async function optional<T>(request: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call(request);
   } catch (error) {
-    if (error instanceof RequestRejectedError) return undefined;
+    if (error instanceof RequestRejectedError || error instanceof AuthError) return undefined;
     throw error;
   }
 }
 
-/** masto's errors, sorted by what the bot should do about them. */
-async function call<T>(request: () => Promise<T>): Promise<T> {
+/** What a request is about, so that its errors can say so. */
+interface RequestContext {
+  /** The status the request is about (the question answered): a 404 or 410 then means it is gone. */
+  readonly statusId?: string;
+  /** A post: a 400 or 422 that says "too long" is a PostTooLongError. */
+  readonly posting?: boolean;
+}
+
+/** masto's errors, sorted by what the bot should do about them (see errors.ts). */
+async function call<T>(request: () => Promise<T>, context: RequestContext = {}): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (error instanceof MastoHttpError) {
-      if (error.statusCode === 429) throw new RateLimitedError(resetOf(error));
-      if (error.statusCode >= 500) throw new TransientServerError(`${error.statusCode}: ${error.message}`);
-      throw new RequestRejectedError(error.statusCode, error.message);
-    }
-    // Network errors, timeouts, and a proxy's HTML error page, which masto cannot parse.
-    throw new TransientServerError((error as Error)?.message ?? String(error));
+    throw errorOf(error, context);
   }
+}
+
+function errorOf(error: unknown, context: RequestContext): Error {
+  const options = { cause: error };
+  if (!(error instanceof MastoHttpError)) {
+    // Network errors, timeouts, and a proxy's HTML error page, which masto cannot parse.
+    return new TransientServerError((error as Error)?.message ?? String(error), undefined, options);
+  }
+  const status = error.statusCode;
+  if (status === 429) return new RateLimitedError(resetOf(error), options);
+  if (status >= 500) return new TransientServerError(`${status}: ${error.message}`, status, options);
+  if (status === 401 || status === 403) return new AuthError(status, error.message, options);
+  if ((status === 404 || status === 410) && context.statusId !== undefined) return new StatusGoneError(context.statusId, status, error.message, options);
+  if ((status === 400 || status === 422) && context.posting && TOO_LONG.test(error.message)) return new PostTooLongError(status, error.message, options);
+  return new RequestRejectedError(status, error.message, options);
 }
 
 function resetOf(error: MastoHttpError): Date {

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fediverse, MentionNotification } from '../fediverse/fediverse.ts';
 import type { MentionQueue } from './queue.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
+import { StreamClosedError } from '../fediverse/errors.ts';
+import type { Logger } from '../ops/logger.ts';
 
 export interface ListenerOptions {
   readonly fediverse: Fediverse;
@@ -11,13 +13,16 @@ export interface ListenerOptions {
   readonly pollIntervalMs: number;
   /** Called while the bot is really connected: on stream traffic and after each successful poll. */
   readonly heartbeat: () => void;
-  readonly log: (message: string) => void;
+  /** Events go to its child `{ component: 'listener' }`. */
+  readonly logger: Logger;
 }
 
 const PAGE = 40;
 const FIRST_START_LIMIT = 200;
 /** A gap this long is cut short, in case neither the watermark nor its time can be found in the listing. */
 const MAX_GAP = 10_000;
+/** Long enough for a stream's subscription to take effect on the server after the socket opened. */
+const SUBSCRIPTION_SETTLE_MS = 3000;
 
 /**
  * Feeds the queue from the server. On every start and every reconnection it
@@ -32,8 +37,11 @@ export class NotificationListener {
   private running: AbortSignal | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private disconnectedSince = new Date();
+  private readonly log: Logger;
 
-  constructor(private readonly options: ListenerOptions) {}
+  constructor(private readonly options: ListenerOptions) {
+    this.log = options.logger.child({ component: 'listener' });
+  }
 
   /** Whether the server is reachable now, for /healthz. */
   get connection(): { readonly connected: boolean; readonly since: Date } {
@@ -59,7 +67,10 @@ export class NotificationListener {
     if (!signal || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!signal.aborted) this.catchUp(signal).catch((error: Error) => this.options.log(`catch-up for a failed mention: ${error.message}`));
+      if (!signal.aborted)
+        this.catchUp(signal).catch((error: Error) =>
+          this.log.warn({ event: 'catch-up-failed', error: error.message, errorType: error.name }, `catch-up for a failed mention: ${error.message}`),
+        );
     }, delayMs);
     this.retryTimer.unref();
   }
@@ -76,7 +87,12 @@ export class NotificationListener {
         if (signal.aborted) break;
         this.failures++;
         const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-        this.options.log(`listener: ${(error as Error).message}; again in ${wait} ms`);
+        const { message, name } = error as Error;
+        if (error instanceof StreamClosedError) this.log.info({ event: 'stream-closed', silentMs: error.silentMs }, message);
+        this.log.warn(
+          { event: 'listener-retry', error: message, errorType: name, waitMs: wait, failures: this.failures },
+          `listener: ${message}; again in ${wait} ms`,
+        );
         await sleep(wait, undefined, { signal }).catch(() => {});
       }
     }
@@ -111,7 +127,7 @@ export class NotificationListener {
     );
     try {
       await Promise.race([open, stream]);
-      this.options.log('stream: connected');
+      this.log.info({ event: 'stream-connected' }, 'stream: connected');
       await this.catchUp(signal);
     } catch (error) {
       streamStop.abort();
@@ -121,6 +137,9 @@ export class NotificationListener {
     this.setConnected(true);
     for (const notification of held) this.options.queue.enqueue(notification);
     held = undefined;
+    // The socket is open before the server's subscription is (Mastodon subscribes to Redis, masto sends the
+    // subscribe message after 'open'): a mention made after the catch-up's listing and before that is in neither.
+    this.catchUpSoon(SUBSCRIPTION_SETTLE_MS);
     await stream;
     throw new Error('stream closed');
   }
@@ -143,18 +162,33 @@ export class NotificationListener {
     const since = watermarkCreatedAt === undefined ? Number.NaN : Date.parse(watermarkCreatedAt);
     const behind = (notification: MentionNotification) => notification.id === watermark || Date.parse(notification.createdAt ?? '') < since;
     const gap: MentionNotification[] = [];
+    let reachedWatermark = true;
     for (let before: string | undefined; ; ) {
       const page = await list({ before });
       const reached = page.findIndex(behind);
       gap.push(...(reached < 0 ? page : page.slice(0, reached)));
       if (page.length === 0 || reached >= 0) break;
       if (gap.length >= MAX_GAP) {
-        this.options.log(`catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`);
+        reachedWatermark = false;
         break;
       }
       before = page.at(-1)!.id;
     }
-    for (const notification of gap.reverse()) this.options.queue.enqueue(notification);
+    gap.reverse();
+    const queued = this.newOf(gap);
+    if (!reachedWatermark)
+      this.log.warn(
+        { event: 'catch-up', listed: gap.length, queued, watermark, reachedWatermark },
+        `catch-up: ${gap.length} mentions listed without reaching the watermark ${watermark}; answering those`,
+      );
+    else if (queued > 0)
+      this.log.info({ event: 'catch-up', listed: gap.length, queued, watermark, reachedWatermark }, `catch-up: ${queued} new mention(s) since the watermark`);
+    for (const notification of gap) this.options.queue.enqueue(notification);
+  }
+
+  /** How many of these the queue does not know yet: a listing also shows those in flight, and those answered above the watermark. */
+  private newOf(notifications: readonly MentionNotification[]): number {
+    return notifications.filter((notification) => !this.options.queue.isKnown(notification.id)).length;
   }
 
   /**
@@ -172,7 +206,15 @@ export class NotificationListener {
       if (page.length < PAGE) break;
       before = page.at(-1)!.id;
     }
-    if (found.length >= FIRST_START_LIMIT) this.options.log(`first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`);
-    for (const notification of found.slice(0, FIRST_START_LIMIT).reverse()) this.options.queue.enqueue(notification);
+    const answering = found.slice(0, FIRST_START_LIMIT).reverse();
+    const queued = this.newOf(answering);
+    if (found.length >= FIRST_START_LIMIT)
+      this.log.warn(
+        { event: 'catch-up', listed: found.length, queued, firstStart: true, leftUnanswered: true },
+        `first start: answering the newest ${FIRST_START_LIMIT} mentions; older ones are left unanswered`,
+      );
+    else if (queued > 0)
+      this.log.info({ event: 'catch-up', listed: found.length, queued, firstStart: true }, `first start: ${queued} mention(s) already there`);
+    for (const notification of answering) this.options.queue.enqueue(notification);
   }
 }

@@ -14,7 +14,13 @@ export interface Progress {
   readonly handled: readonly string[];
 }
 
-export class ProgressStore {
+/** Where the progress is kept: a file (ProgressStore), or anything that loads what it saved. */
+export interface ProgressStorage {
+  load(): Progress;
+  save(progress: Progress): void;
+}
+
+export class ProgressStore implements ProgressStorage {
   private readonly path: string;
 
   constructor(stateDir: string) {

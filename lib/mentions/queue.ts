@@ -1,5 +1,5 @@
 import type { MentionNotification } from '../fediverse/fediverse.ts';
-import type { ProgressStore } from './progress-store.ts';
+import type { ProgressStorage } from './progress-store.ts';
 
 const MAX_HANDLED = 2000;
 /** Progress is written at most this often (and on stop): a crash in between costs nothing, as a repeated post is idempotent. */
@@ -35,7 +35,7 @@ export class MentionQueue {
   private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: ProgressStore,
+    private readonly store: ProgressStorage,
     /** `waitedMs`: how long the mention waited in the queue for a free slot. */
     private readonly handle: (notification: MentionNotification, waitedMs: number) => Promise<void>,
     private readonly maxInFlight: number,

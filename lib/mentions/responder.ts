@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { AskerRateLimit } from '../ops/asker-rate-limit.ts';
 import { blockReason, type BlockList } from '../ops/block-list.ts';
 import type { FloodWatch } from '../ops/flood-watch.ts';
-import type { WaitingRateLimit as TokenBucket } from '../ops/waiting-rate-limit.ts';
+import type { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from '../fediverse/fediverse.ts';
 import { PostTooLongError, RateLimitedError } from '../fediverse/errors.ts';
 import type { LookingGlass } from '../engine/looking-glass.ts';
@@ -14,7 +14,8 @@ import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
 
 export interface ResponderOptions {
   readonly fediverse: Fediverse;
-  readonly engine: LookingGlass;
+  /** What answers a question: the LookingGlass, or any engine with its `answer`. */
+  readonly engine: Pick<LookingGlass, 'answer'>;
   readonly me: Account;
   readonly maxCharacters: number;
   readonly markup: ReplyMarkup;
@@ -27,7 +28,7 @@ export interface ResponderOptions {
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
-  readonly globalRateLimit: TokenBucket;
+  readonly globalRateLimit: WaitingRateLimit;
   /** The block list in force now (it may be re-read from a file at any time). */
   readonly blockList: () => BlockList;
   readonly floodWatch?: FloodWatch;
@@ -91,7 +92,7 @@ export class MentionResponder {
    * Posts the parts as a thread under the question. Each part has an
    * idempotency key derived from the question, so a retry or a worker that
    * restarts after posting never posts twice. A part refused as too long
-   * (422) is split again, smaller, rather than dropped.
+   * (PostTooLongError) is split again, smaller, rather than dropped.
    */
   private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
     const visibility = replyVisibility(status.visibility, this.options.maxVisibility);

@@ -73,3 +73,25 @@ function add(counts: Map<string, number>, key: string, delta: number): number {
 function sorted(counts: ReadonlyMap<string, number>): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
+
+/** How a flood is told in the log: `flood: 12 mentions in 60 s`. */
+export function floodSummary(report: FloodReport): string {
+  return `flood: ${report.total} mentions in ${report.windowMs / 1000} s`;
+}
+
+/**
+ * The note to the operator about a flood: counts, the ten busiest accounts
+ * and instances, and what the bot does about it. The names are raw here;
+ * the sender makes them inert, so that none of them is notified.
+ */
+export function floodReportText(report: FloodReport): string {
+  const list = (entries: readonly [string, number][]) =>
+    entries
+      .slice(0, 10)
+      .map(([name, count]) => `${name} (${count})`)
+      .join(', ');
+  return (
+    `⚠️ Flood: ${report.total} mentions in ${report.windowMs / 1000} s. Accounts: ${list(report.accounts)}. Instances: ${list(report.domains)}. ` +
+    'I keep answering; askers over the rate limit get one notice, then silence.'
+  );
+}

@@ -8,10 +8,37 @@ export type { Logger };
  * tools can read; LOG_FORMAT=pretty prints the same events readably for a
  * terminal. Secrets never reach the log: fields that could hold the token are
  * redacted, and the configuration is never logged whole.
+ *
+ * Each part of the worker logs through a child logger (`component`), each
+ * line with an `event` name and its fields besides the human `msg`; tools
+ * should read the fields, not the sentences:
+ * - sign-in: `sign-in-failed` (step, attempt, retriesLeft, error, errorType), `sign-in-gave-up`, `instance-fact`,
+ *   `signed-in` (account, software, markup, maxCharacters, mode: streaming | polling), `rate-limited` (waitMs);
+ * - listener: `stream-connected`, `stream-closed` (silentMs), `listener-retry` (error, errorType, waitMs),
+ *   `catch-up` (listed, queued, reachedWatermark or firstStart), `catch-up-failed`;
+ * - mentions: `mention-answered` (parts, question where LOG_QUERIES allows, queueMs, dnsMs, postMs),
+ *   `mention-skipped` (reason), `mention-refused` and `mention-failed` (error, errorType); each with mention,
+ *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
+ * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
+ *   instances), `block-list-error`; engine: `engine-note`; http-twin: `http-twin-error`;
+ * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`.
  */
 export function createLogger(name: string, format = process.env.LOG_FORMAT): Logger {
   const options = { name, base: { pid: process.pid }, redact: ['token', 'accessToken', '*.token', '*.accessToken', 'headers.authorization'] };
   if (format === 'pretty')
     return pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
   return pino(options);
+}
+
+/** A logger that writes nothing, for tests and tools that do not want the events. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/**
+ * For a module that reports in sentences (`log: (message) => void`): each
+ * sentence becomes the `msg` of an event named `event`.
+ */
+export function messageLog(logger: Logger, event: string, level: 'info' | 'warn' | 'error' = 'info'): (message: string) => void {
+  return (message) => logger[level]({ event }, message);
 }

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { eventsNamed } from '../support/log-events.ts';
 import { freePort } from '../support/processes.ts';
-import type { IdStyle, StatusJson } from '../testkit/mastodon-instance.ts';
+import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
@@ -26,7 +27,7 @@ afterEach(async () => {
   bot = world = undefined;
 });
 
-async function start(options: { idStyle?: IdStyle; streaming?: boolean; enforcedMaxCharacters?: number } = {}, env: Record<string, string> = {}) {
+async function start(options: MastodonInstanceOptions = {}, env: Record<string, string> = {}) {
   world = await startBotWorld(options);
   bot = startSupervisor(world.env(env));
   return { world, bot };
@@ -118,7 +119,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
       const { world } = await start({ idStyle, streaming: false });
       const burst = Array.from({ length: 6 }, (_, i) => ask(world, `example.test ${['A', 'AAAA', 'MX', 'TXT', 'NS', 'SOA'][i]}`));
       await answeredExactlyOnce(world, burst);
-      assert.match(bot!.output(), /polling/);
+      assert.ok(eventsNamed(bot!.output(), 'signed-in', (e) => e.mode === 'polling').length > 0, 'signed in to poll');
     });
   }
 
@@ -146,6 +147,15 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await answeredExactlyOnce(world, burst, 30_000);
   });
 
+  it('answers a mention made after the catch-up but before the stream’s subscription took effect', async () => {
+    const { world, bot } = await start({ subscribeDelayMs: 1500 });
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'stream-connected').length > 0, 10_000);
+    // In the gap: the catch-up that follows the connection has listed (an empty list takes milliseconds), and the
+    // subscription does not deliver yet.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+  });
+
   it('catches up after the stream drops and after the instance restarts', async () => {
     const { world } = await start();
     await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
@@ -160,11 +170,11 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const { world, bot } = await start();
     await world.instance.waitFor(() => world.instance.streamSubscriptions(world.bot.acct).length > 0, 10_000);
     // Let the catch-up that follows the connection finish, so that only the reconnection can find the questions.
-    await world.instance.waitFor(() => /stream: connected/.test(bot.output()), 10_000);
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'stream-connected').length > 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     world.instance.setPings(false);
     const questions = [ask(world, 'example.test'), ask(world, 'example.test TXT', 'direct')];
-    await world.instance.waitFor(() => /stream closed after \d+ s of silence/.test(bot.output()), 15_000);
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'stream-closed', (e) => typeof e.silentMs === 'number').length > 0, 15_000);
     await answeredExactlyOnce(world, questions);
   });
 
@@ -216,7 +226,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     assert.match(before.content, /193\.0\.0\.0\/16 announced by AS64500/);
     writeFileSync(table, '64500\t193.0.0.0/16\t300\n64511\t193.0.1.0/24\t250\n');
     bot.child.kill('SIGHUP');
-    await world.instance.waitFor(() => /SIGHUP: reloaded the BGP table/.test(bot.output()), 10_000);
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'reloaded', (e) => e.reason === 'SIGHUP' && e.changed === true).length > 0, 10_000);
     const after = ask(world, 'bgp 193.0.1.1 ');
     const reply = await world.instance.waitFor(() => world.instance.repliesTo(after.id)[0], 10_000);
     assert.match(reply.content, /193\.0\.1\.0\/24 announced by AS64511/);
@@ -248,8 +258,9 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     await world.instance.waitFor(() => world.instance.repliesTo(followUp.id).length > 0, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (const ignored of [thanks, loop, ...blocked]) assert.equal(world.instance.repliesTo(ignored.id).length, 0, ignored.content);
-    assert.match(bot!.output(), /skipped: a reply in my thread without a question/);
-    assert.match(bot!.output(), /skipped: a bot replying in my thread/);
+    const skipped = eventsNamed(bot!.output(), 'mention-skipped').map((e) => e.reason);
+    assert.ok(skipped.includes('a reply in my thread without a question'), skipped.join());
+    assert.ok(skipped.includes('a bot replying in my thread'), skipped.join());
     assert.equal(world.instance.statusesBy(world.bot.acct).length, 2, 'a favourite and a follow get no answer');
   });
 
@@ -285,7 +296,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     assert.match(alert.content, /Flood: 3 mentions in 60 s\. Accounts: alice \(3\)\. Instances: 127\.0\.0\.1:\d+ \(3\)/);
     assert.equal(world.instance.repliesTo(blocked.id).length, 0);
     writeFileSync(blockList, '# nobody blocked now\n');
-    await world.instance.waitFor(() => /block list .*: 0 accounts/.test(bot.output()), 15_000);
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'block-list-loaded', (e) => e.accounts === 0).length > 0, 15_000);
     const unblocked = world.instance.post(mallory, { status: '@dig example.test AAAA' });
     await world.instance.waitFor(() => world.instance.repliesTo(unblocked.id).length === 1, 15_000);
   });
@@ -303,8 +314,8 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
       return /I log/.test(text) ? text : undefined;
     }, 15_000);
     // The worker logs a mention once its reply is posted, a moment after the instance shows it.
-    await world.instance.waitFor(() => (bot.output().match(/answered in/g) ?? []).length >= 3, 10_000);
-    assert.match(bot.output(), /"question":"www\.example\.test AAAA"/);
+    await world.instance.waitFor(() => eventsNamed(bot.output(), 'mention-answered').length >= 3, 10_000);
+    assert.equal(eventsNamed(bot.output(), 'mention-answered', (e) => e.question === 'www.example.test AAAA').length, 1);
     assert.doesNotMatch(bot.output(), /signed\.example\.test|"question":"help"/);
     assert.match(helpText, /I log the text of public and unlisted questions only/, 'help says what is logged');
   });
@@ -329,6 +340,6 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const { world, bot } = await start();
     await answeredExactlyOnce(world, [ask(world, 'example.test')]);
     assert.equal(await bot.stop('SIGTERM'), 0);
-    assert.match(bot.output(), /stopped/);
+    assert.equal(eventsNamed(bot.output(), 'stopped').length, 1, 'the worker stopped after finishing its work');
   });
 });

@@ -12,6 +12,8 @@ import type { Fediverse, MentionNotification } from '../../lib/fediverse/fediver
 import { MentionQueue } from '../../lib/mentions/queue.ts';
 import { NotificationListener } from '../../lib/mentions/listener.ts';
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
+import { silentLogger } from '../../lib/ops/logger.ts';
+import { recordingLogger } from '../support/log-events.ts';
 
 const folders: string[] = [];
 after(() => {
@@ -42,7 +44,7 @@ class ListingServer implements Pick<Fediverse, 'mentions'> {
   }
 }
 
-async function runUntilIdle(server: ListingServer, state: string, answered: string[]): Promise<void> {
+async function runUntilIdle(server: ListingServer, state: string, answered: string[], logger = silentLogger()): Promise<void> {
   const queue = new MentionQueue(new ProgressStore(state), async (n) => void answered.push(n.id), 4);
   const listener = new NotificationListener({
     fediverse: server as unknown as Fediverse,
@@ -50,7 +52,7 @@ async function runUntilIdle(server: ListingServer, state: string, answered: stri
     streaming: false,
     pollIntervalMs: 10,
     heartbeat: () => {},
-    log: () => {},
+    logger,
   });
   const stop = new AbortController();
   const running = listener.run(stop.signal);
@@ -98,6 +100,25 @@ describe('catch-up after a restart', () => {
     assert.ok(
       server.requests.every((r) => r.before === undefined),
       'one page was enough: the walk stopped at the first older notification',
+    );
+  });
+
+  it('logs a catch-up event when a listing finds new mentions, and only then', async () => {
+    folders.push(mkdtempSync(join(tmpdir(), 'fedidig-catch-up-')));
+    const state = folders.at(-1)!;
+    const server = new ListingServer();
+    const answered: string[] = [];
+    const { logger, named } = recordingLogger();
+    server.add(5);
+    await runUntilIdle(server, state, answered, logger);
+    server.add(3);
+    await runUntilIdle(server, state, answered, logger);
+    assert.deepEqual(
+      named('catch-up').map((e) => [e.queued, e.firstStart ?? false, e.reachedWatermark ?? null, e.component]),
+      [
+        [5, true, null, 'listener'],
+        [3, false, true, 'listener'],
+      ],
     );
   });
 });

@@ -59,6 +59,8 @@ export interface MastodonInstanceOptions {
   readonly streaming?: boolean;
   /** How often the streaming server pings each socket; default 30 000 ms, as Mastodon. */
   readonly pingIntervalMs?: number;
+  /** How long a `subscribe` message takes to take effect (Mastodon's Redis subscription); default 0. */
+  readonly subscribeDelayMs?: number;
   /** Default 300 requests per token in 5-minute windows, as Mastodon. */
   readonly rateLimit?: Partial<RateLimitOptions>;
 }
@@ -143,7 +145,9 @@ export class MastodonInstance {
       throttled: facts.rateLimit.throttled,
     });
     this.#faults = new FaultPlan(facts.rateLimit.throttled);
-    this.#hub = this.streamingUrl ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000, facts.subscribableStreams) : undefined;
+    this.#hub = this.streamingUrl
+      ? new StreamingHub(this.#store, this.#renderer, options.pingIntervalMs ?? 30_000, facts.subscribableStreams, options.subscribeDelayMs)
+      : undefined;
     this.#misskeyStreaming = facts.streaming === 'misskey' && options.streaming !== false ? new WebSocketServer({ noServer: true }) : undefined;
     server.on('connection', (socket) => this.#track(socket));
     server.on('request', (request, response) => void this.#onRequest(request, response));

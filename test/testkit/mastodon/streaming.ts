@@ -35,8 +35,11 @@ export class StreamingHub {
 
   readonly #subscribable: readonly string[] | undefined;
 
-  constructor(store: Store, renderer: EntityRenderer, pingIntervalMs: number, subscribable?: readonly string[]) {
+  readonly #subscribeDelayMs: number;
+
+  constructor(store: Store, renderer: EntityRenderer, pingIntervalMs: number, subscribable?: readonly string[], subscribeDelayMs = 0) {
     this.#subscribable = subscribable;
+    this.#subscribeDelayMs = subscribeDelayMs;
     this.#store = store;
     this.#renderer = renderer;
     store.on('notification', (notification) => this.#publishNotification(notification));
@@ -126,7 +129,9 @@ export class StreamingHub {
     const channel = Array.isArray(stream) ? stream[0] : stream;
     if (type === 'subscribe') {
       if (this.#subscribable && !this.#subscribable.includes(String(channel))) return;
-      this.#subscribe(session, channel);
+      // Mastodon's streaming server subscribes to Redis before events flow: a subscription takes effect a moment later.
+      if (this.#subscribeDelayMs > 0) setTimeout(() => this.#subscribe(session, channel), this.#subscribeDelayMs).unref();
+      else this.#subscribe(session, channel);
     } else if (type === 'unsubscribe' && isChannel(channel)) session.channels.delete(channel);
   }
 

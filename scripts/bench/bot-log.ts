@@ -1,0 +1,89 @@
+/**
+ * The supervisor's output — its own log and its workers', one pino JSON line
+ * per event — read as it comes, by the events' fields (lib/mentions,
+ * lib/ops). The supervisor's own lines are read by their message, as it logs
+ * prose (bot/supervisor.ts).
+ */
+import type { BotProcess } from '../../test/support/bot-process.ts';
+
+export interface WorkerEvent {
+  readonly pid: number;
+  readonly at: number;
+}
+
+/** What became of one mention: a `mention-answered`, `-skipped`, `-refused` or `-failed` event (lib/mentions/outcome.ts). */
+export interface MentionEvent {
+  readonly mention: string;
+  readonly outcome: 'answered' | 'skipped' | 'refused' | 'failed';
+  readonly queueMs?: number;
+  readonly dnsMs?: number;
+  readonly postMs?: number;
+  readonly parts?: number;
+  readonly reason?: string;
+  readonly error?: string;
+}
+
+const MENTION_EVENTS = new Set(['mention-answered', 'mention-skipped', 'mention-refused', 'mention-failed']);
+
+export class BotLog {
+  /** The supervisor's `worker N started`. */
+  readonly workers: WorkerEvent[] = [];
+  /** `stream-connected`, by worker. */
+  readonly connected: WorkerEvent[] = [];
+  /** The supervisor's `worker N silent for … ms …; replacing it`. */
+  readonly replacing: WorkerEvent[] = [];
+  /** `listener-retry`: the listener waits to reconnect after a stream drop or a failed request. */
+  readonly reconnects: (WorkerEvent & { waitMs: number; reason: string })[] = [];
+  readonly mentions: MentionEvent[] = [];
+  /** `flood`, when each was told. */
+  readonly floods: number[] = [];
+  /** Every line that is not about one mention (starts, drops, replacements…), to explain a failure. */
+  readonly lifecycle: string[] = [];
+  /** The last lines, shown when something fails. */
+  readonly tail: string[] = [];
+
+  constructor(bot: BotProcess) {
+    for (const stream of [bot.child.stdout!, bot.child.stderr!]) {
+      let rest = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) this.#line(line);
+      });
+    }
+  }
+
+  #line(text: string): void {
+    this.tail.push(text);
+    if (this.tail.length > 40) this.tail.shift();
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const event = typeof fields.event === 'string' ? fields.event : undefined;
+    const msg = String(fields.msg ?? '');
+    const at = Number(fields.time);
+    const pid = Number(fields.pid);
+    if (event !== undefined && MENTION_EVENTS.has(event)) {
+      this.mentions.push({ ...fields, outcome: event.slice('mention-'.length) } as unknown as MentionEvent);
+      return;
+    }
+    if (this.lifecycle.length < 5000) {
+      this.lifecycle.push(
+        `${new Date(at).toISOString().slice(11, 23)} ${String(fields.name ?? '?')} ${String(fields.pid ?? '?')}: ${event ? `[${event}] ` : ''}${msg}`,
+      );
+    }
+    if (event === 'listener-retry') this.reconnects.push({ pid, at, waitMs: Number(fields.waitMs), reason: String(fields.error) });
+    else if (event === 'stream-connected') this.connected.push({ pid, at });
+    else if (event === 'flood') this.floods.push(at);
+    else if (fields.name === 'supervisor') this.#supervisor(msg, at);
+  }
+
+  #supervisor(msg: string, at: number): void {
+    const started = /^worker (\d+) started$/.exec(msg);
+    if (started) this.workers.push({ pid: Number(started[1]), at });
+    else if (/silent for \d+ ms .*replacing it/.test(msg)) this.replacing.push({ pid: Number(/worker (\d+)/.exec(msg)?.[1]), at });
+  }
+}
