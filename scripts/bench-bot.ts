@@ -64,6 +64,7 @@ Usage: npx tsx scripts/bench-bot.ts [options]   (--name=value works too)
   --heartbeat-timeout MS  HEARTBEAT_TIMEOUT_MS for the hung-worker phase; 0 skips it (default 5000)
   --timeout S             seconds the burst may take before the run fails (default 60 + 1 per 20 mentions)
   --env NAME=VALUE        any other variable of the bot, repeatable: --env DNS_CACHE_SIZE=0 --env MAX_IN_FLIGHT=16
+  --worker KIND           compiled (default: dist/, plain node, as npm start runs it) or source (tsx, as the tests)
   --json PATH             also write the results as JSON
   --help                  this text
 `;
@@ -75,6 +76,7 @@ const OPTIONS = {
   'heartbeat-timeout': { type: 'count', default: 5000 },
   timeout: { type: 'count', default: 0 },
   env: { type: 'env' },
+  worker: { type: 'string', default: 'compiled' },
   json: { type: 'string' },
 } as const;
 
@@ -86,6 +88,8 @@ interface Options {
   /** Seconds the burst may take before the run counts as failed. */
   timeoutS: number;
   env: Record<string, string>;
+  /** Run the compiled supervisor and worker (as npm start), or the sources with tsx. */
+  compiled: boolean;
   json: string | undefined;
 }
 
@@ -94,7 +98,11 @@ function parseOptions(args: readonly string[]): Options {
   const { mentions, askers, probes, env, json } = values;
   // Generous: a bot slower than 20 mentions per second fails the run rather than keeping the machine busy.
   const timeoutS = values.timeout || Math.ceil(60 + mentions / 20);
-  return { mentions, askers, probes, heartbeatTimeoutMs: values['heartbeat-timeout'], timeoutS, env, json };
+  if (values.worker !== 'compiled' && values.worker !== 'source') {
+    process.stderr.write(`--worker takes compiled or source (got “${values.worker}”)\n${USAGE}`);
+    process.exit(2);
+  }
+  return { mentions, askers, probes, heartbeatTimeoutMs: values['heartbeat-timeout'], timeoutS, env, compiled: values.worker === 'compiled', json };
 }
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -122,6 +130,7 @@ async function main(options: Options): Promise<number> {
       uniqueNames: 'every third question',
       env,
       instancePingIntervalMs: 500,
+      worker: options.compiled ? 'compiled' : 'source (tsx)',
     },
     rssMB: {},
     cpu: {},
@@ -147,7 +156,7 @@ async function main(options: Options): Promise<number> {
   try {
     // 1. idle
     log('idle: starting the bot and leaving it alone');
-    const idleRun = startBot(fullEnv);
+    const idleRun = startBot(fullEnv, options.compiled);
     runs.push(idleRun);
     const spawned = Date.now();
     const idleWorker = await until('the first worker', () => idleRun.alive() && idleRun.botLog.workers[0], 30_000);
@@ -179,7 +188,7 @@ async function main(options: Options): Promise<number> {
     log(`burst: posting ${fmt(half)} mentions while the bot is down`);
     await postMany(tracker, askers, 0, half, 'catch-up');
     log('burst: starting the bot (catch-up), then the other half while it runs');
-    const run = startBot(fullEnv);
+    const run = startBot(fullEnv, options.compiled);
     runs.push(run);
     const worker = await until('the worker', () => run.alive() && run.botLog.workers[0], 30_000);
     const connected = await until('the stream to connect', () => run.alive() && run.botLog.connected.find((c) => c.pid === worker.pid), 30_000);

@@ -13,7 +13,7 @@ import { fmt, MB } from './format.ts';
 /** A child of ours that may still run: its pid, if /proc says it is still our bot's code. */
 export function stillOurs(pid: number): boolean {
   try {
-    return /bot\/(worker|supervisor)\.ts/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return /bot\/(worker|supervisor)\.(ts|js)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return false;
   }
@@ -113,8 +113,8 @@ export const running = new Set<BotRun>();
 export const tempDirs = new Set<string>();
 
 /** One supervisor run: the process, its log, and a stop that always ends with nothing left running. */
-export function startBot(env: Record<string, string>) {
-  const bot = startSupervisor(env);
+export function startBot(env: Record<string, string>, compiled: boolean) {
+  const bot = startSupervisor(env, { compiled });
   const botLog = new BotLog(bot);
   const run = {
     bot,

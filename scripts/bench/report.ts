@@ -148,7 +148,7 @@ export function analyse(results: Results, world: BotWorld, tracker: ReplyTracker
 export function printTable(r: Results): void {
   const [ms, s, mb] = [milliseconds, seconds, megabytes];
   const { burst, rssMB, cpu, hungWorker, machine: m } = r;
-  const setup = r.setup as { catchUp: number; live: number; askers: number; probes: number; maxInFlight?: number; dnsCacheSize?: number };
+  const setup = r.setup as { catchUp: number; live: number; askers: number; probes: number; maxInFlight?: number; dnsCacheSize?: number; worker?: string };
   const lines: string[] = [];
   lines.push(
     `Whole path, \`scripts/bench-bot.ts --mentions ${r.burst.mentions}\`: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.kernel}.`,
@@ -176,7 +176,7 @@ export function printTable(r: Results): void {
   lines.push(`| start: supervisor spawned → stream connected | ${s(r.startupMs)} |`);
   if (r.worker.failed) lines.push(`| answers that failed and were retried | ${fmt(r.worker.failed)} |`);
   lines.push(
-    `| worker RSS: idle / peak under load / after the burst | ${mb(rssMB.idle)} / ${mb(rssMB.peakKernel ?? rssMB.peakSampled)} / ${mb(rssMB.afterBurst)} |`,
+    `| worker RSS (${setup.worker ?? 'compiled'}): idle / peak under load / after the burst | ${mb(rssMB.idle)} / ${mb(rssMB.peakKernel ?? rssMB.peakSampled)} / ${mb(rssMB.afterBurst)} |`,
   );
   lines.push(
     `| stream drops during the burst (time waiting to reconnect) | ${burst.streamReconnects ?? '—'}${burst.reconnectWaitMs ? ` (${s(burst.reconnectWaitMs)})` : ''} |`,

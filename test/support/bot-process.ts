@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,8 +64,14 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startSupervisor(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/supervisor.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `compiled`: as `npm start` runs it, plain node on dist/ (built first where it is out of date); else from
+ * source with tsx, as the tests run it.
+ */
+export function startSupervisor(env: Record<string, string>, options: { compiled?: boolean } = {}): BotProcess {
+  if (options.compiled) execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  const args = options.compiled ? ['dist/bot/supervisor.js'] : ['--import', 'tsx', 'bot/supervisor.ts'];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
