@@ -13,7 +13,6 @@ import { readRuntimeConfig } from './config.ts';
 import { configOrExit } from './config.ts';
 
 const logger = createLogger('supervisor');
-const log = (message: string) => logger.info(message);
 // A silent worker is hung or stopped: it gets a short grace, then SIGKILL.
 const KILL_GRACE_MS = 2_000;
 const STOP_GRACE_MS = 25_000;
@@ -41,27 +40,33 @@ function spawnWorker(): void {
   startedAt = Date.now();
   const child = fork(workerPath, [], { execArgv: workerExecArgv, stdio: 'inherit' });
   worker = child;
-  log(`worker ${child.pid} started`);
+  logger.info({ event: 'worker-started', worker: child.pid }, `worker ${child.pid} started`);
   child.once('exit', (code, signal) => {
     worker = undefined;
     const ran = Date.now() - startedAt;
     if (stopping) {
-      log(`worker ${child.pid} exited (${signal ?? code}); stopped`);
+      logger.info(
+        { event: 'worker-exited', worker: child.pid, exit: signal ?? code, stopping: true },
+        `worker ${child.pid} exited (${signal ?? code}); stopped`,
+      );
       process.exit(0);
     }
     if (code === 2) {
-      log(`worker ${child.pid} exited with a configuration error; not restarting`);
+      logger.error({ event: 'worker-config-error', worker: child.pid }, `worker ${child.pid} exited with a configuration error; not restarting`);
       process.exit(2);
     }
     if (replacing) {
       // Replaced for silence: the heartbeat timeout already paced this, a new worker starts at once.
       replacing = false;
-      log(`worker ${child.pid} ended (${signal ?? code}); starting a new one`);
+      logger.info({ event: 'worker-replaced', worker: child.pid, exit: signal ?? code }, `worker ${child.pid} ended (${signal ?? code}); starting a new one`);
       spawnWorker();
       return;
     }
     if (ran > STABLE_RUN_MS) backoffMs = 1000;
-    log(`worker ${child.pid} exited (${signal ?? code}) after ${ran} ms; respawning in ${backoffMs} ms`);
+    logger.warn(
+      { event: 'worker-exited', worker: child.pid, exit: signal ?? code, ranMs: ran, respawnInMs: backoffMs },
+      `worker ${child.pid} exited (${signal ?? code}) after ${ran} ms; respawning in ${backoffMs} ms`,
+    );
     setTimeout(spawnWorker, backoffMs);
     backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
   });
@@ -71,7 +76,7 @@ function terminate(child: ChildProcess, graceMs: number): void {
   child.kill('SIGTERM');
   const timer = setTimeout(() => {
     if (child.exitCode === null && child.signalCode === null) {
-      log(`worker ${child.pid} did not stop within ${graceMs} ms; SIGKILL`);
+      logger.warn({ event: 'worker-killed', worker: child.pid, graceMs }, `worker ${child.pid} did not stop within ${graceMs} ms; SIGKILL`);
       child.kill('SIGKILL');
     }
   }, graceMs);
@@ -84,7 +89,10 @@ setInterval(
     if (!worker || stopping || replacing) return;
     const silentMs = Math.round(Math.min(heartbeatAge(heartbeatPath), Date.now() - startedAt));
     if (silentMs > config.heartbeatTimeoutMs) {
-      log(`worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`);
+      logger.warn(
+        { event: 'worker-silent', worker: worker.pid, silentMs, limitMs: config.heartbeatTimeoutMs },
+        `worker ${worker.pid} silent for ${silentMs} ms (limit ${config.heartbeatTimeoutMs} ms); replacing it`,
+      );
       replacing = true;
       terminate(worker, KILL_GRACE_MS);
     }
@@ -94,7 +102,7 @@ setInterval(
 
 // `pm2 sendSignal SIGHUP fedidig` reaches the supervisor; the worker holds the data to reload.
 process.on('SIGHUP', () => {
-  log('SIGHUP: passing it to the worker');
+  logger.info({ event: 'reload-requested' }, 'SIGHUP: passing it to the worker');
   worker?.kill('SIGHUP');
 });
 
@@ -102,7 +110,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping the worker`);
+    logger.info({ event: 'stopping', signal }, `${signal}: stopping the worker`);
     if (worker) terminate(worker, STOP_GRACE_MS);
     else process.exit(0);
   });

@@ -21,7 +21,10 @@ export type { Logger };
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
  *   instances), `block-list-error`; engine: `engine-note`; http-twin: `http-twin-error`;
- * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`.
+ * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`;
+ * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
+ *   or stopping), `worker-silent` (silentMs, limitMs), `worker-replaced`, `worker-killed`, `worker-config-error`,
+ *   `reload-requested`, `stopping` (signal).
  */
 export function createLogger(name: string, format = process.env.LOG_FORMAT): Logger {
   const options = { name, base: { pid: process.pid }, redact: ['token', 'accessToken', '*.token', '*.accessToken', 'headers.authorization'] };

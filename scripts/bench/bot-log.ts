@@ -1,8 +1,7 @@
 /**
  * The supervisor's output — its own log and its workers', one pino JSON line
- * per event — read as it comes, by the events' fields (lib/mentions,
- * lib/ops). The supervisor's own lines are read by their message, as it logs
- * prose (bot/supervisor.ts).
+ * per event — read as it comes, by the events' fields (lib/ops/logger.ts
+ * lists them, the supervisor's too).
  */
 import type { BotProcess } from '../../test/support/bot-process.ts';
 
@@ -26,11 +25,11 @@ export interface MentionEvent {
 const MENTION_EVENTS = new Set(['mention-answered', 'mention-skipped', 'mention-refused', 'mention-failed']);
 
 export class BotLog {
-  /** The supervisor's `worker N started`. */
+  /** The supervisor's `worker-started` events. */
   readonly workers: WorkerEvent[] = [];
   /** `stream-connected`, by worker. */
   readonly connected: WorkerEvent[] = [];
-  /** The supervisor's `worker N silent for … ms …; replacing it`. */
+  /** The supervisor's `worker-silent` events: a worker replaced for silence. */
   readonly replacing: WorkerEvent[] = [];
   /** `listener-retry`: the listener waits to reconnect after a stream drop or a failed request. */
   readonly reconnects: (WorkerEvent & { waitMs: number; reason: string })[] = [];
@@ -78,12 +77,7 @@ export class BotLog {
     if (event === 'listener-retry') this.reconnects.push({ pid, at, waitMs: Number(fields.waitMs), reason: String(fields.error) });
     else if (event === 'stream-connected') this.connected.push({ pid, at });
     else if (event === 'flood') this.floods.push(at);
-    else if (fields.name === 'supervisor') this.#supervisor(msg, at);
-  }
-
-  #supervisor(msg: string, at: number): void {
-    const started = /^worker (\d+) started$/.exec(msg);
-    if (started) this.workers.push({ pid: Number(started[1]), at });
-    else if (/silent for \d+ ms .*replacing it/.test(msg)) this.replacing.push({ pid: Number(/worker (\d+)/.exec(msg)?.[1]), at });
+    else if (event === 'worker-started') this.workers.push({ pid: Number(fields.worker), at });
+    else if (event === 'worker-silent') this.replacing.push({ pid: Number(fields.worker), at });
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { eventsNamed } from './log-events.ts';
 import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions } from '../testkit/mastodon-instance.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -89,7 +90,7 @@ export function startSupervisor(env: Record<string, string>, options: { compiled
 
 /** The pids of the supervisor's worker processes seen so far, from its log. */
 export function workerPids(output: string): number[] {
-  return [...output.matchAll(/worker (\d+) started/g)].map((m) => Number(m[1]));
+  return eventsNamed(output, 'worker-started').map((e) => Number(e.worker));
 }
 
 /** After a test: the supervisor and every worker it forked are killed, then the world is closed. */
