@@ -5,12 +5,13 @@
 import 'dotenv/config';
 import { integer, readEngineConfig } from '../lib/engine/config.ts';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
+import { createLogger } from '../lib/ops/logger.ts';
 import { splitReply } from '../lib/reply/split-reply.ts';
 import { configOrExit, exitOnConfigError } from './config.ts';
 
 const config = configOrExit(() => readEngineConfig(process.env));
 const maxCharacters = configOrExit(() => integer(process.env, 'MAX_CHARACTERS', 500, 100, 100_000));
-const engine = await LookingGlass.open(config, { log: (message) => process.stderr.write(`${message}\n`) }).catch(exitOnConfigError);
+const engine = await LookingGlass.open(config, { logger: createLogger('lookup', 'pretty', 2) }).catch(exitOnConfigError);
 const answer = await engine.answer(process.argv.slice(2).join(' '));
 engine.close();
 const parts = splitReply(answer.lines, { maxCharacters, maxParts: config.maxParts });

@@ -14,7 +14,7 @@ import { signIn } from '../lib/mentions/sign-in.ts';
 import { watchBlockList } from '../lib/ops/block-list-file.ts';
 import { fileHeartbeat } from '../lib/ops/health.ts';
 import { createHttpTwin } from '../lib/ops/http-twin.ts';
-import { createLogger, messageLog } from '../lib/ops/logger.ts';
+import { createLogger } from '../lib/ops/logger.ts';
 import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
 
 const logger = createLogger('worker');
@@ -23,8 +23,7 @@ const { mastodonUrl: url, mastodonToken: token, streamSilenceMs, replyMarkup: ma
 const fediverse = new MastodonClient({ url, token, streamSilenceMs, markup });
 // signIn logs every failed attempt, and why it gave up.
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
-const engineLog = messageLog(logger.child({ component: 'engine' }), 'engine-note');
-const engine = await LookingGlass.open(config.engine, { botName: session.botName, log: engineLog }).catch(exitOnConfigError);
+const engine = await LookingGlass.open(config.engine, { botName: session.botName, logger: logger.child({ component: 'engine' }) }).catch(exitOnConfigError);
 const blockListFile = config.blockListFile ? await watchBlockList(config.blockListFile, logger) : undefined;
 const bot = createBot(config, {
   fediverse,
@@ -37,8 +36,9 @@ const bot = createBot(config, {
 });
 
 // The HTTP twin: the same engine for curl users, and /healthz for monitoring.
-const twinLog = messageLog(logger.child({ component: 'http-twin' }), 'http-twin-error', 'warn');
-const twin = config.httpListen ? createHttpTwin({ engine, rateLimit: config.httpRateLimit, health: bot.health, log: twinLog }) : undefined;
+const twin = config.httpListen
+  ? createHttpTwin({ engine, rateLimit: config.httpRateLimit, health: bot.health, logger: logger.child({ component: 'http-twin' }) })
+  : undefined;
 if (twin && config.httpListen) {
   const { host, port } = await twin.listen(config.httpListen.host, config.httpListen.port);
   logger.info({ event: 'http-twin-listening', host, port }, `HTTP twin on http://${host.includes(':') ? `[${host}]` : host}:${port}/`);

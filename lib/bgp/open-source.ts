@@ -2,6 +2,7 @@ import type { BgpSource } from './bgp-source.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
+import type { Logger } from '../ops/logger.ts';
 import { ConfigError } from '../engine/config-error.ts';
 import type { Resolver } from '../dns/resolver.ts';
 
@@ -13,7 +14,7 @@ export interface BgpSourceSettings {
   readonly resolver: Resolver;
   /** How long one request to a remote source may take. */
   readonly timeoutMs: number;
-  readonly log: (message: string) => void;
+  readonly logger: Logger;
 }
 
 /** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. */
@@ -27,8 +28,13 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       return await TableFileSource.open({
         path: source.slice('table:'.length),
         asNamesPath: settings.asNamesPath,
-        onError: (error) => settings.log(`BGP table: ${error.message}; the table loaded before keeps answering`),
-        onReload: (stats) => settings.log(`BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`),
+        onError: (error) =>
+          settings.logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
+        onReload: (stats) =>
+          settings.logger.info(
+            { event: 'bgp-table-loaded', ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes },
+            `BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`,
+          ),
       });
     } catch (error) {
       throw new ConfigError('BGP_SOURCE', `cannot load ${source.slice('table:'.length)}: ${(error as Error).message}`);

@@ -8,6 +8,7 @@ import { ForbiddenNames } from './forbidden-names.ts';
 import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
 import { openBgpSource } from '../bgp/open-source.ts';
+import type { Logger } from '../ops/logger.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
@@ -50,14 +51,14 @@ export class LookingGlass {
   }
 
   /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver. */
-  static async open(config: EngineConfig, options: { botName?: string; log: (message: string) => void }): Promise<LookingGlass> {
+  static async open(config: EngineConfig, options: { botName?: string; logger: Logger }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
     const bgp = await openBgpSource({
       source: config.bgpSource,
       asNamesPath: config.bgpAsNames,
       resolver: resolvers.get('')!,
       timeoutMs: config.timeoutMs,
-      log: options.log,
+      logger: options.logger,
     });
     return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
   }

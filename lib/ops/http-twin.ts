@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
+import type { Logger } from './logger.ts';
 import { TokenBuckets } from './token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
@@ -15,7 +16,8 @@ export interface HttpTwinOptions {
   /** Per client address (an IPv6 client by its /64): `count` requests per `windowMs`, refilled continuously. */
   readonly rateLimit: { readonly count: number; readonly windowMs: number };
   /** Where failures of the engine are told; the HTTP client only learns that there was one. */
-  readonly log?: (message: string) => void;
+  /** Where an engine failure is told (the asker gets a bare 500). */
+  readonly logger?: Logger;
 }
 
 export interface HttpTwin {
@@ -65,7 +67,10 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const limiter = new TokenBuckets(count, windowMs, MAX_CLIENTS);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
-      options.log?.(`http twin: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+      options.logger?.error(
+        { event: 'http-twin-error', method: request.method, url: request.url, error: (error as Error).stack ?? String(error) },
+        `http twin: ${request.method} ${request.url}: ${(error as Error).message}`,
+      );
       if (!response.headersSent) reply(response, request, 500, 'Something went wrong on this side. Try again later.');
     });
   });

@@ -20,28 +20,22 @@ export type { Logger };
  *   `mention-skipped` (reason), `mention-refused` and `mention-failed` (error, errorType); each with mention,
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
- *   instances), `block-list-error`; engine: `engine-note`; http-twin: `http-twin-error`;
+ *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error); http-twin:
+ *   `http-twin-error` (method, url, error);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`;
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
  *   or stopping), `worker-silent` (silentMs, limitMs), `worker-replaced`, `worker-killed`, `worker-config-error`,
  *   `reload-requested`, `stopping` (signal).
  */
-export function createLogger(name: string, format = process.env.LOG_FORMAT): Logger {
+export function createLogger(name: string, format = process.env.LOG_FORMAT, destination: 1 | 2 = 1): Logger {
   const options = { name, base: { pid: process.pid }, redact: ['token', 'accessToken', '*.token', '*.accessToken', 'headers.authorization'] };
+  const tty = (destination === 1 ? process.stdout : process.stderr).isTTY;
   if (format === 'pretty')
-    return pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
-  return pino(options);
+    return pino(options, pretty({ sync: true, destination, colorize: Boolean(tty), translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
+  return pino(options, pino.destination({ dest: destination, sync: true }));
 }
 
 /** A logger that writes nothing, for tests and tools that do not want the events. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
-}
-
-/**
- * For a module that reports in sentences (`log: (message) => void`): each
- * sentence becomes the `msg` of an event named `event`.
- */
-export function messageLog(logger: Logger, event: string, level: 'info' | 'warn' | 'error' = 'info'): (message: string) => void {
-  return (message) => logger[level]({ event }, message);
 }

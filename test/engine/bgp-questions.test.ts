@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
 import { RipeStatSource } from '../../lib/bgp/ripestat-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
+import { silentLogger } from '../../lib/ops/logger.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
@@ -89,7 +90,7 @@ describe('BGP questions from a routing table file', () => {
     );
     writeFileSync(join(dir, 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_ASNAMES: join(dir, 'asnames.txt') });
-    engine = await LookingGlass.open(config, { log: () => {} });
+    engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => {
     engine.close();
@@ -115,7 +116,7 @@ describe('BGP questions from a routing table file', () => {
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
-    await assert.rejects(LookingGlass.open(config, { log: () => {} }), /^ConfigError: BGP_SOURCE: cannot load/);
+    await assert.rejects(LookingGlass.open(config, { logger: silentLogger() }), /^ConfigError: BGP_SOURCE: cannot load/);
   });
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { recordingLogger } from '../support/log-events.ts';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
@@ -185,15 +186,16 @@ describe('the HTTP twin’s limits and failures', () => {
   });
 
   it('answers 500 without details when the engine fails, and logs why', async () => {
-    const logged: string[] = [];
+    const { logger, named } = recordingLogger();
     const engine = { answer: () => Promise.reject(new Error('resolver exploded')) };
-    const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 10, windowMs: 1000 }, log: (m) => logged.push(m) });
+    const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 10, windowMs: 1000 }, logger });
     const { port } = await twin.listen('127.0.0.1', 0);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/dns/example.test`);
       assert.equal(response.status, 500);
       assert.doesNotMatch(await response.text(), /exploded/);
-      assert.match(logged.join('\n'), /GET \/dns\/example\.test: Error: resolver exploded/);
+      const [event] = named('http-twin-error');
+      assert.match(`${event?.method} ${event?.url}: ${event?.error}`, /GET \/dns\/example\.test: Error: resolver exploded/);
     } finally {
       await twin.close();
     }
