@@ -40,6 +40,20 @@ const MAX_QUESTION_LENGTH = 1000;
 const MAX_WORDS = 12;
 // Punctuation people put around a name in a sentence; a trailing dot is part of the name and stays.
 const wrapping = /^[\s"'`“”‘’«»()[\]<>{},;:!?]+|[\s"'`“”‘’«»()[\]<>{},;:!?]+$/gu;
+// The same without the colon, which starts and ends IPv6 addresses (`::1`, `2001:db8::`).
+const wrappingButColons = /^[\s"'`“”‘’«»()[\]<>{},;!?]+|[\s"'`“”‘’«»()[\]<>{},;!?]+$/gu;
+// An IPv6 address with a zone index (`fe80::1%eth0`, RFC 4007): the zone names an interface of the asker's machine.
+const zoned = /^[0-9a-f:.]+%[\w.-]+$/i;
+
+/**
+ * A word with the punctuation of its sentence taken off, and an address's own colons kept; an address may
+ * also end its sentence with a dot (a name keeps its trailing dot: it is part of the name).
+ */
+function unwrap(word: string): string {
+  const kept = word.replace(wrappingButColons, '');
+  for (const candidate of [kept, kept.replace(/\.$/, '')]) if (parseIpAddress(candidate) || zoned.test(candidate) || isCidr(candidate)) return candidate;
+  return word.replace(wrapping, '');
+}
 
 /**
  * Turns the plain text of a mention (the bot's own @mention already removed)
@@ -51,7 +65,7 @@ export function parseQuestion(text: string, options: QuestionOptions): Question 
   }
   const words = text
     .split(/\s+/u)
-    .map((w) => w.replace(wrapping, ''))
+    .map(unwrap)
     .filter((w) => w !== '' && !w.startsWith('#'));
   const { profile, rest, problem } = takeProfile(words, options.profiles);
   if (problem) return problem;
@@ -111,6 +125,13 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, maxT
   const unique = [...new Set(types)];
   if (unique.length > maxTypes) return invalid(`you asked for ${unique.length} record types`, `I answer up to ${maxTypes} types in one question`);
   const target = hostOf(names[0]);
+  if (zoned.test(target) && parseIpAddress(target.slice(0, target.indexOf('%')))) {
+    const bare = target.slice(0, target.indexOf('%'));
+    return invalid(
+      `“${visible(target)}” carries a zone index (%${visible(target.slice(bare.length + 1))}), which names a network interface of your own machine`,
+      `send the address without it, “${bare}”, for its reverse (PTR) name`,
+    );
+  }
   const address = parseIpAddress(target);
   if (address) return reverseQuestion(address, unique, profile);
   try {

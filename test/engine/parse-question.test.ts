@@ -63,6 +63,23 @@ describe('parseQuestion', () => {
     assert.match(invalid(parse('192.0.2.1 MX')).hint, /alone/);
   });
 
+  it('reads every way people write an IPv6 address, colons at the ends included', () => {
+    const reverse = (text: string) => dns(parse(text)).name.ascii;
+    assert.equal(reverse('::1'), `1.${'0.'.repeat(31)}ip6.arpa`);
+    assert.equal(reverse('(::1)?'), reverse('::1'));
+    assert.equal(reverse('2001:db8::'), `${'0.'.repeat(24)}8.b.d.0.1.0.0.2.ip6.arpa`);
+    assert.equal(reverse('"2001:db8::"'), reverse('2001:db8::'));
+    assert.equal(reverse('[2001:db8::1]'), reverse('2001:DB8:0000:0000:0000:0000:0000:0001'));
+    assert.equal(reverse('::ffff:192.0.2.1'), reverse('::ffff:c000:201'));
+    assert.equal(reverse('192.0.2.1.'), '1.2.0.192.in-addr.arpa');
+  });
+
+  it('refuses an address with a zone index, which only means something on the asker’s machine', () => {
+    const refused = invalid(parse('fe80::1%eth0'));
+    assert.match(refused.problem, /zone index \(%eth0\)/);
+    assert.match(refused.hint, /“fe80::1”/);
+  });
+
   it('takes the host of a pasted link', () => {
     assert.equal(dns(parse('https://www.example.org/path?q=1 AAAA')).name.ascii, 'www.example.org');
   });

@@ -29,6 +29,7 @@ describe('the whole path, mention HTML → reply parts, with hostile mentions an
     'no-hidden-characters',
     'no-hidden-characters-from-question',
     'reply-visibility',
+    'address-forms',
   ]) {
     const property = fuzzProperty(id);
     it(property.title, () => holds(property, {}, RUNS));

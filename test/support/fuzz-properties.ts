@@ -12,12 +12,15 @@
  * its mentions and hashtags.
  */
 import assert from 'node:assert/strict';
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
 import { CymruSource } from '../../lib/bgp/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
 import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';
+import { parseQuestion } from '../../lib/engine/parse-question.ts';
+import { formatIpAddress, parseIpAddress, reverseDnsName } from '../../lib/net/ip-address.ts';
 import { MentionResponder, type Outcome } from '../../lib/mentions/responder.ts';
 import { recordTypeName } from '../../lib/dns/record-types.ts';
 import { replyMarkups, type ReplyMarkup } from '../../lib/reply/markup.ts';
@@ -371,6 +374,43 @@ const replyVisibilityProperty: FuzzProperty = {
     }) as unknown as fc.IProperty<never>,
 };
 
+/** What Node takes for an IP address, in the forms people write (RFC 4291: compressed, full, upper case, embedded IPv4). */
+const writtenAddress = fc
+  .oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV6().map((a) => a.toUpperCase()),
+    fc.ipV4().map((a) => `::ffff:${a}`),
+    fc.ipV6().map(fullIpv6),
+  )
+  .filter((address) => isIP(address) !== 0);
+/** The punctuation around an address in a sentence. */
+const inSentence = fc.constantFrom('x', '(x)', 'x?', 'x!', '"x"', '“x”', '[x]', 'x,', 'x.', '(x)?', '«x»');
+
+function fullIpv6(address: string): string {
+  const parsed = parseIpAddress(address);
+  if (parsed?.version !== 6) return address;
+  return Array.from({ length: 8 }, (_, i) => ((parsed.bytes[2 * i]! << 8) | parsed.bytes[2 * i + 1]!).toString(16).padStart(4, '0')).join(':');
+}
+
+/** Every address Node accepts is a reverse lookup of that address, in any punctuation around it. */
+const addressFormsProperty: FuzzProperty = {
+  id: 'address-forms',
+  title: 'every address net.isIP accepts, in any punctuation, is the reverse lookup of that address',
+  wire: false,
+  property: () =>
+    fc.property(writtenAddress, inSentence, (address, around) => {
+      // A trailing dot after an IPv4 address ends the sentence, not a name.
+      const text = around.replace('x', address);
+      const question = parseQuestion(text, { profiles: [], maxTypes: 5 });
+      const expected = parseIpAddress(address);
+      assert.ok(expected, `the bot's parser reads ${address}, which Node accepts`);
+      assert.equal(question.kind, 'dns', `${JSON.stringify(text)}: ${JSON.stringify(question)}`);
+      assert.equal(question.kind === 'dns' && question.name.ascii, reverseDnsName(expected), JSON.stringify(text));
+      assert.equal(question.kind === 'dns' && question.address && formatIpAddress(question.address), formatIpAddress(expected));
+    }) as unknown as fc.IProperty<never>,
+};
+
 // ---------------------------------------------------------------------------
 // Through the wire: generated zone records served by the loopback DNS test server
 
@@ -427,6 +467,7 @@ const checkNames = Object.keys(checks) as CheckName[];
 export const fuzzProperties: readonly FuzzProperty[] = [
   ...checkNames.map(inProcess),
   replyVisibilityProperty,
+  addressFormsProperty,
   // The wire cases ask a plain question: visibility and the question's own text are the in-process properties' business.
   ...checkNames.filter((name) => name !== 'visibility-never-wider' && name !== 'no-hidden-characters-from-question').map(throughTheWire),
 ];
