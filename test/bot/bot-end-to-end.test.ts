@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { assertRepliesInThread, killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { eventsNamed } from '../support/log-events.ts';
 import { freePort } from '../support/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
@@ -64,15 +64,8 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
       world.instance.post(world.alice, { status: `@dig @bob example.test MX`, visibility }),
     );
     const replies = await answeredExactlyOnce(world, questions);
-    replies.forEach((reply, i) => {
-      assert.equal(reply.in_reply_to_id, questions[i].id);
-      assert.equal(reply.visibility, questions[i].visibility);
-      assert.deepEqual(
-        reply.mentions.map((m) => m.acct),
-        ['alice'],
-      );
-      assert.match(reply.content, /MX 10 mail\.example\.test\./);
-    });
+    assertRepliesInThread(questions, replies);
+    for (const reply of replies) assert.match(reply.content, /MX 10 mail\.example\.test\./);
     assert.equal(world.instance.notificationsFor(bob.acct).filter((n) => n.status?.account.acct === 'dig').length, 0, 'bob is never mentioned by the bot');
     const posts = world.instance.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
     assert.ok(posts.length >= 4 && posts.every((r) => r.idempotencyKey?.startsWith('fedidig-')), 'every reply carries an Idempotency-Key');

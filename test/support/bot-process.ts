@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { eventsNamed } from './log-events.ts';
-import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions } from '../testkit/mastodon-instance.ts';
+import {
+  startMastodonInstance,
+  type LocalTestAccount,
+  type MastodonInstance,
+  type MastodonInstanceOptions,
+  type StatusJson,
+} from '../testkit/mastodon-instance.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -86,6 +93,20 @@ export function startSupervisor(env: Record<string, string>, options: { compiled
       return exited;
     },
   };
+}
+
+/** Each reply answers its question in its thread, with the question's visibility, mentioning only the asker and tagging nothing. */
+export function assertRepliesInThread(questions: readonly StatusJson[], replies: readonly StatusJson[], asker = 'alice'): void {
+  replies.forEach((reply, i) => {
+    assert.equal(reply.in_reply_to_id, questions[i]!.id);
+    assert.equal(reply.visibility, questions[i]!.visibility);
+    assert.deepEqual(
+      reply.mentions.map((m) => m.acct),
+      [asker],
+      reply.content,
+    );
+    assert.deepEqual(reply.tags, [], reply.content);
+  });
 }
 
 /** The pids of the supervisor's worker processes seen so far, from its log. */
