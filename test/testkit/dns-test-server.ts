@@ -32,12 +32,7 @@ type Send = (response: unknown) => unknown;
  */
 export async function startDnsTestServer(records: readonly ZoneRecord[] = zoneRecords): Promise<DnsTestServer> {
   const queries: LoggedQuery[] = [];
-  const server = dns2.createServer({
-    udp: true,
-    tcp: true,
-    handle: (request: Request, send: Send, client: unknown) => answer(request, send, client, records, queries),
-  } as never);
-  const port = await listenOnOnePort(server);
+  const { server, port } = await listeningServer((request, send, client) => answer(request, send, client, records, queries));
   // A connection whose query was never answered (the silent name) would hold close() for dns2's idle timeout.
   const connections = new Set<Socket>();
   tcpServerOf(server).on('connection', (socket: Socket) => {
@@ -60,16 +55,31 @@ type Servers = { udp: import('node:dgram').Socket; tcp: import('node:net').Serve
 const serversOf = (server: ReturnType<typeof dns2.createServer>) => (server as unknown as { servers: Servers }).servers;
 const tcpServerOf = (server: ReturnType<typeof dns2.createServer>) => serversOf(server).tcp;
 
-async function listenOnOnePort(server: ReturnType<typeof dns2.createServer>): Promise<number> {
-  const { udp, tcp } = serversOf(server);
+/**
+ * A dns2 server listening on UDP and TCP on the same random port. UDP takes a
+ * free port; TCP may find it taken (an outgoing connection can hold the same
+ * number), and a closed UDP socket cannot bind again: that server is dropped
+ * and a new one tries. dns2 re-emits its sockets' errors on itself, so the
+ * attempt listens there too, or a taken port would be an uncaught exception.
+ */
+async function listeningServer(
+  handle: (request: Request, send: Send, client: unknown) => void,
+): Promise<{ server: ReturnType<typeof dns2.createServer>; port: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
+    const server = dns2.createServer({ udp: true, tcp: true, handle } as never);
+    const { udp, tcp } = serversOf(server);
+    const taken = (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+    };
+    server.on('error', taken);
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
     const { port } = udp.address();
     const listening = await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
       tcp.listen(port, '127.0.0.1', () => resolve(true));
     });
-    if (listening) return port;
+    server.off('error', taken);
+    if (listening) return { server, port };
     await new Promise<void>((resolve) => udp.close(() => resolve()));
   }
   throw new Error('no free port for UDP and TCP together');
