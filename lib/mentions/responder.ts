@@ -3,11 +3,11 @@ import type { AskerRateLimit } from '../ops/asker-rate-limit.ts';
 import { blockReason, type BlockList } from '../ops/block-list.ts';
 import type { FloodWatch } from '../ops/flood-watch.ts';
 import type { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
+import type { InstanceFacts } from '../fediverse/instance-facts.ts';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from '../fediverse/fediverse.ts';
 import { PostTooLongError, RateLimitedError } from '../fediverse/errors.ts';
 import type { LookingGlass } from '../engine/looking-glass.ts';
 import { mentionText } from '../fediverse/mention-text.ts';
-import type { ReplyMarkup } from '../reply/markup.ts';
 import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
@@ -17,14 +17,8 @@ export interface ResponderOptions {
   /** What answers a question: the LookingGlass, or any engine with its `answer`. */
   readonly engine: Pick<LookingGlass, 'answer'>;
   readonly me: Account;
-  readonly maxCharacters: number;
-  readonly markup: ReplyMarkup;
-  /** false where the server ignores Idempotency-Key: each part is first looked for in the thread. */
-  readonly idempotentPosts?: boolean;
-  /** Mention a local asker as `@user@domain` (the domain of their profile URL), where the server needs it. */
-  readonly mentionsNeedDomain?: boolean;
-  /** Post one reply at a time, where the server needs it (see InstanceFacts.postsOneAtATime). */
-  readonly postsOneAtATime?: boolean;
+  /** What the server is, as far as posting goes: its limit, how it reads a post, its quirks (see InstanceFacts). */
+  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain' | 'postsOneAtATime'>;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
@@ -96,11 +90,11 @@ export class MentionResponder {
    */
   private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
     const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
-    let maxCharacters = this.options.maxCharacters;
+    let maxCharacters = this.options.server.maxCharacters;
     let parent = status.id;
     let posted = 0;
     for (;;) {
-      const { markup } = this.options;
+      const { markup } = this.options.server;
       const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(status.account), markup });
       try {
         for (const [index, text] of parts.entries()) {
@@ -129,7 +123,7 @@ export class MentionResponder {
   }
 
   private mentionOf(account: Account): string {
-    if (account.acct.includes('@') || !this.options.mentionsNeedDomain) return `@${account.acct}`;
+    if (account.acct.includes('@') || !this.options.server.mentionsNeedDomain) return `@${account.acct}`;
     return `@${account.acct}@${new URL(account.url).host}`;
   }
 
@@ -139,11 +133,11 @@ export class MentionResponder {
    * again: the reply already in the thread is taken instead.
    */
   private async postOnce(reply: Reply & { readonly inReplyToId: string }): Promise<{ readonly id: string }> {
-    if (this.options.idempotentPosts === false) {
+    if (!this.options.server.idempotentPosts) {
       const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
       if (existing) return existing;
     }
-    if (!this.options.postsOneAtATime) return this.options.fediverse.postReply(reply);
+    if (!this.options.server.postsOneAtATime) return this.options.fediverse.postReply(reply);
     const posted = this.posting.then(() => this.options.fediverse.postReply(reply));
     this.posting = posted.catch(() => {});
     return posted;
