@@ -73,6 +73,11 @@ export class CachingResolver implements Resolver {
 
   async resolve(question: DnsQuestion, signal?: AbortSignal): Promise<DnsResponse> {
     signal?.throwIfAborted();
+    // +tcp and +nsid ask about the exchange itself (the transport, the instance that answers): a kept answer would tell of another one.
+    if (question.options?.tcp || question.options?.nsid) {
+      this.misses++;
+      return this.inner.resolve(question, signal);
+    }
     const key = this.keyOf(question);
     const entry = this.fresh(key);
     if (entry) {
@@ -116,7 +121,9 @@ export class CachingResolver implements Resolver {
 
   private keyOf(question: DnsQuestion): string {
     // The upstreams are part of the key: through another resolver (a profile, split horizon) the same name may answer differently.
-    return `${this.upstreams.join(',')} ${question.name.toLowerCase()} ${question.type}`;
+    // So are DO, CD and the IP version: they change what comes back, or from where.
+    const { dnssecRecords, checkingDisabled, family } = question.options ?? {};
+    return `${this.upstreams.join(',')} ${question.name.toLowerCase()} ${question.type} ${dnssecRecords ? 'do' : ''} ${checkingDisabled ? 'cd' : ''} ${family ?? ''}`;
   }
 
   /**

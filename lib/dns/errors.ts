@@ -19,3 +19,14 @@ export class DnsNetworkError extends Error {
     super(`${upstream}: ${reason}`);
   }
 }
+
+/** dig -4 or -6 asked for an IP version that none of the upstreams is reached by. */
+export class NoUpstreamOfFamilyError extends Error {
+  override readonly name = 'NoUpstreamOfFamilyError';
+  constructor(
+    readonly family: 4 | 6,
+    readonly upstreams: readonly string[],
+  ) {
+    super(`no upstream at an IPv${family} address among ${upstreams.join(', ')}`);
+  }
+}

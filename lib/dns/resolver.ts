@@ -10,6 +10,30 @@ export interface DnsQuestion {
   readonly name: string;
   /** RR type code (1 = A, 28 = AAAA, …). */
   readonly type: number;
+  /** How to ask, beyond name and type; everything is off unless set. */
+  readonly options?: QueryOptions;
+}
+
+/** What dig sets with its +flags: the bits and EDNS options of the query, and the way it is sent. */
+export interface QueryOptions {
+  /** DO (RFC 3225): send the DNSSEC records (RRSIG, NSEC, …) with the answer. */
+  readonly dnssecRecords?: boolean;
+  /** CD (RFC 4035 §3.2.2): the resolver is not to validate, so data that fails validation still comes back. */
+  readonly checkingDisabled?: boolean;
+  /** Ask over TCP from the start, not only after a truncated UDP answer. */
+  readonly tcp?: boolean;
+  /** NSID (RFC 5001): ask the server to say which instance of it answers. */
+  readonly nsid?: boolean;
+  /** Ask only the upstreams at an address of this IP version (dig -4, -6). */
+  readonly family?: 4 | 6;
+}
+
+/** An Extended DNS Error (RFC 8914): the resolver's own reason for its answer. */
+export interface ExtendedDnsError {
+  /** INFO-CODE from the IANA registry: 6 DNSSEC Bogus, 15 Blocked, … */
+  readonly code: number;
+  /** EXTRA-TEXT, as the resolver wrote it: untrusted, like every string from DNS. */
+  readonly text: string;
 }
 
 export interface DnsRecord {
@@ -62,6 +86,10 @@ export interface DnsResponse {
   readonly authenticated: boolean;
   readonly answers: readonly DnsRecord[];
   readonly authorities: readonly DnsRecord[];
+  /** Extended DNS Errors the resolver attached, in the order sent. */
+  readonly extendedErrors: readonly ExtendedDnsError[];
+  /** The server instance that answered (NSID, RFC 5001), when asked for and given: raw bytes, shown as text or hex. */
+  readonly nsid?: Uint8Array;
   /** The upstream that answered, as written in the configuration. */
   readonly upstream: string;
   readonly transport: 'udp' | 'tcp' | 'doh';
@@ -73,7 +101,8 @@ export interface DnsResponse {
 export interface Resolver {
   /**
    * Resolves one question. Rejects with `DnsTimeoutError` when no upstream
-   * answered in time and `DnsNetworkError` when none could be reached;
+   * answered in time, `DnsNetworkError` when none could be reached and
+   * `NoUpstreamOfFamilyError` when none is of the IP version asked for;
    * DNS-level failures (NXDOMAIN, SERVFAIL, …) are responses, not errors.
    */
   resolve(question: DnsQuestion, signal?: AbortSignal): Promise<DnsResponse>;

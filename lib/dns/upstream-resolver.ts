@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { answersQuestion, decodeResponse, encodeQuery, type DecodedResponse } from './wire/message.ts';
-import { DnsNetworkError, DnsTimeoutError } from './errors.ts';
+import { isIP } from 'node:net';
+import { DnsNetworkError, DnsTimeoutError, NoUpstreamOfFamilyError } from './errors.ts';
 import { exchangeDoh } from './transport/doh.ts';
 import { exchangeTcp } from './transport/tcp.ts';
 import { exchangeUdp, type ResponseFilter } from './transport/udp.ts';
@@ -15,7 +16,8 @@ class AttemptTimeout extends Error {}
 /**
  * Asks the configured upstreams in order, moving to the next one on a
  * timeout or a network error. Each attempt has its own timeout; a truncated
- * UDP answer is asked again over TCP on the same server and port.
+ * UDP answer is asked again over TCP on the same server and port. dig's -4
+ * and -6 keep to the upstreams configured as addresses of that IP version.
  */
 export class UpstreamResolver implements Resolver {
   readonly upstreams: readonly string[];
@@ -29,8 +31,11 @@ export class UpstreamResolver implements Resolver {
   }
 
   async resolve(question: DnsQuestion, signal?: AbortSignal): Promise<DnsResponse> {
+    const family = question.options?.family;
+    const servers = family ? this.servers.filter((s) => s.protocol !== 'https' && isIP(s.host) === family) : this.servers;
+    if (servers.length === 0) throw new NoUpstreamOfFamilyError(family!, this.upstreams);
     let failure: Error | undefined;
-    for (const server of this.servers) {
+    for (const server of servers) {
       try {
         return await this.ask(server, question, signal);
       } catch (error) {
@@ -59,6 +64,8 @@ export class UpstreamResolver implements Resolver {
         authenticated: response.authenticated,
         answers: response.answers,
         authorities: response.authorities,
+        extendedErrors: response.extendedErrors,
+        nsid: response.nsid,
         upstream: server.label,
         transport,
         elapsedMs: performance.now() - started,
@@ -90,7 +97,7 @@ export class UpstreamResolver implements Resolver {
       await exchangeDoh(server.url, query, accept, signal);
       return { response: decoded!, transport: 'doh' as const };
     }
-    if (server.protocol === 'udp') {
+    if (server.protocol === 'udp' && !question.options?.tcp) {
       await exchangeUdp(server.host, server.port, query, accept, signal);
       if (!decoded!.truncated) return { response: decoded!, transport: 'udp' as const };
     }

@@ -1,40 +1,49 @@
-import { type DnsNetworkError, DnsTimeoutError } from '../dns/errors.ts';
-import { formatIpAddress } from '../net/ip-address.ts';
-import type { DnsQuestionRequest } from './parse-question.ts';
+import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../dns/errors.ts';
+import { extendedErrorName, isValidationFailure } from '../dns/extended-errors.ts';
 import { RecordType, recordTypeName } from '../dns/record-types.ts';
-import type { DnsRecord, DnsResponse } from '../dns/resolver.ts';
+import type { DnsRecord, DnsResponse, ExtendedDnsError } from '../dns/resolver.ts';
 import { presentRdata } from '../dns/wire/rdata-presentation.ts';
+import { formatIpAddress } from '../net/ip-address.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-
-/** What happened to one record type of a question: a response, or why there is none. */
-export type TypeOutcome =
-  | { readonly type: number; readonly response: DnsResponse }
-  | { readonly type: number; readonly error: DnsTimeoutError | DnsNetworkError };
+import type { TypeOutcome } from './ask-dns.ts';
+import type { DnsQuestionRequest } from './parse-question.ts';
 
 const rcodeNames: Record<number, string> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
+const RCODE_NOERROR = 0;
+const RCODE_SERVFAIL = 2;
+const RCODE_NXDOMAIN = 3;
 
 /**
  * The answer to a DNS question as lines a person reads on a phone: what was
  * asked, each record dig-style (`name. TTL TYPE data`), what each outcome
- * means, whether the resolver validated it with DNSSEC, who answered and how
- * fast. All data from DNS passes through neutraliseText.
+ * means and why it failed when the resolver said why (EDE), whether the
+ * resolver validated it with DNSSEC, who answered and how fast. `+short`
+ * leaves only the data. All data from DNS passes through neutraliseText.
  */
 export function formatDnsAnswer(question: DnsQuestionRequest, outcomes: readonly TypeOutcome[]): ReplyLine[] {
+  if (question.dig.short) return outcomes.flatMap(shortLines);
   const lines: ReplyLine[] = [{ text: questionLine(question) }];
   for (const outcome of outcomes) lines.push(...outcomeLines(question, outcome));
-  const responses = outcomes.flatMap((o) => ('response' in o ? [o.response] : []));
-  if (responses.length) {
-    lines.push({ text: dnssecLine(responses) }, { text: resolverLine(responses) });
+  if (question.types.includes(RecordType.ANY)) {
+    lines.push({ text: 'ℹ️ ANY: resolvers may answer it with only some of the records, or one HINFO (RFC 8482): ask for the types you need.' });
   }
+  const responses = outcomes.flatMap((o) => ('response' in o ? [o.response] : []));
+  const dnssec = dnssecLine(question, outcomes);
+  if (dnssec) lines.push({ text: dnssec });
+  const nsid = nsidLine(responses);
+  if (nsid) lines.push({ text: nsid });
+  if (responses.length) lines.push({ text: resolverLine(responses) });
   return lines;
 }
 
 function questionLine(question: DnsQuestionRequest): string {
   const types = question.types.map(recordTypeName).join(' ');
   const name = question.address ? `${formatIpAddress(question.address)} → ${question.name.ascii}` : displayName(question.name.ascii, question.name.unicode);
+  const { dnssec, checkingDisabled, tcp, nsid, family } = question.dig;
+  const options = [dnssec && '+dnssec', checkingDisabled && '+cd', tcp && '+tcp', nsid && '+nsid', family && `-${family}`].filter(Boolean);
   const via = question.profile ? ` via ${question.profile}` : '';
-  return neutraliseText(`🔎 ${name} ${types}${via}`);
+  return neutraliseText(`🔎 ${name} ${types}${options.length ? ` ${options.join(' ')}` : ''}${via}`);
 }
 
 function displayName(ascii: string, unicode: string): string {
@@ -42,37 +51,62 @@ function displayName(ascii: string, unicode: string): string {
   return unicode && unicode !== ascii ? `${unicode} (${name})` : name;
 }
 
+/** Why no response came, in a sentence. */
+function failureText(typeName: string, error: Extract<TypeOutcome, { error: unknown }>['error']): string {
+  if (error instanceof DnsTimeoutError)
+    return `⏳ ${typeName}: no answer from ${error.upstream} within ${(error.timeoutMs / 1000).toFixed(1)} s. Try again later.`;
+  if (error instanceof NoUpstreamOfFamilyError) {
+    return `⚠️ ${typeName}: none of my resolvers is at an IPv${error.family} address (${error.upstreams.join(', ')}): ask without -${error.family}.`;
+  }
+  return `⚠️ ${typeName}: could not reach the resolver (${error.message}).`;
+}
+
 function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): ReplyLine[] {
   const typeName = recordTypeName(outcome.type);
   const name = displayName(question.name.ascii, question.name.unicode);
-  if ('error' in outcome) {
-    const text =
-      outcome.error instanceof DnsTimeoutError
-        ? `⏳ ${typeName}: no answer from ${outcome.error.upstream} within ${(outcome.error.timeoutMs / 1000).toFixed(1)} s. Try again later.`
-        : `⚠️ ${typeName}: could not reach the resolver (${outcome.error.message}).`;
-    return [{ text: neutraliseText(text) }];
-  }
+  if ('error' in outcome) return [{ text: neutraliseText(failureText(typeName, outcome.error)) }];
   const { response } = outcome;
-  const records = response.answers.map((r): ReplyLine => ({ text: recordLine(r), record: true }));
+  const records = response.answers.map(recordLine);
+  const reasons = response.extendedErrors.map((ede) => ({ text: edeLine(typeName, ede) }));
   switch (response.rcode) {
-    case 0: {
-      if (response.answers.some((r) => r.type === outcome.type || outcome.type === 255)) return records;
+    case RCODE_NOERROR: {
+      if (response.answers.some((r) => r.type === outcome.type || outcome.type === RecordType.ANY)) return [...records, ...reasons];
       const chain = response.answers.length ? ' at the end of the CNAME chain' : '';
-      return [...records, { text: neutraliseText(`∅ ${name} exists, but has no ${typeName} record${chain}.`) }];
+      return [...records, { text: neutraliseText(`∅ ${name} exists, but has no ${typeName} record${chain}.`) }, ...reasons];
     }
-    case 3:
-      return [...records, { text: neutraliseText(`❌ ${lastTarget(response) ?? name} does not exist (NXDOMAIN).`) }];
-    case 2:
-      return [
-        {
-          text: `⚠️ ${typeName}: the resolver failed (SERVFAIL). This is often a DNSSEC validation failure, or the zone's nameservers are broken or unreachable.`,
-        },
-      ];
+    case RCODE_NXDOMAIN:
+      return [...records, { text: neutraliseText(`❌ ${lastTarget(response) ?? name} does not exist (NXDOMAIN).`) }, ...reasons];
+    case RCODE_SERVFAIL:
+      return [...serverFailureLines(typeName, response, outcome.unvalidated), ...reasons];
     case 5:
-      return [{ text: `⛔ ${typeName}: the resolver refused to answer (REFUSED).` }];
+      return [{ text: `⛔ ${typeName}: the resolver refused to answer (REFUSED).` }, ...reasons];
     default:
-      return [...records, { text: `⚠️ ${typeName}: the resolver answered ${rcodeNames[response.rcode] ?? 'RCODE'} (${response.rcode}).` }];
+      return [...records, { text: `⚠️ ${typeName}: the resolver answered ${rcodeNames[response.rcode] ?? 'RCODE'} (${response.rcode}).` }, ...reasons];
   }
+}
+
+/**
+ * SERVFAIL, with what asking again with CD showed: data that exists but
+ * fails validation (shown, marked as such), or a failure that is not
+ * DNSSEC's. Without that second answer, only the resolver's EDE can say why.
+ */
+function serverFailureLines(typeName: string, response: DnsResponse, unvalidated: DnsResponse | undefined): ReplyLine[] {
+  const failed = `⚠️ ${typeName}: the resolver failed (SERVFAIL)`;
+  if (unvalidated && unvalidated.rcode !== RCODE_SERVFAIL) {
+    const data = unvalidated.answers.map(recordLine);
+    const found = data.length
+      ? 'the data exists, but fails DNSSEC validation. Not validated, do not trust it:'
+      : `it answers ${rcodeNames[unvalidated.rcode] ?? unvalidated.rcode}, so DNSSEC validation is what fails.`;
+    return [{ text: `${failed}. Asked again without validation (CD), ${found}` }, ...data];
+  }
+  if (unvalidated) return [{ text: `${failed}, without validation (CD) too: the zone's nameservers are broken or unreachable.` }];
+  if (response.extendedErrors.length) return [{ text: `${failed}.` }];
+  return [{ text: `${failed}: a DNSSEC validation failure, or broken or unreachable nameservers.` }];
+}
+
+function edeLine(typeName: string, ede: ExtendedDnsError): string {
+  const extra = ede.text ? `: “${ede.text}”` : '';
+  return neutraliseText(`ℹ️ ${typeName}: the resolver says ${extendedErrorName(ede.code)}${extra}`);
 }
 
 /** With NXDOMAIN after a CNAME, the name that does not exist is the chain's last target (written without its trailing dot). */
@@ -81,16 +115,60 @@ function lastTarget(response: DnsResponse): string | undefined {
   return last?.type === RecordType.CNAME && last.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : undefined;
 }
 
-function recordLine(record: DnsRecord): string {
+function recordLine(record: DnsRecord): ReplyLine {
   const owner = record.name === '.' ? '.' : `${record.name}.`;
-  return neutraliseText(`${owner} ${record.ttl} ${recordTypeName(record.type)} ${presentRdata(record.rdata)}`);
+  return { text: neutraliseText(`${owner} ${record.ttl} ${recordTypeName(record.type)} ${presentRdata(record.rdata)}`), record: true };
 }
 
-function dnssecLine(responses: readonly DnsResponse[]): string {
-  const validated = responses.filter((r) => r.authenticated).length;
-  if (validated === responses.length) return '🔒 DNSSEC: validated by the resolver (AD).';
-  if (validated === 0) return '🔓 DNSSEC: not validated (no AD flag).';
-  return `🔒 DNSSEC: ${validated} of ${responses.length} answers validated (AD).`;
+/** `dig +short`: the data of each answer record on a line; a failure in a few words, since a post cannot be empty. */
+function shortLines(outcome: TypeOutcome): ReplyLine[] {
+  const typeName = recordTypeName(outcome.type);
+  if ('error' in outcome) return [{ text: neutraliseText(failureText(typeName, outcome.error)) }];
+  const { response } = outcome;
+  const data = response.answers.map((record): ReplyLine => ({ text: neutraliseText(presentRdata(record.rdata)), record: true }));
+  if (response.rcode === RCODE_NOERROR && data.length) return data;
+  const why = response.extendedErrors.map((ede) => `, ${extendedErrorName(ede.code)}`).join('');
+  const status = response.rcode === RCODE_NOERROR ? `no ${typeName} record` : `${typeName} ${rcodeNames[response.rcode] ?? `RCODE ${response.rcode}`}`;
+  return [...data, { text: neutraliseText(`(${status}${why})`) }];
+}
+
+/**
+ * Whether the resolver validated what it answered, said only when it says
+ * something true: nothing under a timeout or a failure that is not DNSSEC's.
+ */
+function dnssecLine(question: DnsQuestionRequest, outcomes: readonly TypeOutcome[]): string | undefined {
+  if (question.dig.checkingDisabled) return '🔓 DNSSEC: validation off (+cd): the resolver did not check these answers.';
+  const failedTypes = outcomes.filter(failedValidation).map((o) => recordTypeName(o.type));
+  const answered = outcomes.flatMap((o) =>
+    'response' in o && (o.response.rcode === RCODE_NOERROR || o.response.rcode === RCODE_NXDOMAIN) ? [o.response] : [],
+  );
+  const validated = answered.filter((r) => r.authenticated).length;
+  const parts: string[] = [];
+  if (failedTypes.length) parts.push(`validation failed for ${failedTypes.join(', ')}`);
+  if (answered.length && validated === answered.length) parts.push('validated by the resolver (AD)');
+  else if (answered.length && validated === 0) parts.push('not validated (no AD flag)');
+  else if (answered.length) parts.push(`${validated} of ${answered.length} answers validated (AD)`);
+  if (parts.length === 0) return undefined;
+  return `${failedTypes.length ? '❌' : validated ? '🔒' : '🔓'} DNSSEC: ${parts.join('; ')}.`;
+}
+
+/** A SERVFAIL that DNSSEC explains: data without validation, or an EDE that names a validation failure. */
+function failedValidation(outcome: TypeOutcome): boolean {
+  if (!('response' in outcome) || outcome.response.rcode !== RCODE_SERVFAIL) return false;
+  if (outcome.response.extendedErrors.some((ede) => isValidationFailure(ede.code))) return true;
+  return outcome.unvalidated !== undefined && outcome.unvalidated.rcode !== RCODE_SERVFAIL;
+}
+
+/** NSID (RFC 5001) as dig shows it: the text when it is printable, else the bytes in hex. */
+function nsidLine(responses: readonly DnsResponse[]): string | undefined {
+  const ids = [...new Set(responses.flatMap((r) => (r.nsid ? [presentNsid(r.nsid)] : [])))];
+  return ids.length ? neutraliseText(`🏷 Answered by server instance (NSID): ${ids.join(', ')}`) : undefined;
+}
+
+function presentNsid(nsid: Uint8Array): string {
+  const bytes = Buffer.from(nsid);
+  if (bytes.length === 0) return '(empty)';
+  return /^[\x20-\x7e]+$/.test(bytes.toString('latin1')) ? `“${bytes.toString('latin1')}”` : bytes.toString('hex');
 }
 
 function resolverLine(responses: readonly DnsResponse[]): string {

@@ -1,9 +1,9 @@
 import type { BgpQuery, BgpSource } from '../bgp/bgp-source.ts';
 import { CachingResolver } from '../dns/caching-resolver.ts';
-import { DnsNetworkError, DnsTimeoutError } from '../dns/errors.ts';
 import { duration } from './duration.ts';
 import type { EngineConfig } from './config.ts';
-import { formatDnsAnswer, type TypeOutcome } from './format-dns-answer.ts';
+import { askType } from './ask-dns.ts';
+import { formatDnsAnswer } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
 import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
@@ -89,7 +89,7 @@ export class LookingGlass {
       case 'invalid':
         // Problems quote the asker's words, which must not mention anyone either.
         return [
-          { text: neutraliseText(`🤔 I could not read that: ${question.problem}.`) },
+          { text: neutraliseText(question.refused ? `🚫 ${capitalise(question.problem)}.` : `🤔 I could not read that: ${question.problem}.`) },
           { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) },
         ];
       case 'bgp':
@@ -110,7 +110,7 @@ export class LookingGlass {
     }
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
-      Promise.all(question.types.map((type) => outcomeFor(resolver, question.name.ascii, type, signal))),
+      Promise.all(question.types.map((type) => askType(resolver, question, type, signal))),
       question.address ? this.routeSummary(question.address) : undefined,
     ]);
     return [...formatDnsAnswer(question, outcomes), ...(bgpLine ? [bgpLine] : [])];
@@ -170,15 +170,6 @@ function cacheStatsLine(name: string, resolver: CachingResolver): ReplyLine {
   return {
     text: `DNS cache${name ? ` (${name})` : ''}: ${size} answers, ${Math.round(hitRate * 100)} % hits (${hits} hits, ${coalesced} shared, ${misses} asked)`,
   };
-}
-
-async function outcomeFor(resolver: Resolver, name: string, type: number, signal: AbortSignal | undefined): Promise<TypeOutcome> {
-  try {
-    return { type, response: await resolver.resolve({ name, type }, signal) };
-  } catch (error) {
-    if (error instanceof DnsTimeoutError || error instanceof DnsNetworkError) return { type, error };
-    throw error;
-  }
 }
 
 /** One resolver per profile ('' = default), each behind its own answer cache unless DNS_CACHE_SIZE is 0. */

@@ -19,6 +19,24 @@ export interface DnsQuestionRequest {
   readonly profile?: string;
   /** Set for a reverse lookup: the address whose PTR is asked. */
   readonly address?: IpAddress;
+  /** dig's options as the asker wrote them (`+short`, `-4`, …). */
+  readonly dig: DigOptions;
+}
+
+/** The dig options the bot understands; each one is off unless asked for. */
+export interface DigOptions {
+  /** `+short`: the data alone, one value a line. */
+  readonly short?: boolean;
+  /** `+dnssec`: ask for the DNSSEC records (DO) and show them. */
+  readonly dnssec?: boolean;
+  /** `+cd`: ask the resolver not to validate. */
+  readonly checkingDisabled?: boolean;
+  /** `+tcp` (`+vc`): ask over TCP. */
+  readonly tcp?: boolean;
+  /** `+nsid`: show which server instance answered. */
+  readonly nsid?: boolean;
+  /** `-4`, `-6`: ask only the resolvers at an address of this IP version. */
+  readonly family?: 4 | 6;
 }
 
 export interface InvalidQuestion {
@@ -27,6 +45,8 @@ export interface InvalidQuestion {
   readonly problem: string;
   /** What would work instead. */
   readonly hint: string;
+  /** Understood, and not offered (a zone transfer, another server): said as a refusal, not as a misreading. */
+  readonly refused?: boolean;
 }
 
 export interface QuestionOptions {
@@ -37,7 +57,22 @@ export interface QuestionOptions {
 }
 
 const MAX_QUESTION_LENGTH = 1000;
-const MAX_WORDS = 12;
+const MAX_WORDS = 16;
+// People paste dig commands, and those of its cousins: the command's name is not part of the question.
+const digTools = /^(dig|kdig|drill|host|nslookup)$/i;
+// host and nslookup take the server as a second name (`host example.com 1.1.1.1`).
+const serverAsSecondName = /^(host|nslookup)$/i;
+const digFlags: Record<string, keyof DigOptions> = {
+  short: 'short',
+  dnssec: 'dnssec',
+  cd: 'checkingDisabled',
+  cdflag: 'checkingDisabled',
+  tcp: 'tcp',
+  vc: 'tcp',
+  nsid: 'nsid',
+};
+const FLAG_LIST = '+short, +dnssec, +cd, +tcp and +nsid, with -x ADDRESS, -t TYPE, -4 and -6';
+const ZONE_TRANSFERS = new Set([RecordType.AXFR, RecordType.IXFR]);
 // Punctuation people put around a name in a sentence; a trailing dot is part of the name and stays.
 const wrapping = /^[\s"'`“”‘’«»()[\]<>{},;:!?]+|[\s"'`“”‘’«»()[\]<>{},;:!?]+$/gu;
 // The same without the colon, which starts and ends IPv6 addresses (`::1`, `2001:db8::`).
@@ -75,7 +110,7 @@ export function parseQuestion(text: string, options: QuestionOptions): Question 
   if (rest.length > MAX_WORDS) return invalid(`your question has ${rest.length} words`, 'ask one name with up to a few types, e.g. “example.com A AAAA MX”');
   if (/^bgp$/i.test(first)) return bgpQuestion(others);
   if (others.length === 0 && (isCidr(first) || isAsn(first))) return bgpQuestion([first]);
-  return dnsQuestion(rest, profile, options.maxTypes);
+  return dnsQuestion(rest, profile, options);
 }
 
 function takeProfile(words: readonly string[], profiles: readonly string[]) {
@@ -87,9 +122,13 @@ function takeProfile(words: readonly string[], profiles: readonly string[]) {
     let asked: string | undefined;
     if (/^via$/i.test(word) && i + 1 < words.length) asked = words[++i];
     else if (word.startsWith('@')) {
-      // Another account's @mention is not part of the question, unless it names a profile.
-      if (!known.has(word.slice(1).toLowerCase())) continue;
-      asked = word.slice(1);
+      const name = word.slice(1);
+      if (!known.has(name.toLowerCase())) {
+        // dig's @SERVER: an address or a host name. Anything else is an account's @mention, not part of the question.
+        if (isServer(name)) return { rest, profile, problem: otherServer(name, profiles) };
+        continue;
+      }
+      asked = name;
     } else {
       rest.push(word);
       continue;
@@ -104,17 +143,103 @@ function takeProfile(words: readonly string[], profiles: readonly string[]) {
   return { rest, profile, problem: undefined };
 }
 
-function dnsQuestion(words: readonly string[], profile: string | undefined, maxTypes: number): Question {
-  const types: number[] = [];
+/** `1.1.1.1`, `[2001:db8::53]:53`, `dns.example#53`: a server, where an account would be `@name` or `@name@domain`. */
+function isServer(word: string): boolean {
+  // The port may follow as `#53` (dig's own notation) or `:53`; sentence punctuation has taken a closing bracket already.
+  const host = word.replace(/#\d+$/, '').replace(/^\[([^\]]*)\]?(:\d+)?$/, '$1');
+  return parseIpAddress(host) !== undefined || parseIpAddress(host.replace(/:\d+$/, '')) !== undefined || /^[^@]+\.[^@]+$/.test(host);
+}
+
+function otherServer(server: string, profiles: readonly string[]): InvalidQuestion {
+  return refused(
+    `I do not ask “${visible(server)}”: I only ask the resolvers my operator set up, so that nobody can point me at a server of their choosing`,
+    profiles.length
+      ? `ask without it for the default resolver, or pick one of ${profiles.map((p) => `“via ${p}”`).join(', ')}`
+      : 'ask without it: this bot has one resolver',
+  );
+}
+
+/** What a dig command line says besides names and types. */
+interface DigWords {
+  readonly positional: string[];
+  readonly types: number[];
+  readonly dig: { -readonly [K in keyof DigOptions]: DigOptions[K] };
+  /** The address of `-x ADDRESS`. */
+  reverse?: string;
+}
+
+/** Reads dig's options off the words; what is left are names and types, in order. */
+function digWords(words: readonly string[]): DigWords | InvalidQuestion {
+  const read: DigWords = { positional: [], types: [], dig: {} };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const next = () => words[++i];
+    if (word.startsWith('+') && word.length > 1) {
+      const problem = digFlag(word.slice(1).toLowerCase(), read.dig);
+      if (problem) return problem;
+    } else if (word === '-4' || word === '-6') read.dig.family = word === '-4' ? 4 : 6;
+    else if (word === '-x') {
+      read.reverse = next();
+      if (read.reverse === undefined) return invalid('-x takes an address', 'ask e.g. “-x 192.0.2.1”');
+    } else if (/^-(t|type=|query=|q=)/i.test(word)) {
+      const typeWord = optionValue(word, next);
+      const codes = typeWord === undefined ? undefined : typeCodes(typeWord);
+      if (typeWord !== undefined && isZoneTransfer(typeWord)) return zoneTransfer();
+      if (!codes)
+        return invalid(`${typeWord === undefined ? 'nothing' : `“${visible(typeWord)}”`} after ${visible(word)} is not a record type`, 'ask e.g. “-t MX”');
+      read.types.push(...codes);
+    } else if (/^-(c|class=)/i.test(word)) {
+      const classWord = optionValue(word, next) ?? '';
+      if (!/^IN$/i.test(classWord)) return otherClass(classWord);
+    } else if (/^-[a-z0-9]+$/i.test(word)) {
+      // Not `-example.com`: that is a name with a bad label, for the name's own check to explain.
+      return invalid(`I do not know the option ${visible(word)}`, `the options I understand are ${FLAG_LIST}`);
+    } else read.positional.push(word);
+  }
+  return read;
+}
+
+/** The value of `-t MX` (the next word), `-tMX` (dig and kdig) or `-type=MX` (nslookup). */
+function optionValue(word: string, next: () => string | undefined): string | undefined {
+  if (word.includes('=')) return word.slice(word.indexOf('=') + 1) || undefined;
+  return word.length > 2 ? word.slice(2) : next();
+}
+
+/** Sets the dig option `+flag` (or clears it for `+noflag`); a problem for the ones not offered. */
+function digFlag(flag: string, dig: DigWords['dig']): InvalidQuestion | undefined {
+  if (/^no(rec|recu|recur|recurs|recurse)$/.test(flag)) {
+    return refused(
+      '+norecurse is not offered: a non-recursive question reads the resolver’s cache, and so what its other users looked up',
+      'ask without it; the answer says when it came from my own cache',
+    );
+  }
+  const negated = flag.startsWith('no') && digFlags[flag.slice(2)] !== undefined;
+  const option = digFlags[negated ? flag.slice(2) : flag];
+  if (option === undefined || option === 'family') return invalid(`I do not know +${visible(flag)}`, `the options I understand are ${FLAG_LIST}`);
+  dig[option] = !negated;
+  return undefined;
+}
+
+function dnsQuestion(words: readonly string[], profile: string | undefined, options: QuestionOptions): Question {
+  const tool = words.length > 1 && digTools.test(words[0]) ? words[0] : undefined;
+  const read = digWords(tool ? words.slice(1) : words);
+  if ('kind' in read) return read;
+  const { positional, dig } = read;
+  const types = [...read.types];
   const names: string[] = [];
-  for (const [index, word] of words.entries()) {
+  for (const [index, word] of positional.entries()) {
     const asType = typeCodes(word);
     // In “NAME TYPE…” order a first word that looks like a type (“ns”, “mx”) is still the name.
-    if (asType && !(index === 0 && words.length > 1 && words.slice(1).every((w) => typeCodes(w)))) types.push(...asType);
+    if (asType && !(index === 0 && positional.length > 1 && positional.slice(1).every((w) => typeCodes(w)))) types.push(...asType);
+    else if (isZoneTransfer(word)) return zoneTransfer();
     else if (/^TYPE\d+$/i.test(word))
       return invalid(`${word} is not a record type I can ask`, 'types go from TYPE1 to TYPE65535, except meta types like OPT or AXFR');
-    else names.push(word);
+    else if (positional.length > 1 && /^(IN|CH|HS|CHAOS|HESIOD)$/i.test(word)) {
+      if (!/^IN$/i.test(word)) return otherClass(word);
+    } else names.push(word);
   }
+  if (read.reverse !== undefined) names.unshift(read.reverse);
+  if (tool && serverAsSecondName.test(tool) && names.length === 2 && isServer(names[1])) return otherServer(names[1], options.profiles);
   if (names.length === 0) return invalid('which name should I look up?', 'write the name first, e.g. “example.com MX”');
   if (names.length > 1) {
     return invalid(
@@ -123,7 +248,8 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, maxT
     );
   }
   const unique = [...new Set(types)];
-  if (unique.length > maxTypes) return invalid(`you asked for ${unique.length} record types`, `I answer up to ${maxTypes} types in one question`);
+  if (unique.length > options.maxTypes)
+    return invalid(`you asked for ${unique.length} record types`, `I answer up to ${options.maxTypes} types in one question`);
   const target = hostOf(names[0]);
   if (zoned.test(target) && parseIpAddress(target.slice(0, target.indexOf('%')))) {
     const bare = target.slice(0, target.indexOf('%'));
@@ -133,21 +259,35 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, maxT
     );
   }
   const address = parseIpAddress(target);
-  if (address) return reverseQuestion(address, unique, profile);
+  if (address) return reverseQuestion(address, unique, profile, dig);
+  if (read.reverse !== undefined) return invalid(`“${visible(read.reverse)}” after -x is not an IP address`, 'ask e.g. “-x 192.0.2.1” or “-x 2001:db8::1”');
   try {
-    return { kind: 'dns', name: parseDnsName(target), types: unique.length ? unique : [RecordType.A], profile };
+    return { kind: 'dns', name: parseDnsName(target), types: unique.length ? unique : [RecordType.A], profile, dig };
   } catch (error) {
     if (error instanceof InvalidNameError) return invalid(error.problem, error.hint);
     throw error;
   }
 }
 
-function reverseQuestion(address: IpAddress, types: readonly number[], profile: string | undefined): Question {
+function isZoneTransfer(word: string): boolean {
+  const code = recordTypeCode(word);
+  return code !== undefined && ZONE_TRANSFERS.has(code);
+}
+
+function zoneTransfer(): InvalidQuestion {
+  return refused('zone transfers (AXFR, IXFR) are not offered', 'ask for the record types you want, e.g. “example.com NS SOA MX”, or ANY');
+}
+
+function otherClass(word: string): InvalidQuestion {
+  return invalid(`I only ask class IN, not “${visible(word)}”`, 'ask without the class');
+}
+
+function reverseQuestion(address: IpAddress, types: readonly number[], profile: string | undefined, dig: DigOptions): Question {
   if (types.some((t) => t !== RecordType.PTR)) {
     return invalid(`${formatIpAddress(address)} is an address, not a name`, 'send the address alone for its reverse (PTR) name');
   }
   const name = reverseDnsName(address);
-  return { kind: 'dns', name: { ascii: name, unicode: name }, types: [RecordType.PTR], profile, address };
+  return { kind: 'dns', name: { ascii: name, unicode: name }, types: [RecordType.PTR], profile, address, dig };
 }
 
 /** `https://example.com/page` → `example.com`: people paste links. */
@@ -198,4 +338,8 @@ function isAsn(word: string): boolean {
 
 function invalid(problem: string, hint: string): InvalidQuestion {
   return { kind: 'invalid', problem, hint };
+}
+
+function refused(problem: string, hint: string): InvalidQuestion {
+  return { kind: 'invalid', problem, hint, refused: true };
 }

@@ -58,7 +58,7 @@ export class MentionResponder {
     const blocked = blockReason(this.options.blockList(), status.account.acct);
     if (blocked) return skipped(blocked);
     this.options.floodWatch?.record(status.account.acct);
-    const text = mentionText(status.content, [me.url, ...status.mentions.filter((m) => m.id === me.id).map((m) => m.url)]);
+    const text = mentionText(status.content, [me.url, ...status.mentions.map((m) => m.url)]);
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');

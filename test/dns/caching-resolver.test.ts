@@ -202,6 +202,7 @@ describe('cacheTtlSeconds', () => {
     authenticated: false,
     answers: [],
     authorities: [],
+    extendedErrors: [],
     upstream: 'test',
     transport: 'udp',
     elapsedMs: 1,

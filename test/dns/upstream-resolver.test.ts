@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
+import { DnsNetworkError, DnsTimeoutError, NoUpstreamOfFamilyError } from '../../lib/dns/errors.ts';
 import type { DnsRecord } from '../../lib/dns/resolver.ts';
 import { presentRdata } from '../../lib/dns/wire/rdata-presentation.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
@@ -30,11 +30,20 @@ describe('UpstreamResolver against a real DNS server on loopback', () => {
     }
   });
 
-  it('sends EDNS0 with the DO bit', async () => {
+  it('sends EDNS0 and the AD bit, DO only when DNSSEC records are asked for, CD when asked', async () => {
     await resolver.resolve({ name: 'example.test', type: 1 });
-    const query = server.queries.at(-1)!;
-    assert.equal(query.edns, true);
-    assert.equal(query.dnssecOk, true);
+    const plain = server.queries.at(-1)!;
+    assert.deepEqual([plain.edns, plain.authenticData, plain.dnssecOk, plain.checkingDisabled], [true, true, false, false]);
+    await resolver.resolve({ name: 'example.test', type: 1, options: { dnssecRecords: true, checkingDisabled: true } });
+    const dnssec = server.queries.at(-1)!;
+    assert.deepEqual([dnssec.edns, dnssec.authenticData, dnssec.dnssecOk, dnssec.checkingDisabled], [true, true, true, true]);
+  });
+
+  it('asks over TCP from the start with +tcp, and keeps to the upstreams of the IP version asked for', async () => {
+    assert.equal((await resolver.resolve({ name: 'example.test', type: 1, options: { tcp: true } })).transport, 'tcp');
+    assert.equal(server.queries.at(-1)!.transport, 'tcp');
+    assert.equal((await resolver.resolve({ name: 'example.test', type: 1, options: { family: 4 } })).rcode, 0);
+    await assert.rejects(resolver.resolve({ name: 'example.test', type: 1, options: { family: 6 } }), NoUpstreamOfFamilyError);
   });
 
   it('reports NXDOMAIN, NODATA, SERVFAIL and REFUSED as responses', async () => {

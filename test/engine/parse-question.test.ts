@@ -98,6 +98,84 @@ describe('parseQuestion', () => {
     assert.match(invalid(parse('example.com via nowhere')).hint, /cn, quad9/);
   });
 
+  describe('reads dig command lines as people paste them', () => {
+    it('ignores the name of the command: dig, kdig, drill, host, nslookup', () => {
+      for (const tool of ['dig', 'KDIG', 'drill', 'host', 'nslookup']) {
+        const q = dns(parse(`${tool} example.com MX`));
+        assert.equal(q.name.ascii, 'example.com', tool);
+        assert.deepEqual(q.types, [15], tool);
+      }
+      assert.equal(dns(parse('dig')).name.ascii, 'dig', 'alone, the word is the name asked');
+    });
+
+    it('reads -x ADDRESS, -t TYPE, -tTYPE, -type=TYPE, -4 and -6, and the class IN', () => {
+      const reverse = dns(parse('dig -x 192.0.2.1'));
+      assert.equal(reverse.name.ascii, '1.2.0.192.in-addr.arpa');
+      assert.deepEqual(reverse.types, [12]);
+      assert.equal(dns(parse('dig -x 2001:db8::1 +short')).address?.version, 6);
+      assert.deepEqual(dns(parse('dig -t MX example.com')).types, [15]);
+      assert.deepEqual(dns(parse('kdig -tAAAA example.com')).types, [28]);
+      assert.deepEqual(dns(parse('nslookup -type=txt example.com')).types, [16]);
+      assert.deepEqual(dns(parse('dig example.com IN MX')).types, [15]);
+      assert.deepEqual(dns(parse('dig -c IN example.com')).types, [1]);
+      assert.equal(dns(parse('dig -6 example.com')).dig.family, 6);
+      assert.equal(dns(parse('example.com -4')).dig.family, 4);
+      assert.match(invalid(parse('dig -x example.com')).problem, /after -x is not an IP address/);
+      assert.match(invalid(parse('dig -x')).problem, /-x takes an address/);
+      assert.match(invalid(parse('dig -t BOGUS example.com')).problem, /“BOGUS” after -t is not a record type/);
+      assert.match(invalid(parse('dig CH TXT version.bind')).problem, /only ask class IN/);
+    });
+
+    it('reads +short, +dnssec, +cd, +tcp (+vc), +nsid and their +no forms', () => {
+      const q = dns(parse('dig +short +dnssec +cd +vc +nsid example.com'));
+      assert.deepEqual(q.dig, { short: true, dnssec: true, checkingDisabled: true, tcp: true, nsid: true });
+      assert.deepEqual(dns(parse('example.com +dnssec +nodnssec')).dig, { dnssec: false });
+      assert.deepEqual(dns(parse('example.com')).dig, {});
+    });
+
+    it('answers an unknown option with the ones that work, and refuses +norecurse with the reason', () => {
+      for (const text of ['example.com +trace', 'example.com +bufsize=512', 'dig -p 5353 example.com']) {
+        const q = invalid(parse(text));
+        assert.match(q.problem, /I do not know/, text);
+        assert.match(q.hint, /\+short, \+dnssec, \+cd, \+tcp and \+nsid/, text);
+      }
+      for (const flag of ['+norecurse', '+norec', '+NORECURSE']) {
+        const q = invalid(parse(`dig ${flag} example.com`));
+        assert.equal(q.refused, true);
+        assert.match(q.problem, /cache, and so what its other users looked up/);
+      }
+    });
+
+    it('refuses zone transfers in every spelling', () => {
+      for (const text of ['example.com AXFR', 'dig axfr example.com', 'dig -t IXFR example.com', 'nslookup -type=AXFR example.com']) {
+        const q = invalid(parse(text));
+        assert.equal(q.refused, true, text);
+        assert.match(q.problem, /zone transfers \(AXFR, IXFR\) are not offered/, text);
+      }
+      assert.deepEqual(dns(parse('example.com ANY')).types, [255]);
+    });
+
+    it('refuses @SERVER and host’s and nslookup’s server argument, naming the resolvers it asks', () => {
+      for (const text of [
+        'example.com @1.1.1.1',
+        'dig @8.8.8.8 example.com',
+        'dig @[2001:db8::53] example.com',
+        'example.com @dns.example',
+        'host example.com 9.9.9.9',
+        'nslookup example.com dns.example',
+      ]) {
+        const q = invalid(parse(text));
+        assert.equal(q.refused, true, text);
+        assert.match(q.problem, /I only ask the resolvers my operator set up/, text);
+        assert.match(q.hint, /“via cn”, “via quad9”/, text);
+      }
+      assert.match(invalid(parseQuestion('example.com @1.1.1.1', { profiles: [], maxTypes: 5 })).hint, /this bot has one resolver/);
+      // An account's mention, with or without its domain, is not a server.
+      assert.equal(dns(parse('@bob@example.social example.com')).name.ascii, 'example.com');
+      assert.equal(dns(parse('@bob example.com')).profile, undefined);
+    });
+  });
+
   it('reads BGP questions', () => {
     assert.deepEqual(parse('bgp 192.0.2.1'), { kind: 'bgp', query: { kind: 'address', address: ip('192.0.2.1') } });
     assert.deepEqual(parse('192.0.2.77/24'), { kind: 'bgp', query: { kind: 'prefix', prefix: ip('192.0.2.0'), length: 24 } });
@@ -121,7 +199,7 @@ describe('parseQuestion', () => {
       ['two names', 'example.com example.org', /one name at a time/],
       ['only types', 'MX', /which name/],
       ['a hyphen at the edge', '-example.com', /hyphen/],
-      ['too many words', 'a b c d e f g h i j k l m n', /words/],
+      ['too many words', 'a b c d e f g h i j k l m n o p q', /17 words/],
     ];
     for (const [label, text, problem] of cases) {
       it(label, () => {

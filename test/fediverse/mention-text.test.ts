@@ -11,6 +11,11 @@ describe('mentionText', () => {
     assert.equal(mentionText(`<p>${mention(bot, 'dig')} example.com MX</p>`, [bot]), 'example.com MX');
   });
 
+  it('removes the mentions of every account given, so that an @name left is one the asker typed', () => {
+    const bob = 'https://other.example/@bob';
+    assert.equal(mentionText(`<p>${mention(bot, 'dig')} ${mention(bob, 'bob')} example.com @1.1.1.1</p>`, [bot, bob]), 'example.com @1.1.1.1');
+  });
+
   it('keeps other mentions as @name, which the parser ignores', () => {
     assert.equal(mentionText(`<p>${mention(bot, 'dig')} ${mention('https://other.example/@bob', 'bob')} example.com</p>`, [bot]), '@bob example.com');
   });

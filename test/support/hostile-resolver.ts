@@ -40,6 +40,8 @@ export type HostileOutcome =
       readonly cached: boolean;
       readonly answers: readonly HostileRecord[];
       readonly authorities: readonly HostileRecord[];
+      readonly extendedErrors: DnsResponse['extendedErrors'];
+      readonly nsid?: Uint8Array;
       readonly upstream: string;
       readonly transport: DnsResponse['transport'];
       readonly elapsedMs: number;
@@ -78,11 +80,13 @@ export class HostileResolver implements Resolver {
           ttl: r.ttl,
           rdata: r.rdata,
         });
-        const { rcode, authenticated, cached, upstream, transport, elapsedMs } = outcome;
+        const { rcode, authenticated, cached, upstream, transport, elapsedMs, extendedErrors, nsid } = outcome;
         return {
           question,
           rcode,
           authenticated,
+          extendedErrors,
+          nsid,
           cached,
           upstream,
           transport,
@@ -103,7 +107,17 @@ export class HostileResolver implements Resolver {
     } else if (/\.origin6?\.asn\.cymru\.com$/i.test(question.name)) lines = [...this.zone.routeLines];
     else return undefined;
     const answers = lines.map((line): DnsRecord => ({ name: question.name, type: RecordType.TXT, ttl: 14400, rdata: { kind: 'texts', texts: [line] } }));
-    return { question, rcode: 0, authenticated: false, answers, authorities: [], upstream: this.upstreams[0], transport: 'udp', elapsedMs: 3 };
+    return {
+      question,
+      rcode: 0,
+      authenticated: false,
+      answers,
+      authorities: [],
+      extendedErrors: [],
+      upstream: this.upstreams[0],
+      transport: 'udp',
+      elapsedMs: 3,
+    };
   }
 }
 
@@ -222,6 +236,17 @@ export const hostileOutcome: fc.Arbitrary<HostileOutcome> = fc.oneof(
         { weight: 1, arbitrary: fc.array(hostileRecord, { minLength: 20, maxLength: 60 }) },
       ),
       authorities: fc.array(hostileRecord, { maxLength: 2 }),
+      // A resolver's EXTRA-TEXT and NSID are its own words: as hostile as any zone data.
+      extendedErrors: fc.array(fc.record({ code: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 0xffff })), text: txtString }), {
+        maxLength: 3,
+      }),
+      nsid: fc.option(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 64 }),
+          txtString.map((text) => new TextEncoder().encode(text)),
+        ),
+        { nil: undefined },
+      ),
       upstream: benignUpstream,
       transport: fc.constantFrom('udp' as const, 'tcp' as const, 'doh' as const),
       elapsedMs: fc.double({ min: 0, max: 60_000, noNaN: true }),

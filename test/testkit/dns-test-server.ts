@@ -10,6 +10,9 @@ export interface LoggedQuery {
   readonly transport: 'udp' | 'tcp';
   readonly edns: boolean;
   readonly dnssecOk: boolean;
+  /** The AD bit of the query: "tell me whether you validated" (RFC 6840 §5.7). */
+  readonly authenticData: boolean;
+  readonly checkingDisabled: boolean;
 }
 
 export interface DnsTestServer {
@@ -90,7 +93,16 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
   const opt = (request.additionals as unknown as { type: number; doFlag?: boolean }[]).find((r) => r.type === 41);
   const transport = client instanceof Socket ? 'tcp' : 'udp';
   const name = question.name.toLowerCase();
-  log.push({ name, type: question.type, transport, edns: Boolean(opt), dnssecOk: Boolean(opt?.doFlag) });
+  const flags = request.header as unknown as { ad: number; cd: number };
+  log.push({
+    name,
+    type: question.type,
+    transport,
+    edns: Boolean(opt),
+    dnssecOk: Boolean(opt?.doFlag),
+    authenticData: flags.ad === 1,
+    checkingDisabled: flags.cd === 1,
+  });
   if (name === SILENT_NAME) return;
   const response = Packet.createResponseFromRequest(request);
   const header = response.header as unknown as Record<string, number>;
@@ -103,7 +115,7 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
   }
   const { rcode, answers, authorities } = lookUp(name, question.type, records);
   header.rcode = rcode;
-  header.ad = name === SIGNED_NAME && (opt?.doFlag || header.ad) ? 1 : 0;
+  header.ad = name === SIGNED_NAME && (opt?.doFlag || flags.ad) ? 1 : 0;
   response.answers.push(...answers.map(resource));
   response.authorities.push(...authorities.map(resource));
   if (name === SPOOFED_NAME && transport === 'udp') {

@@ -1,5 +1,5 @@
 import dns2 from 'dns2';
-import type { DnsQuestion, DnsRecord } from '../resolver.ts';
+import type { DnsQuestion, DnsRecord, ExtendedDnsError } from '../resolver.ts';
 import { decodeRdata, presentName } from './rdata-presentation.ts';
 import { MalformedMessageError, WireReader } from './reader.ts';
 
@@ -7,26 +7,49 @@ const { Packet } = dns2;
 
 const CLASS_IN = 1;
 const TYPE_OPT = 41;
+const OPTION_NSID = 3;
+const OPTION_EDE = 15;
+const DO_FLAG = 0x8000;
 /** RFC 9715 / DNS Flag Day 2020: a UDP payload size that avoids IP fragmentation. */
 export const EDNS_UDP_PAYLOAD_SIZE = 1232;
 
-export interface QueryOptions {
+export interface EncodingOptions {
   readonly id: number;
   /** false only for servers that answer FORMERR to EDNS (RFC 6891 §7). */
   readonly edns: boolean;
 }
 
-/** A recursive query with EDNS0 and the DO bit, so that the resolver reports DNSSEC validation (AD). */
-export function encodeQuery(question: DnsQuestion, options: QueryOptions): Buffer {
+/**
+ * A recursive query with the AD bit, which asks a validating resolver to say
+ * whether it validated the answer without sending the DNSSEC records
+ * (RFC 6840 §5.7); DO, CD and NSID only when the question's options ask for
+ * them. EDNS itself is what lets a resolver attach Extended DNS Errors
+ * (RFC 8914), which need no option of their own in the query.
+ */
+export function encodeQuery(question: DnsQuestion, options: EncodingOptions): Buffer {
+  const asked = question.options ?? {};
   const packet = new Packet();
-  // AD in a query asks for the AD bit in the answer (RFC 6840 §5.7); dns2's typings lack the flag.
-  Object.assign(packet.header, { id: options.id, rd: 1, ad: 1 });
+  // dns2's typings lack the AD and CD bits, which its header writes.
+  Object.assign(packet.header, { id: options.id, rd: 1, ad: 1, cd: asked.checkingDisabled ? 1 : 0 });
   packet.questions.push({ name: question.name, type: question.type, class: CLASS_IN } as never);
-  if (options.edns) {
-    const makeOpt = Packet.Resource.EDNS as unknown as (rdata: object[], opts: object) => never;
-    packet.additionals.push(makeOpt([], { doFlag: true, udpPayloadSize: EDNS_UDP_PAYLOAD_SIZE }));
-  }
-  return packet.toBuffer();
+  const message = packet.toBuffer();
+  if (!options.edns) return message;
+  // Written here because dns2 encodes only the client-subnet option.
+  const optionData = asked.nsid ? optionBytes(OPTION_NSID, Buffer.alloc(0)) : Buffer.alloc(0);
+  const opt = Buffer.alloc(11);
+  opt.writeUInt16BE(TYPE_OPT, 1);
+  opt.writeUInt16BE(EDNS_UDP_PAYLOAD_SIZE, 3);
+  opt.writeUInt32BE(asked.dnssecRecords ? DO_FLAG : 0, 5);
+  opt.writeUInt16BE(optionData.length, 9);
+  message.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
+  return Buffer.concat([message, opt, optionData]);
+}
+
+function optionBytes(code: number, data: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt16BE(code, 0);
+  header.writeUInt16BE(data.length, 2);
+  return Buffer.concat([header, data]);
 }
 
 export interface DecodedResponse {
@@ -39,6 +62,8 @@ export interface DecodedResponse {
   readonly answers: readonly DnsRecord[];
   readonly authorities: readonly DnsRecord[];
   readonly hasOpt: boolean;
+  readonly extendedErrors: readonly ExtendedDnsError[];
+  readonly nsid?: Uint8Array;
 }
 
 export function decodeResponse(message: Buffer): DecodedResponse {
@@ -53,15 +78,23 @@ export function decodeResponse(message: Buffer): DecodedResponse {
   const authorities = readRecords(reader, header.nscount);
   let extendedRcode = 0;
   let hasOpt = false;
+  const extendedErrors: ExtendedDnsError[] = [];
+  let nsid: Uint8Array | undefined;
   for (let i = 0; i < header.arcount && reader.remaining > 0; i++) {
     reader.name();
     const type = reader.u16();
     reader.u16();
     const ttl = reader.u32();
-    reader.bytes(reader.u16());
-    if (type === TYPE_OPT) {
-      hasOpt = true;
-      extendedRcode = ttl >>> 24;
+    const rdata = reader.window(reader.u16());
+    if (type !== TYPE_OPT) continue;
+    hasOpt = true;
+    extendedRcode = ttl >>> 24;
+    while (rdata.remaining >= 4) {
+      const code = rdata.u16();
+      const option = rdata.window(rdata.u16());
+      if (code === OPTION_NSID) nsid = option.rest();
+      else if (code === OPTION_EDE && option.remaining >= 2)
+        extendedErrors.push({ code: option.u16(), text: option.rest().toString('utf8').replace(/\0+$/, '') });
     }
   }
   return {
@@ -74,6 +107,8 @@ export function decodeResponse(message: Buffer): DecodedResponse {
     answers,
     authorities,
     hasOpt,
+    extendedErrors,
+    nsid,
   };
 }
 
