@@ -12,7 +12,8 @@ export function helpLines(botName: string, bgpEnabled: boolean, logQueries: keyo
     `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
     `• an IP address for its reverse name: ${botName} 2001:db8::1`,
-    '• via NAME to ask another resolver, if the operator set some up (see info)',
+    '• dig options: +short, +dnssec, +cd, +tcp, +nsid, -x ADDRESS, -t TYPE, -4, -6 (a pasted dig, host or nslookup command works)',
+    '• via NAME to ask another resolver the operator set up (see info); I ask no other server, so a server after @ gets a no',
   ];
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);

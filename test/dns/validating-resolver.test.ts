@@ -41,7 +41,10 @@ describe('npm run lookup through a validating Unbound', { skip: missingDnsSoftwa
 
   it('explains a SERVFAIL for a record whose signature fails: the resolver’s EDE, and the data CD brings back, marked as not validated', async () => {
     const out = await lookup(resolver.address, 'bogus.signed.test');
-    assert.match(out, /^⚠️ A: the resolver failed \(SERVFAIL\)\. Asked again without validation \(CD\), the data exists, but fails DNSSEC validation\. Not validated, do not trust it:\nbogus\.signed\.test\. \d+ A 192\.0\.2\.82$/m);
+    assert.match(
+      out,
+      /^⚠️ A: the resolver failed \(SERVFAIL\)\. Asked again without validation \(CD\), the data exists, but fails DNSSEC validation\. Not validated, do not trust it:\nbogus\.signed\.test\. \d+ A 192\.0\.2\.82$/m,
+    );
     assert.match(out, /^ℹ️ A: the resolver says DNSSEC bogus \(EDE 6\): “validation failure <bogus\.signed\.test\. A IN>: signature crypto failed/m);
     assert.match(out, /^❌ DNSSEC: validation failed for A\.$/m);
     assert.doesNotMatch(out, /validated by the resolver|not validated \(no AD/);
@@ -92,7 +95,7 @@ describe('npm run lookup through a validating Unbound', { skip: missingDnsSoftwa
     assert.match(other, /^🚫 I do not ask “192\.0\.2\.53”: I only ask the resolvers my operator set up/m);
     assert.match(other, /“via lab”/);
     assert.match(await lookup(resolver.address, 'host www.signed.test dns.example', env), /I do not ask “dns\.example”/);
-    assert.match(await lookup(resolver.address, "dig @lab www.signed.test", env), /^🔎 www\.signed\.test A via lab\nwww\.signed\.test\. \d+ A 192\.0\.2\.81$/m);
+    assert.match(await lookup(resolver.address, 'dig @lab www.signed.test', env), /^🔎 www\.signed\.test A via lab\nwww\.signed\.test\. \d+ A 192\.0\.2\.81$/m);
   });
 
   it('says nothing of DNSSEC when no resolver answered', async () => {

@@ -60,7 +60,7 @@ describe('the HTTP twin in front of the real engine', () => {
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
     assert.equal(response.headers.get('vary'), 'Accept');
     const body = (await response.json()) as { question: Record<string, unknown>; lines: string[] };
-    assert.deepEqual(body.question, { kind: 'dns', name: { ascii: 'example.test', unicode: 'example.test' }, types: [15] });
+    assert.deepEqual(body.question, { kind: 'dns', name: { ascii: 'example.test', unicode: 'example.test' }, types: [15], dig: {} });
     assert.ok(body.lines.includes('example.test. 3600 MX 20 backup.example.test.'));
   });
 

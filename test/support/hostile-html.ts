@@ -120,6 +120,21 @@ const questionWords: fc.Arbitrary<string[]> = fc.oneof(
       .map(([via, name, types]) => [...via, name, ...types]),
   },
   { weight: 2, arbitrary: fc.array(fc.oneof(questionName, typeWord, hostileToken), { minLength: 1, maxLength: 14 }) },
+  // Pasted command lines: every path of the formatter (+short, +nsid, +cd, a refusal) meets the hostile data.
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom<string[]>([], ['dig'], ['kdig'], ['host'], ['nslookup'], ['drill']),
+        questionName,
+        fc.array(typeWord, { maxLength: 2 }),
+        fc.array(fc.constantFrom('+short', '+dnssec', '+cd', '+tcp', '+nsid', '+nonsid', '-4', '-6', '+norec', '+trace', '@192.0.2.53', 'AXFR', 'IN'), {
+          maxLength: 3,
+        }),
+      )
+      .map(([tool, name, types, options]) => [...tool, name, ...types, ...options]),
+  },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('-x', 'dig -x'), address).map(([x, a]) => [...x.split(' '), a]) },
 );
 
 /** Another account the asker mentions; the server renders it as an h-card. */
