@@ -134,17 +134,22 @@ class Packer {
    * short to be worth a cut, unless the head would be alone in its post.
    * A binary search over the text keeps a 64 kB TXT record from costing
    * seconds; only a short window around the cut is segmented, as segmenting a
-   * long text whole costs memory in proportion to its square.
+   * long text whole costs memory in proportion to its square. A probe between
+   * the halves of a surrogate pair measures the head without the lone half,
+   * which would be written as 8 characters ([U+D83D]) and stop the search
+   * short of the longest head.
    */
   private cutToFill(before: readonly Piece[], piece: Piece, after: readonly Piece[]): number {
+    const { text } = piece;
     let low = 0;
-    let high = piece.text.length;
+    let high = text.length;
     while (low < high) {
       const middle = Math.ceil((low + high) / 2);
-      if (this.fits([...before, headOf(piece, middle), ...after])) low = middle;
+      const end = isLowSurrogate(text.charCodeAt(middle)) && isHighSurrogate(text.charCodeAt(middle - 1)) ? middle - 1 : middle;
+      if (this.fits([...before, headOf(piece, end), ...after])) low = middle;
       else high = middle - 1;
     }
-    const at = graphemeBoundaryAtOrBefore(piece.text, low);
+    const at = graphemeBoundaryAtOrBefore(text, low);
     return at >= MIN_CUT || before.length === 0 ? at : 0;
   }
 
@@ -161,6 +166,9 @@ class Packer {
 function headOf(piece: Piece, end: number): Piece {
   return { ...piece, text: neutraliseText(piece.text.slice(0, end)), cut: true };
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 function moreLine(records: number): string {
   return `… ${records} more record${records === 1 ? '' : 's'} not shown`;

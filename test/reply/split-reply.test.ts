@@ -104,7 +104,7 @@ describe('splitReply cuts a line longer than a post', () => {
     assert.equal(`${head.slice(0, -' ↩'.length)}${rest.slice('↪ '.length)}`, txt);
   });
 
-  it('cuts it into pieces marked at each cut and nowhere else, between graphemes, in any markup', () => {
+  it('cuts it into pieces that each fill a post, marked at each cut and nowhere else, between graphemes, in any markup', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 100, max: 600 }),
@@ -116,17 +116,19 @@ describe('splitReply cuts a line longer than a post', () => {
         (maxCharacters, markup, question, record, note) => {
           const parts = splitReply([{ text: question }, { text: record, record: true }, { text: note }], { maxCharacters, maxParts: 100, mention, markup });
           const lines = readBack(parts, markup, maxCharacters).flatMap((part, i) =>
-            part.map((line, j) => ({ line, first: j === 0, last: j === part.length - 1, lastPart: i === parts.length - 1 })),
+            part.map((line, j) => ({ line, first: j === 0, last: j === part.length - 1, lastPart: i === parts.length - 1, post: parts[i] })),
           );
           const boundaries = new Set([...segmenter.segment(record)].map((g) => g.index));
           const pieces: string[] = [];
           let afterCut = false;
-          for (const { line, first, last, lastPart } of lines) {
+          for (const { line, first, last, lastPart, post } of lines) {
             const continued = line.startsWith('↪ ');
             const cut = line.endsWith(' ↩');
             assert.equal(continued, afterCut, `↪ must start the line after a cut, and only that line: ${JSON.stringify(line)}`);
             if (continued) assert.ok(first, `the rest of a cut line starts a post: ${JSON.stringify(line)}`);
             if (cut) assert.ok(last && !lastPart, `a cut ends a post, and the rest follows: ${JSON.stringify(line)}`);
+            // Short of full by no more than the room kept for a counter of (100/100) and one grapheme, written.
+            if (cut) assert.ok(postLength(post) > maxCharacters - 8, `a cut post not filled: ${JSON.stringify(post)}`);
             if (continued || cut) {
               pieces.push(line.slice(continued ? '↪ '.length : 0, cut ? -' ↩'.length : undefined));
               if (cut) assert.ok(boundaries.has(pieces.join('').length), 'a cut inside a grapheme');
