@@ -50,6 +50,13 @@ describe('npm run lookup through a validating Unbound', { skip: missingDnsSoftwa
     assert.doesNotMatch(out, /validated by the resolver|not validated \(no AD/);
   });
 
+  it('names the broken link of a child whose parent vouches for another key: DNSKEY missing (EDE 9)', async () => {
+    const out = await lookup(resolver.address, 'broken.signed.test');
+    assert.match(out, /^broken\.signed\.test\. \d+ A 192\.0\.2\.83$/m);
+    assert.match(out, /^ℹ️ A: the resolver says DNSKEY missing \(EDE 9\): “validation failure <broken\.signed\.test\. A IN>/m);
+    assert.match(out, /^❌ DNSSEC: validation failed for A\.$/m);
+  });
+
   it('asks with CD from the start with +cd, and says validation was off', async () => {
     const out = await lookup(resolver.address, 'bogus.signed.test +cd');
     assert.match(out, /^🔎 bogus\.signed\.test A \+cd$/m);

@@ -3,8 +3,9 @@
  * DNS Errors and an NSID, in front of NSD serving `signed.test`, a zone
  * signed here with ldns-signzone (ECDSA P-256, NSEC3) whose key Unbound
  * trusts. One record, `bogus.signed.test A`, has its signature broken, so
- * that validation fails for it as it does for a tampered answer; `plain.test`
- * is not signed at all.
+ * that validation fails for it as it does for a tampered answer; one child,
+ * `broken.signed.test`, is signed with keys other than the one its parent's
+ * DS names, as after a botched key roll; `plain.test` is not signed at all.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,13 @@ ns1 A 127.0.0.1
 @ A 192.0.2.80
 www A 192.0.2.81
 bogus A 192.0.2.82
+broken NS ns1
+`;
+const BROKEN_CHILD_ZONE = `$ORIGIN broken.signed.test.
+$TTL 300
+@ SOA ns1.signed.test. hostmaster.signed.test. 2026113001 7200 3600 1209600 300
+@ NS ns1.signed.test.
+@ A 192.0.2.83
 `;
 const PLAIN_ZONE = `$ORIGIN plain.test.
 $TTL 300
@@ -44,21 +52,26 @@ export interface ValidatingResolver {
 
 export async function startValidatingResolver(): Promise<ValidatingResolver> {
   const dir = mkdtempSync(join(tmpdir(), 'fedidig-unbound-'));
-  writeFileSync(join(dir, 'signed.test.zone'), SIGNED_ZONE);
   writeFileSync(join(dir, 'plain.test.zone'), PLAIN_ZONE);
-  const keygen = (...flags: string[]) => execFileSync('ldns-keygen', ['-a', 'ECDSAP256SHA256', ...flags, 'signed.test'], { cwd: dir, encoding: 'utf8' }).trim();
-  const ksk = keygen('-k');
-  const zsk = keygen();
-  execFileSync(LDNS_SIGNZONE, ['-n', 'signed.test.zone', ksk, zsk], { cwd: dir });
+  const keygen = (zone: string, ...flags: string[]) =>
+    execFileSync('ldns-keygen', ['-a', 'ECDSAP256SHA256', ...flags, zone], { cwd: dir, encoding: 'utf8' }).trim();
+  const sign = (zone: string, text: string) => {
+    writeFileSync(join(dir, `${zone}.zone`), text);
+    const ksk = keygen(zone, '-k');
+    execFileSync(LDNS_SIGNZONE, ['-n', `${zone}.zone`, ksk, keygen(zone)], { cwd: dir });
+    return ksk;
+  };
+  const ds = (key: string) => readFileSync(join(dir, `${key}.ds`), 'utf8').trim();
+  sign('broken.signed.test', BROKEN_CHILD_ZONE);
+  // The parent vouches for a key the child does not use.
+  const ksk = sign('signed.test', `${SIGNED_ZONE}${ds(keygen('broken.signed.test', '-k'))}\n`);
   const signedPath = join(dir, 'signed.test.zone.signed');
   writeFileSync(signedPath, breakSignature(readFileSync(signedPath, 'utf8'), 'bogus.signed.test.'));
   // `signed.test. IN DS 38387 13 2 C6CB…`: the trust anchor is that record without its class.
-  const [owner, , ...ds] = readFileSync(join(dir, `${ksk}.ds`), 'utf8')
-    .trim()
-    .split(/\s+/);
+  const [owner, , ...anchor] = ds(ksk).split(/\s+/);
   let nsd: Nsd | undefined;
   try {
-    nsd = await startNsd([signedPath, join(dir, 'plain.test.zone')]);
+    nsd = await startNsd([signedPath, join(dir, 'broken.signed.test.zone.signed'), join(dir, 'plain.test.zone')]);
     const port = await freePort();
     writeFileSync(
       join(dir, 'unbound.conf'),
@@ -80,13 +93,13 @@ export async function startValidatingResolver(): Promise<ValidatingResolver> {
         // Unbound answers the special-use .test with NXDOMAIN unless told otherwise (RFC 6761).
         '  local-zone: "test." nodefault',
         '  module-config: "validator iterator"',
-        `  trust-anchor: "${owner} ${ds.join(' ')}"`,
+        `  trust-anchor: "${owner} ${anchor.join(' ')}"`,
         '  ede: yes',
         `  nsid: "ascii_${NSID}"`,
         '  val-log-level: 2',
         'remote-control:',
         '  control-enable: no',
-        ...['signed.test', 'plain.test'].flatMap((zone) => ['stub-zone:', `  name: "${zone}"`, `  stub-addr: 127.0.0.1@${nsd!.port}`]),
+        ...['signed.test', 'broken.signed.test', 'plain.test'].flatMap((zone) => ['stub-zone:', `  name: "${zone}"`, `  stub-addr: 127.0.0.1@${nsd!.port}`]),
         '',
       ].join('\n'),
     );
