@@ -76,32 +76,35 @@ export function routeSummaryLine(answer: RouteAnswer, names: ReadonlyMap<number,
  */
 function rpkiLines(prefix: string, rpki: RouteRpki): ReplyLine[] {
   if ('error' in rpki) return [{ text: neutraliseText(`RPKI: the ${rpki.source} source did not answer (${rpki.error.message}).`) }];
+  const length = prefix.slice(prefix.indexOf('/'));
   const texts: string[] = [];
   for (const validity of rpki.validities) {
-    if (validity.state === 'valid') texts.push(`RPKI ✅ valid: AS${validity.origin} may originate ${prefix} (${vrpText(validity.vrp)}).`);
+    if (validity.state === 'valid') texts.push(`RPKI ✅ valid for AS${validity.origin}: ROA ${vrpText(validity.vrp)}`);
     else if (validity.state === 'invalid' && validity.reason === 'length')
-      texts.push(`RPKI ❌ invalid: ${prefix} is more specific than the maxLength of AS${validity.origin}'s ROA (${vrpText(validity.vrp)}).`);
-    else if (validity.state === 'invalid')
-      texts.push(`RPKI ❌ invalid: AS${validity.origin} is not authorised to originate ${prefix}; ${authorisedText(validity.covering)}.`);
+      texts.push(`RPKI ❌ invalid for AS${validity.origin}: ${length} is longer than its ROA's maxLength (${vrpText(validity.vrp)})`);
+    else if (validity.state === 'invalid') texts.push(`RPKI ❌ invalid for AS${validity.origin}: origin not authorised; ${authorisedText(validity.covering)}`);
   }
   const notFound = rpki.validities.filter((validity) => validity.state === 'not-found').map((validity) => `AS${validity.origin}`);
   if (notFound.length > 0)
-    texts.push(`RPKI ❔ not found for ${notFound.join(' and ')}: no ROA covers ${prefix}. That means its holder published none, not that the route is bad.`);
+    texts.push(`RPKI ❔ not found for ${notFound.join(' and ')}: no ROA covers ${prefix} (no sign of a bad route: its holder published none)`);
   return texts.map((text) => ({ text: neutraliseText(text) }));
 }
 
-/** Who the ROAs covering a route authorise: AS0 ROAs (RFC 6483 §4) authorise no one. */
+/** Whom the ROAs covering a route authorise: AS0 ROAs (RFC 6483 §4) authorise no one. */
 function authorisedText(covering: readonly Vrp[]): string {
   const authorising = covering.filter((vrp) => vrp.asn !== 0);
-  if (authorising.length === 0) return `only AS0 ROAs cover it, which say no AS may (${covering.slice(0, MAX_LISTED_VRPS).map(vrpText).join('; ')})`;
-  const listed = authorising.slice(0, MAX_LISTED_VRPS).map(vrpText).join('; ');
-  const more = authorising.length > MAX_LISTED_VRPS ? ` and ${authorising.length - MAX_LISTED_VRPS} more` : '';
-  return `the ROAs covering it authorise ${[...new Set(authorising.map((vrp) => `AS${vrp.asn}`))].join(', ')} (${listed}${more})`;
+  const listed = (vrps: readonly Vrp[]) =>
+    vrps
+      .slice(0, MAX_LISTED_VRPS)
+      .map((vrp) => `AS${vrp.asn} (${vrp.prefix} max /${vrp.maxLength})`)
+      .join(', ') + (vrps.length > MAX_LISTED_VRPS ? ` and ${vrps.length - MAX_LISTED_VRPS} more` : '');
+  if (authorising.length === 0) return `only AS0 ROAs cover it, which let no AS originate it: ${listed(covering)}`;
+  return `ROAs cover it for ${listed(authorising)}`;
 }
 
-/** `ROA 1.1.1.0/24 maxLength 24 AS13335, apnic`; the trust anchor's name is untrusted data. */
+/** `193.0.20.0/24 max /24, ripe`; the trust anchor's name is untrusted data. */
 function vrpText(vrp: Vrp): string {
-  return `ROA ${vrp.prefix} maxLength ${vrp.maxLength} AS${vrp.asn}${vrp.ta ? `, ${vrp.ta}` : ''}`;
+  return `AS${vrp.asn} ${vrp.prefix} max /${vrp.maxLength}${vrp.ta ? `, ${vrp.ta}` : ''}`;
 }
 
 export function sourceLine(stats: BgpTableStats): string {
