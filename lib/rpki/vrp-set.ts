@@ -110,8 +110,8 @@ export class VrpSet {
 
   private vrp({ prefixes, entries }: VrpFamily, prefix: number, entry: number): Vrp {
     const network = prefixes.words === 1 ? formatIpv4(prefixes.nets[prefix]!) : formatIpv6(prefixes.nets, prefix * 4);
-    const vrp = { prefix: `${network}/${prefixes.lengths[prefix]}`, maxLength: entries.maxLengths[entry]!, asn: entries.asns[entry]! };
     const ta = this.trustAnchorNames[entries.trustAnchors[entry]!];
-    return ta ? { ...vrp, ta } : vrp;
+    const vrp: Vrp = { prefix: `${network}/${prefixes.lengths[prefix]}`, maxLength: entries.maxLengths[entry]!, asn: entries.asns[entry]! };
+    return ta ? { prefix: vrp.prefix, maxLength: vrp.maxLength, asn: vrp.asn, ta } : vrp;
   }
 }
