@@ -2,7 +2,7 @@
  * Benchmarks the in-memory routing table against the `longest-prefix-match`
  * npm package on a table of full-Internet size.
  *
- *   npx tsx scripts/bench-bgp.ts [--json PATH] [--ipv4 N] [--ipv6 N] [--lookups N] [--seed N]   (--help explains them)
+ *   npx tsx scripts/bench-bgp.ts [--json PATH] [--ipv4 N] [--ipv6 N] [--lookups N] [--vrps N] [--checks N] [--seed N]   (--help explains them)
  *
  * It generates a synthetic table with a realistic prefix-length mix (IPv4
  * mostly /24, then /22, /23, /20…; IPv6 mostly /48, /32, /44, /40),
@@ -13,6 +13,10 @@
  * figures of one structure do not include the other's or the generator's:
  * a child prepares its query strings, collects garbage, notes its memory,
  * loads the table, collects garbage again and reports the difference.
+ *
+ * Then RPKI: VRPs of today's number for prefixes of that table
+ * (scripts/bench/vrps.ts), as rpki-client JSON and Routinator CSV, each
+ * loaded in a child that then validates table routes.
  */
 
 import { execFile } from 'node:child_process';
@@ -28,6 +32,7 @@ import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
+import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
@@ -35,6 +40,8 @@ Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
   --ipv4 N        IPv4 prefixes in the generated table (default 1000000)
   --ipv6 N        IPv6 prefixes (default 220000)
   --lookups N     random addresses looked up per family (default 2000000)
+  --vrps N        RPKI VRPs generated for the table's prefixes (default 800000)
+  --checks N      route origin validations timed per VRP file (default 1000000)
   --seed N        seed of the generator, for the same table again (default 1)
   --json PATH     also write the results as JSON
   --help          this text
@@ -44,6 +51,8 @@ const OPTIONS = {
   ipv4: { type: 'count', default: 1_000_000, min: 1 },
   ipv6: { type: 'count', default: 220_000, min: 1 },
   lookups: { type: 'count', default: 2_000_000, min: 1 },
+  vrps: { type: 'count', default: 800_000, min: 1 },
+  checks: { type: 'count', default: 1_000_000, min: 1 },
   seed: { type: 'count', default: 1 },
   json: { type: 'string' },
 } as const;
@@ -429,11 +438,11 @@ async function packageChild(dir: string): Promise<ChildReport> {
   };
 }
 
-async function runChild(args: string[]): Promise<ChildReport> {
+async function runChild<Report = ChildReport>(args: string[]): Promise<Report> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', SCRIPT, '--child', ...args], {
     maxBuffer: 256 * MB,
   });
-  return JSON.parse(stdout) as ChildReport;
+  return JSON.parse(stdout) as Report;
 }
 
 // ---------------------------------------------------------------------- main
@@ -460,6 +469,15 @@ async function main(options: Options): Promise<void> {
     }
     log('longest-prefix-match: loading prefix2as.txt and looking up');
     const pkg = await runChild(['package', dir]);
+
+    log(`RPKI: generating ${fmt(options.vrps)} VRPs for the table's prefixes`);
+    await writeVrpFiles(dir, generateVrps(next, table, options.vrps));
+    await writeFile(join(dir, 'routes.txt'), routesToCheck(next, table, 100_000).join('\n'));
+    const rpki: Record<string, VrpReport> = {};
+    for (const vrpFile of VRP_FILES) {
+      log(`fedidig: loading ${vrpFile.file} and validating routes`);
+      rpki[vrpFile.key] = await runChild<VrpReport>(['vrps', dir, vrpFile.file, String(options.checks)]);
+    }
     const ours = loads.ris!;
     const agree = ours.sample!.filter((prefix, i) => prefix === pkg.sample![i]).length;
 
@@ -478,8 +496,10 @@ async function main(options: Options): Promise<void> {
         lookups: pkg.lookups,
       },
       agreement: { sampled: SAMPLE, sameLongestMatch: agree },
+      rpki: { vrpsGenerated: options.vrps, checks: options.checks, ...rpki },
     };
     printTable(results);
+    printRpkiTable(rpki);
     if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -523,8 +543,35 @@ function printTable(r: {
   console.log(`same longest match on ${fmt(r.agreement.sameLongestMatch)} of ${fmt(r.agreement.sampled)} sampled addresses`);
 }
 
+function printRpkiTable(reports: Record<string, VrpReport>): void {
+  const columns = VRP_FILES.map((f) => reports[f.key]!);
+  const row = (label: string, value: (r: VrpReport) => string): string[] => [label, ...columns.map(value)];
+  const rows = [
+    ['', ...VRP_FILES.map((f) => f.label)],
+    row('VRPs (distinct)', (r) => fmt(r.vrps)),
+    row('load', (r) => seconds(r.loadMs, 2)),
+    row('memory: RSS growth from loading', (r) => megabytes(r.rssDeltaMB)),
+    row('memory: live heap + ArrayBuffers', (r) => megabytes(r.liveDeltaMB)),
+    row('memory: VRP set typed arrays', (r) => megabytes(r.setMB)),
+    row('route checks', (r) => `${fmt(r.checks.perSecond / 1e6, 2)} M/s`),
+    row('time per check', (r) => `${fmt(r.checks.nsPerCheck, 0)} ns`),
+  ];
+  for (const line of alignedRows(rows)) console.log(line);
+  const states = columns[0]!.checks.states;
+  console.log(
+    `states of the checked table routes: ${Object.entries(states)
+      .map(([state, count]) => `${state} ${fmt(count)}`)
+      .join(', ')}`,
+  );
+}
+
 async function child(args: readonly string[]): Promise<void> {
   const [kind, dir, file, mode] = args;
+  if (kind === 'vrps') {
+    const routes = (await readFile(join(dir!, 'routes.txt'), 'utf8')).split('\n');
+    process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, memory, Number(mode))));
+    return;
+  }
   const report = kind === 'fedidig' ? await fedidigChild(dir!, file!, mode === 'lookups') : await packageChild(dir!);
   process.stdout.write(JSON.stringify(report));
 }

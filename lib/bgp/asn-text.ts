@@ -29,6 +29,12 @@ export function parseAsn(text: string, start = 0, end = text.length): number {
   return value > MAX_ASDOT_HALF ? -1 : high * 0x10000 + value;
 }
 
+/** An AS number with or without `AS` in front (`AS13335`, `13335`), as VRP files write it; -1 when it is none. */
+export function parseAsText(text: string): number {
+  const prefixed = text.length > 2 && (text.charCodeAt(0) | 0x20) === 97 /* a */ && (text.charCodeAt(1) | 0x20) === 115; /* s */
+  return parseAsn(text, prefixed ? 2 : 0);
+}
+
 /**
  * Parses the origin field of RIS and CAIDA dumps in `text[start, end)`: one
  * ASN, an AS set written `{64500,64501}` (RIS) or `64500,64501` (CAIDA), or

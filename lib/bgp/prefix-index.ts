@@ -63,6 +63,11 @@ export abstract class PrefixIndex {
     return route;
   }
 
+  /** The longest route strictly containing `route`, or -1: the next step up from a `covering` match. */
+  parentOf(route: number): number {
+    return this.parents[route]!;
+  }
+
   /**
    * How many routes lie strictly inside the prefix `net`/`length`. Sorted by
    * (network, length) they are contiguous: from the first route after

@@ -205,7 +205,7 @@ export class RoutingTable {
 }
 
 /** The words of a parsed address; one with the wrong number of bytes for its version is no address. */
-function wordsOf(address: IpAddress): Uint32Array {
+export function wordsOf(address: IpAddress): Uint32Array {
   if (address.bytes.length !== (address.version === 4 ? 4 : 16))
     throw new InvalidBgpQueryError(`not an IPv${address.version} address: ${address.bytes.length} bytes`);
   return wordsOfBytes(address.bytes);

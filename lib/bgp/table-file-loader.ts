@@ -11,7 +11,7 @@ import { readFileContent } from './file-content.ts';
 import { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { RoutingTable } from './routing-table.ts';
 import { createTableParser, detectTableFormat } from './table-format.ts';
-import type { TableFormat, TableParser } from './table-parser.ts';
+import { parseDetectingFormat, type TableFormat } from './table-parser.ts';
 
 /** Give up looking for the first data line after this much (comments, or not text). */
 const MAX_HEAD_LENGTH = 1024 * 1024;
@@ -38,32 +38,7 @@ export async function loadTableFile(path: string): Promise<LoadedTable> {
 /** Parses decompressed table content of any supported format. Throws TableFormatError. */
 export async function parseTable(content: AsyncIterable<Buffer>): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
   const builder = new RoutingTableBuilder();
-  let head: Buffer = Buffer.alloc(0);
-  let started: StartedParser | undefined;
-  for await (const chunk of content) {
-    if (started !== undefined) {
-      started.parser.push(chunk);
-      continue;
-    }
-    head = Buffer.concat([head, chunk]);
-    started = start(head, head.length >= MAX_HEAD_LENGTH, builder);
-  }
-  started ??= start(head, true, builder)!;
-  started.parser.end();
+  const { parser, format } = await parseDetectingFormat(content, detectTableFormat, (detected) => createTableParser(detected, builder), MAX_HEAD_LENGTH);
   if (builder.size === 0) throw new TableFormatError('no routes in the file');
-  return { table: builder.build(), format: started.format, dataTime: started.parser.dataTime };
-}
-
-interface StartedParser {
-  readonly parser: TableParser;
-  readonly format: TableFormat;
-}
-
-/** Once the head shows the format: a parser for it, fed the head. */
-function start(head: Buffer, complete: boolean, builder: RoutingTableBuilder): StartedParser | undefined {
-  const format = detectTableFormat(head, complete);
-  if (format === undefined) return undefined;
-  const parser = createTableParser(format, builder);
-  parser.push(head);
-  return { parser, format };
+  return { table: builder.build(), format, dataTime: parser.dataTime };
 }

@@ -11,25 +11,17 @@
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
-import { WatchedFile, type LoadedFile } from '../ops/watched-file.ts';
+import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
 
-export interface TableFileSourceOptions {
+/** Both files are watched alike; a failed reload is a TableLoadError. */
+export interface TableFileSourceOptions extends DataFileWatching {
   /** The table file. */
   readonly path: string;
   /** An AS-names file (as-names.ts). */
   readonly asNamesPath?: string;
-  /** A reload failed (TableLoadError); the data loaded before stays in use. */
-  readonly onError: (error: Error) => void;
   /** A new table was swapped in. */
   readonly onReload?: (stats: BgpTableStats) => void;
-  /** How often the files are stat()ed even without change events; default 60 s. */
-  readonly pollIntervalMs?: number;
-  /** Quiet time after a change before reloading; default 2 s (dumps are often written in steps). */
-  readonly settleMs?: number;
 }
-
-const DEFAULT_POLL_INTERVAL_MS = 60_000;
-const DEFAULT_SETTLE_MS = 2_000;
 
 export class TableFileSource implements BgpSource {
   readonly name = 'table';
@@ -42,11 +34,7 @@ export class TableFileSource implements BgpSource {
 
   /** Loads the files and starts watching them; rejects with TableLoadError when one cannot be loaded. */
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
-    const watching = {
-      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
-      onError: options.onError,
-    };
+    const watching = watchingOptions(options);
     const table = await WatchedFile.open({
       ...watching,
       path: options.path,

@@ -19,6 +19,46 @@ export interface TableParser {
   readonly dataTime: Date | undefined;
 }
 
+export interface DetectedParser<F> {
+  readonly parser: TableParser;
+  readonly format: F;
+}
+
+/**
+ * Streams `content` through the parser of its format, which `detect` tells
+ * from the first bytes: it returns undefined while they are not enough
+ * (unless `complete`), and they are held back until it knows. A head of
+ * `maxHeadLength` bytes counts as complete. Returns the ended parser.
+ */
+export async function parseDetectingFormat<F>(
+  content: AsyncIterable<Buffer>,
+  detect: (head: Buffer, complete: boolean) => F | undefined,
+  create: (format: F) => TableParser,
+  maxHeadLength: number,
+): Promise<DetectedParser<F>> {
+  let head: Buffer = Buffer.alloc(0);
+  let started: DetectedParser<F> | undefined;
+  const start = (complete: boolean): DetectedParser<F> | undefined => {
+    const format = detect(head, complete);
+    if (format === undefined) return undefined;
+    const parser = create(format);
+    parser.push(head);
+    return { parser, format };
+  };
+  for await (const chunk of content) {
+    if (started !== undefined) {
+      started.parser.push(chunk);
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    started = start(head.length >= maxHeadLength);
+  }
+  // A detector given the complete head decides or throws.
+  started ??= start(true)!;
+  started.parser.end();
+  return started;
+}
+
 /** One text format: gets each line that is neither blank nor a comment. */
 export interface LineParser {
   /** Throws TableFormatError (without position: the caller adds the line number). */

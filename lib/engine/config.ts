@@ -14,6 +14,8 @@ export interface EngineConfig {
   readonly maxVisibility: Visibility;
   readonly bgpSource: string;
   readonly bgpAsNames?: string;
+  /** Route origin validation: `off`, `ripestat` or the path of a VRP file. */
+  readonly bgpRpki: string;
   /** Answers the cache holds per resolver; 0 turns the cache off. */
   readonly cacheSize: number;
   readonly cacheMaxTtlSeconds: number;
@@ -35,6 +37,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
     bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
+    bgpRpki: env.BGP_RPKI?.trim() || 'off',
     cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),
     cacheMaxTtlSeconds: integer(env, 'DNS_CACHE_MAX_TTL', 3600, 1, 86_400),
     cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),

@@ -1,4 +1,5 @@
 import type { AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
+import type { RouteValidity, RpkiStats, Vrp } from '../rpki/rpki-source.ts';
 import { duration } from './duration.ts';
 import { formatIpAddress } from '../net/ip-address.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
@@ -21,8 +22,14 @@ export function formatSpecialRange(query: RouteQuery, range: { readonly cidr: st
   return [{ text: `🛰 ${askedText(query)} is in ${range.cidr}, ${range.description}: not routed on the Internet.` }];
 }
 
-/** The answer to `bgp ADDRESS` or `bgp PREFIX`. */
-export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number, string>, stats: BgpTableStats): ReplyLine[] {
+/** What route origin validation said of an answer's route: a state per origin, or why there is none. */
+export type RouteRpki = { readonly validities: readonly RouteValidity[] } | { readonly source: string; readonly error: Error };
+
+/** Covering VRPs listed for an origin that is not authorised; the rest are counted. */
+const MAX_LISTED_VRPS = 4;
+
+/** The answer to `bgp ADDRESS` or `bgp PREFIX`; `rpki` when route origin validation is on and the route announced. */
+export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number, string>, stats: BgpTableStats, rpki?: RouteRpki): ReplyLine[] {
   const asked = askedText(answer.query);
   const lines: ReplyLine[] = [{ text: `🛰 BGP ${asked}` }];
   if (!answer.prefix) {
@@ -34,6 +41,7 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
       lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
     if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix')
       lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
+    if (rpki) lines.push(...rpkiLines(answer.prefix, rpki));
     lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${answer.prefix}`) });
   }
   lines.push({ text: sourceLine(stats) });
@@ -61,14 +69,62 @@ export function routeSummaryLine(answer: RouteAnswer, names: ReadonlyMap<number,
   return { text: neutraliseText(`🛰 BGP: ${answer.prefix} from ${originsText(answer.origins, names)}`) };
 }
 
+/**
+ * The RFC 6811 state of the route for each origin. Not found is said for all
+ * origins at once (whether a ROA covers a route does not depend on its
+ * origin), with what it means: no ROA was published, nothing is wrong.
+ */
+function rpkiLines(prefix: string, rpki: RouteRpki): ReplyLine[] {
+  if ('error' in rpki) return [{ text: neutraliseText(`RPKI: the ${rpki.source} source did not answer (${rpki.error.message}).`) }];
+  const length = prefix.slice(prefix.indexOf('/'));
+  const texts: string[] = [];
+  for (const validity of rpki.validities) {
+    if (validity.state === 'valid') texts.push(`RPKI ✅ valid for AS${validity.origin}: ROA ${vrpText(validity.vrp)}`);
+    else if (validity.state === 'invalid' && validity.reason === 'length')
+      texts.push(`RPKI ❌ invalid for AS${validity.origin}: ${length} is longer than its ROA's maxLength (${vrpText(validity.vrp)})`);
+    else if (validity.state === 'invalid') texts.push(`RPKI ❌ invalid for AS${validity.origin}: origin not authorised; ${authorisedText(validity.covering)}`);
+  }
+  const notFound = rpki.validities.filter((validity) => validity.state === 'not-found').map((validity) => `AS${validity.origin}`);
+  if (notFound.length > 0)
+    texts.push(`RPKI ❔ not found for ${notFound.join(' and ')}: no ROA covers ${prefix} (no sign of a bad route: its holder published none)`);
+  return texts.map((text) => ({ text: neutraliseText(text) }));
+}
+
+/** Whom the ROAs covering a route authorise: AS0 ROAs (RFC 6483 §4) authorise no one. */
+function authorisedText(covering: readonly Vrp[]): string {
+  const authorising = covering.filter((vrp) => vrp.asn !== 0);
+  const listed = (vrps: readonly Vrp[]) =>
+    vrps
+      .slice(0, MAX_LISTED_VRPS)
+      .map((vrp) => `AS${vrp.asn} (${vrp.prefix} max /${vrp.maxLength})`)
+      .join(', ') + (vrps.length > MAX_LISTED_VRPS ? ` and ${vrps.length - MAX_LISTED_VRPS} more` : '');
+  if (authorising.length === 0) return `only AS0 ROAs cover it, which let no AS originate it: ${listed(covering)}`;
+  return `ROAs cover it for ${listed(authorising)}`;
+}
+
+/** `193.0.20.0/24 max /24, ripe`; the trust anchor's name is untrusted data. */
+function vrpText(vrp: Vrp): string {
+  return `AS${vrp.asn} ${vrp.prefix} max /${vrp.maxLength}${vrp.ta ? `, ${vrp.ta}` : ''}`;
+}
+
 export function sourceLine(stats: BgpTableStats): string {
   const figures = [
     stats.ipv4Prefixes !== undefined ? `${stats.ipv4Prefixes.toLocaleString('en')} IPv4` : undefined,
     stats.ipv6Prefixes !== undefined ? `${stats.ipv6Prefixes.toLocaleString('en')} IPv6 prefixes` : undefined,
     stats.originAsns !== undefined ? `${stats.originAsns.toLocaleString('en')} origin ASes` : undefined,
   ].filter(Boolean);
-  const age = stats.dataTime
-    ? `, data from ${stats.dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - stats.dataTime.getTime())} old)`
-    : '';
-  return `Source: ${stats.source}${figures.length ? ` (${figures.join(', ')})` : ''}${age}`;
+  return `Source: ${stats.source}${figures.length ? ` (${figures.join(', ')})` : ''}${ageText(stats.dataTime)}`;
+}
+
+/** The `info` line of the RPKI source: what answers, how many VRPs, how old they are. */
+export function rpkiSourceLine(stats: RpkiStats): string {
+  const figures =
+    stats.ipv4Vrps !== undefined && stats.ipv6Vrps !== undefined
+      ? ` (${stats.ipv4Vrps.toLocaleString('en')} IPv4 and ${stats.ipv6Vrps.toLocaleString('en')} IPv6 VRPs)`
+      : '';
+  return `RPKI origin validation: ${stats.source}${figures}${ageText(stats.dataTime)}`;
+}
+
+function ageText(dataTime: Date | undefined): string {
+  return dataTime ? `, data from ${dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - dataTime.getTime())} old)` : '';
 }

@@ -7,7 +7,7 @@ const logging = {
   none: 'I log no question texts, only that questions were answered.',
 };
 
-export function helpLines(botName: string, bgpEnabled: boolean, logQueries: keyof typeof logging): ReplyLine[] {
+export function helpLines(botName: string, bgpEnabled: boolean, rpkiEnabled: boolean, logQueries: keyof typeof logging): ReplyLine[] {
   const lines = [
     `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
@@ -16,6 +16,8 @@ export function helpLines(botName: string, bgpEnabled: boolean, logQueries: keyo
     '• via NAME to ask another resolver the operator set up (see info); I ask no other server, so a server after @ gets a no',
   ];
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
+  if (bgpEnabled && rpkiEnabled)
+    lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));
 }

@@ -5,9 +5,12 @@ import type { EngineConfig } from './config.ts';
 import { askType } from './ask-dns.ts';
 import { formatDnsAnswer } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
-import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, routeSummaryLine, sourceLine } from './format-bgp-answer.ts';
+import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, type RouteRpki, routeSummaryLine, rpkiSourceLine, sourceLine } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
 import { openBgpSource } from '../bgp/open-source.ts';
+import { openRpkiSource } from '../rpki/open-rpki-source.ts';
+import type { RpkiSource } from '../rpki/rpki-source.ts';
+import { parseCidr } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
@@ -25,6 +28,8 @@ export interface LookingGlassOptions {
   /** How the bot is addressed in help texts, e.g. `@dig`. */
   readonly botName?: string;
   readonly bgp?: BgpSource;
+  /** Route origin validation of the routes BGP answers name. */
+  readonly rpki?: RpkiSource;
   /** Resolvers by profile name ('' = default); built from the config when not given. */
   readonly resolvers?: ReadonlyMap<string, Resolver>;
 }
@@ -50,7 +55,7 @@ export class LookingGlass {
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
   }
 
-  /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver. */
+  /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source. */
   static async open(config: EngineConfig, options: { botName?: string; logger: Logger }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
     const bgp = await openBgpSource({
@@ -60,17 +65,25 @@ export class LookingGlass {
       timeoutMs: config.timeoutMs,
       logger: options.logger,
     });
-    return new LookingGlass(config, { botName: options.botName, bgp, resolvers });
+    const rpki = bgp
+      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger }).catch((error: unknown) => {
+          bgp.close();
+          throw error;
+        })
+      : undefined;
+    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers });
   }
 
-  /** Reloads what the engine loaded from files (a BGP table), for SIGHUP; true when something changed. */
+  /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
   async reload(): Promise<boolean> {
-    return (await this.options.bgp?.reload?.()) ?? false;
+    const changed = await Promise.all([this.options.bgp?.reload?.(), this.options.rpki?.reload?.()]);
+    return changed.some(Boolean);
   }
 
-  /** Stops what the engine watches (a BGP table file). */
+  /** Stops what the engine watches (a BGP table file, a VRP file). */
   close(): void {
     this.options.bgp?.close();
+    this.options.rpki?.close();
   }
 
   async answer(text: string, signal?: AbortSignal): Promise<Answer> {
@@ -83,7 +96,7 @@ export class LookingGlass {
   private async linesFor(question: Question, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     switch (question.kind) {
       case 'help':
-        return helpLines(this.options.botName ?? '@dig', Boolean(this.options.bgp), this.config.logQueries);
+        return helpLines(this.options.botName ?? '@dig', Boolean(this.options.bgp), Boolean(this.options.rpki), this.config.logQueries);
       case 'info':
         return this.infoLines();
       case 'invalid':
@@ -140,10 +153,23 @@ export class LookingGlass {
       const stats = await bgp.stats();
       if (query.kind === 'asn') return formatAsnAnswer(await bgp.asn(query.asn), stats);
       const route = await bgp.route(query);
-      return formatRouteAnswer(route, await bgp.asnNames(route.origins), stats);
+      const [names, rpki] = await Promise.all([bgp.asnNames(route.origins), this.rpkiOf(route.prefix, route.origins)]);
+      return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
       // The message may quote a remote service: untrusted text like DNS data.
       return [{ text: neutraliseText(`⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.`) }];
+    }
+  }
+
+  /** The RPKI state of an announced route, or why there is none; undefined without RPKI or route. */
+  private async rpkiOf(prefix: string | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
+    const { rpki } = this.options;
+    const route = prefix === undefined ? undefined : parseCidr(prefix);
+    if (!rpki || !route) return undefined;
+    try {
+      return { validities: await rpki.validate(route.address, route.length, origins) };
+    } catch (error) {
+      return { source: rpki.name, error: error as Error };
     }
   }
 
@@ -153,12 +179,13 @@ export class LookingGlass {
 
   private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
-    const bgpStats = await this.options.bgp?.stats().catch(() => undefined);
+    const [bgpStats, rpkiStats] = await Promise.all([this.options.bgp?.stats().catch(() => undefined), this.options.rpki?.stats().catch(() => undefined)]);
     return [
       { text: `fedidig: a DNS${this.options.bgp ? ' and BGP' : ''} looking glass on the fediverse. Mention me with a name, or send “help”.` },
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
       ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
+      ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
       ...this.cacheLines(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];

@@ -234,6 +234,15 @@ export function parseIpAddress(text: string): IpAddress | undefined {
   return undefined;
 }
 
+/** A prefix in CIDR text, `192.0.2.0/24`, host bits as written; undefined when it is none. */
+export function parseCidr(text: string): { address: IpAddress; length: number } | undefined {
+  const slash = text.indexOf('/');
+  const address = slash > 0 ? parseIpAddress(text.slice(0, slash)) : undefined;
+  if (!address) return undefined;
+  const length = parsePrefixLength(text, slash + 1, text.length, address.version === 4 ? 32 : 128);
+  return length < 0 ? undefined : { address, length };
+}
+
 export function formatIpAddress(address: IpAddress): string {
   return address.version === 4 ? formatIpv4(wordsOfBytes(address.bytes)[0]!) : formatIpv6(wordsOfBytes(address.bytes));
 }

@@ -20,7 +20,8 @@ export type { Logger };
  *   `mention-skipped` (reason), `mention-refused` and `mention-failed` (error, errorType); each with mention,
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
- *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error); http-twin:
+ *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error),
+ *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error); http-twin:
  *   `http-twin-error` (method, url, error);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`;
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,

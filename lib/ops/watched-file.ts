@@ -28,6 +28,21 @@ export interface WatchedFileOptions<T> {
   readonly onLoad?: (loaded: LoadedFile<T>) => void;
 }
 
+/** How the owner of a data file (a BGP table, VRPs) has it watched; the defaults suit dumps published by rename. */
+export interface DataFileWatching {
+  /** A reload failed; the data loaded before stays in use. */
+  readonly onError: (error: Error) => void;
+  /** How often the file is stat()ed even without change events; default 60 s. */
+  readonly pollIntervalMs?: number;
+  /** Quiet time after a change before reloading; default 2 s (dumps are often written in steps). */
+  readonly settleMs?: number;
+}
+
+/** The WatchedFile options a DataFileWatching stands for. */
+export function watchingOptions(watching: DataFileWatching): Pick<WatchedFileOptions<unknown>, 'onError' | 'pollIntervalMs' | 'settleMs'> {
+  return { onError: watching.onError, pollIntervalMs: watching.pollIntervalMs ?? 60_000, settleMs: watching.settleMs ?? 2_000 };
+}
+
 const MISSING = 'missing';
 
 export class WatchedFile<T> {

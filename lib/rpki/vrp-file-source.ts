@@ -1,0 +1,71 @@
+/**
+ * `BGP_RPKI=PATH`: validates routes against a VRP file loaded into memory
+ * (rpki-client or Routinator JSON, Routinator CSV, gzipped or not),
+ * reloaded when the file changes like a table file: the new set is built
+ * aside and swapped in; a file that fails to load leaves the old set
+ * answering and is reported through `onError`.
+ */
+
+import type { IpAddress } from '../net/ip-address.ts';
+import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
+import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
+import { type LoadedVrps, loadVrpFile } from './vrp-file-loader.ts';
+
+/** A failed reload is a TableLoadError. */
+export interface VrpFileSourceOptions extends DataFileWatching {
+  readonly path: string;
+  /** A new VRP set was swapped in. */
+  readonly onReload?: (stats: RpkiStats) => void;
+}
+
+export class VrpFileSource implements RpkiSource {
+  readonly name = 'file';
+
+  private constructor(
+    private readonly path: string,
+    private readonly file: WatchedFile<LoadedVrps>,
+  ) {}
+
+  /** Loads the file and starts watching it; rejects with TableLoadError when it cannot be loaded. */
+  static async open(options: VrpFileSourceOptions): Promise<VrpFileSource> {
+    const file = await WatchedFile.open({
+      ...watchingOptions(options),
+      path: options.path,
+      load: async (path) => {
+        const loaded = await loadVrpFile(path);
+        return { value: loaded, stats: loaded.stats };
+      },
+      onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
+    });
+    return new VrpFileSource(options.path, file);
+  }
+
+  async validate(prefix: IpAddress, length: number, origins: readonly number[]): Promise<RouteValidity[]> {
+    // One set for all origins, even if a reload swaps in another meanwhile.
+    const { vrps } = this.file.current.value;
+    return origins.map((origin) => vrps.validate(prefix, length, origin));
+  }
+
+  async stats(): Promise<RpkiStats> {
+    return statsOf(this.path, this.file.current);
+  }
+
+  /** Loads the file now (e.g. on SIGHUP); true when a new set was swapped in. */
+  reload(): Promise<boolean> {
+    return this.file.reload();
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedVrps>): RpkiStats {
+  return {
+    source: `file:${path}`,
+    ipv4Vrps: value.vrps.ipv4Vrps,
+    ipv6Vrps: value.vrps.ipv6Vrps,
+    loadedAt,
+    dataTime: value.dataTime ?? stats.mtime,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * A set of validated ROA payloads in memory, indexed for route origin
+ * validation (RFC 6811), built once and never changed (a reload builds a new
+ * set and swaps it in).
+ *
+ * The distinct VRP prefixes of each address family are a PrefixIndex, the
+ * structure the routing table uses (prefix-index.ts): sorted prefixes with
+ * their parents and a /16 directory over the ranges of longest match. The
+ * VRPs of prefix r, sorted by ASN, are entries values[r] up to values[r + 1]
+ * of three typed arrays (ASN, maxLength, trust-anchor id).
+ *
+ * The VRPs covering a route are those of its covering prefix and of that
+ * prefix's parents: one directory-bounded binary search finds the longest,
+ * the parent chain (at most a few steps in real data) the others. A check
+ * reads a handful of array cells and allocates only its answer.
+ *
+ * Memory is about 13 bytes per IPv4 prefix plus 8 per range, 25 per IPv6
+ * prefix plus 20 per range, and 6 per VRP: some 30 MB for today's 800,000.
+ */
+
+import { InvalidBgpQueryError } from '../bgp/errors.ts';
+import type { Ipv4PrefixIndex, Ipv6PrefixIndex, PrefixIndex } from '../bgp/prefix-index.ts';
+import { wordsOf } from '../bgp/routing-table.ts';
+import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../net/ip-address.ts';
+import type { RouteValidity, Vrp } from './rpki-source.ts';
+
+/** The VRPs of one family's prefixes, in prefix order: the index's values are where each prefix's start. */
+export interface VrpEntries {
+  readonly asns: Uint32Array;
+  readonly maxLengths: Uint8Array;
+  /** Ids into the set's trust-anchor names. */
+  readonly trustAnchors: Uint8Array;
+}
+
+interface VrpFamily {
+  readonly prefixes: PrefixIndex;
+  readonly entries: VrpEntries;
+}
+
+export class VrpSet {
+  private readonly ipv4: VrpFamily;
+  private readonly ipv6: VrpFamily;
+
+  constructor(
+    ipv4: { prefixes: Ipv4PrefixIndex; entries: VrpEntries },
+    ipv6: { prefixes: Ipv6PrefixIndex; entries: VrpEntries },
+    private readonly trustAnchorNames: readonly string[],
+  ) {
+    this.ipv4 = ipv4;
+    this.ipv6 = ipv6;
+  }
+
+  get ipv4Vrps(): number {
+    return this.ipv4.entries.asns.length;
+  }
+
+  get ipv6Vrps(): number {
+    return this.ipv6.entries.asns.length;
+  }
+
+  /** Bytes held in typed arrays: nearly all of the set's memory. */
+  get byteLength(): number {
+    return [this.ipv4, this.ipv6].reduce(
+      (sum, { prefixes, entries }) => sum + prefixes.byteLength + entries.asns.byteLength + entries.maxLengths.byteLength + entries.trustAnchors.byteLength,
+      0,
+    );
+  }
+
+  /**
+   * The RFC 6811 state of the route `prefix`/`length` originated by `origin`.
+   * Host bits of `prefix` are ignored. Throws InvalidBgpQueryError for a bad
+   * address or length.
+   */
+  validate(prefix: IpAddress, length: number, origin: number): RouteValidity {
+    const words = wordsOf(prefix);
+    if (!Number.isInteger(length) || length < 0 || length > 32 * words.length)
+      throw new InvalidBgpQueryError(`bad prefix length for an IPv${prefix.version} route: ${length}`);
+    if (words.length === 1) words[0] = maskIpv4(words[0]!, length);
+    else maskIpv6(words, length);
+    const family = words.length === 1 ? this.ipv4 : this.ipv6;
+    const { prefixes } = family;
+    const { asns, maxLengths } = family.entries;
+    const longest = prefixes.covering(words, length);
+    if (longest < 0) return { origin, state: 'not-found' };
+    // The origin's VRP reaching furthest, should none reach the route's length.
+    let tooShort = -1;
+    let tooShortPrefix = -1;
+    for (let r = longest; r >= 0; r = prefixes.parentOf(r)) {
+      for (let e = prefixes.values[r]!, end = this.entriesEnd(family, r); e < end; e++) {
+        // AS 0 is never a route's valid origin (RFC 6483 §4), so an AS0 VRP matches nothing.
+        if (asns[e] !== origin || origin === 0) continue;
+        if (maxLengths[e]! >= length) return { origin, state: 'valid', vrp: this.vrp(family, r, e) };
+        if (tooShort < 0 || maxLengths[e]! > maxLengths[tooShort]!) {
+          tooShort = e;
+          tooShortPrefix = r;
+        }
+      }
+    }
+    if (tooShort >= 0) return { origin, state: 'invalid', reason: 'length', vrp: this.vrp(family, tooShortPrefix, tooShort) };
+    const covering: Vrp[] = [];
+    for (let r = longest; r >= 0; r = prefixes.parentOf(r)) {
+      for (let e = prefixes.values[r]!, end = this.entriesEnd(family, r); e < end; e++) covering.push(this.vrp(family, r, e));
+    }
+    return { origin, state: 'invalid', reason: 'origin', covering };
+  }
+
+  private entriesEnd({ prefixes, entries }: VrpFamily, prefix: number): number {
+    return prefix + 1 < prefixes.size ? prefixes.values[prefix + 1]! : entries.asns.length;
+  }
+
+  private vrp({ prefixes, entries }: VrpFamily, prefix: number, entry: number): Vrp {
+    const network = prefixes.words === 1 ? formatIpv4(prefixes.nets[prefix]!) : formatIpv6(prefixes.nets, prefix * 4);
+    const ta = this.trustAnchorNames[entries.trustAnchors[entry]!];
+    const vrp: Vrp = { prefix: `${network}/${prefixes.lengths[prefix]}`, maxLength: entries.maxLengths[entry]!, asn: entries.asns[entry]! };
+    return ta ? { prefix: vrp.prefix, maxLength: vrp.maxLength, asn: vrp.asn, ta } : vrp;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The two RPKI sources: a VRP file watched and reloaded (built aside, swapped
+ * in, a broken file leaving the old set answering), and RIPEstat's
+ * rpki-validation data call against a loopback stand-in of its API.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { RipeStatRpkiSource } from '../../lib/rpki/ripestat-rpki-source.ts';
+import type { RpkiStats } from '../../lib/rpki/rpki-source.ts';
+import { VrpFileSource } from '../../lib/rpki/vrp-file-source.ts';
+import { Events } from '../support/events.ts';
+
+const ip = (text: string) => parseIpAddress(text)!;
+/** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */
+const WATCHING = { timeout: 30_000 };
+
+/** Routinator CSV authorising `origin` for 10.0.0.0/8 up to /24, and `count` /24s of 11.0.0.0/8. */
+function csv(origin: number, count = 0): string {
+  const lines = ['ASN,IP Prefix,Max Length,Trust Anchor', `AS${origin},10.0.0.0/8,24,ripe`];
+  for (let i = 0; i < count; i++) lines.push(`AS${origin},11.${(i >> 8) & 255}.${i & 255}.0/24,24,ripe`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('VrpFileSource', () => {
+  let dir: string;
+  const sources: VrpFileSource[] = [];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedidig-vrps-'));
+  });
+  afterEach(() => {
+    for (const source of sources.splice(0)) source.close();
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function open(path: string) {
+    const errors = new Events<Error>();
+    const reloads = new Events<RpkiStats>();
+    const source = await VrpFileSource.open({ path, onError: errors.push, onReload: reloads.push, pollIntervalMs: 50, settleMs: 20 });
+    sources.push(source);
+    return { source, errors, reloads };
+  }
+  const states = async (source: VrpFileSource, origins: number[]) => (await source.validate(ip('10.1.2.0'), 24, origins)).map((v) => v.state);
+
+  it('validates every origin of a route from a gzipped file, and tells its figures and age', async () => {
+    const path = join(dir, 'vrps.csv.gz');
+    await writeFile(path, gzipSync(csv(64500)));
+    const fileTime = new Date('2026-11-30T09:00:00Z');
+    await utimes(path, fileTime, fileTime);
+    const { source } = await open(path);
+    assert.equal(source.name, 'file');
+    assert.deepEqual(await states(source, [64500, 64501]), ['valid', 'invalid']);
+    assert.deepEqual(await source.validate(ip('192.0.2.0'), 24, [64500]), [{ origin: 64500, state: 'not-found' }]);
+    const stats = await source.stats();
+    assert.deepEqual([stats.source, stats.ipv4Vrps, stats.ipv6Vrps, stats.dataTime], [`file:${path}`, 1, 0, fileTime]);
+  });
+
+  it('refuses to open a file that does not load', async () => {
+    const path = join(dir, 'not-vrps.txt');
+    await writeFile(path, '64500\t10.0.0.0/8\t300\n');
+    await assert.rejects(VrpFileSource.open({ path, onError: () => {} }), { name: 'TableLoadError', message: /not a VRP file/ });
+  });
+
+  it('reloads a file replaced by rename, keeps the old VRPs while a new file is broken, and recovers', WATCHING, async () => {
+    const path = join(dir, 'rpki-client.json');
+    await writeFile(path, JSON.stringify({ roas: [{ asn: 64500, prefix: '10.0.0.0/8', maxLength: 24, ta: 'ripe' }] }));
+    const { source, errors, reloads } = await open(path);
+
+    await writeFile(`${path}.tmp`, csv(64501, 3));
+    await rename(`${path}.tmp`, path);
+    assert.equal((await reloads.next()).ipv4Vrps, 4);
+    assert.deepEqual(await states(source, [64500, 64501]), ['invalid', 'valid']);
+
+    // Cut short, as a validator killed while writing leaves it.
+    await writeFile(`${path}.tmp`, JSON.stringify({ roas: [{ asn: 64502, prefix: '10.0.0.0/8', maxLength: 24 }] }).slice(0, -3));
+    await rename(`${path}.tmp`, path);
+    const error = await errors.next();
+    assert.equal(error.name, 'TableLoadError');
+    assert.match(error.message, /the JSON ends early/);
+    assert.deepEqual(await states(source, [64501, 64502]), ['valid', 'invalid']);
+
+    await writeFile(`${path}.tmp`, csv(64502));
+    await rename(`${path}.tmp`, path);
+    assert.equal((await reloads.next()).ipv4Vrps, 1);
+    assert.deepEqual(await states(source, [64501, 64502]), ['invalid', 'valid']);
+    assert.equal(errors.pending, 0);
+  });
+
+  it('reloads on request, answering from the old set until the new one is in', async () => {
+    const path = join(dir, 'busy.csv');
+    await writeFile(path, csv(64500, 20_000));
+    const { source } = await open(path);
+    await writeFile(path, csv(64501, 40_000));
+    const reload = source.reload();
+    let done = false;
+    void reload.then(() => (done = true));
+    const seen = new Set<string>();
+    while (!done) {
+      const [[validity], stats] = await Promise.all([source.validate(ip('10.1.2.0'), 24, [64500]), source.stats()]);
+      seen.add(`${validity!.state} ${stats.ipv4Vrps}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await reload, true);
+    assert.deepEqual(
+      [...seen].filter((s) => s !== 'valid 20001' && s !== 'invalid 40001'),
+      [],
+    );
+    assert.deepEqual(await states(source, [64500]), ['invalid']);
+  });
+});
+
+describe('RipeStatRpkiSource', () => {
+  // A loopback stand-in for stat.ripe.net's rpki-validation data call, answering as the real one does.
+  const calls: string[] = [];
+  let failNext = 0;
+  const roa = (origin: string, prefix: string, maxLength: number, validity: string) => ({ origin, prefix, max_length: maxLength, validity });
+  const answers: Record<string, object> = {
+    'AS13335 1.1.1.0/24': { status: 'valid', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'valid')] },
+    'AS13335 1.1.1.0/25': { status: 'invalid_length', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'invalid_length')] },
+    'AS64500 1.1.1.0/24': { status: 'invalid_asn', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'invalid_asn')] },
+    'AS64500 192.0.2.0/24': { status: 'unknown', validating_roas: [] },
+    'AS64501 2a02:7080::/48': {
+      status: 'valid',
+      validating_roas: [roa('46997', '2a02:7080::/48', 48, 'invalid_asn'), roa('64501', '2a02:7080::/48', 48, 'valid')],
+    },
+    'AS64502 1.1.1.0/24': { status: 'valid', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'invalid_asn')] },
+  };
+  const server = createServer((request, response) => {
+    const url = new URL(request.url!, 'http://127.0.0.1');
+    const key = `${url.searchParams.get('resource')} ${url.searchParams.get('prefix')}`;
+    calls.push(`${url.pathname} ${key} ${url.searchParams.get('sourceapp')}`);
+    if (failNext-- > 0) return void response.writeHead(503).end('busy');
+    const data = { resource: url.searchParams.get('resource'), prefix: url.searchParams.get('prefix'), validator: 'routinator', ...answers[key] };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', status_code: 200, data }));
+  });
+  let source: RipeStatRpkiSource;
+  let port: number;
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ({ port } = server.address() as { port: number });
+    source = new RipeStatRpkiSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+  });
+  after(() => server.close());
+
+  it('asks once per origin and reads each state with the ROAs behind it', async () => {
+    assert.deepEqual(await source.validate(ip('1.1.1.0'), 24, [13335, 64500]), [
+      { origin: 13335, state: 'valid', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
+      { origin: 64500, state: 'invalid', reason: 'origin', covering: [{ prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 }] },
+    ]);
+    assert.ok(calls.includes('/data/rpki-validation/data.json AS13335 1.1.1.0/24 fedidig'));
+    assert.deepEqual(await source.validate(ip('1.1.1.0'), 25, [13335]), [
+      { origin: 13335, state: 'invalid', reason: 'length', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
+    ]);
+    assert.deepEqual(await source.validate(ip('192.0.2.0'), 24, [64500]), [{ origin: 64500, state: 'not-found' }]);
+    assert.deepEqual(await source.validate(ip('2a02:7080::'), 48, [64501]), [
+      { origin: 64501, state: 'valid', vrp: { prefix: '2a02:7080::/48', maxLength: 48, asn: 64501 } },
+    ]);
+    assert.equal((await source.stats()).source, `RIPEstat (127.0.0.1:${port})`);
+  });
+
+  it('refuses a state its ROAs do not bear out', async () => {
+    await assert.rejects(source.validate(ip('1.1.1.0'), 24, [64502]), { name: 'RipeStatError', message: /status “valid” with 1 ROAs that do not bear it out/ });
+  });
+
+  it('retries a busy RIPEstat and gives up when it stays down', async () => {
+    failNext = 1;
+    assert.equal((await source.validate(ip('1.1.1.0'), 24, [13335]))[0]!.state, 'valid');
+    failNext = 100;
+    await assert.rejects(source.validate(ip('1.1.1.0'), 24, [13335]), { name: 'RipeStatError', message: 'rpki-validation: HTTP 503' });
+    failNext = 0;
+  });
+});
