@@ -1,5 +1,5 @@
 import type { AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
-import type { RouteValidity, RpkiStats, Vrp } from '../rpki/rpki-source.ts';
+import type { RouteValidity, RpkiStats, Vrp } from '../bgp/rpki/rpki-source.ts';
 import { duration } from './duration.ts';
 import { formatIpAddress } from '../net/ip-address.ts';
 import { neutraliseText } from '../reply/safe-text.ts';

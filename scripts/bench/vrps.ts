@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { formatIpv4, formatIpv6, type IpAddress, parseIpAddress } from '../../lib/net/ip-address.ts';
-import { loadVrpFile } from '../../lib/rpki/vrp-file-loader.ts';
+import { loadVrpFile } from '../../lib/bgp/rpki/vrp-file-loader.ts';
 import { MB } from './format.ts';
 
 /** One family of the generated table, as bench-bgp.ts makes it. */

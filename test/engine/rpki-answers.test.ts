@@ -11,7 +11,7 @@ import { TableFileSource } from '../../lib/bgp/table-file-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
-import type { RpkiSource } from '../../lib/rpki/rpki-source.ts';
+import type { RpkiSource } from '../../lib/bgp/rpki/rpki-source.ts';
 
 describe('RPKI in BGP answers', () => {
   let dir: string;

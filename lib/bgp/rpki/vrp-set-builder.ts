@@ -6,9 +6,9 @@
  * family's PrefixIndex.
  */
 
-import { TableFormatError } from '../bgp/errors.ts';
-import { compareWords, Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../bgp/prefix-index.ts';
-import { hostMaskWord, parseIpv4, parseIpv6, parsePrefixLength } from '../net/ip-address.ts';
+import { TableFormatError } from '../errors.ts';
+import { compareWords, Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../prefix-index.ts';
+import { hostMaskWord, parseIpv4, parseIpv6, parsePrefixLength } from '../../net/ip-address.ts';
 import { type VrpEntries, VrpSet } from './vrp-set.ts';
 
 const MAX_ASN = 0xffffffff;

@@ -1,5 +1,5 @@
-import { ConfigError } from '../engine/config-error.ts';
-import type { Logger } from '../ops/logger.ts';
+import { ConfigError } from '../../engine/config-error.ts';
+import type { Logger } from '../../ops/logger.ts';
 import { RipeStatRpkiSource } from './ripestat-rpki-source.ts';
 import type { RpkiSource } from './rpki-source.ts';
 import { VrpFileSource } from './vrp-file-source.ts';

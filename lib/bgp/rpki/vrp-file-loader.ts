@@ -6,9 +6,9 @@
  */
 
 import type { Stats } from 'node:fs';
-import { TableFormatError, TableLoadError } from '../bgp/errors.ts';
-import { readFileContent } from '../bgp/file-content.ts';
-import { parseDetectingFormat, TextTableParser } from '../bgp/table-parser.ts';
+import { TableFormatError, TableLoadError } from '../errors.ts';
+import { readFileContent } from '../file-content.ts';
+import { parseDetectingFormat, TextTableParser } from '../table-parser.ts';
 import { VrpCsvParser } from './vrp-csv-parser.ts';
 import { VrpJsonParser } from './vrp-json-parser.ts';
 import type { VrpSet } from './vrp-set.ts';

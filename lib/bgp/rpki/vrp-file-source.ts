@@ -6,8 +6,8 @@
  * answering and is reported through `onError`.
  */
 
-import type { IpAddress } from '../net/ip-address.ts';
-import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
+import type { IpAddress } from '../../net/ip-address.ts';
+import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../../ops/watched-file.ts';
 import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
 import { type LoadedVrps, loadVrpFile } from './vrp-file-loader.ts';
 

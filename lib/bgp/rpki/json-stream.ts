@@ -9,7 +9,7 @@
  */
 
 import { StringDecoder } from 'node:string_decoder';
-import { TableFormatError } from '../bgp/errors.ts';
+import { TableFormatError } from '../errors.ts';
 
 export type JsonScalar = string | number | boolean | null;
 

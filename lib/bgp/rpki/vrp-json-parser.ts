@@ -13,9 +13,9 @@
  * the prefix's length.
  */
 
-import { parseAsText } from '../bgp/asn-text.ts';
-import { TableFormatError } from '../bgp/errors.ts';
-import type { TableParser } from '../bgp/table-parser.ts';
+import { parseAsText } from '../asn-text.ts';
+import { TableFormatError } from '../errors.ts';
+import type { TableParser } from '../table-parser.ts';
 import { JsonStream, type JsonScalar, type JsonVisitor } from './json-stream.ts';
 import type { VrpSetBuilder } from './vrp-set-builder.ts';
 

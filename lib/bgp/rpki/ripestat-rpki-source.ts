@@ -12,8 +12,8 @@
  * ROAs do not bear out is an error, not an answer.
  */
 
-import { RipeStatClient, RipeStatError, type RipeStatOptions } from '../bgp/ripestat-client.ts';
-import { formatIpAddress, type IpAddress, parseCidr } from '../net/ip-address.ts';
+import { RipeStatClient, RipeStatError, type RipeStatOptions } from '../ripestat-client.ts';
+import { formatIpAddress, type IpAddress, parseCidr } from '../../net/ip-address.ts';
 import type { RouteValidity, RpkiSource, RpkiStats, Vrp } from './rpki-source.ts';
 
 interface RpkiValidationData {

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { RipeStatRpkiSource } from '../../lib/rpki/ripestat-rpki-source.ts';
-import type { RpkiStats } from '../../lib/rpki/rpki-source.ts';
-import { VrpFileSource } from '../../lib/rpki/vrp-file-source.ts';
-import { Events } from '../support/events.ts';
+import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { RipeStatRpkiSource } from '../../../lib/bgp/rpki/ripestat-rpki-source.ts';
+import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
+import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
+import { Events } from '../../support/events.ts';
 
 const ip = (text: string) => parseIpAddress(text)!;
 /** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */

@@ -18,10 +18,10 @@
  * prefix plus 20 per range, and 6 per VRP: some 30 MB for today's 800,000.
  */
 
-import { InvalidBgpQueryError } from '../bgp/errors.ts';
-import type { Ipv4PrefixIndex, Ipv6PrefixIndex, PrefixIndex } from '../bgp/prefix-index.ts';
-import { wordsOf } from '../bgp/routing-table.ts';
-import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../net/ip-address.ts';
+import { InvalidBgpQueryError } from '../errors.ts';
+import type { Ipv4PrefixIndex, Ipv6PrefixIndex, PrefixIndex } from '../prefix-index.ts';
+import { wordsOf } from '../routing-table.ts';
+import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../../net/ip-address.ts';
 import type { RouteValidity, Vrp } from './rpki-source.ts';
 
 /** The VRPs of one family's prefixes, in prefix order: the index's values are where each prefix's start. */

@@ -5,7 +5,7 @@
  * (ripestat-rpki-source.ts). Both answer the same question, per origin AS of
  * an announced prefix, in the same shapes.
  */
-import type { IpAddress } from '../net/ip-address.ts';
+import type { IpAddress } from '../../net/ip-address.ts';
 
 /** A validated ROA payload: `asn` may originate `prefix` and its more-specifics up to `maxLength`. */
 export interface Vrp {

@@ -9,10 +9,10 @@
  * The header line is skipped; the trust anchor may be missing.
  */
 
-import { parseAsText } from '../bgp/asn-text.ts';
-import { TableFormatError } from '../bgp/errors.ts';
-import type { LineParser } from '../bgp/table-parser.ts';
-import { parsePrefixLength } from '../net/ip-address.ts';
+import { parseAsText } from '../asn-text.ts';
+import { TableFormatError } from '../errors.ts';
+import type { LineParser } from '../table-parser.ts';
+import { parsePrefixLength } from '../../net/ip-address.ts';
 import type { VrpSetBuilder } from './vrp-set-builder.ts';
 
 export class VrpCsvParser implements LineParser {

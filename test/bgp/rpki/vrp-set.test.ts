@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import type { RouteValidity } from '../../lib/rpki/rpki-source.ts';
-import { parseVrps } from '../../lib/rpki/vrp-file-loader.ts';
-import type { VrpSet } from '../../lib/rpki/vrp-set.ts';
-import { inPieces } from '../bgp/table-helpers.ts';
+import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import type { RouteValidity } from '../../../lib/bgp/rpki/rpki-source.ts';
+import { parseVrps } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
+import type { VrpSet } from '../../../lib/bgp/rpki/vrp-set.ts';
+import { inPieces } from '../table-helpers.ts';
 
 /** rpki-client's `-j` output: numeric ASNs, every ROA with its trust anchor and expiry, other arrays after. */
 const RPKI_CLIENT_JSON = `{
