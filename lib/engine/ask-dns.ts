@@ -29,26 +29,26 @@ export function queryOptions(question: DnsQuestionRequest, type: number): QueryO
   return { dnssecRecords: Boolean(dnssec) || dnssecTypes.has(type), checkingDisabled, tcp, nsid, family };
 }
 
+/** Asks one type of a question once; a lookup that fails is an outcome too. */
+export async function askOnce(resolver: Resolver, question: DnsQuestionRequest, type: number, signal: AbortSignal | undefined): Promise<TypeOutcome> {
+  try {
+    return { type, response: await resolver.resolve({ name: question.name.ascii, type, options: queryOptions(question, type) }, signal) };
+  } catch (error) {
+    if (isLookupFailure(error)) return { type, error };
+    throw error;
+  }
+}
+
 /**
  * Asks one type of a question. A SERVFAIL is asked once more with CD unless
  * CD was set already: if data comes back then, the data exists and it is
  * DNSSEC validation that failed, which the asker deserves to know.
  */
 export async function askType(resolver: Resolver, question: DnsQuestionRequest, type: number, signal: AbortSignal | undefined): Promise<TypeOutcome> {
-  const options = queryOptions(question, type);
-  const name = question.name.ascii;
-  try {
-    const response = await resolver.resolve({ name, type, options }, signal);
-    if (response.rcode !== RCODE_SERVFAIL || options.checkingDisabled) return { type, response };
-    const unvalidated = await resolver.resolve({ name, type, options: { ...options, checkingDisabled: true } }, signal).catch((error: unknown) => {
-      if (isLookupFailure(error)) return undefined;
-      throw error;
-    });
-    return { type, response, unvalidated };
-  } catch (error) {
-    if (isLookupFailure(error)) return { type, error };
-    throw error;
-  }
+  const outcome = await askOnce(resolver, question, type, signal);
+  if (!('response' in outcome) || outcome.response.rcode !== RCODE_SERVFAIL || question.dig.checkingDisabled) return outcome;
+  const retry = await askOnce(resolver, { ...question, dig: { ...question.dig, checkingDisabled: true } }, type, signal);
+  return 'response' in retry ? { ...outcome, unvalidated: retry.response } : outcome;
 }
 
 function isLookupFailure(error: unknown): error is DnsTimeoutError | DnsNetworkError | NoUpstreamOfFamilyError {

@@ -10,6 +10,8 @@ export interface EngineConfig {
   readonly timeoutMs: number;
   readonly forbiddenNames: readonly string[];
   readonly maxTypes: number;
+  /** How many resolvers a comparison asks at most, the default one first. */
+  readonly compareMax: number;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly bgpSource: string;
@@ -33,6 +35,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     timeoutMs: integer(env, 'DNS_TIMEOUT_MS', 5000, 100, 60_000),
     forbiddenNames: forbiddenFrom(env.DNS_FORBIDDEN_NAMES),
     maxTypes: integer(env, 'DNS_MAX_TYPES', 5, 1, 10),
+    compareMax: integer(env, 'DNS_COMPARE_MAX', 8, 2, 32),
     maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
     bgpSource: env.BGP_SOURCE?.trim() || 'cymru',

@@ -1,5 +1,6 @@
 import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../dns/errors.ts';
 import { extendedErrorName, isValidationFailure } from '../dns/extended-errors.ts';
+import { rcodeName } from '../dns/rcodes.ts';
 import { RecordType, recordTypeName } from '../dns/record-types.ts';
 import type { DnsRecord, DnsResponse, ExtendedDnsError } from '../dns/resolver.ts';
 import { presentRdata } from '../dns/wire/rdata-presentation.ts';
@@ -9,7 +10,6 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 import type { TypeOutcome } from './ask-dns.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 
-const rcodeNames: Record<number, string> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
 const RCODE_NOERROR = 0;
 const RCODE_SERVFAIL = 2;
 const RCODE_NXDOMAIN = 3;
@@ -81,7 +81,7 @@ function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): Reply
     case 5:
       return [{ text: `⛔ ${typeName}: the resolver refused to answer (REFUSED).` }, ...reasons];
     default:
-      return [...records, { text: `⚠️ ${typeName}: the resolver answered ${rcodeNames[response.rcode] ?? 'RCODE'} (${response.rcode}).` }, ...reasons];
+      return [...records, { text: `⚠️ ${typeName}: the resolver answered ${rcodeName(response.rcode)} (${response.rcode}).` }, ...reasons];
   }
 }
 
@@ -96,7 +96,7 @@ function serverFailureLines(typeName: string, response: DnsResponse, unvalidated
     const data = unvalidated.answers.map(recordLine);
     const found = data.length
       ? 'the data exists, but fails DNSSEC validation. Not validated, do not trust it:'
-      : `it answers ${rcodeNames[unvalidated.rcode] ?? unvalidated.rcode}, so DNSSEC validation is what fails.`;
+      : `it answers ${rcodeName(unvalidated.rcode)}, so DNSSEC validation is what fails.`;
     return [{ text: `${failed}. Asked again without validation (CD), ${found}` }, ...data];
   }
   if (unvalidated) return [{ text: `${failed}, without validation (CD) too: the zone's nameservers are broken or unreachable.` }];
@@ -128,7 +128,7 @@ function shortLines(outcome: TypeOutcome): ReplyLine[] {
   const data = response.answers.map((record): ReplyLine => ({ text: neutraliseText(presentRdata(record.rdata)), record: true }));
   if (response.rcode === RCODE_NOERROR && data.length) return data;
   const why = response.extendedErrors.map((ede) => `, ${extendedErrorName(ede.code)}`).join('');
-  const status = response.rcode === RCODE_NOERROR ? `no ${typeName} record` : `${typeName} ${rcodeNames[response.rcode] ?? `RCODE ${response.rcode}`}`;
+  const status = response.rcode === RCODE_NOERROR ? `no ${typeName} record` : `${typeName} ${rcodeName(response.rcode)}`;
   return [...data, { text: neutraliseText(`(${status}${why})`) }];
 }
 

@@ -7,7 +7,18 @@ const logging = {
   none: 'I log no question texts, only that questions were answered.',
 };
 
-export function helpLines(botName: string, bgpEnabled: boolean, rpkiEnabled: boolean, logQueries: keyof typeof logging): ReplyLine[] {
+/** What this bot offers, which help mentions. */
+export interface HelpTopics {
+  /** How the bot is addressed, e.g. `@dig`. */
+  readonly botName: string;
+  readonly bgp: boolean;
+  readonly rpki: boolean;
+  /** More than one resolver, so `compare` means something. */
+  readonly compare: boolean;
+  readonly logQueries: keyof typeof logging;
+}
+
+export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare: compareEnabled, logQueries }: HelpTopics): ReplyLine[] {
   const lines = [
     `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
@@ -15,6 +26,7 @@ export function helpLines(botName: string, bgpEnabled: boolean, rpkiEnabled: boo
     '• dig options: +short, +dnssec, +cd, +tcp, +nsid, -x ADDRESS, -t TYPE, -4, -6 (a pasted dig, host or nslookup command works)',
     '• via NAME to ask another resolver the operator set up (see info); I ask no other server, so a server after @ gets a no',
   ];
+  if (compareEnabled) lines.push('• example.com compare (or via all): one type asked of every resolver at once, and where their answers differ');
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
   if (bgpEnabled && rpkiEnabled)
     lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');

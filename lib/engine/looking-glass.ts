@@ -3,6 +3,8 @@ import { CachingResolver } from '../dns/caching-resolver.ts';
 import { duration } from './duration.ts';
 import type { EngineConfig } from './config.ts';
 import { askType } from './ask-dns.ts';
+import { compareResolvers } from './compare-resolvers.ts';
+import { formatComparison } from './format-comparison.ts';
 import { formatDnsAnswer } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
 import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, type RouteRpki, routeSummaryLine, rpkiSourceLine, sourceLine } from './format-bgp-answer.ts';
@@ -22,6 +24,8 @@ import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 export interface Answer {
   readonly question: Question;
   readonly lines: readonly ReplyLine[];
+  /** How many questions this one counts as against the asker's rate limit: one per resolver a comparison asked. */
+  readonly cost: number;
 }
 
 export interface LookingGlassOptions {
@@ -90,13 +94,19 @@ export class LookingGlass {
     const question = parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
     const lines = await this.linesFor(question, signal);
     this.answered++;
-    return { question, lines };
+    return { question, lines, cost: question.kind === 'dns' && question.compare ? this.comparedResolvers() : 1 };
   }
 
   private async linesFor(question: Question, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     switch (question.kind) {
       case 'help':
-        return helpLines(this.options.botName ?? '@dig', Boolean(this.options.bgp), Boolean(this.options.rpki), this.config.logQueries);
+        return helpLines({
+          botName: this.options.botName ?? '@dig',
+          bgp: Boolean(this.options.bgp),
+          rpki: Boolean(this.options.rpki),
+          compare: this.resolvers.size > 1,
+          logQueries: this.config.logQueries,
+        });
       case 'info':
         return this.infoLines();
       case 'invalid':
@@ -121,12 +131,20 @@ export class LookingGlass {
         },
       ];
     }
+    if (question.compare && this.resolvers.size < 2) {
+      return [{ text: 'This bot asks one resolver only, so there is nothing to compare: ask without “compare”, or ask its operator to set up DNS_PROFILES.' }];
+    }
+    if (question.compare) return formatComparison(question, await compareResolvers(this.resolvers, question, this.config.compareMax, signal));
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
       Promise.all(question.types.map((type) => askType(resolver, question, type, signal))),
       question.address ? this.routeSummary(question.address) : undefined,
     ]);
     return [...formatDnsAnswer(question, outcomes), ...(bgpLine ? [bgpLine] : [])];
+  }
+
+  private comparedResolvers(): number {
+    return Math.min(this.resolvers.size, this.config.compareMax);
   }
 
   private async routeSummary(address: NonNullable<DnsQuestionRequest['address']>): Promise<ReplyLine | undefined> {
@@ -184,6 +202,7 @@ export class LookingGlass {
       { text: `fedidig: a DNS${this.options.bgp ? ' and BGP' : ''} looking glass on the fediverse. Mention me with a name, or send “help”.` },
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
       ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
+      ...(profiles.length ? [{ text: `“compare” asks ${this.comparedResolvers()} of them at once (DNS_COMPARE_MAX ${this.config.compareMax})` }] : []),
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
       ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
       ...this.cacheLines(),

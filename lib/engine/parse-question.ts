@@ -21,6 +21,8 @@ export interface DnsQuestionRequest {
   readonly address?: IpAddress;
   /** dig's options as the asker wrote them (`+short`, `-4`, …). */
   readonly dig: DigOptions;
+  /** `compare` or `via all`: the same question to every configured resolver, side by side. */
+  readonly compare?: boolean;
 }
 
 /** The dig options the bot understands; each one is off unless asked for. */
@@ -134,6 +136,10 @@ function takeProfile(words: readonly string[], profiles: readonly string[]) {
       continue;
     }
     const match = known.get(asked.replace(/^@/, '').toLowerCase());
+    if (!match && /^all$/i.test(asked)) {
+      rest.push('compare');
+      continue;
+    }
     if (!match) {
       const list = profiles.length ? `known resolvers: ${profiles.join(', ')}` : 'this bot has no other resolvers configured';
       return { rest, profile, problem: invalid(`I know no resolver called “${visible(asked)}”`, list) };
@@ -221,8 +227,9 @@ function digFlag(flag: string, dig: DigWords['dig']): InvalidQuestion | undefine
 }
 
 function dnsQuestion(words: readonly string[], profile: string | undefined, options: QuestionOptions): Question {
+  const compare = words.some((w) => /^compare$/i.test(w));
   const tool = words.length > 1 && digTools.test(words[0]) ? words[0] : undefined;
-  const read = digWords(tool ? words.slice(1) : words);
+  const read = digWords((tool ? words.slice(1) : words).filter((w) => !/^compare$/i.test(w)));
   if ('kind' in read) return read;
   const { positional, dig } = read;
   const types = [...read.types];
@@ -248,6 +255,9 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, opti
     );
   }
   const unique = [...new Set(types)];
+  if (compare && unique.length > 1)
+    return invalid(`a comparison takes one record type, and you asked for ${unique.length}`, 'compare one type at a time, e.g. “example.com AAAA compare”');
+  if (compare && profile !== undefined) return invalid('a comparison asks every resolver, so it takes no “via NAME”', 'ask e.g. “example.com compare”');
   if (unique.length > options.maxTypes)
     return invalid(`you asked for ${unique.length} record types`, `I answer up to ${options.maxTypes} types in one question`);
   const target = hostOf(names[0]);
@@ -259,10 +269,10 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, opti
     );
   }
   const address = parseIpAddress(target);
-  if (address) return reverseQuestion(address, unique, profile, dig);
+  if (address) return reverseQuestion(address, unique, profile, dig, compare);
   if (read.reverse !== undefined) return invalid(`“${visible(read.reverse)}” after -x is not an IP address`, 'ask e.g. “-x 192.0.2.1” or “-x 2001:db8::1”');
   try {
-    return { kind: 'dns', name: parseDnsName(target), types: unique.length ? unique : [RecordType.A], profile, dig };
+    return { kind: 'dns', name: parseDnsName(target), types: unique.length ? unique : [RecordType.A], profile, dig, ...(compare && { compare }) };
   } catch (error) {
     if (error instanceof InvalidNameError) return invalid(error.problem, error.hint);
     throw error;
@@ -282,12 +292,12 @@ function otherClass(word: string): InvalidQuestion {
   return invalid(`I only ask class IN, not “${visible(word)}”`, 'ask without the class');
 }
 
-function reverseQuestion(address: IpAddress, types: readonly number[], profile: string | undefined, dig: DigOptions): Question {
+function reverseQuestion(address: IpAddress, types: readonly number[], profile: string | undefined, dig: DigOptions, compare: boolean): Question {
   if (types.some((t) => t !== RecordType.PTR)) {
     return invalid(`${formatIpAddress(address)} is an address, not a name`, 'send the address alone for its reverse (PTR) name');
   }
   const name = reverseDnsName(address);
-  return { kind: 'dns', name: { ascii: name, unicode: name }, types: [RecordType.PTR], profile, address, dig };
+  return { kind: 'dns', name: { ascii: name, unicode: name }, types: [RecordType.PTR], profile, address, dig, ...(compare && { compare }) };
 }
 
 /** `https://example.com/page` → `example.com`: people paste links. */

@@ -67,7 +67,7 @@ export class MentionResponder {
     const answer = await this.options.engine.answer(text, this.options.signal);
     const engineMs = performance.now() - engineStarted;
     if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
-    const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase());
+    const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase(), answer.cost);
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
     const lines: readonly ReplyLine[] =
       rate === 'notice'

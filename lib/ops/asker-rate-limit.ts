@@ -22,8 +22,9 @@ export class AskerRateLimit {
     this.noticed = new LRUCache({ max: maxAskers });
   }
 
-  decide(asker: string, now = Date.now()): RateDecision {
-    if (this.buckets.take(asker, now) === 0) {
+  /** Whether to answer a question of `asker` that counts as `cost` questions (a comparison asks several resolvers). */
+  decide(asker: string, cost = 1, now = Date.now()): RateDecision {
+    if (this.buckets.take(asker, now, cost) === 0) {
       this.noticed.delete(asker);
       return 'answer';
     }

@@ -6,7 +6,7 @@ import { TokenBuckets } from './token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. */
 export interface TwinEngine {
-  answer(text: string): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[] }>;
+  answer(text: string): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[]; readonly cost?: number }>;
 }
 
 export interface HttpTwinOptions {
@@ -41,6 +41,7 @@ const usage = [
   'fedidig over HTTP, the same answers as the bot:',
   '  GET /dns/NAME                e.g. /dns/example.com',
   '  GET /dns/NAME/TYPE[+TYPE…]   e.g. /dns/example.com/MX+TXT',
+  '  GET /dns/NAME/TYPE?compare   e.g. /dns/example.com/A?compare: every resolver, side by side',
   '  GET /bgp/ADDRESS             e.g. /bgp/192.0.2.1',
   '  GET /bgp/PREFIX              e.g. /bgp/192.0.2.0/24',
   '  GET /bgp/ASN                 e.g. /bgp/AS64500',
@@ -81,7 +82,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return reply(response, request, 405, `Only ${ALLOWED_METHODS} here.`, { allow: ALLOWED_METHODS });
     }
-    const path = url.split('?')[0];
+    const [path, search = ''] = url.split('?');
     // Health checks come from the monitoring, which must never be told to wait.
     if (path === '/healthz') {
       const health = options.health();
@@ -92,10 +93,12 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
       const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       return reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
     }
-    const route = routeOf(path);
+    const route = routeOf(path, new URLSearchParams(search));
     if (route.kind === 'unknown') return reply(response, request, 404, usage);
     if (route.kind === 'bad') return reply(response, request, 400, `${route.problem}\n\n${usage}`);
     const answer = await options.engine.answer(route.text);
+    // A comparison counts once per resolver it asked, as it does for the bot's askers; the rest is owed by the next request.
+    if (answer.cost && answer.cost > 1) limiter.take(clientKey(request.socket.remoteAddress), Date.now(), answer.cost - 1);
     const kind = kindOf(answer.question);
     const lines = answer.lines.map((line) => line.text);
     // Only /dns/ can get here: a lone name may read as help, info or an AS number.
@@ -137,7 +140,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
  * The question text for a path, worded as a mention would word it:
  * `/dns/NAME/A+MX` → `NAME A MX`, `/bgp/192.0.2.0/24` → `bgp 192.0.2.0/24`.
  */
-function routeOf(path: string): Route {
+function routeOf(path: string, query: URLSearchParams): Route {
   const [empty, section, ...raw] = path.split('/');
   if (empty !== '' || raw.length === 0 || raw.some((segment) => segment === '')) return { kind: 'unknown' };
   let segments: string[];
@@ -152,7 +155,7 @@ function routeOf(path: string): Route {
     const [name, types] = segments;
     const typeList = types?.split(/[+,]/) ?? [];
     if (typeList.some((type) => type === '')) return { kind: 'bad', problem: `“${types}” is not a list of types: join them with + or a comma.` };
-    return { kind: 'ask', text: [name, ...typeList].join(' '), expects: 'dns' };
+    return { kind: 'ask', text: [name, ...typeList, ...(query.has('compare') ? ['compare'] : [])].join(' '), expects: 'dns' };
   }
   if (section === 'bgp' && segments.length <= 2) return { kind: 'ask', text: `bgp ${segments.join('/')}`, expects: 'bgp' };
   return { kind: 'unknown' };

@@ -20,18 +20,24 @@ export class TokenBuckets {
     this.buckets = new LRUCache({ max: maxKeys, ttl: Math.ceil(windowMs) });
   }
 
-  /** Takes a token for `key`: 0 when there was one, else the milliseconds until there is. */
-  take(key: string, now = Date.now()): number {
+  /**
+   * Takes `wanted` tokens for `key` (one question that counts as several):
+   * 0 when there were enough, else the milliseconds until there are. More
+   * than a full bucket is taken as a full bucket, so that no question is
+   * too dear to ever be answered.
+   */
+  take(key: string, now = Date.now(), wanted = 1): number {
     const tokens = this.tokensAt(key, now);
-    if (tokens < 1) return this.msUntilOne(tokens);
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    const cost = Math.min(wanted, this.count);
+    if (tokens < cost) return this.msUntil(cost, tokens);
+    this.buckets.set(key, { tokens: tokens - cost, at: now });
     return 0;
   }
 
   /** Milliseconds until `key` has a token, without taking one. */
   waitMs(key: string, now = Date.now()): number {
     const tokens = this.tokensAt(key, now);
-    return tokens < 1 ? this.msUntilOne(tokens) : 0;
+    return tokens < 1 ? this.msUntil(1, tokens) : 0;
   }
 
   private tokensAt(key: string, now: number): number {
@@ -39,7 +45,7 @@ export class TokenBuckets {
     return bucket ? Math.min(this.count, bucket.tokens + (now - bucket.at) * this.perMs) : this.count;
   }
 
-  private msUntilOne(tokens: number): number {
-    return Math.ceil((1 - tokens) / this.perMs);
+  private msUntil(wanted: number, tokens: number): number {
+    return Math.ceil((wanted - tokens) / this.perMs);
   }
 }

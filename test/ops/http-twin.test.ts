@@ -64,6 +64,29 @@ describe('the HTTP twin in front of the real engine', () => {
     assert.ok(body.lines.includes('example.test. 3600 MX 20 backup.example.test.'));
   });
 
+  it('compares every resolver with ?compare, as text and as JSON', async () => {
+    const resolver = new UpstreamResolver([parseUpstream(dns.address)], 2000);
+    const resolvers = new Map([
+      ['', resolver],
+      ['second', resolver],
+    ]);
+    const comparing = createHttpTwin({
+      engine: new LookingGlass(readEngineConfig({ DNS_UPSTREAM: dns.address }), { resolvers }),
+      health: () => health,
+      rateLimit: { count: 2, windowMs: 60_000 },
+    });
+    const { port } = await comparing.listen('127.0.0.1', 0);
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${port}/dns/example.test/A?compare`)).text();
+      assert.match(text, /^🔎 example\.test A, compared across 2 resolvers\n✅ All 2 agree: NOERROR, not validated \(no AD\)\n192\.0\.2\.1$/m);
+      const response = await fetch(`http://127.0.0.1:${port}/dns/example.test/A?compare`, { headers: json });
+      assert.equal(response.status, 429, 'the first comparison asked 2 resolvers: both questions the client had');
+      await response.body?.cancel();
+    } finally {
+      await comparing.close();
+    }
+  });
+
   it('shows the address of a reverse question in JSON as bytes', async () => {
     const body = (await (await get('/dns/192.0.2.1', { headers: json })).json()) as { question: { address: unknown }; lines: string[] };
     assert.deepEqual(body.question.address, { version: 4, bytes: [192, 0, 2, 1] });

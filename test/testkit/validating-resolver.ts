@@ -50,7 +50,11 @@ export interface ValidatingResolver {
   close(): Promise<void>;
 }
 
-export async function startValidatingResolver(): Promise<ValidatingResolver> {
+/**
+ * `serverLines` go into Unbound's `server:` clause as they are: a censoring
+ * resolver is this one with `local-zone: … redirect` and `local-data: …`.
+ */
+export async function startValidatingResolver(serverLines: readonly string[] = []): Promise<ValidatingResolver> {
   const dir = mkdtempSync(join(tmpdir(), 'fedidig-unbound-'));
   writeFileSync(join(dir, 'plain.test.zone'), PLAIN_ZONE);
   const keygen = (zone: string, ...flags: string[]) =>
@@ -97,6 +101,7 @@ export async function startValidatingResolver(): Promise<ValidatingResolver> {
         '  ede: yes',
         `  nsid: "ascii_${NSID}"`,
         '  val-log-level: 2',
+        ...serverLines.map((line) => `  ${line}`),
         'remote-control:',
         '  control-enable: no',
         ...['signed.test', 'broken.signed.test', 'plain.test'].flatMap((zone) => ['stub-zone:', `  name: "${zone}"`, `  stub-addr: 127.0.0.1@${nsd!.port}`]),
