@@ -128,9 +128,28 @@ const questionWords: fc.Arbitrary<string[]> = fc.oneof(
         fc.constantFrom<string[]>([], ['dig'], ['kdig'], ['host'], ['nslookup'], ['drill']),
         questionName,
         fc.array(typeWord, { maxLength: 2 }),
-        fc.array(fc.constantFrom('+short', '+dnssec', '+cd', '+tcp', '+nsid', '+nonsid', '-4', '-6', '+norec', '+trace', '@192.0.2.53', 'AXFR', 'IN'), {
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.constantFrom(
+            '+short',
+            '+dnssec',
+            '+cd',
+            '+tcp',
+            '+nsid',
+            '+nonsid',
+            '-4',
+            '-6',
+            '+norec',
+            '+trace',
+            '@192.0.2.53',
+            'AXFR',
+            'IN',
+            'compare',
+            'compare',
+          ),
+          {
+            maxLength: 3,
+          },
+        ),
       )
       .map(([tool, name, types, options]) => [...tool, name, ...types, ...options]),
   },
