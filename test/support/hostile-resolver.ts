@@ -85,6 +85,7 @@ export class HostileResolver implements Resolver {
           question,
           rcode,
           authenticated,
+          authoritative: false,
           extendedErrors,
           nsid,
           cached,
@@ -93,6 +94,7 @@ export class HostileResolver implements Resolver {
           elapsedMs,
           answers: outcome.answers.map(record),
           authorities: outcome.authorities.map(record),
+          additionals: [],
         };
       }
     }
@@ -111,8 +113,10 @@ export class HostileResolver implements Resolver {
       question,
       rcode: 0,
       authenticated: false,
+      authoritative: false,
       answers,
       authorities: [],
+      additionals: [],
       extendedErrors: [],
       upstream: this.upstreams[0],
       transport: 'udp',
