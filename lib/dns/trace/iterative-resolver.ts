@@ -249,7 +249,7 @@ function cnameTarget(response: DnsResponse, name: string, type: number): string 
   for (let i = 0; i <= response.answers.length; i++) {
     if (response.answers.some((r) => r.type === type && sameName(r.name, current))) return undefined;
     const alias = response.answers.find((r) => r.type === RecordType.CNAME && r.rdata.kind === 'name' && sameName(r.name, current));
-    if (!alias || alias.rdata.kind !== 'name') return current === name ? undefined : current;
+    if (alias?.rdata.kind !== 'name') return current === name ? undefined : current;
     current = withoutDot(alias.rdata.target);
   }
   return current;
