@@ -218,8 +218,18 @@ class TraceRun {
     if (++this.queries > this.options.limits.maxQueries) throw new TraceLimitError('queries', this.options.limits.maxQueries);
     // DO, so that a referral carries its DS records and shows whether the child zone is signed.
     const options = { nonRecursive: true, dnssecRecords: true, tcp: this.question.options?.tcp };
-    return this.options.ask(server, { name, type, options }, this.signal);
+    return untilAborted(this.options.ask(server, { name, type, options }, this.signal), this.signal);
   }
+}
+
+/** The limits hold even over a ServerQuery that does not listen to the signal. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The referral in a response: NS records (not authoritative, no answer) for a zone that contains the name. */
