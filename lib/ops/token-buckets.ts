@@ -20,18 +20,24 @@ export class TokenBuckets {
     this.buckets = new LRUCache({ max: maxKeys, ttl: Math.ceil(windowMs) });
   }
 
-  /** Takes a token for `key`: 0 when there was one, else the milliseconds until there is. */
-  take(key: string, now = Date.now()): number {
+  /**
+   * Takes `cost` tokens for `key`: 0 when it had them, else the milliseconds
+   * until it has. A cost above the bucket's size is the whole bucket, so that
+   * nothing costs more than can ever be paid.
+   */
+  take(key: string, now = Date.now(), cost = 1): number {
+    const needed = Math.min(cost, this.count);
     const tokens = this.tokensAt(key, now);
-    if (tokens < 1) return this.msUntilOne(tokens);
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    if (tokens < needed) return this.msUntil(tokens, needed);
+    this.buckets.set(key, { tokens: tokens - needed, at: now });
     return 0;
   }
 
-  /** Milliseconds until `key` has a token, without taking one. */
-  waitMs(key: string, now = Date.now()): number {
+  /** Milliseconds until `key` has `cost` tokens, without taking them. */
+  waitMs(key: string, now = Date.now(), cost = 1): number {
+    const needed = Math.min(cost, this.count);
     const tokens = this.tokensAt(key, now);
-    return tokens < 1 ? this.msUntilOne(tokens) : 0;
+    return tokens < needed ? this.msUntil(tokens, needed) : 0;
   }
 
   private tokensAt(key: string, now: number): number {
@@ -39,7 +45,7 @@ export class TokenBuckets {
     return bucket ? Math.min(this.count, bucket.tokens + (now - bucket.at) * this.perMs) : this.count;
   }
 
-  private msUntilOne(tokens: number): number {
-    return Math.ceil((1 - tokens) / this.perMs);
+  private msUntil(tokens: number, needed: number): number {
+    return Math.ceil((needed - tokens) / this.perMs);
   }
 }
