@@ -37,9 +37,11 @@ export function formatTrace(question: DnsQuestionRequest, trace: Trace): ReplyLi
       : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : (rcodeNames[trace.answer?.rcode ?? -1] ?? 'no answer')})`) }];
   }
   const type = recordTypeName(question.types[0]);
-  const lines: ReplyLine[] = [{ text: neutraliseText(`🔎 ${displayName(question.name.ascii, question.name.unicode)} ${type} +trace`) }];
-  trace.steps.forEach((step, i) => lines.push({ text: neutraliseText(stepText(step, trace.steps[i + 1])) }));
-  lines.push(...records.map(recordLine));
+  const lines: ReplyLine[] = [
+    { text: neutraliseText(`🔎 ${displayName(question.name.ascii, question.name.unicode)} ${type} +trace`) },
+    ...trace.steps.map((step, i) => ({ text: neutraliseText(stepText(step, trace.steps[i + 1])) })),
+    ...records.map(recordLine),
+  ];
   const ending = trace.failure ? failureText(trace.failure) : answerText(question, trace);
   if (ending) lines.push({ text: neutraliseText(ending) });
   const queries = `${trace.queries} ${trace.queries === 1 ? 'query' : 'queries'}`;
