@@ -81,6 +81,19 @@ describe('AskerRateLimit', () => {
     assert.equal(limit.decide('alice', 31_001), 'notice', 'a new notice once the asker is over again');
   });
 
+  it('counts a costly answer (a trace) as several questions, and never more than the whole bucket', () => {
+    const limit = new AskerRateLimit(10, 60_000);
+    assert.equal(limit.decide('alice', 0, 4), 'answer');
+    assert.equal(limit.decide('alice', 1, 4), 'answer');
+    assert.equal(limit.decide('alice', 2, 4), 'notice', 'two tokens left, four needed');
+    // Two more tokens take 12 s at 10 per minute.
+    assert.equal(limit.retryAfterSeconds('alice', 2, 4), 12);
+    assert.equal(limit.decide('alice', 3, 1), 'answer', 'a plain question still fits');
+    const small = new AskerRateLimit(2, 60_000);
+    assert.equal(small.decide('bob', 0, 12), 'answer', 'a cost above the bucket takes the whole bucket');
+    assert.equal(small.decide('bob', 1, 1), 'notice');
+  });
+
   it('remembers a bounded number of askers', () => {
     const limit = new AskerRateLimit(1, 60_000, 100);
     limit.decide('first', 0);
