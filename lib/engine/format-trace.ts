@@ -108,7 +108,7 @@ function failureText(failure: TraceFailure): string {
     return `⚠️ Stopped at ${zoneName(failure.zone)}: its servers are lame (${failure.servers} asked), none answers for the zone or refers onward.`;
   if (failure instanceof NoServerAnsweredError) return `⏳ Stopped at ${zoneName(failure.zone)}: none of its ${failure.servers} servers answered.`;
   if (failure instanceof UnresolvableDelegationError)
-    return `❌ Stopped at ${zoneName(failure.zone)}: it is delegated to ${failure.nameservers.join(', ')} without glue, and ${failure.nameservers.length === 1 ? 'that name does' : 'none of those names'} not resolve.`;
+    return `❌ Stopped at ${zoneName(failure.zone)}: it is delegated to ${failure.nameservers.join(', ')} without glue, and ${failure.nameservers.length === 1 ? 'that name does not resolve' : 'none of those names resolves'}.`;
   if (failure instanceof ReferralLoopError)
     return `🔁 Stopped at ${zoneName(failure.zone)}: ${server(failure.server)} refers to ${zoneName(failure.referredTo)}, which is no closer to the name: a referral loop.`;
   if (failure instanceof CnameLoopError) return `🔁 Stopped: the CNAME chain comes back to ${failure.target}.`;

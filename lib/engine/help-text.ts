@@ -13,6 +13,7 @@ export function helpLines(botName: string, bgpEnabled: boolean, logQueries: keyo
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
     `• an IP address for its reverse name: ${botName} 2001:db8::1`,
     '• via NAME to ask another resolver, if the operator set some up (see info)',
+    `• +trace after a name: I resolve it from the root servers myself, like dig +trace, one line per zone cut: ${botName} example.com MX +trace (counts as several questions)`,
   ];
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);

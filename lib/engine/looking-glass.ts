@@ -15,6 +15,7 @@ import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { specialRange, unroutableReason } from './special-ranges.ts';
 import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
+import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
 import type { ServerQuery } from '../dns/trace/trace.ts';
 import { formatTrace } from './format-trace.ts';
@@ -196,6 +197,14 @@ export class LookingGlass {
     return [...this.resolvers.entries()].flatMap(([name, resolver]) => (resolver instanceof CachingResolver ? [cacheStatsLine(name, resolver)] : []));
   }
 
+  private traceLine(): string {
+    const { rootHints, timeoutMs, allowPrivate } = this.config.trace;
+    const from =
+      rootHints === ianaRootHints ? `the IANA root servers (${rootHints.length} addresses)` : `root hints ${rootHints.map((h) => h.address).join(', ')}`;
+    const limits = `at most ${TRACE_LIMITS.maxReferrals} referrals, ${TRACE_LIMITS.maxQueries} queries and ${timeoutMs / 1000} s`;
+    return `+trace: from ${from}; ${limits}; ${allowPrivate ? 'private addresses allowed (a lab)' : 'only to public addresses'}; counts as ${traceCost(0)} or more questions.`;
+  }
+
   private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
     const bgpStats = await this.options.bgp?.stats().catch(() => undefined);
@@ -204,6 +213,7 @@ export class LookingGlass {
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
       ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
+      { text: this.traceLine() },
       ...this.cacheLines(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];
