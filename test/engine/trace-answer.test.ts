@@ -43,7 +43,8 @@ describe('+trace in the engine', () => {
       ),
     );
     const withNames = (await lines(engine2, 'www.example +trace')).join('\n');
-    assert.doesNotMatch(withNames, /(^|\s)[@#][a-z]|\u202e|\u0007/u);
+    assert.doesNotMatch(withNames, /(^|\s)[@#][a-z]/u);
+    assert.ok(!withNames.includes('\u202e') && !withNames.includes('\u0007'), 'no bidi override or control character');
     // The second @ follows a letter: no server reads a mention there (safe-text.ts).
     assert.match(withNames, /＠alice@evil\.example/);
     assert.match(
