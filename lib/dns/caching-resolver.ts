@@ -152,6 +152,7 @@ export class CachingResolver implements Resolver {
       question,
       answers: entry.response.answers.map(aged),
       authorities: entry.response.authorities.map(aged),
+      additionals: entry.response.additionals.map(aged),
       // Nothing was asked: the time is the cache's, not the upstream's.
       elapsedMs: 0,
       cached: true,

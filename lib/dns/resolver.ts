@@ -26,6 +26,12 @@ export interface QueryOptions {
   readonly nsid?: boolean;
   /** Ask only the upstreams at an address of this IP version (dig -4, -6). */
   readonly family?: 4 | 6;
+  /**
+   * RD off (dig +norecurse): the server answers from what it holds itself, an
+   * authoritative answer or a referral. Only the iterative resolver asks so; it
+   * asks authoritative servers, never a shared resolver's cache.
+   */
+  readonly nonRecursive?: boolean;
 }
 
 /** An Extended DNS Error (RFC 8914): the resolver's own reason for its answer. */
@@ -84,8 +90,12 @@ export interface DnsResponse {
   readonly rcode: number;
   /** AD flag: the upstream validated the answer with DNSSEC. */
   readonly authenticated: boolean;
+  /** AA flag: the server answered for a zone it serves itself, not from a cache or a referral. */
+  readonly authoritative: boolean;
   readonly answers: readonly DnsRecord[];
   readonly authorities: readonly DnsRecord[];
+  /** The additional section less the OPT record: in a referral, the glue (the NS names' addresses). */
+  readonly additionals: readonly DnsRecord[];
   /** Extended DNS Errors the resolver attached, in the order sent. */
   readonly extendedErrors: readonly ExtendedDnsError[];
   /** The server instance that answered (NSID, RFC 5001), when asked for and given: raw bytes, shown as text or hex. */

@@ -1,7 +1,11 @@
 import { ConfigError } from './config-error.ts';
 import { defaultForbiddenNames } from './forbidden-names.ts';
 import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
-import { parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
+import { parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
+import { ianaRootHints } from '../dns/trace/root-hints.ts';
+import type { NameServer } from '../dns/trace/trace.ts';
+import { parseIpAddress } from '../net/ip-address.ts';
+import { unroutableReason } from './special-ranges.ts';
 
 /** What the query engine needs, read from the environment (`.env.example` documents each variable). */
 export interface EngineConfig {
@@ -24,6 +28,14 @@ export interface EngineConfig {
   readonly cacheMaxNegativeTtlSeconds: number;
   /** Which question texts reach the logs: all, only public and unlisted ones, or none (said in `help`). */
   readonly logQueries: 'all' | 'public-only' | 'none';
+  readonly trace: TraceConfig;
+}
+
+/** `+trace`: where it starts, how long it may take, and whether it may send to addresses that are not globally routable. */
+export interface TraceConfig {
+  readonly rootHints: readonly NameServer[];
+  readonly timeoutMs: number;
+  readonly allowPrivate: boolean;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -45,7 +57,13 @@ export function readEngineConfig(env: Environment): EngineConfig {
     cacheMaxTtlSeconds: integer(env, 'DNS_CACHE_MAX_TTL', 3600, 1, 86_400),
     cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),
     logQueries: oneOf(env, 'LOG_QUERIES', ['all', 'public-only', 'none'] as const),
+    trace: traceFrom(env),
   };
+}
+
+function traceFrom(env: Environment): TraceConfig {
+  const allowPrivate = oneOf(env, 'DNS_TRACE_ALLOW_PRIVATE', ['false', 'true'] as const) === 'true';
+  return { rootHints: rootHintsFrom(env.DNS_ROOT_HINTS, allowPrivate), timeoutMs: integer(env, 'DNS_TRACE_TIMEOUT_MS', 15_000, 1000, 120_000), allowPrivate };
 }
 
 export function integer(env: Environment, variable: string, fallback: number, min: number, max: number): number {
@@ -103,4 +121,31 @@ function forbiddenFrom(text: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** `addr` or `addr:port` (`[v6]:port`), comma-separated; each globally routable unless DNS_TRACE_ALLOW_PRIVATE says otherwise. */
+function rootHintsFrom(text: string | undefined, allowPrivate: boolean): readonly NameServer[] {
+  if (!text?.trim()) return ianaRootHints;
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => rootHint(entry, allowPrivate));
+}
+
+function rootHint(entry: string, allowPrivate: boolean): NameServer {
+  const problem = new ConfigError('DNS_ROOT_HINTS', `“${entry}” is not an address or address:port`);
+  let hint: Upstream;
+  try {
+    hint = parseUpstream(entry);
+  } catch {
+    throw problem;
+  }
+  const address = hint.protocol === 'udp' && !/^udp:/i.test(entry) ? parseIpAddress(hint.host) : undefined;
+  if (!address || hint.protocol !== 'udp') throw problem;
+  const unroutable = unroutableReason(address);
+  if (unroutable && !allowPrivate) {
+    throw new ConfigError('DNS_ROOT_HINTS', `${entry} is ${unroutable}, where a trace never sends; set DNS_TRACE_ALLOW_PRIVATE=true for a private lab`);
+  }
+  return { address: hint.host, port: hint.port };
 }

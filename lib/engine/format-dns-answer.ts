@@ -46,7 +46,7 @@ function questionLine(question: DnsQuestionRequest): string {
   return neutraliseText(`🔎 ${name} ${types}${options.length ? ` ${options.join(' ')}` : ''}${via}`);
 }
 
-function displayName(ascii: string, unicode: string): string {
+export function displayName(ascii: string, unicode: string): string {
   const name = ascii || '.';
   return unicode && unicode !== ascii ? `${unicode} (${name})` : name;
 }
@@ -115,7 +115,7 @@ function lastTarget(response: DnsResponse): string | undefined {
   return last?.type === RecordType.CNAME && last.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : undefined;
 }
 
-function recordLine(record: DnsRecord): ReplyLine {
+export function recordLine(record: DnsRecord): ReplyLine {
   const owner = record.name === '.' ? '.' : `${record.name}.`;
   return { text: neutraliseText(`${owner} ${record.ttl} ${recordTypeName(record.type)} ${presentRdata(record.rdata)}`), record: true };
 }

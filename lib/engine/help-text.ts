@@ -25,6 +25,7 @@ export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare
     `• an IP address for its reverse name: ${botName} 2001:db8::1`,
     '• dig options: +short, +dnssec, +cd, +tcp, +nsid, -x ADDRESS, -t TYPE, -4, -6 (a pasted dig, host or nslookup command works)',
     '• via NAME to ask another resolver the operator set up (see info); I ask no other server, so a server after @ gets a no',
+    `• +trace after a name: I resolve it from the root servers myself, like dig +trace, one line per zone cut: ${botName} example.com MX +trace (counts as several questions)`,
   ];
   if (compareEnabled) lines.push('• example.com compare (or via all): one type asked of every resolver at once, and where their answers differ');
   if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);

@@ -18,14 +18,19 @@ import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-q
 import type { Resolver } from '../dns/resolver.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-import { specialRange } from './special-ranges.ts';
+import { specialRange, unroutableReason } from './special-ranges.ts';
+import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
+import { ianaRootHints } from '../dns/trace/root-hints.ts';
+import { udpServerQuery } from '../dns/trace/server-query.ts';
+import type { ServerQuery } from '../dns/trace/trace.ts';
+import { formatTrace } from './format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 
 export interface Answer {
   readonly question: Question;
   readonly lines: readonly ReplyLine[];
-  /** How many questions this one counts as against the asker's rate limit: one per resolver a comparison asked. */
-  readonly cost: number;
+  /** How many questions the answer counts as against the asker's rate limit: 1 unless said (a comparison or a trace costs more). */
+  readonly cost?: number;
 }
 
 export interface LookingGlassOptions {
@@ -36,6 +41,22 @@ export interface LookingGlassOptions {
   readonly rpki?: RpkiSource;
   /** Resolvers by profile name ('' = default); built from the config when not given. */
   readonly resolvers?: ReadonlyMap<string, Resolver>;
+  /** How +trace sends its queries; UDP (TCP on truncation) to each server when not given. */
+  readonly traceQuery?: ServerQuery;
+}
+
+/** A trace's limits besides its time (DNS_TRACE_TIMEOUT_MS): what dig +trace needs for any real name, with room for CNAMEs and glueless delegations. */
+const TRACE_LIMITS = { maxReferrals: 30, maxQueries: 60 };
+/** Each server asked by a trace answers within this or is passed over: authoritative servers answer in well under a second. */
+const TRACE_QUERY_TIMEOUT_MS = 3000;
+
+/**
+ * What a trace counts as against the asker's rate limit: it asks servers
+ * around the world up to 60 times where a question asks the resolver once, so
+ * at least 3 questions, and one more for every 5 queries past 15.
+ */
+export function traceCost(queries: number): number {
+  return Math.max(3, Math.ceil(queries / 5));
 }
 
 /**
@@ -47,6 +68,7 @@ export class LookingGlass {
   private answered = 0;
   private readonly resolvers: ReadonlyMap<string, Resolver>;
   private readonly forbidden: ForbiddenNames;
+  private readonly tracer: IterativeResolver;
   /** Names of the resolvers besides the default, for `via NAME`. */
   private readonly profiles: readonly string[];
 
@@ -57,6 +79,13 @@ export class LookingGlass {
     this.resolvers = options.resolvers ?? buildResolvers(config);
     this.profiles = [...this.resolvers.keys()].filter(Boolean);
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
+    const { rootHints, timeoutMs, allowPrivate } = config.trace;
+    this.tracer = new IterativeResolver({
+      rootHints,
+      ask: options.traceQuery ?? udpServerQuery(Math.min(config.timeoutMs, TRACE_QUERY_TIMEOUT_MS)),
+      refuseAddress: allowPrivate ? () => undefined : unroutableReason,
+      limits: { ...TRACE_LIMITS, timeoutMs },
+    });
   }
 
   /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source. */
@@ -92,9 +121,19 @@ export class LookingGlass {
 
   async answer(text: string, signal?: AbortSignal): Promise<Answer> {
     const question = parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
-    const lines = await this.linesFor(question, signal);
+    const answer =
+      question.kind === 'dns' && question.dig.trace ? await this.traceAnswer(question, signal) : { question, lines: await this.linesFor(question, signal) };
     this.answered++;
-    return { question, lines, cost: question.kind === 'dns' && question.compare ? this.comparedResolvers() : 1 };
+    return answer.cost === undefined && question.kind === 'dns' && question.compare ? { ...answer, cost: this.comparedResolvers() } : answer;
+  }
+
+  /** `+trace`: the engine resolves from the root itself, and the answer counts as several questions. */
+  private async traceAnswer(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<Answer> {
+    const refusal = this.forbiddenLines(question);
+    if (refusal) return { question, lines: refusal };
+    const { tcp, family } = question.dig;
+    const trace = await this.tracer.trace({ name: question.name.ascii, type: question.types[0], options: { tcp, family } }, signal);
+    return { question, lines: formatTrace(question, trace), cost: traceCost(trace.queries) };
   }
 
   private async linesFor(question: Question, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
@@ -122,15 +161,20 @@ export class LookingGlass {
     }
   }
 
-  private async dnsLines(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
+  /** The refusal of a name under DNS_FORBIDDEN_NAMES, said before any query. */
+  private forbiddenLines(question: DnsQuestionRequest): ReplyLine[] | undefined {
     const forbiddenBy = this.forbidden.forbidding(question.name.ascii);
-    if (forbiddenBy !== undefined) {
-      return [
-        {
-          text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
-        },
-      ];
-    }
+    if (forbiddenBy === undefined) return undefined;
+    return [
+      {
+        text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
+      },
+    ];
+  }
+
+  private async dnsLines(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
+    const refusal = this.forbiddenLines(question);
+    if (refusal) return refusal;
     if (question.compare && this.resolvers.size < 2) {
       return [{ text: 'This bot asks one resolver only, so there is nothing to compare: ask without “compare”, or ask its operator to set up DNS_PROFILES.' }];
     }
@@ -195,6 +239,14 @@ export class LookingGlass {
     return [...this.resolvers.entries()].flatMap(([name, resolver]) => (resolver instanceof CachingResolver ? [cacheStatsLine(name, resolver)] : []));
   }
 
+  private traceLine(): string {
+    const { rootHints, timeoutMs, allowPrivate } = this.config.trace;
+    const from =
+      rootHints === ianaRootHints ? `the IANA root servers (${rootHints.length} addresses)` : `root hints ${rootHints.map((h) => h.address).join(', ')}`;
+    const limits = `at most ${TRACE_LIMITS.maxReferrals} referrals, ${TRACE_LIMITS.maxQueries} queries and ${timeoutMs / 1000} s`;
+    return `+trace: from ${from}; ${limits}; ${allowPrivate ? 'private addresses allowed (a lab)' : 'only to public addresses'}; counts as ${traceCost(0)} or more questions.`;
+  }
+
   private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
     const [bgpStats, rpkiStats] = await Promise.all([this.options.bgp?.stats().catch(() => undefined), this.options.rpki?.stats().catch(() => undefined)]);
@@ -205,6 +257,7 @@ export class LookingGlass {
       ...(profiles.length ? [{ text: `“compare” asks ${this.comparedResolvers()} of them at once (DNS_COMPARE_MAX ${this.config.compareMax})` }] : []),
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
       ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
+      { text: this.traceLine() },
       ...this.cacheLines(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];

@@ -39,6 +39,8 @@ export interface DigOptions {
   readonly nsid?: boolean;
   /** `-4`, `-6`: ask only the resolvers at an address of this IP version. */
   readonly family?: 4 | 6;
+  /** `+trace`: resolve from the root servers down, as dig +trace does, instead of asking the resolver. */
+  readonly trace?: boolean;
 }
 
 export interface InvalidQuestion {
@@ -72,8 +74,9 @@ const digFlags: Record<string, keyof DigOptions> = {
   tcp: 'tcp',
   vc: 'tcp',
   nsid: 'nsid',
+  trace: 'trace',
 };
-const FLAG_LIST = '+short, +dnssec, +cd, +tcp and +nsid, with -x ADDRESS, -t TYPE, -4 and -6';
+const FLAG_LIST = '+short, +dnssec, +cd, +tcp, +nsid and +trace, with -x ADDRESS, -t TYPE, -4 and -6';
 const ZONE_TRANSFERS = new Set([RecordType.AXFR, RecordType.IXFR]);
 // Punctuation people put around a name in a sentence; a trailing dot is part of the name and stays.
 const wrapping = /^[\s"'`“”‘’«»()[\]<>{},;:!?]+|[\s"'`“”‘’«»()[\]<>{},;:!?]+$/gu;
@@ -260,6 +263,10 @@ function dnsQuestion(words: readonly string[], profile: string | undefined, opti
   if (compare && profile !== undefined) return invalid('a comparison asks every resolver, so it takes no “via NAME”', 'ask e.g. “example.com compare”');
   if (unique.length > options.maxTypes)
     return invalid(`you asked for ${unique.length} record types`, `I answer up to ${options.maxTypes} types in one question`);
+  if (dig.trace && compare) return invalid('+trace and compare are two different questions', 'ask “example.com +trace” or “example.com compare”');
+  if (dig.trace && unique.length > 1) return invalid(`+trace follows one record type, and you asked for ${unique.length}`, 'ask e.g. “example.com MX +trace”');
+  if (dig.trace && profile)
+    return invalid(`+trace asks the root servers and each zone’s own servers, not the resolver “${visible(profile)}”`, 'ask without via or @');
   const target = hostOf(names[0]);
   if (zoned.test(target) && parseIpAddress(target.slice(0, target.indexOf('%')))) {
     const bare = target.slice(0, target.indexOf('%'));

@@ -45,5 +45,18 @@ export function specialRange(address: IpAddress, length = address.bytes.length *
   return parsed.find((range) => range.length <= length && inPrefix(address, range.network, range.length));
 }
 
+const globalUnicast = { network: parseIpAddress('2000::')!, length: 3 };
+
+/**
+ * Why nothing may be sent to this address, or undefined when it is globally
+ * routable: a special range, or IPv6 outside global unicast (RFC 4291 §2.4).
+ */
+export function unroutableReason(address: IpAddress): string | undefined {
+  const special = specialRange(address);
+  if (special) return special.description;
+  if (address.version === 6 && !inPrefix(address, globalUnicast.network, globalUnicast.length)) return 'outside IPv6 global unicast (2000::/3)';
+  return undefined;
+}
+
 /** The reverse zones of the INTERNAL ranges (private-use, shared, loopback, link-local, unique-local, “this network”, IPv4-mapped). */
 export const internalReverseZones: readonly string[] = parsed.filter((range) => range.internal).flatMap((range) => reverseZones(range.network, range.length));

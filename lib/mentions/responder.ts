@@ -67,13 +67,15 @@ export class MentionResponder {
     const answer = await this.options.engine.answer(text, this.options.signal);
     const engineMs = performance.now() - engineStarted;
     if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
-    const rate = this.options.rateLimit.decide(status.account.acct.toLowerCase(), answer.cost);
+    const asker = status.account.acct.toLowerCase();
+    const cost = answer.cost ?? 1;
+    const rate = this.options.rateLimit.decide(asker, Date.now(), cost);
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
     const lines: readonly ReplyLine[] =
       rate === 'notice'
         ? [
             {
-              text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(status.account.acct.toLowerCase())} s.`,
+              text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost)} s.`,
             },
           ]
         : answer.lines;

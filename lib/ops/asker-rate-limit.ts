@@ -2,7 +2,8 @@ import { LRUCache } from 'lru-cache';
 import { TokenBuckets } from './token-buckets.ts';
 
 /**
- * `count` questions per asker per `windowMs` (a token bucket each). The
+ * `count` questions per asker per `windowMs` (a token bucket each); an
+ * answer that costs more (a trace) counts as several questions. The
  * first question without a token gets one short notice; the next ones get
  * silence until a token is back. At most `maxAskers` are remembered, so a
  * public bot's memory stays bounded; a forgotten asker has a full bucket.
@@ -22,8 +23,7 @@ export class AskerRateLimit {
     this.noticed = new LRUCache({ max: maxAskers });
   }
 
-  /** Whether to answer a question of `asker` that counts as `cost` questions (a comparison asks several resolvers). */
-  decide(asker: string, cost = 1, now = Date.now()): RateDecision {
+  decide(asker: string, now = Date.now(), cost = 1): RateDecision {
     if (this.buckets.take(asker, now, cost) === 0) {
       this.noticed.delete(asker);
       return 'answer';
@@ -33,8 +33,8 @@ export class AskerRateLimit {
     return 'notice';
   }
 
-  /** Seconds until `asker` may ask again. */
-  retryAfterSeconds(asker: string, now = Date.now()): number {
-    return Math.max(1, Math.ceil(this.buckets.waitMs(asker, now) / 1000));
+  /** Seconds until `asker` may ask again something that costs `cost`. */
+  retryAfterSeconds(asker: string, now = Date.now(), cost = 1): number {
+    return Math.max(1, Math.ceil(this.buckets.waitMs(asker, now, cost) / 1000));
   }
 }

@@ -21,23 +21,23 @@ export class TokenBuckets {
   }
 
   /**
-   * Takes `wanted` tokens for `key` (one question that counts as several):
-   * 0 when there were enough, else the milliseconds until there are. More
-   * than a full bucket is taken as a full bucket, so that no question is
-   * too dear to ever be answered.
+   * Takes `cost` tokens for `key`: 0 when it had them, else the milliseconds
+   * until it has. A cost above the bucket's size is the whole bucket, so that
+   * nothing costs more than can ever be paid.
    */
-  take(key: string, now = Date.now(), wanted = 1): number {
+  take(key: string, now = Date.now(), cost = 1): number {
+    const needed = Math.min(cost, this.count);
     const tokens = this.tokensAt(key, now);
-    const cost = Math.min(wanted, this.count);
-    if (tokens < cost) return this.msUntil(cost, tokens);
-    this.buckets.set(key, { tokens: tokens - cost, at: now });
+    if (tokens < needed) return this.msUntil(tokens, needed);
+    this.buckets.set(key, { tokens: tokens - needed, at: now });
     return 0;
   }
 
-  /** Milliseconds until `key` has a token, without taking one. */
-  waitMs(key: string, now = Date.now()): number {
+  /** Milliseconds until `key` has `cost` tokens, without taking them. */
+  waitMs(key: string, now = Date.now(), cost = 1): number {
+    const needed = Math.min(cost, this.count);
     const tokens = this.tokensAt(key, now);
-    return tokens < 1 ? this.msUntil(1, tokens) : 0;
+    return tokens < needed ? this.msUntil(tokens, needed) : 0;
   }
 
   private tokensAt(key: string, now: number): number {
@@ -45,7 +45,7 @@ export class TokenBuckets {
     return bucket ? Math.min(this.count, bucket.tokens + (now - bucket.at) * this.perMs) : this.count;
   }
 
-  private msUntil(wanted: number, tokens: number): number {
-    return Math.ceil((wanted - tokens) / this.perMs);
+  private msUntil(tokens: number, needed: number): number {
+    return Math.ceil((needed - tokens) / this.perMs);
   }
 }

@@ -12,6 +12,18 @@ describe('readRuntimeConfig', () => {
     assert.equal(config.heartbeatTimeoutMs, 90_000);
     assert.equal(config.streaming, 'auto');
     assert.deepEqual(config.rateLimit, { count: 10, windowMs: 60_000 });
+    assert.equal(config.engine.trace.rootHints.length, 26, 'the 13 root servers, IPv4 and IPv6');
+    assert.deepEqual(config.engine.trace.rootHints[0], { name: 'a.root-servers.net', address: '198.41.0.4', port: 53 });
+    assert.deepEqual([config.engine.trace.timeoutMs, config.engine.trace.allowPrivate], [15_000, false]);
+  });
+
+  it('reads DNS_ROOT_HINTS as addresses with optional ports; private ones only with DNS_TRACE_ALLOW_PRIVATE=true', () => {
+    const hints = (env: Record<string, string>) => readRuntimeConfig({ ...base, ...env }).engine.trace.rootHints;
+    assert.deepEqual(hints({ DNS_ROOT_HINTS: '198.41.0.4, [2001:503:ba3e::2:30]:5353' }), [
+      { address: '198.41.0.4', port: 53 },
+      { address: '2001:503:ba3e::2:30', port: 5353 },
+    ]);
+    assert.deepEqual(hints({ DNS_ROOT_HINTS: '127.53.0.1', DNS_TRACE_ALLOW_PRIVATE: 'true' }), [{ address: '127.53.0.1', port: 53 }]);
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [
@@ -25,6 +37,17 @@ describe('readRuntimeConfig', () => {
     ['a bad upstream', { DNS_UPSTREAM: 'ftp://x' }, /^DNS_UPSTREAM: /],
     ['a bad profile', { DNS_PROFILES: 'cn' }, /^DNS_PROFILES: /],
     ['a bad query log setting', { LOG_QUERIES: 'some' }, /^LOG_QUERIES: must be all, public-only, none/],
+    ['a root hint that is a name', { DNS_ROOT_HINTS: 'a.root-servers.net' }, /^DNS_ROOT_HINTS: “a.root-servers.net” is not an address or address:port/],
+    ['a root hint over TCP', { DNS_ROOT_HINTS: 'tcp://198.41.0.4' }, /^DNS_ROOT_HINTS: “tcp:\/\/198.41.0.4” is not an address/],
+    [
+      'a private root hint',
+      { DNS_ROOT_HINTS: '198.41.0.4,10.0.0.53' },
+      /^DNS_ROOT_HINTS: 10.0.0.53 is private-use \(RFC 1918\), .*DNS_TRACE_ALLOW_PRIVATE=true/,
+    ],
+    ['a link-local IPv6 root hint', { DNS_ROOT_HINTS: '[fe80::1]:53' }, /^DNS_ROOT_HINTS: \[fe80::1\]:53 is link-local/],
+    ['an IPv6 root hint outside global unicast', { DNS_ROOT_HINTS: '4000::1' }, /^DNS_ROOT_HINTS: 4000::1 is outside IPv6 global unicast/],
+    ['a bad trace timeout', { DNS_TRACE_TIMEOUT_MS: '10' }, /^DNS_TRACE_TIMEOUT_MS: must be a whole number from 1000/],
+    ['a bad private switch', { DNS_TRACE_ALLOW_PRIVATE: 'yes' }, /^DNS_TRACE_ALLOW_PRIVATE: must be false, true/],
   ];
   for (const [label, change, message] of bad) {
     it(`names the variable for ${label}, never the token`, () => {

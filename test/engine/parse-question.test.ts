@@ -133,11 +133,22 @@ describe('parseQuestion', () => {
       assert.deepEqual(dns(parse('example.com')).dig, {});
     });
 
+    it('reads +trace with one type, as dig takes it, and without a resolver of choice', () => {
+      const q = dns(parse('dig example.com MX +trace'));
+      assert.deepEqual([q.types, q.dig], [[15], { trace: true }]);
+      assert.deepEqual(dns(parse('-x 192.0.2.1 +trace')).dig, { trace: true });
+      assert.match(invalid(parse('example.com A AAAA +trace')).problem, /\+trace follows one record type, and you asked for 2/);
+      assert.match(
+        invalid(parse('example.com +trace via quad9')).problem,
+        /\+trace asks the root servers and each zone’s own servers, not the resolver “quad9”/,
+      );
+    });
+
     it('answers an unknown option with the ones that work, and refuses +norecurse with the reason', () => {
-      for (const text of ['example.com +trace', 'example.com +bufsize=512', 'dig -p 5353 example.com']) {
+      for (const text of ['example.com +bufsize=512', 'dig -p 5353 example.com']) {
         const q = invalid(parse(text));
         assert.match(q.problem, /I do not know/, text);
-        assert.match(q.hint, /\+short, \+dnssec, \+cd, \+tcp and \+nsid/, text);
+        assert.match(q.hint, /\+short, \+dnssec, \+cd, \+tcp, \+nsid and \+trace/, text);
       }
       for (const flag of ['+norecurse', '+norec', '+NORECURSE']) {
         const q = invalid(parse(`dig ${flag} example.com`));

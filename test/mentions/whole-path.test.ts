@@ -12,6 +12,7 @@ import { fuzzProperty, startWireEnvironment, type FuzzProperty } from '../suppor
 
 const RUNS = 200;
 const WIRE_RUNS = 30;
+const TRACE_RUNS = 100;
 
 /** Fails with fast-check's report: the seed, the path and the shrunk counterexample. */
 async function holds(property: FuzzProperty, env: Parameters<FuzzProperty['property']>[0], numRuns: number): Promise<void> {
@@ -33,6 +34,20 @@ describe('the whole path, mention HTML → reply parts, with hostile mentions an
   ]) {
     const property = fuzzProperty(id);
     it(property.title, () => holds(property, {}, RUNS));
+  }
+});
+
+describe('the whole path of +trace, with hostile referrals from fake authoritative servers', () => {
+  for (const id of [
+    'trace:engine-never-throws',
+    'trace:splitter-never-throws',
+    'trace:fits-max-characters',
+    'trace:no-third-party-mention',
+    'trace:no-hidden-characters',
+    'trace:no-query-to-forbidden-address',
+  ]) {
+    const property = fuzzProperty(id);
+    it(property.title, () => holds(property, {}, TRACE_RUNS));
   }
 });
 

@@ -70,30 +70,34 @@ describe('AskerRateLimit', () => {
   it('answers count questions at once, then one notice, then silence until a token is back', () => {
     const limit = new AskerRateLimit(2, 60_000);
     assert.deepEqual(
-      [0, 1, 2, 3].map((t) => limit.decide('alice', 1, t)),
+      [0, 1, 2, 3].map((t) => limit.decide('alice', t)),
       ['answer', 'answer', 'notice', 'silence'],
     );
-    assert.equal(limit.decide('bob', 1, 4), 'answer', 'other askers are not held up');
+    assert.equal(limit.decide('bob', 4), 'answer', 'other askers are not held up');
     // One token comes back every 30 s.
     assert.equal(limit.retryAfterSeconds('alice', 10_003), 20);
-    assert.equal(limit.decide('alice', 1, 29_000), 'silence');
-    assert.equal(limit.decide('alice', 1, 31_000), 'answer');
-    assert.equal(limit.decide('alice', 1, 31_001), 'notice', 'a new notice once the asker is over again');
+    assert.equal(limit.decide('alice', 29_000), 'silence');
+    assert.equal(limit.decide('alice', 31_000), 'answer');
+    assert.equal(limit.decide('alice', 31_001), 'notice', 'a new notice once the asker is over again');
   });
 
-  it('counts a question that asks several resolvers as several, and one dearer than a full bucket as a full bucket', () => {
-    const limit = new AskerRateLimit(5, 60_000);
-    assert.equal(limit.decide('alice', 3, 0), 'answer');
-    assert.equal(limit.decide('alice', 3, 1), 'notice', 'two tokens left are not three');
-    assert.equal(limit.decide('alice', 2, 2), 'answer', 'but they are two');
-    assert.equal(limit.decide('bob', 8, 0), 'answer', 'a comparison of 8 resolvers still gets an answer from a full bucket of 5');
-    assert.equal(limit.decide('bob', 1, 1), 'notice');
+  it('counts a costly answer (a trace) as several questions, and never more than the whole bucket', () => {
+    const limit = new AskerRateLimit(10, 60_000);
+    assert.equal(limit.decide('alice', 0, 4), 'answer');
+    assert.equal(limit.decide('alice', 1, 4), 'answer');
+    assert.equal(limit.decide('alice', 2, 4), 'notice', 'two tokens left, four needed');
+    // Two more tokens take 12 s at 10 per minute.
+    assert.equal(limit.retryAfterSeconds('alice', 2, 4), 12);
+    assert.equal(limit.decide('alice', 3, 1), 'answer', 'a plain question still fits');
+    const small = new AskerRateLimit(2, 60_000);
+    assert.equal(small.decide('bob', 0, 12), 'answer', 'a cost above the bucket takes the whole bucket');
+    assert.equal(small.decide('bob', 1, 1), 'notice');
   });
 
   it('remembers a bounded number of askers', () => {
     const limit = new AskerRateLimit(1, 60_000, 100);
-    limit.decide('first', 1, 0);
-    for (let i = 0; i < 200; i++) limit.decide(`asker${i}`, 1, 1);
-    assert.equal(limit.decide('first', 1, 2), 'answer', 'forgotten, so a full bucket again');
+    limit.decide('first', 0);
+    for (let i = 0; i < 200; i++) limit.decide(`asker${i}`, 1);
+    assert.equal(limit.decide('first', 2), 'answer', 'forgotten, so a full bucket again');
   });
 });

@@ -26,12 +26,15 @@ import { recordTypeName } from '../../lib/dns/record-types.ts';
 import { replyMarkups, type ReplyMarkup } from '../../lib/reply/markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/fediverse/reply-visibility.ts';
 import type { Resolver } from '../../lib/dns/resolver.ts';
+import type { ServerQuery } from '../../lib/dns/trace/trace.ts';
+import { unroutableReason } from '../../lib/engine/special-ranges.ts';
 import { WaitingRateLimit } from '../../lib/ops/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { BOT, mentionHtml, questionVisibility } from './hostile-html.ts';
-import { HostileResolver, hostileZone, wireCase, type HostileZone, type WireCase } from './hostile-resolver.ts';
+import { HostileResolver, hostileZone, wireCase, type HostileZone } from './hostile-resolver.ts';
+import { HostileNameServers, hostileReferrals, type HostileServerAnswer } from './hostile-referrals.ts';
 import { formatLocalStatus } from '../testkit/mastodon/status-html.ts';
 import { countableLength } from '../testkit/mastodon/status-length.ts';
 import { extractEntities } from '../testkit/mastodon/text-entities.ts';
@@ -152,8 +155,12 @@ class RecordingEngine extends LookingGlass {
   }
 }
 
-/** Runs one mention through the bot, with `resolver` behind the default profile, `cn` and Team Cymru. */
-export async function runWholePath(c: PathCase, resolver: Resolver): Promise<PathRun> {
+/**
+ * Runs one mention through the bot, with `resolver` behind the default
+ * profile, `cn` and Team Cymru, and `traceQuery` sending +trace's queries
+ * (the IANA root hints, nothing private allowed, as the bot is by default).
+ */
+export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?: ServerQuery): Promise<PathRun> {
   const engine = new RecordingEngine(config, {
     botName: `@${BOT.username}`,
     bgp: new CymruSource({ resolver }),
@@ -161,6 +168,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver): Promise<Pat
       ['', resolver],
       ['cn', resolver],
     ]),
+    traceQuery,
   });
   const server = new RecordingServer();
   const responder = new MentionResponder({
@@ -427,18 +435,21 @@ export async function startWireEnvironment(): Promise<WireEnvironment & { close(
   return { server, zone, resolver, close: () => server.close() };
 }
 
-const wirePathCase: fc.Arbitrary<{ path: PathCase; wire: WireCase }> = fc
-  .record({ wire: wireCase, asker, ...layout, local: fc.boolean() })
-  .map(({ wire, asker: who, local, ...rest }) => {
-    const question = `@${BOT.username}${local ? '' : `@${BOT.domain}`} ${wire.owner} ${recordTypeName(wire.type)}`;
+/** A mention that asks `question` (made from the generated `data`) as Mastodon writes it, from a generated asker and layout. */
+function askingPathCase<T>(data: fc.Arbitrary<T>, question: (data: T) => string): fc.Arbitrary<{ path: PathCase; data: T }> {
+  return fc.record({ data, asker, ...layout, local: fc.boolean() }).map(({ data: generated, asker: who, local, ...rest }) => {
+    const text = `@${BOT.username}${local ? '' : `@${BOT.domain}`} ${question(generated)}`;
     const bot = { username: BOT.username, domain: local ? null : BOT.domain, url: BOT.url };
-    const html = formatLocalStatus(question, {
+    const html = formatLocalStatus(text, {
       localDomain: local ? BOT.domain : 'social.example',
       baseUrl: 'https://social.example',
       preloadedAccounts: [bot],
     });
-    return { wire, path: { html, asker: who, ...rest } };
+    return { data: generated, path: { html, asker: who, ...rest } };
   });
+}
+
+const wirePathCase = askingPathCase(wireCase, (wire) => `${wire.owner} ${recordTypeName(wire.type)}`);
 
 function throughTheWire(check: CheckName): FuzzProperty {
   return {
@@ -448,7 +459,7 @@ function throughTheWire(check: CheckName): FuzzProperty {
     property: (env) => {
       const wire = env.wire;
       if (!wire) throw new Error('the wire properties need startWireEnvironment()');
-      return fc.asyncProperty(wirePathCase, async ({ path, wire: { records } }) => {
+      return fc.asyncProperty(wirePathCase, async ({ path, data: { records } }) => {
         wire.zone.splice(0, wire.zone.length, ...records);
         const run = await runWholePath(path, wire.resolver);
         // The records must have come back: a timeout would mean the data broke the server, not the bot.
@@ -460,15 +471,75 @@ function throughTheWire(check: CheckName): FuzzProperty {
   };
 }
 
+// ---------------------------------------------------------------------------
+// +trace: generated referrals from fake authoritative servers
+
+/** A plain name to trace (the hostile data is in the referrals) and a type. */
+const traceQuestion = fc
+  .tuple(fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 5 }), fc.constantFrom('A', 'AAAA', 'MX', 'TXT', 'NS', 'CNAME'))
+  .map(([labels, type]) => `${labels.join('.')}.example ${type} +trace`);
+
+const tracePathCase = askingPathCase(fc.tuple(traceQuestion, hostileReferrals), ([question]) => question);
+
+/** The trace in a run: never a query to an address the bot must not send to (DNS_TRACE_ALLOW_PRIVATE is off). */
+function noQueryToForbiddenAddress(servers: HostileNameServers): void {
+  for (const server of servers.asked) {
+    const address = parseIpAddress(server.address);
+    assert.ok(address, `a query to “${server.address}”, which is no address`);
+    assert.equal(unroutableReason(address), undefined, `a query to ${server.address} (${server.name ?? 'root hint'})`);
+  }
+}
+
+async function runTrace(path: PathCase, answers: readonly HostileServerAnswer[]) {
+  const servers = new HostileNameServers(answers);
+  const run = await runWholePath(
+    path,
+    new HostileResolver({ outcomes: [{ kind: 'timeout', upstream: '127.0.0.1:9', timeoutMs: 1 }], routeLines: [], asNames: [] }),
+    servers.query,
+  );
+  // The trace must have run: a question the parser refused would prove nothing about referrals.
+  assert.ok(run.error !== undefined || /🧭/.test(run.answer?.lines.map((l) => l.text).join('\n') ?? ''), `no trace: ${JSON.stringify(run.answer?.lines)}`);
+  return { run, servers };
+}
+
+function throughTrace(check: CheckName): FuzzProperty {
+  return {
+    id: `trace:${check}`,
+    title: `${titles[check]} (+trace with hostile referrals)`,
+    wire: false,
+    property: () =>
+      fc.asyncProperty(tracePathCase, async ({ path, data: [, answers] }) => {
+        const { run, servers } = await runTrace(path, answers);
+        checks[check](run);
+        noQueryToForbiddenAddress(servers);
+      }) as unknown as fc.IAsyncProperty<never>,
+  };
+}
+
+const forbiddenAddressProperty: FuzzProperty = {
+  id: 'trace:no-query-to-forbidden-address',
+  title: '6. +trace never sends a query to a loopback, private, link-local, ULA or documentation address, whatever the referrals say',
+  wire: false,
+  property: () =>
+    fc.asyncProperty(tracePathCase, async ({ path, data: [, answers] }) => {
+      const { servers } = await runTrace(path, answers);
+      noQueryToForbiddenAddress(servers);
+      assert.ok(servers.asked.length <= 60, `${servers.asked.length} queries`);
+    }) as unknown as fc.IAsyncProperty<never>,
+};
+
 const checkNames = Object.keys(checks) as CheckName[];
+const plainQuestionChecks = checkNames.filter((name) => name !== 'visibility-never-wider' && name !== 'no-hidden-characters-from-question');
 
 /** Every property, in-process first. */
 export const fuzzProperties: readonly FuzzProperty[] = [
   ...checkNames.map(inProcess),
   replyVisibilityProperty,
   addressFormsProperty,
-  // The wire cases ask a plain question: visibility and the question's own text are the in-process properties' business.
-  ...checkNames.filter((name) => name !== 'visibility-never-wider' && name !== 'no-hidden-characters-from-question').map(throughTheWire),
+  // The wire and trace cases ask a plain question: visibility and the question's own text are the in-process properties' business.
+  ...plainQuestionChecks.map(throughTheWire),
+  ...plainQuestionChecks.map(throughTrace),
+  forbiddenAddressProperty,
 ];
 
 export function fuzzProperty(id: string): FuzzProperty {

@@ -58,6 +58,11 @@ export interface HostileZone {
   readonly asNames: readonly string[];
 }
 
+/** The record as the question meets it: the question's name where it has no owner, the question's type for `asked`. */
+export function hostileDnsRecord(question: DnsQuestion, r: HostileRecord): DnsRecord {
+  return { name: r.name ?? question.name, type: r.type === 'asked' ? question.type : r.type, ttl: r.ttl, rdata: r.rdata };
+}
+
 export class HostileResolver implements Resolver {
   readonly upstreams = ['127.0.0.1:5353', 'tcp://[::1]:5353', 'https://dns.example/dns-query'];
   private asked = 0;
@@ -74,17 +79,13 @@ export class HostileResolver implements Resolver {
       case 'network':
         throw new DnsNetworkError(outcome.upstream, outcome.reason);
       case 'response': {
-        const record = (r: HostileRecord): DnsRecord => ({
-          name: r.name ?? question.name,
-          type: r.type === 'asked' ? question.type : r.type,
-          ttl: r.ttl,
-          rdata: r.rdata,
-        });
+        const record = (r: HostileRecord) => hostileDnsRecord(question, r);
         const { rcode, authenticated, cached, upstream, transport, elapsedMs, extendedErrors, nsid } = outcome;
         return {
           question,
           rcode,
           authenticated,
+          authoritative: false,
           extendedErrors,
           nsid,
           cached,
@@ -93,6 +94,7 @@ export class HostileResolver implements Resolver {
           elapsedMs,
           answers: outcome.answers.map(record),
           authorities: outcome.authorities.map(record),
+          additionals: [],
         };
       }
     }
@@ -111,8 +113,10 @@ export class HostileResolver implements Resolver {
       question,
       rcode: 0,
       authenticated: false,
+      authoritative: false,
       answers,
       authorities: [],
+      additionals: [],
       extendedErrors: [],
       upstream: this.upstreams[0],
       transport: 'udp',

@@ -18,25 +18,36 @@ export function missingDnsSoftware(...programs: string[]): string | false {
 }
 
 export interface Nsd {
-  /** `127.0.0.1:PORT` */
+  /** `HOST:PORT`, the first address it listens on. */
   readonly address: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Serves each zone file (its origin is its file name less `.zone` or `.zone.signed`). */
-export async function startNsd(zoneFiles: readonly string[]): Promise<Nsd> {
+/** A zone file and its origin, for a file whose name does not say it (the root's). */
+export interface ZoneFile {
+  readonly origin: string;
+  readonly file: string;
+}
+
+/**
+ * Serves each zone file (its origin is its file name less `.zone` or
+ * `.zone.signed`, unless given), on a free port of 127.0.0.1 or on the
+ * addresses given (as root, port 53 of other loopback addresses).
+ */
+export async function startNsd(zoneFiles: readonly (string | ZoneFile)[], listen?: readonly { host: string; port: number }[]): Promise<Nsd> {
   const dir = mkdtempSync(join(tmpdir(), 'fedidig-nsd-'));
-  const port = await freePort();
-  const zones = zoneFiles.map((file) => {
+  const addresses = listen ?? [{ host: '127.0.0.1', port: await freePort() }];
+  const zones = zoneFiles.map((zone) => {
+    const { origin, file } = typeof zone === 'string' ? { origin: basename(zone).replace(/\.zone(\.signed)?$/, ''), file: zone } : zone;
     copyFileSync(file, join(dir, basename(file)));
-    return ['zone:', `  name: ${basename(file).replace(/\.zone(\.signed)?$/, '')}`, `  zonefile: ${basename(file)}`];
+    return ['zone:', `  name: "${origin}"`, `  zonefile: ${basename(file)}`];
   });
   writeFileSync(
     join(dir, 'nsd.conf'),
     [
       'server:',
-      `  ip-address: 127.0.0.1@${port}`,
+      ...addresses.map(({ host, port }) => `  ip-address: ${host}@${port}`),
       '  username: ""',
       '  chroot: ""',
       `  zonesdir: "${dir}"`,
@@ -54,8 +65,12 @@ export async function startNsd(zoneFiles: readonly string[]): Promise<Nsd> {
     ].join('\n'),
   );
   const nsd = spawn(NSD, ['-d', '-c', join(dir, 'nsd.conf')], { stdio: 'inherit' });
-  await waitForDns('127.0.0.1', port);
-  return { address: `127.0.0.1:${port}`, port, close: () => stopAndRemove(nsd, dir) };
+  const [{ host, port }] = addresses;
+  await waitForDns(host, port).catch(async (error: unknown) => {
+    await stopAndRemove(nsd, dir);
+    throw error;
+  });
+  return { address: `${host}:${port}`, port, close: () => stopAndRemove(nsd, dir) };
 }
 
 /** Ends a server started here and removes its folder. */

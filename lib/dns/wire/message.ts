@@ -20,7 +20,7 @@ export interface EncodingOptions {
 }
 
 /**
- * A recursive query with the AD bit, which asks a validating resolver to say
+ * A recursive query (unless the options ask for a non-recursive one) with the AD bit, which asks a validating resolver to say
  * whether it validated the answer without sending the DNSSEC records
  * (RFC 6840 §5.7); DO, CD and NSID only when the question's options ask for
  * them. EDNS itself is what lets a resolver attach Extended DNS Errors
@@ -30,7 +30,7 @@ export function encodeQuery(question: DnsQuestion, options: EncodingOptions): Bu
   const asked = question.options ?? {};
   const packet = new Packet();
   // dns2's typings lack the AD and CD bits, which its header writes.
-  Object.assign(packet.header, { id: options.id, rd: 1, ad: 1, cd: asked.checkingDisabled ? 1 : 0 });
+  Object.assign(packet.header, { id: options.id, rd: asked.nonRecursive ? 0 : 1, ad: 1, cd: asked.checkingDisabled ? 1 : 0 });
   packet.questions.push({ name: question.name, type: question.type, class: CLASS_IN } as never);
   const message = packet.toBuffer();
   if (!options.edns) return message;
@@ -57,10 +57,13 @@ export interface DecodedResponse {
   readonly isResponse: boolean;
   readonly truncated: boolean;
   readonly authenticated: boolean;
+  readonly authoritative: boolean;
   readonly rcode: number;
   readonly questions: readonly { name: string; type: number; class: number }[];
   readonly answers: readonly DnsRecord[];
   readonly authorities: readonly DnsRecord[];
+  /** Without the OPT record, which is read into the fields below. */
+  readonly additionals: readonly DnsRecord[];
   readonly hasOpt: boolean;
   readonly extendedErrors: readonly ExtendedDnsError[];
   readonly nsid?: Uint8Array;
@@ -80,47 +83,57 @@ export function decodeResponse(message: Buffer): DecodedResponse {
   let hasOpt = false;
   const extendedErrors: ExtendedDnsError[] = [];
   let nsid: Uint8Array | undefined;
-  for (let i = 0; i < header.arcount && reader.remaining > 0; i++) {
-    reader.name();
-    const type = reader.u16();
-    reader.u16();
-    const ttl = reader.u32();
-    const rdata = reader.window(reader.u16());
-    if (type !== TYPE_OPT) continue;
-    hasOpt = true;
-    extendedRcode = ttl >>> 24;
-    while (rdata.remaining >= 4) {
-      const code = rdata.u16();
-      const option = rdata.window(rdata.u16());
-      if (code === OPTION_NSID) nsid = option.rest();
-      else if (code === OPTION_EDE && option.remaining >= 2)
-        extendedErrors.push({ code: option.u16(), text: option.rest().toString('utf8').replace(/\0+$/, '') });
-    }
-  }
+  // A server may leave out additional records that do not fit without setting TC (RFC 2181 §9): a short section is no error.
+  const additionals = readRecords(
+    reader,
+    header.arcount,
+    (type, ttl, rdata) => {
+      if (type !== TYPE_OPT) return false;
+      hasOpt = true;
+      extendedRcode = ttl >>> 24;
+      while (rdata.remaining >= 4) {
+        const code = rdata.u16();
+        const option = rdata.window(rdata.u16());
+        if (code === OPTION_NSID) nsid = option.rest();
+        else if (code === OPTION_EDE && option.remaining >= 2)
+          extendedErrors.push({ code: option.u16(), text: option.rest().toString('utf8').replace(/\0+$/, '') });
+      }
+      return true;
+    },
+    MAY_END_EARLY,
+  );
   return {
     id: header.id,
     isResponse: header.qr === 1,
     truncated: header.tc === 1,
     authenticated: header.ad === 1,
+    authoritative: header.aa === 1,
     rcode: (extendedRcode << 4) | header.rcode,
     questions,
     answers,
     authorities,
+    additionals,
     hasOpt,
     extendedErrors,
     nsid,
   };
 }
 
-function readRecords(reader: WireReader, count: number): DnsRecord[] {
+/** A pseudo-record's reader (OPT's): true when it took the record, which then is no DnsRecord. */
+type PseudoRecord = (type: number, ttl: number, rdata: WireReader) => boolean;
+
+// A server may leave out additional records that do not fit without setting TC (RFC 2181 §9): a short section is no error.
+const MAY_END_EARLY = true;
+
+function readRecords(reader: WireReader, count: number, pseudo?: PseudoRecord, mayEndEarly = false): DnsRecord[] {
   const records: DnsRecord[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !(mayEndEarly && reader.remaining === 0); i++) {
     const owner = presentName(reader.name());
     const type = reader.u16();
     const rrClass = reader.u16();
     const ttl = reader.u32();
     const rdata = reader.window(reader.u16());
-    if (rrClass !== CLASS_IN) continue;
+    if (pseudo?.(type, ttl, rdata) || rrClass !== CLASS_IN) continue;
     records.push({ name: owner.replace(/\.$/, '') || '.', type, ttl, rdata: decodeRdata(type, rdata) });
   }
   return records;
