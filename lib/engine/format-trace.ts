@@ -1,4 +1,5 @@
 import { DnsTimeoutError } from '../dns/errors.ts';
+import { rcodeName } from '../dns/rcodes.ts';
 import { RecordType, recordTypeName } from '../dns/record-types.ts';
 import {
   CnameLoopError,
@@ -17,7 +18,6 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 import { displayName, recordLine } from './format-dns-answer.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 
-const rcodeNames: Record<number, string> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
 const RCODE_NOERROR = 0;
 const RCODE_NXDOMAIN = 3;
 
@@ -34,7 +34,7 @@ export function formatTrace(question: DnsQuestionRequest, trace: Trace): ReplyLi
     const data = records.map((r): ReplyLine => ({ text: neutraliseText(presentRdata(r.rdata)), record: true }));
     return data.length
       ? data
-      : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : (rcodeNames[trace.answer?.rcode ?? -1] ?? 'no answer')})`) }];
+      : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : (trace.answer ? rcodeName(trace.answer.rcode) : 'no answer')})`) }];
   }
   const type = recordTypeName(question.types[0]);
   const lines: ReplyLine[] = [
@@ -71,11 +71,11 @@ function stepText(step: TraceStep, next: TraceStep | undefined): string {
         ? `CNAME to ${outcome.cname}, asked from the root`
         : outcome.rcode === RCODE_NOERROR
           ? `${outcome.records} record${outcome.records === 1 ? '' : 's'}`
-          : (rcodeNames[outcome.rcode] ?? `RCODE ${outcome.rcode}`);
+          : rcodeName(outcome.rcode);
       return `${where} → answer (AA): ${what}, ${ms}`;
     }
     case 'lame':
-      return `⚠️ ${where} → lame: ${rcodeNames[outcome.rcode] ?? `RCODE ${outcome.rcode}`}, neither an answer with authority nor a referral, ${ms}`;
+      return `⚠️ ${where} → lame: ${rcodeName(outcome.rcode)}, neither an answer with authority nor a referral, ${ms}`;
     case 'no-answer': {
       const why =
         outcome.error instanceof DnsTimeoutError
@@ -98,7 +98,7 @@ function answerText(question: DnsQuestionRequest, trace: Trace): string | undefi
     const target = last?.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : name;
     return `❌ ${target} does not exist (NXDOMAIN).`;
   }
-  if (answer.rcode !== RCODE_NOERROR) return `⚠️ The authoritative server answered ${rcodeNames[answer.rcode] ?? `RCODE ${answer.rcode}`}.`;
+  if (answer.rcode !== RCODE_NOERROR) return `⚠️ The authoritative server answered ${rcodeName(answer.rcode)}.`;
   if (type === RecordType.ANY || answer.records.some((r) => r.type === type)) return undefined;
   return `∅ ${name} exists, but has no ${recordTypeName(type)} record${answer.records.length ? ' at the end of the CNAME chain' : ''}.`;
 }
