@@ -34,7 +34,7 @@ export function formatTrace(question: DnsQuestionRequest, trace: Trace): ReplyLi
     const data = records.map((r): ReplyLine => ({ text: neutraliseText(presentRdata(r.rdata)), record: true }));
     return data.length
       ? data
-      : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : (trace.answer ? rcodeName(trace.answer.rcode) : 'no answer')})`) }];
+      : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : trace.answer ? rcodeName(trace.answer.rcode) : 'no answer'})`) }];
   }
   const type = recordTypeName(question.types[0]);
   const lines: ReplyLine[] = [

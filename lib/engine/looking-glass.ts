@@ -29,8 +29,8 @@ import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 export interface Answer {
   readonly question: Question;
   readonly lines: readonly ReplyLine[];
-  /** How many questions the answer counts as against the asker's rate limit: 1 unless said (a comparison or a trace costs more). */
-  readonly cost?: number;
+  /** How many questions the answer counted as against the asker's rate limit: 1, or more for a comparison or a trace. */
+  readonly cost: number;
 }
 
 export interface LookingGlassOptions {
@@ -119,18 +119,40 @@ export class LookingGlass {
     this.options.rpki?.close();
   }
 
+  /** The question in a mention's text, read once; nothing is asked yet. */
+  read(text: string): Question {
+    return parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
+  }
+
+  /**
+   * What answering `question` counts as against the asker's rate limit,
+   * known before anything is asked, so that an asker over the limit costs
+   * no query: one per resolver a comparison asks, at least traceCost(0) for
+   * a trace (which may cost more once done), else one.
+   */
+  costOf(question: Question): number {
+    if (question.kind !== 'dns') return 1;
+    if (question.dig.trace) return traceCost(0);
+    return question.compare ? this.comparedResolvers() : 1;
+  }
+
   async answer(text: string, signal?: AbortSignal): Promise<Answer> {
-    const question = parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
+    return this.answerQuestion(this.read(text), signal);
+  }
+
+  async answerQuestion(question: Question, signal?: AbortSignal): Promise<Answer> {
     const answer =
-      question.kind === 'dns' && question.dig.trace ? await this.traceAnswer(question, signal) : { question, lines: await this.linesFor(question, signal) };
+      question.kind === 'dns' && question.dig.trace
+        ? await this.traceAnswer(question, signal)
+        : { question, lines: await this.linesFor(question, signal), cost: this.costOf(question) };
     this.answered++;
-    return answer.cost === undefined && question.kind === 'dns' && question.compare ? { ...answer, cost: this.comparedResolvers() } : answer;
+    return answer;
   }
 
   /** `+trace`: the engine resolves from the root itself, and the answer counts as several questions. */
   private async traceAnswer(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<Answer> {
     const refusal = this.forbiddenLines(question);
-    if (refusal) return { question, lines: refusal };
+    if (refusal) return { question, lines: refusal, cost: 1 };
     const { tcp, family } = question.dig;
     const trace = await this.tracer.trace({ name: question.name.ascii, type: question.types[0], options: { tcp, family } }, signal);
     return { question, lines: formatTrace(question, trace), cost: traceCost(trace.queries) };

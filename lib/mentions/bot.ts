@@ -40,7 +40,7 @@ export interface BotDeps {
   readonly fediverse: Fediverse;
   /** Who the bot is and what its server can do, from signIn(). */
   readonly session: Session;
-  readonly engine: Pick<LookingGlass, 'answer' | 'reload'>;
+  readonly engine: Pick<LookingGlass, 'read' | 'costOf' | 'answerQuestion' | 'reload'>;
   readonly progress: ProgressStorage;
   /** Each part logs to a child of it (`component`: listener, mentions, flood-watch, bot). */
   readonly logger: Logger;

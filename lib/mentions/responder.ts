@@ -15,7 +15,7 @@ import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
 export interface ResponderOptions {
   readonly fediverse: Fediverse;
   /** What answers a question: the LookingGlass, or any engine with its `answer`. */
-  readonly engine: Pick<LookingGlass, 'answer'>;
+  readonly engine: Pick<LookingGlass, 'read' | 'costOf' | 'answerQuestion'>;
   readonly me: Account;
   /** What the server is, as far as posting goes: its limit, how it reads a post, its quirks (see InstanceFacts). */
   readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain' | 'postsOneAtATime'>;
@@ -62,23 +62,29 @@ export class MentionResponder {
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
-    await this.options.globalRateLimit.take();
-    const engineStarted = performance.now();
-    const answer = await this.options.engine.answer(text, this.options.signal);
-    const engineMs = performance.now() - engineStarted;
-    if (inMyThread && !isRealQuestion(answer.question, text)) return skipped('a reply in my thread without a question');
+    const question = this.options.engine.read(text);
+    if (inMyThread && !isRealQuestion(question, text)) return skipped('a reply in my thread without a question');
     const asker = status.account.acct.toLowerCase();
-    const cost = answer.cost ?? 1;
+    // Decided before anything is asked, so that an asker over the limit costs no query.
+    const cost = this.options.engine.costOf(question);
     const rate = this.options.rateLimit.decide(asker, Date.now(), cost);
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
-    const lines: readonly ReplyLine[] =
-      rate === 'notice'
-        ? [
-            {
-              text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost)} s.`,
-            },
-          ]
-        : answer.lines;
+    await this.options.globalRateLimit.take();
+    let lines: readonly ReplyLine[];
+    let engineMs = 0;
+    if (rate === 'notice') {
+      const retryAfter = this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost);
+      lines = [
+        { text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${retryAfter} s.` },
+      ];
+    } else {
+      const engineStarted = performance.now();
+      const answer = await this.options.engine.answerQuestion(question, this.options.signal);
+      engineMs = performance.now() - engineStarted;
+      // A trace may have asked more servers than it was charged for up front.
+      this.options.rateLimit.charge(asker, Date.now(), answer.cost - cost);
+      lines = answer.lines;
+    }
     const postStarted = performance.now();
     const parts = await this.post(status, lines);
     return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };

@@ -33,6 +33,11 @@ export class AskerRateLimit {
     return 'notice';
   }
 
+  /** Charges `asker` what a question cost beyond what `decide` took for it; the next question waits for it. */
+  charge(asker: string, now = Date.now(), cost = 1): void {
+    if (cost > 0) this.buckets.spend(asker, now, cost);
+  }
+
   /** Seconds until `asker` may ask again something that costs `cost`. */
   retryAfterSeconds(asker: string, now = Date.now(), cost = 1): number {
     return Math.max(1, Math.ceil(this.buckets.waitMs(asker, now, cost) / 1000));

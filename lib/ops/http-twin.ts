@@ -98,7 +98,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
     if (route.kind === 'bad') return reply(response, request, 400, `${route.problem}\n\n${usage}`);
     const answer = await options.engine.answer(route.text);
     // A comparison counts once per resolver it asked, as it does for the bot's askers; the rest is owed by the next request.
-    if (answer.cost && answer.cost > 1) limiter.take(clientKey(request.socket.remoteAddress), Date.now(), answer.cost - 1);
+    if (answer.cost && answer.cost > 1) limiter.spend(clientKey(request.socket.remoteAddress), Date.now(), answer.cost - 1);
     const kind = kindOf(answer.question);
     const lines = answer.lines.map((line) => line.text);
     // Only /dns/ can get here: a lone name may read as help, info or an AS number.

@@ -33,6 +33,15 @@ export class TokenBuckets {
     return 0;
   }
 
+  /**
+   * Takes what is left of `cost` tokens, as much as `key` has: for a cost
+   * known only once the work is done (the queries a trace made), which the
+   * next question then waits for.
+   */
+  spend(key: string, now = Date.now(), cost = 1): void {
+    this.buckets.set(key, { tokens: Math.max(0, this.tokensAt(key, now) - Math.min(cost, this.count)), at: now });
+  }
+
   /** Milliseconds until `key` has `cost` tokens, without taking them. */
   waitMs(key: string, now = Date.now(), cost = 1): number {
     const needed = Math.min(cost, this.count);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Answer } from '../../lib/engine/looking-glass.ts';
+import type { Question } from '../../lib/engine/parse-question.ts';
 import { AuthError, StatusGoneError, TransientServerError } from '../../lib/fediverse/errors.ts';
 import { createBot, type Bot, type BotConfig, type BotDeps } from '../../lib/mentions/bot.ts';
 import { settlementOf } from '../../lib/mentions/outcome.ts';
@@ -33,9 +34,12 @@ function fakeEngine() {
   const engine = {
     hold: undefined as Promise<void> | undefined,
     reload: async (): Promise<boolean> => true,
-    async answer(text: string): Promise<Answer> {
+    // The fake question keeps the text, for the fake answer to echo.
+    read: (text: string) => ({ kind: 'dns', name: { ascii: text.split(' ')[0] }, text }) as unknown as Question,
+    costOf: (_question: Question): number => 1,
+    async answerQuestion(question: Question): Promise<Answer> {
       await engine.hold;
-      return { question: { kind: 'dns', name: { ascii: text.split(' ')[0] } }, lines: [{ text: `🔎 ${text}` }] } as unknown as Answer;
+      return { question, lines: [{ text: `🔎 ${(question as unknown as { text: string }).text}` }], cost: 1 };
     },
   };
   return engine;
@@ -165,6 +169,33 @@ describe('createBot', () => {
     );
     for (const e of answered) for (const field of ['queueMs', 'dnsMs', 'postMs']) assert.equal(typeof e[field], 'number', field);
     assert.equal(answered[0]!.component, 'mentions');
+  });
+
+  it('decides the rate limit before asking anything: an asker over it costs no query, and a costly question counts as several', async () => {
+    const server = new MemoryFediverse();
+    const engine = fakeEngine();
+    let asked = 0;
+    const answerQuestion = engine.answerQuestion;
+    engine.answerQuestion = (question) => {
+      asked++;
+      return answerQuestion(question);
+    };
+    // A comparison of three resolvers counts as three questions.
+    engine.costOf = (question) => ((question as unknown as { text: string }).text.includes('compare') ? 3 : 1);
+    server.mention('alice', 'example.test compare');
+    server.mention('alice', 'example.test');
+    server.mention('alice', 'example.test');
+    server.mention('alice', 'example.test');
+    const { named } = await startBot(server, { rateLimit: { count: 4, windowMs: 60_000 } }, { engine });
+    await until(() => named('mention-answered').length + named('mention-skipped').length === 4, 'four mentions handled');
+    assert.equal(asked, 2, 'the comparison and one question: then the bucket of 4 is empty');
+    const texts = server.posts.map((post) => post.text);
+    assert.equal(texts.length, 3);
+    assert.match(texts[2]!, /You are asking faster than I answer/);
+    assert.deepEqual(
+      named('mention-skipped').map((e) => e.reason),
+      ['over the rate limit, notice already sent'],
+    );
   });
 
   it('skips a bot replying in its thread, and a reply there that asks nothing', async () => {

@@ -19,7 +19,7 @@ import { CymruSource } from '../../lib/bgp/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
 import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';
-import { parseQuestion } from '../../lib/engine/parse-question.ts';
+import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
 import { formatIpAddress, parseIpAddress, reverseDnsName } from '../../lib/net/ip-address.ts';
 import { MentionResponder, type Outcome } from '../../lib/mentions/responder.ts';
 import { recordTypeName } from '../../lib/dns/record-types.ts';
@@ -148,9 +148,12 @@ class RecordingServer implements Fediverse {
 class RecordingEngine extends LookingGlass {
   question?: string;
   last?: Answer;
-  override async answer(text: string, signal?: AbortSignal): Promise<Answer> {
+  override read(text: string): Question {
     this.question = text;
-    this.last = await super.answer(text, signal);
+    return super.read(text);
+  }
+  override async answerQuestion(question: Question, signal?: AbortSignal): Promise<Answer> {
+    this.last = await super.answerQuestion(question, signal);
     return this.last;
   }
 }
