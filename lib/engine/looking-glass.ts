@@ -204,7 +204,7 @@ export class LookingGlass {
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
       Promise.all(question.types.map((type) => askType(resolver, question, type, signal))),
-      question.address ? this.routeSummary(question.address) : undefined,
+      question.address && !question.dig.short ? this.routeSummary(question.address) : undefined,
     ]);
     return [...formatDnsAnswer(question, outcomes), ...(bgpLine ? [bgpLine] : [])];
   }

@@ -89,6 +89,8 @@ describe('npm run lookup through a validating Unbound', { skip: missingDnsSoftwa
     assert.equal(await lookup(resolver.address, 'dig +short www.signed.test'), '192.0.2.81\n');
     assert.equal(await lookup(resolver.address, 'kdig -t A www.signed.test +short'), '192.0.2.81\n');
     assert.equal(await lookup(resolver.address, 'nope.signed.test +short'), '(A NXDOMAIN)\n');
+    // A reverse question's BGP line is not data either.
+    assert.equal(await lookup(resolver.address, 'dig -x 192.0.2.1 +short'), '(PTR NXDOMAIN)\n');
   });
 
   it('answers ANY with the RFC 8482 caveat', async () => {
