@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list]`
+ * `npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list] [--help]`
  *
  * The whole-path properties of test/mentions/whole-path.test.ts (defined once in
  * test/support/fuzz-properties.ts) with many more runs: mention HTML and DNS
@@ -20,8 +20,22 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     only: { type: 'string' },
     list: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+
+if (values.help) {
+  console.log(
+    [
+      'npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list]',
+      '  --runs N       runs of each in-process property (default 100000)',
+      '  --wire-runs N  runs of each property through the loopback DNS server (default 500)',
+      '  --seed S       replay a run: the seed a failure printed',
+      '  --only IDS     these properties only (--list names them)',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 
 if (values.list) {
   for (const p of fuzzProperties) console.log(`${p.id.padEnd(36)} ${p.title}`);
