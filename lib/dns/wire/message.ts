@@ -84,24 +84,33 @@ export function decodeResponse(message: Buffer): DecodedResponse {
   const extendedErrors: ExtendedDnsError[] = [];
   let nsid: Uint8Array | undefined;
   // A server may leave out additional records that do not fit without setting TC (RFC 2181 §9): a short section is no error.
-  const additionals = readRecords(
-    reader,
-    header.arcount,
-    (type, ttl, rdata) => {
-      if (type !== TYPE_OPT) return false;
-      hasOpt = true;
-      extendedRcode = ttl >>> 24;
-      while (rdata.remaining >= 4) {
-        const code = rdata.u16();
-        const option = rdata.window(rdata.u16());
-        if (code === OPTION_NSID) nsid = option.rest();
-        else if (code === OPTION_EDE && option.remaining >= 2)
-          extendedErrors.push({ code: option.u16(), text: option.rest().toString('utf8').replace(/\0+$/, '') });
-      }
-      return true;
-    },
-    MAY_END_EARLY,
-  );
+  // Glue and OPT only: a malformed additional section must not lose the answer read before it.
+  let additionals: DnsRecord[] = [];
+  try {
+    additionals = readRecords(
+      reader,
+      header.arcount,
+      (type, ttl, rdata) => {
+        if (type !== TYPE_OPT) return false;
+        hasOpt = true;
+        extendedRcode = ttl >>> 24;
+        while (rdata.remaining >= 4) {
+          const code = rdata.u16();
+          const length = rdata.u16();
+          // An option longer than what is left is the server's mistake: the answer itself still stands.
+          if (length > rdata.remaining) break;
+          const option = rdata.window(length);
+          if (code === OPTION_NSID) nsid = option.rest();
+          else if (code === OPTION_EDE && option.remaining >= 2)
+            extendedErrors.push({ code: option.u16(), text: option.rest().toString('utf8').replace(/\0+$/, '') });
+        }
+        return true;
+      },
+      MAY_END_EARLY,
+    );
+  } catch (error) {
+    if (!(error instanceof MalformedMessageError)) throw error;
+  }
   return {
     id: header.id,
     isResponse: header.qr === 1,
