@@ -4,9 +4,12 @@ import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../n
 import type { Logger } from './logger.ts';
 import { TokenBuckets } from './token-buckets.ts';
 
-/** What the twin needs of the engine; LookingGlass fits it. */
-export interface TwinEngine {
-  answer(text: string): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[]; readonly cost?: number }>;
+/** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
+export interface TwinEngine<Question = unknown> {
+  read(text: string): Question;
+  /** How many questions this one counts as (a comparison asks several resolvers). */
+  costOf(question: Question): number;
+  answerQuestion(question: Question): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[] }>;
 }
 
 export interface HttpTwinOptions {
@@ -89,16 +92,16 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
       return reply(response, request, health.ok ? 200 : 503, health.ok ? 'ok' : health.reason);
     }
     const waitMs = limiter.take(clientKey(request.socket.remoteAddress));
-    if (waitMs > 0) {
-      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-      return reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
-    }
+    if (waitMs > 0) return tooMany(response, request, waitMs);
     const route = routeOf(path, new URLSearchParams(search));
     if (route.kind === 'unknown') return reply(response, request, 404, usage);
     if (route.kind === 'bad') return reply(response, request, 400, `${route.problem}\n\n${usage}`);
-    const answer = await options.engine.answer(route.text);
-    // A comparison counts once per resolver it asked, as it does for the bot's askers; the rest is owed by the next request.
-    if (answer.cost && answer.cost > 1) limiter.spend(clientKey(request.socket.remoteAddress), Date.now(), answer.cost - 1);
+    const question = options.engine.read(route.text);
+    // A comparison counts once per resolver it asks, as it does for the bot's askers: the rest of its cost is taken before it asks.
+    const extra = options.engine.costOf(question) - 1;
+    const extraMs = extra > 0 ? limiter.take(clientKey(request.socket.remoteAddress), Date.now(), extra) : 0;
+    if (extraMs > 0) return tooMany(response, request, extraMs);
+    const answer = await options.engine.answerQuestion(question);
     const kind = kindOf(answer.question);
     const lines = answer.lines.map((line) => line.text);
     // Only /dns/ can get here: a lone name may read as help, info or an AS number.
@@ -149,8 +152,10 @@ function routeOf(path: string, query: URLSearchParams): Route {
   } catch {
     return { kind: 'bad', problem: 'The path is not valid percent-encoded UTF-8.' };
   }
-  // A space would smuggle more words into the question (“bgp”, “via …”) than the path shows.
+  // A space would smuggle more words into the question (“bgp”, “via …”) than the path shows, and so would dig's options.
   if (segments.some((segment) => /\s/u.test(segment))) return { kind: 'bad', problem: 'A name or type cannot contain spaces.' };
+  if (segments.some((segment) => /^[+@-]/.test(segment)))
+    return { kind: 'bad', problem: 'A name or type cannot start with +, - or @: options go after ?, e.g. ?compare.' };
   if (section === 'dns' && segments.length <= 2) {
     const [name, types] = segments;
     const typeList = types?.split(/[+,]/) ?? [];
@@ -159,6 +164,11 @@ function routeOf(path: string, query: URLSearchParams): Route {
   }
   if (section === 'bgp' && segments.length <= 2) return { kind: 'ask', text: `bgp ${segments.join('/')}`, expects: 'bgp' };
   return { kind: 'unknown' };
+}
+
+function tooMany(response: ServerResponse, request: IncomingMessage, waitMs: number): void {
+  const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+  reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
 }
 
 function kindOf(question: unknown): unknown {

@@ -3,8 +3,9 @@ import { LRUCache } from 'lru-cache';
 /**
  * A token bucket per key: `count` tokens, refilled continuously at `count`
  * per `windowMs`. At most `maxKeys` buckets are kept (the least recently
- * used go first); a bucket left alone for a whole window is full again, the
- * same as none, so the cache may forget it then. The per-asker limit, the
+ * used go first); a bucket left alone for two windows is full again, even
+ * from a whole bucket of debt (spend), the same as none, so the cache may
+ * forget it then. The per-asker limit, the
  * global limit and the HTTP twin's per-client limit all count with this.
  */
 export class TokenBuckets {
@@ -17,7 +18,7 @@ export class TokenBuckets {
     maxKeys = 10_000,
   ) {
     this.perMs = count / windowMs;
-    this.buckets = new LRUCache({ max: maxKeys, ttl: Math.ceil(windowMs) });
+    this.buckets = new LRUCache({ max: maxKeys, ttl: Math.ceil(windowMs * 2) });
   }
 
   /**
@@ -39,7 +40,8 @@ export class TokenBuckets {
    * next question then waits for.
    */
   spend(key: string, now = Date.now(), cost = 1): void {
-    this.buckets.set(key, { tokens: Math.max(0, this.tokensAt(key, now) - Math.min(cost, this.count)), at: now });
+    // A debt down to a whole bucket: a trace of 60 queries is not paid for by waiting for 3 tokens.
+    this.buckets.set(key, { tokens: Math.max(-this.count, this.tokensAt(key, now) - Math.min(cost, this.count)), at: now });
   }
 
   /** Milliseconds until `key` has `cost` tokens, without taking them. */

@@ -94,6 +94,16 @@ describe('AskerRateLimit', () => {
     assert.equal(small.decide('bob', 1, 1), 'notice');
   });
 
+  it('charges what a trace cost beyond its first price as a debt, which the next question waits for', () => {
+    const limit = new AskerRateLimit(10, 60_000);
+    assert.equal(limit.decide('alice', 0, 3), 'answer');
+    limit.charge('alice', 0, 9); // 60 queries cost 12 in all: 10 - 12 leaves a debt of 2
+    // One token is 6 s at 10 per minute: a question waits until the debt and one token are back.
+    assert.equal(limit.retryAfterSeconds('alice', 0), 18);
+    assert.equal(limit.decide('alice', 17_000), 'notice');
+    assert.equal(limit.decide('alice', 18_000), 'answer');
+  });
+
   it('remembers a bounded number of askers', () => {
     const limit = new AskerRateLimit(1, 60_000, 100);
     limit.decide('first', 0);

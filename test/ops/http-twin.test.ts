@@ -129,6 +129,12 @@ describe('the HTTP twin in front of the real engine', () => {
     assert.doesNotMatch(await help.text(), /Mention me/);
     assert.equal((await get('/dns/example.test/MX+')).status, 400);
     assert.equal((await get('/dns/%E0%A4%A')).status, 400);
+    // dig's options in a segment would ask what the path does not show: a trace costs several questions.
+    for (const path of ['/dns/%2Btrace/example.test', '/dns/example.test/%2Btrace', '/dns/-x/192.0.2.1', '/dns/%40192.0.2.53/example.test']) {
+      const response = await get(path);
+      assert.equal(response.status, 400, path);
+      assert.match(await response.text(), /cannot start with \+, - or @/, path);
+    }
   });
 
   it('answers 404 with how to ask for paths it does not know', async () => {
@@ -179,17 +185,21 @@ describe('the HTTP twin in front of the real engine', () => {
 });
 
 describe('the HTTP twin’s limits and failures', () => {
-  const unused = { answer: () => Promise.reject(new Error('the engine should not be asked')) };
+  /** An engine that reads every question as one, answered by `answer`. */
+  const engineAnswering = (answer: (text: string) => Promise<{ question: unknown; lines: { text: string }[] }>) => ({
+    read: (text: string) => text,
+    costOf: () => 1,
+    answerQuestion: answer,
+  });
+  const unused = engineAnswering(() => Promise.reject(new Error('the engine should not be asked')));
   const healthy = () => ({ ok: true, reason: '' });
 
   it('answers 429 with Retry-After once a client used its share, and still answers /healthz', async () => {
     const asked: string[] = [];
-    const engine = {
-      answer: async (text: string) => {
-        asked.push(text);
-        return { question: { kind: 'dns' }, lines: [{ text: 'answer' }] };
-      },
-    };
+    const engine = engineAnswering(async (text) => {
+      asked.push(text);
+      return { question: { kind: 'dns' }, lines: [{ text: 'answer' }] };
+    });
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 2, windowMs: 60_000 } });
     const { port } = await twin.listen('127.0.0.1', 0);
     try {
@@ -210,7 +220,7 @@ describe('the HTTP twin’s limits and failures', () => {
 
   it('answers 500 without details when the engine fails, and logs why', async () => {
     const { logger, named } = recordingLogger();
-    const engine = { answer: () => Promise.reject(new Error('resolver exploded')) };
+    const engine = engineAnswering(() => Promise.reject(new Error('resolver exploded')));
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 10, windowMs: 1000 }, logger });
     const { port } = await twin.listen('127.0.0.1', 0);
     try {
@@ -237,7 +247,7 @@ describe('the HTTP twin’s limits and failures', () => {
   });
 
   it('closes with a keep-alive connection still open', async () => {
-    const engine = { answer: async () => ({ question: { kind: 'dns' }, lines: [{ text: 'answer' }] }) };
+    const engine = engineAnswering(async () => ({ question: { kind: 'dns' }, lines: [{ text: 'answer' }] }));
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 10, windowMs: 1000 } });
     const { port } = await twin.listen('127.0.0.1', 0);
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/dns/example.test`)).text(), 'answer\n');
