@@ -128,6 +128,10 @@ function takeProfile(words: readonly string[], profiles: readonly string[]) {
     if (/^via$/i.test(word) && i + 1 < words.length) asked = words[++i];
     else if (word.startsWith('@')) {
       const name = word.slice(1);
+      if (/^all$/i.test(name) && !known.has('all')) {
+        rest.push('compare');
+        continue;
+      }
       if (!known.has(name.toLowerCase())) {
         // dig's @SERVER: an address or a host name. Anything else is an account's @mention, not part of the question.
         if (isServer(name)) return { rest, profile, problem: otherServer(name, profiles) };
@@ -156,7 +160,10 @@ function takeProfile(words: readonly string[], profiles: readonly string[]) {
 function isServer(word: string): boolean {
   // The port may follow as `#53` (dig's own notation) or `:53`; sentence punctuation has taken a closing bracket already.
   const host = word.replace(/#\d+$/, '').replace(/^\[([^\]]*)\]?(:\d+)?$/, '$1');
-  return parseIpAddress(host) !== undefined || parseIpAddress(host.replace(/:\d+$/, '')) !== undefined || /^[^@]+\.[^@]+$/.test(host);
+  // `localhost` is how operators run dig against their own resolver: a server, not an account.
+  return (
+    parseIpAddress(host) !== undefined || parseIpAddress(host.replace(/:\d+$/, '')) !== undefined || /^[^@]+\.[^@]+$/.test(host) || /^localhost$/i.test(host)
+  );
 }
 
 function otherServer(server: string, profiles: readonly string[]): InvalidQuestion {

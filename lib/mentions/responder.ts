@@ -152,12 +152,17 @@ export class MentionResponder {
   }
 }
 
-/** In a reply to me, "thanks!" is no question; a name with a dot, an address, bgp, help or info is. */
-function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown }, text: string): boolean {
+/**
+ * In a reply to me, "thanks!" is no question; a name with a dot, an address,
+ * bgp, help or info is, and so is what I refuse (another server, a zone
+ * transfer) or a dig command line I cannot read: asking again in the thread
+ * is how people try once more, and they deserve the reason.
+ */
+function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown; refused?: boolean }, text: string): boolean {
   if (question.kind === 'bgp' || question.kind === 'info') return true;
   if (question.kind === 'help') return /\bhelp\b/i.test(text);
   if (question.kind === 'dns') return Boolean(question.address) || Boolean(question.name?.ascii.includes('.'));
-  return false;
+  return Boolean(question.refused) || /(^|\s)([+-][a-z0-9]|(dig|kdig|drill|host|nslookup)\s)/i.test(text);
 }
 
 function skipped(reason: string): Outcome {

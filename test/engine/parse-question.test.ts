@@ -181,6 +181,8 @@ describe('parseQuestion', () => {
         assert.match(q.hint, /“via cn”, “via quad9”/, text);
       }
       assert.match(invalid(parseQuestion('example.com @1.1.1.1', { profiles: [], maxTypes: 5 })).hint, /this bot has one resolver/);
+      assert.equal(invalid(parse('dig @localhost example.com')).refused, true, 'localhost is a server');
+      assert.equal(dns(parse('example.com @all')).compare, true, '@all compares, like via all');
       // An account's mention, with or without its domain, is not a server.
       assert.equal(dns(parse('@bob@example.social example.com')).name.ascii, 'example.com');
       assert.equal(dns(parse('@bob example.com')).profile, undefined);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Answer } from '../../lib/engine/looking-glass.ts';
-import type { Question } from '../../lib/engine/parse-question.ts';
+import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
 import { AuthError, StatusGoneError, TransientServerError } from '../../lib/fediverse/errors.ts';
 import { createBot, type Bot, type BotConfig, type BotDeps } from '../../lib/mentions/bot.ts';
 import { settlementOf } from '../../lib/mentions/outcome.ts';
@@ -212,6 +212,22 @@ describe('createBot', () => {
       ],
     );
     assert.equal(server.posts.length, 0);
+  });
+
+  it('answers in its thread what it refuses or cannot read of a dig command, so that a second try gets the reason', async () => {
+    const server = new MemoryFediverse();
+    const engine = fakeEngine();
+    // The real parser, so that refusals are told from chatter as the engine reads them.
+    engine.read = (text) => ({ ...parseQuestion(text, { profiles: [], maxTypes: 5 }), text }) as unknown as Question;
+    for (const text of ['example.test @8.8.8.8', 'example.test AXFR', 'dig example.test +bogus', 'thanks a lot!', 'great, thanks'])
+      server.mention('alice', text, 'public', { inReplyToAccountId: BOT.id });
+    const { named } = await startBot(server, {}, { engine });
+    await until(() => named('mention-answered').length + named('mention-skipped').length === 5, 'five mentions handled');
+    assert.deepEqual(
+      named('mention-answered').map((e) => e.question),
+      ['example.test @8.8.8.8', 'example.test AXFR', 'dig example.test +bogus'],
+    );
+    assert.equal(named('mention-skipped').length, 2);
   });
 
   it('counts a question gone as handled, and asks again for one whose token was refused', async () => {
