@@ -3,6 +3,7 @@ import { rcodeName } from '../dns/rcodes.ts';
 import { RecordType, recordTypeName } from '../dns/record-types.ts';
 import {
   CnameLoopError,
+  ForbiddenNameError,
   LameDelegationError,
   NoServerAnsweredError,
   ReferralLoopError,
@@ -112,6 +113,7 @@ function failureText(failure: TraceFailure): string {
   if (failure instanceof ReferralLoopError)
     return `🔁 Stopped at ${zoneName(failure.zone)}: ${server(failure.server)} refers to ${zoneName(failure.referredTo)}, which is no closer to the name: a referral loop.`;
   if (failure instanceof CnameLoopError) return `🔁 Stopped: the CNAME chain comes back to ${failure.target}.`;
+  if (failure instanceof ForbiddenNameError) return `🚫 Stopped before asking about ${failure.forbiddenName}: ${failure.reason}.`;
   if (failure instanceof UnroutableAddressError)
     return `🚫 Stopped at ${zoneName(failure.zone)}: ${server(failure.server)} is ${failure.reason}, not on the public Internet, and I send no query there.`;
   if (failure instanceof TraceLimitError) {

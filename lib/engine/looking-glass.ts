@@ -84,6 +84,13 @@ export class LookingGlass {
       rootHints,
       ask: options.traceQuery ?? udpServerQuery(Math.min(config.timeoutMs, TRACE_QUERY_TIMEOUT_MS)),
       refuseAddress: allowPrivate ? () => undefined : unroutableReason,
+      // A CNAME or a glueless name server may lead where the question itself could not go.
+      refuseName: (name) => {
+        const under = this.forbidden.forbidding(name);
+        return under === undefined
+          ? undefined
+          : `names under ${under.includes('.') ? under : `.${under}`} belong to private networks, and the operator keeps them out of reach`;
+      },
       limits: { ...TRACE_LIMITS, timeoutMs },
     });
   }
@@ -189,7 +196,7 @@ export class LookingGlass {
     if (forbiddenBy === undefined) return undefined;
     return [
       {
-        text: `🚫 I do not look up names under ${forbiddenBy.includes('.') ? forbiddenBy : `.${forbiddenBy}`}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
+        text: `🚫 I do not look up names under ${zoneOf(forbiddenBy)}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
       },
     ];
   }
@@ -307,6 +314,11 @@ function buildResolvers(config: EngineConfig): Map<string, Resolver> {
   const resolvers = new Map<string, Resolver>([['', build(config.upstreams)]]);
   for (const [name, upstreams] of config.profiles) resolvers.set(name, build(upstreams));
   return resolvers;
+}
+
+/** A forbidden name as people write a zone: `.corp`, `10.in-addr.arpa`. */
+function zoneOf(forbidden: string): string {
+  return forbidden.includes('.') ? forbidden : `.${forbidden}`;
 }
 
 function capitalise(text: string): string {

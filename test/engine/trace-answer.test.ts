@@ -53,6 +53,24 @@ describe('+trace in the engine', () => {
     );
   });
 
+  it('stops before asking about a forbidden name that a CNAME or a glueless name server leads to', async () => {
+    const asked: string[] = [];
+    const engine = engineOver(async (_server, question) => {
+      asked.push(question.name);
+      if (question.name === 'www.evil.example')
+        return authoritativeAnswer(question, [
+          { name: 'www.evil.example', type: RecordType.CNAME, ttl: 300, rdata: { kind: 'name', target: 'printer.corp.' } },
+        ]);
+      return referral(question, 'example', [{ name: 'ns.internal' }]);
+    });
+    assert.match(
+      (await lines(engine, 'www.evil.example +trace')).join('\n'),
+      /🚫 Stopped before asking about printer\.corp: names under \.corp belong to private networks/,
+    );
+    assert.match((await lines(engine, 'www.other.example +trace')).join('\n'), /🚫 Stopped before asking about ns\.internal: names under \.internal/);
+    assert.deepEqual(asked, ['www.evil.example', 'www.other.example'], 'no query about a forbidden name');
+  });
+
   it('says a server that does not answer in time, then that none did, and costs a few questions', async () => {
     const engine = engineOver(
       async (server, question) => {

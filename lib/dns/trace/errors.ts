@@ -78,3 +78,14 @@ export class UnroutableAddressError extends TraceFailure {
     super(`${server.name ?? 'a root hint'} of ${zone} is at ${server.address}: ${reason}`);
   }
 }
+
+/** A CNAME or a name server's name leads under a name the trace must not ask about (DNS_FORBIDDEN_NAMES). */
+export class ForbiddenNameError extends TraceFailure {
+  override readonly name = 'ForbiddenNameError';
+  constructor(
+    readonly forbiddenName: string,
+    readonly reason: string,
+  ) {
+    super(`${forbiddenName}: ${reason}`);
+  }
+}

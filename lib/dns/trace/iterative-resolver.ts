@@ -13,6 +13,7 @@ import {
   TraceLimitError,
   UnresolvableDelegationError,
   UnroutableAddressError,
+  ForbiddenNameError,
 } from './errors.ts';
 import type { NameServer, ServerQuery, StepOutcome, Trace, TraceStep } from './trace.ts';
 
@@ -28,6 +29,8 @@ export interface IterativeResolverOptions {
   readonly ask: ServerQuery;
   /** Why no query may go to this address, or undefined when one may: the operator's policy, checked before every query. */
   readonly refuseAddress: (address: IpAddress) => string | undefined;
+  /** Why no query may ask about this name (a CNAME's target, a name server's name), or undefined: checked before every query too. */
+  readonly refuseName?: (name: string) => string | undefined;
   readonly limits: TraceLimits;
 }
 
@@ -202,7 +205,13 @@ class TraceRun {
       try {
         response = await this.authoritative(name, type, resolving);
       } catch (error) {
-        if (error instanceof TraceLimitError || error instanceof UnroutableAddressError || !(error instanceof TraceFailure)) throw error;
+        if (
+          error instanceof TraceLimitError ||
+          error instanceof UnroutableAddressError ||
+          error instanceof ForbiddenNameError ||
+          !(error instanceof TraceFailure)
+        )
+          throw error;
         return [];
       }
       const addresses = addressesIn(response.answers);
@@ -212,6 +221,8 @@ class TraceRun {
   }
 
   private async query(zone: string, server: NameServer, name: string, type: number): Promise<DnsResponse> {
+    const forbidden = this.options.refuseName?.(name);
+    if (forbidden !== undefined) throw new ForbiddenNameError(name, forbidden);
     const address = parseIpAddress(server.address);
     const refused = address ? this.options.refuseAddress(address) : 'not an IP address';
     if (refused !== undefined) throw new UnroutableAddressError(zone, server, refused);
