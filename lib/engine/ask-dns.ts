@@ -25,8 +25,13 @@ const dnssecTypes = new Set(['RRSIG', 'DNSKEY', 'DS', 'NSEC', 'NSEC3', 'NSEC3PAR
  * options as written.
  */
 export function queryOptions(question: DnsQuestionRequest, type: number): QueryOptions {
-  const { dnssec, checkingDisabled, tcp, nsid, family } = question.dig;
-  return { dnssecRecords: Boolean(dnssec) || dnssecTypes.has(type), checkingDisabled, tcp, nsid, family };
+  const { checkingDisabled, tcp, nsid, family } = question.dig;
+  return { dnssecRecords: wantsDnssecRecords(question, type), checkingDisabled, tcp, nsid, family };
+}
+
+/** `+dnssec`, or a question for a DNSSEC type: then RRSIGs and their kin are asked for and shown. */
+export function wantsDnssecRecords(question: DnsQuestionRequest, type: number): boolean {
+  return Boolean(question.dig.dnssec) || dnssecTypes.has(type);
 }
 
 /** Asks one type of a question once; a lookup that fails is an outcome too. */

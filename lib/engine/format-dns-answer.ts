@@ -137,7 +137,8 @@ function shortLines(outcome: TypeOutcome): ReplyLine[] {
  * something true: nothing under a timeout or a failure that is not DNSSEC's.
  */
 function dnssecLine(question: DnsQuestionRequest, outcomes: readonly TypeOutcome[]): string | undefined {
-  if (question.dig.checkingDisabled) return '🔓 DNSSEC: validation off (+cd): the resolver did not check these answers.';
+  const responded = outcomes.some((o) => 'response' in o);
+  if (question.dig.checkingDisabled) return responded ? '🔓 DNSSEC: validation off (+cd): the resolver did not check these answers.' : undefined;
   const failedTypes = outcomes.filter(failedValidation).map((o) => recordTypeName(o.type));
   const answered = outcomes.flatMap((o) =>
     'response' in o && (o.response.rcode === RCODE_NOERROR || o.response.rcode === RCODE_NXDOMAIN) ? [o.response] : [],

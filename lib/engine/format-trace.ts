@@ -17,6 +17,7 @@ import { presentRdata } from '../dns/wire/rdata-presentation.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { displayName, recordLine } from './format-dns-answer.ts';
+import { wantsDnssecRecords } from './ask-dns.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 
 const RCODE_NOERROR = 0;
@@ -30,7 +31,8 @@ const RCODE_NXDOMAIN = 3;
  * `+short` leaves the data of the final answer.
  */
 export function formatTrace(question: DnsQuestionRequest, trace: Trace): ReplyLine[] {
-  const records = (trace.answer?.records ?? []).filter((r) => question.dig.dnssec || r.type !== RecordType.RRSIG);
+  // A trace asks with DO, to see DS in referrals: the RRSIGs that come along are shown only when they were asked for.
+  const records = (trace.answer?.records ?? []).filter((r) => wantsDnssecRecords(question, question.types[0]) || r.type !== RecordType.RRSIG);
   if (question.dig.short) {
     const data = records.map((r): ReplyLine => ({ text: neutraliseText(presentRdata(r.rdata)), record: true }));
     return data.length

@@ -107,6 +107,8 @@ describe('+trace through NSD on loopback', { skip }, () => {
     assert.equal((await trace('www.example.test TXT +trace')).text.at(-2), '∅ www.example.test exists, but has no TXT record.');
     assert.deepEqual((await trace('example.test MX +trace +tcp +short')).text, ['10 mail.example.test.']);
     assert.equal((await trace('example.test MX +trace +dnssec')).text.filter((l) => / RRSIG /.test(l)).length, 1, 'the RRSIG shows with +dnssec');
+    const rrsigs = (await trace('example.test RRSIG +trace')).text.filter((l) => /^example\.test\. \d+ RRSIG /.test(l));
+    assert.ok(rrsigs.length > 0, 'a question for RRSIG shows them without +dnssec');
   });
 
   it('refuses a forbidden name before any query', async () => {

@@ -61,6 +61,7 @@ describe('formatDnsAnswer', () => {
     const alone = text(question('example.com'), [timeout]);
     assert.match(alone, /no answer from 127\.0\.0\.1:5353 within 2\.0 s/);
     assert.doesNotMatch(alone, /DNSSEC|📡/);
+    assert.doesNotMatch(text(question('example.com +cd'), [timeout]), /DNSSEC/, 'nor of validation turned off');
     const mixed = text(question('example.com A AAAA'), [timeout, { type: 28, response: response({ authenticated: true }) }]);
     assert.match(mixed, /^🔒 DNSSEC: validated by the resolver \(AD\)\.$/m);
   });
