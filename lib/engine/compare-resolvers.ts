@@ -19,17 +19,23 @@ export type Difference =
   | { readonly kind: 'rcode'; readonly resolvers: readonly string[]; readonly rcode: number }
   /** These give the same rcode as the rest, with other data: another address set, a sinkhole. */
   | { readonly kind: 'data'; readonly resolvers: readonly string[] }
+  /** These give no data where the rest give some. */
+  | { readonly kind: 'no-data'; readonly resolvers: readonly string[] }
+  /** No answer is given by more resolvers than any other: each group is listed. */
+  | { readonly kind: 'split'; readonly groups: readonly (readonly string[])[] }
   /** These did not validate (no AD) what the rest validated. */
   | { readonly kind: 'no-ad'; readonly resolvers: readonly string[] }
-  /** This one said why it answered as it did (blocked, censored, filtered, stale…). */
+  /** This one said why it answered as it did (blocked, censored, filtered, stale…), and not all the others said so. */
   | { readonly kind: 'ede'; readonly resolver: string; readonly error: ExtendedDnsError }
   /** This one did not answer at all. */
   | { readonly kind: 'no-answer'; readonly resolver: string };
 
 export interface Comparison {
   readonly answers: readonly ComparedAnswer[];
-  /** Empty when every resolver answered the same, validated alike, and said nothing more. */
+  /** Empty when every resolver answered the same, validated alike, and said the same of it. */
   readonly differences: readonly Difference[];
+  /** EDEs every resolver that answered gave: no difference, but worth saying. */
+  readonly sharedErrors: readonly ExtendedDnsError[];
   /** Resolvers configured but left out: more than DNS_COMPARE_MAX. */
   readonly leftOut: number;
 }
@@ -55,7 +61,9 @@ export async function compareResolvers(
       return { resolver: name || 'default', outcome, data: 'response' in outcome ? dataOf(outcome.response) : [] };
     }),
   );
-  return { answers, differences: differences(answers), leftOut: resolvers.size - asked.length };
+  const responding = answers.flatMap((a) => ('response' in a.outcome ? [{ ...a, response: a.outcome.response }] : []));
+  const sharedErrors = responding[0]?.response.extendedErrors.filter((error) => responding.every((a) => a.response.extendedErrors.some((e) => sameError(e, error)))) ?? [];
+  return { answers, differences: differences(answers, responding, sharedErrors), sharedErrors, leftOut: resolvers.size - asked.length };
 }
 
 function dataOf(response: DnsResponse): string[] {
@@ -65,15 +73,14 @@ function dataOf(response: DnsResponse): string[] {
     .sort();
 }
 
-function differences(answers: readonly ComparedAnswer[]): Difference[] {
-  const responding = answers.flatMap((a) => ('response' in a.outcome ? [{ ...a, response: a.outcome.response }] : []));
-  const keyOf = (a: { response: DnsResponse; data: readonly string[] }) => `${a.response.rcode} ${a.data.join('\n')}`;
-  const groups = new Map<string, typeof responding>();
+type Responding = ComparedAnswer & { readonly response: DnsResponse };
+
+function differences(answers: readonly ComparedAnswer[], responding: readonly Responding[], sharedErrors: readonly ExtendedDnsError[]): Difference[] {
+  const keyOf = (a: Responding) => `${a.response.rcode} ${a.data.join('\n')}`;
+  const groups = new Map<string, Responding[]>();
   for (const answer of responding) groups.set(keyOf(answer), [...(groups.get(keyOf(answer)) ?? []), answer]);
-  // Map order is first-seen order, and the default resolver comes first: it wins a tie.
-  const consensus = [...groups.values()].reduce<typeof responding>((best, group) => (group.length > best.length ? group : best), []);
   const result: Difference[] = [];
-  const reference = consensus[0];
+  const reference = referenceGroup([...groups.values()])?.[0];
   if (reference) {
     const others = responding.filter((a) => keyOf(a) !== keyOf(reference));
     const byRcode = new Map<number, string[]>();
@@ -81,14 +88,36 @@ function differences(answers: readonly ComparedAnswer[]): Difference[] {
       byRcode.set(a.response.rcode, [...(byRcode.get(a.response.rcode) ?? []), a.resolver]);
     }
     for (const [rcode, resolvers] of byRcode) result.push({ kind: 'rcode', resolvers, rcode });
-    const otherData = others.filter((o) => o.response.rcode === reference.response.rcode).map((o) => o.resolver);
+    const sameRcode = others.filter((o) => o.response.rcode === reference.response.rcode);
+    const withoutData = sameRcode.filter((o) => o.data.length === 0).map((o) => o.resolver);
+    const otherData = sameRcode.filter((o) => o.data.length > 0).map((o) => o.resolver);
+    if (withoutData.length) result.push({ kind: 'no-data', resolvers: withoutData });
     if (otherData.length) result.push({ kind: 'data', resolvers: otherData });
-    if (consensus.some((a) => a.response.authenticated)) {
+    if (responding.some((a) => a.response.authenticated && keyOf(a) === keyOf(reference))) {
       const unvalidated = responding.filter((a) => !a.response.authenticated && keyOf(a) === keyOf(reference)).map((a) => a.resolver);
       if (unvalidated.length) result.push({ kind: 'no-ad', resolvers: unvalidated });
     }
-  }
-  for (const a of responding) for (const error of a.response.extendedErrors) result.push({ kind: 'ede', resolver: a.resolver, error });
+  } else if (groups.size > 1) result.push({ kind: 'split', groups: [...groups.values()].map((group) => group.map((a) => a.resolver)) });
+  for (const a of responding)
+    for (const error of a.response.extendedErrors) if (!sharedErrors.some((e) => sameError(e, error))) result.push({ kind: 'ede', resolver: a.resolver, error });
   for (const a of answers) if ('error' in a.outcome) result.push({ kind: 'no-answer', resolver: a.resolver });
   return result;
+}
+
+/**
+ * The answer the others are measured against: the one most resolvers give;
+ * on a tie, the one validated (AD) if only one of them is. None when that
+ * still leaves a tie: no resolver is taken for the truth then.
+ */
+function referenceGroup(groups: readonly Responding[][]): Responding[] | undefined {
+  const most = Math.max(0, ...groups.map((g) => g.length));
+  const largest = groups.filter((g) => g.length === most);
+  if (largest.length === 1) return largest[0];
+  const validated = largest.filter((g) => g.some((a) => a.response.authenticated));
+  return validated.length === 1 ? validated[0] : undefined;
+}
+
+/** The same reason, whatever words each resolver adds (Unbound names the server it asked). */
+function sameError(a: ExtendedDnsError, b: ExtendedDnsError): boolean {
+  return a.code === b.code;
 }

@@ -8,6 +8,8 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 import type { ComparedAnswer, Comparison, Difference } from './compare-resolvers.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 
+const RCODE_NOERROR = 0;
+const RCODE_NXDOMAIN = 3;
 // The EDEs by which a resolver says it kept the real answer from the asker.
 const withheld = new Set([15, 16, 17, 18]);
 
@@ -18,24 +20,28 @@ const withheld = new Set([15, 16, 17, 18]);
  * data passes through neutraliseText.
  */
 export function formatComparison(question: DnsQuestionRequest, comparison: Comparison): ReplyLine[] {
-  const { answers, differences, leftOut } = comparison;
+  const { answers, differences, sharedErrors, leftOut } = comparison;
   const name = question.address ? `${question.name.ascii}` : question.name.unicode || question.name.ascii || '.';
   const beyond = leftOut ? ` (${leftOut} more configured: DNS_COMPARE_MAX)` : '';
-  const lines: ReplyLine[] = [
-    { text: neutraliseText(`🔎 ${name} ${recordTypeName(question.types[0])}, compared across ${answers.length} resolvers${beyond}`) },
-  ];
+  const lines: ReplyLine[] = [{ text: neutraliseText(`🔎 ${name} ${recordTypeName(question.types[0])}, compared across ${answers.length} resolvers${beyond}`) }];
+  const shared = sharedErrors.map((error) => ({ text: neutraliseText(`ℹ️ All say ${extendedErrorName(error.code)}`) }));
   const first = answers[0];
   if (differences.length === 0 && first && 'response' in first.outcome) {
     const { response } = first.outcome;
-    lines.push({
-      text: `✅ All ${answers.length} agree: ${rcodeName(response.rcode)}, ${response.authenticated ? 'validated (AD)' : 'not validated (no AD)'}`,
-    });
+    const answered = response.rcode === RCODE_NOERROR || response.rcode === RCODE_NXDOMAIN;
+    const validation = answered ? `, ${response.authenticated ? 'validated (AD)' : 'not validated (no AD)'}` : '';
+    lines.push({ text: `${answered ? '✅' : '⚠️'} All ${answers.length} agree: ${rcodeName(response.rcode)}${validation}` });
     lines.push(...first.data.map((data): ReplyLine => ({ text: neutraliseText(data), record: true })));
-    if (first.data.length === 0 && response.rcode === 0) lines.push({ text: `∅ no ${recordTypeName(question.types[0])} record` });
-    lines.push({ text: neutraliseText(`📡 ${answers.map((a) => `${a.resolver} ${timeOf(a)}`).join(', ')}`) });
+    if (first.data.length === 0 && response.rcode === RCODE_NOERROR) lines.push({ text: `∅ no ${recordTypeName(question.types[0])} record` });
+    lines.push(...shared, { text: neutraliseText(`📡 ${answers.map((a) => `${a.resolver} ${timeOf(a)}`).join(', ')}`) });
     return lines;
   }
   lines.push(...answers.map((answer): ReplyLine => ({ text: neutraliseText(answerLine(answer)), record: true })));
+  if (answers.every((answer) => 'error' in answer.outcome)) {
+    lines.push({ text: `⚠️ None of the ${answers.length} resolvers answered.` });
+    return lines;
+  }
+  lines.push(...shared);
   if (differences.length) {
     lines.push({ text: '⚠️ Where they differ:' });
     lines.push(...differences.map((difference) => ({ text: neutraliseText(`• ${differenceText(question, difference, answers.length)}`) })));
@@ -69,6 +75,10 @@ function differenceText(question: DnsQuestionRequest, difference: Difference, co
       const addresses = question.types[0] === RecordType.A || question.types[0] === RecordType.AAAA;
       return `${who(difference.resolvers, count)} ${addresses ? 'other addresses (a sinkhole, or another view of the name)' : 'other data'}`;
     }
+    case 'no-data':
+      return `${who(difference.resolvers, count)} no ${recordTypeName(question.types[0])} record, where the others give data`;
+    case 'split':
+      return `no answer has a majority: ${difference.groups.map((group) => group.join(', ')).join(' | ')} give different answers`;
     case 'no-ad':
       return `${difference.resolvers.join(', ')}: no AD, where the others validated the same data`;
     case 'ede': {
