@@ -62,7 +62,8 @@ export async function compareResolvers(
     }),
   );
   const responding = answers.flatMap((a) => ('response' in a.outcome ? [{ ...a, response: a.outcome.response }] : []));
-  const sharedErrors = responding[0]?.response.extendedErrors.filter((error) => responding.every((a) => a.response.extendedErrors.some((e) => sameError(e, error)))) ?? [];
+  const sharedErrors =
+    responding[0]?.response.extendedErrors.filter((error) => responding.every((a) => a.response.extendedErrors.some((e) => sameError(e, error)))) ?? [];
   return { answers, differences: differences(answers, responding, sharedErrors), sharedErrors, leftOut: resolvers.size - asked.length };
 }
 
@@ -99,7 +100,8 @@ function differences(answers: readonly ComparedAnswer[], responding: readonly Re
     }
   } else if (groups.size > 1) result.push({ kind: 'split', groups: [...groups.values()].map((group) => group.map((a) => a.resolver)) });
   for (const a of responding)
-    for (const error of a.response.extendedErrors) if (!sharedErrors.some((e) => sameError(e, error))) result.push({ kind: 'ede', resolver: a.resolver, error });
+    for (const error of a.response.extendedErrors)
+      if (!sharedErrors.some((e) => sameError(e, error))) result.push({ kind: 'ede', resolver: a.resolver, error });
   for (const a of answers) if ('error' in a.outcome) result.push({ kind: 'no-answer', resolver: a.resolver });
   return result;
 }

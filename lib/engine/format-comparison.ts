@@ -23,7 +23,9 @@ export function formatComparison(question: DnsQuestionRequest, comparison: Compa
   const { answers, differences, sharedErrors, leftOut } = comparison;
   const name = question.address ? `${question.name.ascii}` : question.name.unicode || question.name.ascii || '.';
   const beyond = leftOut ? ` (${leftOut} more configured: DNS_COMPARE_MAX)` : '';
-  const lines: ReplyLine[] = [{ text: neutraliseText(`🔎 ${name} ${recordTypeName(question.types[0])}, compared across ${answers.length} resolvers${beyond}`) }];
+  const lines: ReplyLine[] = [
+    { text: neutraliseText(`🔎 ${name} ${recordTypeName(question.types[0])}, compared across ${answers.length} resolvers${beyond}`) },
+  ];
   const shared = sharedErrors.map((error) => ({ text: neutraliseText(`ℹ️ All say ${extendedErrorName(error.code)}`) }));
   const first = answers[0];
   if (differences.length === 0 && first && 'response' in first.outcome) {

@@ -76,6 +76,7 @@ const digFlags: Record<string, keyof DigOptions> = {
   nsid: 'nsid',
   trace: 'trace',
 };
+const displayFlags = /^(no)?(all|answer|authority|additional|question|comments|cmd|stats|multiline|multi|ttlid|ttlunits|class|rrcomments|identify)$/;
 const FLAG_LIST = '+short, +dnssec, +cd, +tcp, +nsid and +trace, with -x ADDRESS, -t TYPE, -4 and -6';
 const ZONE_TRANSFERS = new Set([RecordType.AXFR, RecordType.IXFR]);
 // Punctuation people put around a name in a sentence; a trailing dot is part of the name and stays.
@@ -166,7 +167,8 @@ function isServer(word: string): boolean {
   );
 }
 
-function otherServer(server: string, profiles: readonly string[]): InvalidQuestion {
+function otherServer(written: string, profiles: readonly string[]): InvalidQuestion {
+  const server = written.replace(/^\[/, '').replace(/\](:\d+)?$/, '');
   return refused(
     `I do not ask “${visible(server)}”: I only ask the resolvers my operator set up, so that nobody can point me at a server of their choosing`,
     profiles.length
@@ -197,17 +199,17 @@ function digWords(words: readonly string[]): DigWords | InvalidQuestion {
     else if (word === '-x') {
       read.reverse = next();
       if (read.reverse === undefined) return invalid('-x takes an address', 'ask e.g. “-x 192.0.2.1”');
-    } else if (/^-(t|type=|query=|q=)/i.test(word)) {
+    } else if (/^-t([A-Za-z][A-Za-z0-9]*)?$/.test(word) || /^-(type|querytype|query|q)=/i.test(word)) {
       const typeWord = optionValue(word, next);
       const codes = typeWord === undefined ? undefined : typeCodes(typeWord);
       if (typeWord !== undefined && isZoneTransfer(typeWord)) return zoneTransfer();
       if (!codes)
         return invalid(`${typeWord === undefined ? 'nothing' : `“${visible(typeWord)}”`} after ${visible(word)} is not a record type`, 'ask e.g. “-t MX”');
       read.types.push(...codes);
-    } else if (/^-(c|class=)/i.test(word)) {
+    } else if (/^-c([A-Za-z]+)?$/.test(word) || /^-class=/i.test(word)) {
       const classWord = optionValue(word, next) ?? '';
       if (!/^IN$/i.test(classWord)) return otherClass(classWord);
-    } else if (/^-[a-z0-9]+$/i.test(word)) {
+    } else if (/^-[a-z0-9]+(=\S*)?$/i.test(word)) {
       // Not `-example.com`: that is a name with a bad label, for the name's own check to explain.
       return invalid(`I do not know the option ${visible(word)}`, `the options I understand are ${FLAG_LIST}`);
     } else read.positional.push(word);
@@ -229,6 +231,8 @@ function digFlag(flag: string, dig: DigWords['dig']): InvalidQuestion | undefine
       'ask without it; the answer says when it came from my own cache',
     );
   }
+  // How dig prints its answer: this bot has one way of showing one, so these change nothing and are taken as read.
+  if (displayFlags.test(flag)) return undefined;
   const negated = flag.startsWith('no') && digFlags[flag.slice(2)] !== undefined;
   const option = digFlags[negated ? flag.slice(2) : flag];
   if (option === undefined || option === 'family') return invalid(`I do not know +${visible(flag)}`, `the options I understand are ${FLAG_LIST}`);

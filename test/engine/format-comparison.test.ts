@@ -26,6 +26,8 @@ function resolver(fields: { rcode?: number; addresses?: string[]; ad?: boolean; 
         authenticated: fields.ad ?? false,
         answers: (fields.addresses ?? []).map((a) => ({ name: q.name, type: 1, ttl: 300, rdata: { kind: 'address', address: parseIpAddress(a)! } })),
         authorities: [],
+        additionals: [],
+        authoritative: false,
         extendedErrors: fields.ede ?? [],
         upstream: '127.0.0.1:5353',
         transport: 'udp',

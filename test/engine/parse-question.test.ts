@@ -157,6 +157,16 @@ describe('parseQuestion', () => {
       }
     });
 
+    it('matches option names exactly, and takes dig’s display options as read', () => {
+      assert.deepEqual(dns(parse('nslookup -querytype=mx example.com')).types, [15]);
+      for (const text of ['nslookup -timeout=5 example.com', 'host -C example.com', 'host -T example.com', 'drill -T example.com']) {
+        assert.match(invalid(parse(text)).problem, /I do not know the option/, text);
+      }
+      assert.deepEqual(dns(parse('dig example.com. IN A +noall +answer')).types, [1]);
+      assert.deepEqual(dns(parse('dig +multiline +nocmd +nostats example.com')).dig, {});
+      assert.match(invalid(parse('dig @[2001:4860:4860::8888] example.com')).problem, /^I do not ask “2001:4860:4860::8888”:/);
+    });
+
     it('refuses zone transfers in every spelling', () => {
       for (const text of ['example.com AXFR', 'dig axfr example.com', 'dig -t IXFR example.com', 'nslookup -type=AXFR example.com']) {
         const q = invalid(parse(text));
