@@ -46,14 +46,23 @@ export function specialRange(address: IpAddress, length = address.bytes.length *
 }
 
 const globalUnicast = { network: parseIpAddress('2000::')!, length: 3 };
+// Routed, but they carry a packet on to an address written inside them, which may be one of the above.
+const tunnels = [
+  ['2002::/16', '6to4, which tunnels to the IPv4 address inside it (RFC 3056)'],
+  ['2001::/32', 'Teredo, which tunnels to the IPv4 address inside it (RFC 4380)'],
+  ['192.88.99.0/24', 'the 6to4 relay anycast prefix (RFC 7526)'],
+].map(([cidr, description]) => ({ network: parseIpAddress(cidr.split('/')[0])!, length: Number(cidr.split('/')[1]), description }));
 
 /**
  * Why nothing may be sent to this address, or undefined when it is globally
- * routable: a special range, or IPv6 outside global unicast (RFC 4291 §2.4).
+ * routable: a special range, a tunnel that could lead into one, or IPv6
+ * outside global unicast (RFC 4291 §2.4).
  */
 export function unroutableReason(address: IpAddress): string | undefined {
   const special = specialRange(address);
   if (special) return special.description;
+  const tunnel = tunnels.find((range) => inPrefix(address, range.network, range.length));
+  if (tunnel) return tunnel.description;
   if (address.version === 6 && !inPrefix(address, globalUnicast.network, globalUnicast.length)) return 'outside IPv6 global unicast (2000::/3)';
   return undefined;
 }

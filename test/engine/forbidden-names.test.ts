@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ianaRootHints } from '../../lib/dns/trace/root-hints.ts';
 import { ForbiddenNames, defaultForbiddenNames } from '../../lib/engine/forbidden-names.ts';
+import { unroutableReason } from '../../lib/engine/special-ranges.ts';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -29,5 +32,17 @@ describe('the default forbidden names', () => {
     assert.equal(forbidden.forbidding(`1.0.0.0.0.0.a.0.f.f.f.f.${'0.'.repeat(20)}ip6.arpa`), `f.f.f.f.${'0.'.repeat(20)}ip6.arpa`);
     assert.equal(forbidden.forbidding('printer.LOCAL'), 'local');
     assert.equal(forbidden.forbidding('example.com'), undefined);
+  });
+});
+
+describe('unroutableReason, which +trace asks before every query', () => {
+  it('refuses the special ranges and the tunnels that could lead into them, and lets the root servers through', () => {
+    const reason = (text: string) => unroutableReason(parseIpAddress(text)!);
+    assert.match(reason('10.1.2.3')!, /private-use/);
+    assert.match(reason('2002:0a00:0001::1')!, /6to4/);
+    assert.match(reason('2001:0:4136:e378::1')!, /Teredo/);
+    assert.match(reason('192.88.99.1')!, /6to4 relay/);
+    assert.match(reason('fd00::53')!, /unique-local/);
+    for (const hint of ianaRootHints) assert.equal(reason(hint.address), undefined, hint.address);
   });
 });
