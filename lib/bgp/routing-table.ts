@@ -56,6 +56,8 @@ import {
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
 import type { OriginSets } from './origin-sets.ts';
 import type { Ipv4PrefixIndex, Ipv6PrefixIndex } from './prefix-index.ts';
+import type { RoutePathsSeen } from './bgp-source.ts';
+import type { RoutePaths } from './route-paths.ts';
 
 export const NO_ROUTE = -1;
 
@@ -64,6 +66,8 @@ export interface RouteMatch {
   readonly prefix: string;
   /** Its origin ASes, ascending: several for MOAS or an AS_SET origin. */
   readonly origins: readonly number[];
+  /** Its paths, visibility and upstreams, from a table with AS paths. */
+  readonly paths?: RoutePathsSeen;
 }
 
 export interface PrefixMatch {
@@ -84,6 +88,8 @@ export class RoutingTable {
     private readonly ipv4: Ipv4PrefixIndex,
     private readonly ipv6: Ipv6PrefixIndex,
     private readonly originSets: OriginSets,
+    /** From formats with AS paths (MRT, `bgpdump -m`). */
+    readonly paths?: RoutePaths,
   ) {
     this.originCounts = OriginAsnCounts.count(originSets, ipv4.values, ipv6.values);
   }
@@ -103,7 +109,7 @@ export class RoutingTable {
 
   /** Bytes held in typed arrays: nearly all of the table's memory. */
   get byteLength(): number {
-    return this.ipv4.byteLength + this.ipv6.byteLength + this.originSets.byteLength + this.originCounts.byteLength;
+    return this.ipv4.byteLength + this.ipv6.byteLength + this.originSets.byteLength + this.originCounts.byteLength + (this.paths?.byteLength ?? 0);
   }
 
   /** Handle of the longest match for an IPv4 address given as uint32, or NO_ROUTE. */
@@ -143,15 +149,13 @@ export class RoutingTable {
     return handle === NO_ROUTE ? undefined : this.route(handle);
   }
 
-  /** The prefix and origins of a route handle. */
+  /** The prefix, origins and (where the table has them) paths of a route handle. */
   route(handle: number): RouteMatch {
-    if (handle < this.ipv4.size) {
-      const prefix = `${formatIpv4(this.ipv4.nets[handle]!)}/${this.ipv4.lengths[handle]}`;
-      return { prefix, origins: this.originSets.members(this.ipv4.values[handle]!) };
-    }
-    const id = handle - this.ipv4.size;
-    const prefix = `${formatIpv6(this.ipv6.nets, id * 4)}/${this.ipv6.lengths[id]}`;
-    return { prefix, origins: this.originSets.members(this.ipv6.values[id]!) };
+    const ipv6 = handle >= this.ipv4.size;
+    const id = ipv6 ? handle - this.ipv4.size : handle;
+    const prefix = ipv6 ? `${formatIpv6(this.ipv6.nets, id * 4)}/${this.ipv6.lengths[id]}` : `${formatIpv4(this.ipv4.nets[id]!)}/${this.ipv4.lengths[id]}`;
+    const origins = this.originSets.members((ipv6 ? this.ipv6 : this.ipv4).values[id]!);
+    return this.paths ? { prefix, origins, paths: this.paths.seen(id, ipv6) } : { prefix, origins };
   }
 
   /**
