@@ -60,6 +60,9 @@ export interface BgpTableStats {
   ipv4Prefixes?: number;
   ipv6Prefixes?: number;
   originAsns?: number;
+  /** Of a table with AS paths: the peers carrying IPv4 and IPv6 routes, and the distinct AS paths. */
+  peers?: { readonly ipv4: number; readonly ipv6: number };
+  asPaths?: number;
   /** When the data in use was loaded. */
   loadedAt?: Date;
   /** When the data was taken: the dump's own timestamp, else the file's modification time. */

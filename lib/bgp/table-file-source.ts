@@ -67,10 +67,10 @@ export class TableFileSource implements BgpSource {
     const { table } = this.table.current.value;
     if (query.kind === 'address') {
       const match = table.matchIpAddress(query.address);
-      return match === undefined ? { query, origins: [] } : { query, prefix: match.prefix, origins: match.origins };
+      return match === undefined ? { query, origins: [] } : { query, ...match };
     }
     const { covering, moreSpecifics } = table.matchIpPrefix(query.prefix, query.length);
-    return covering === undefined ? { query, origins: [], moreSpecifics } : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
+    return covering === undefined ? { query, origins: [], moreSpecifics } : { query, ...covering, moreSpecifics };
   }
 
   async asn(asn: number): Promise<AsnAnswer> {
@@ -107,11 +107,13 @@ export class TableFileSource implements BgpSource {
 }
 
 function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedTable>): BgpTableStats {
+  const { paths } = value.table;
   return {
     source: `table:${path}`,
     ipv4Prefixes: value.table.ipv4Prefixes,
     ipv6Prefixes: value.table.ipv6Prefixes,
     originAsns: value.table.originAsns,
+    ...(paths && { peers: { ipv4: paths.ipv4Peers, ipv6: paths.ipv6Peers }, asPaths: paths.paths.count }),
     loadedAt,
     dataTime: value.dataTime ?? stats.mtime,
   };

@@ -15,7 +15,10 @@ export function helpLines(botName: string, bgpEnabled: boolean, rpkiEnabled: boo
     '• dig options: +short, +dnssec, +cd, +tcp, +nsid, -x ADDRESS, -t TYPE, -4, -6 (a pasted dig, host or nslookup command works)',
     '• via NAME to ask another resolver the operator set up (see info); I ask no other server, so a server after @ gets a no',
   ];
-  if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
+  if (bgpEnabled) {
+    lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it (from a RIB dump, also how many peers see it and through which upstreams)`);
+    lines.push('• bgp path ADDRESS: the distinct AS paths to it, most seen first');
+  }
   if (bgpEnabled && rpkiEnabled)
     lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);

@@ -5,7 +5,17 @@ import type { EngineConfig } from './config.ts';
 import { askType } from './ask-dns.ts';
 import { formatDnsAnswer } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
-import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, type RouteRpki, routeSummaryLine, rpkiSourceLine, sourceLine } from './format-bgp-answer.ts';
+import {
+  formatAsnAnswer,
+  formatPathsAnswer,
+  formatRouteAnswer,
+  formatSpecialRange,
+  namedAsns,
+  type RouteRpki,
+  routeSummaryLine,
+  rpkiSourceLine,
+  sourceLine,
+} from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
 import { openBgpSource } from '../bgp/open-source.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
@@ -106,7 +116,7 @@ export class LookingGlass {
           { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) },
         ];
       case 'bgp':
-        return this.bgpLines(question.query);
+        return this.bgpLines(question.query, question.listPaths === true);
       case 'dns':
         return this.dnsLines(question, signal);
     }
@@ -142,7 +152,7 @@ export class LookingGlass {
     }
   }
 
-  private async bgpLines(query: BgpQuery): Promise<ReplyLine[]> {
+  private async bgpLines(query: BgpQuery, listPaths: boolean): Promise<ReplyLine[]> {
     const { bgp } = this.options;
     if (!bgp) return [{ text: 'BGP look-ups are not enabled on this bot. Ask a name or an address instead.' }];
     if (query.kind !== 'asn') {
@@ -153,7 +163,8 @@ export class LookingGlass {
       const stats = await bgp.stats();
       if (query.kind === 'asn') return formatAsnAnswer(await bgp.asn(query.asn), stats);
       const route = await bgp.route(query);
-      const [names, rpki] = await Promise.all([bgp.asnNames(route.origins), this.rpkiOf(route.prefix, route.origins)]);
+      if (listPaths) return formatPathsAnswer(route, await bgp.asnNames(route.origins), stats);
+      const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
       // The message may quote a remote service: untrusted text like DNS data.

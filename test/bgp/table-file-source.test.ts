@@ -54,11 +54,32 @@ describe('TableFileSource', () => {
     const { source } = await open({ path: fixture('rib.mrt.gz'), asNamesPath: fixture('asnames.txt') });
     assert.equal(source.name, 'table');
     const address = { kind: 'address', address: ip('10.1.3.1') } as const;
-    assert.deepEqual(await source.route(address), { query: address, prefix: '10.1.2.0/23', origins: [64502, 64503] });
+    assert.deepEqual(await source.route(address), {
+      query: address,
+      prefix: '10.1.2.0/23',
+      origins: [64502, 64503],
+      paths: {
+        visibility: { seenBy: 2, peers: 3 },
+        paths: [
+          { hops: [64496, 64502], entries: 1 },
+          { hops: [64497, 64503], entries: 1 },
+        ],
+        upstreams: [
+          { asn: 64496, entries: 1 },
+          { asn: 64497, entries: 1 },
+        ],
+      },
+    });
     const unrouted = { kind: 'address', address: ip('8.8.8.8') } as const;
     assert.deepEqual(await source.route(unrouted), { query: unrouted, origins: [] });
     const prefix = { kind: 'prefix', prefix: ip('10.1.0.0'), length: 16 } as const;
-    assert.deepEqual(await source.route(prefix), { query: prefix, prefix: '10.1.0.0/16', origins: [64501], moreSpecifics: 2 });
+    assert.deepEqual(await source.route(prefix), {
+      query: prefix,
+      prefix: '10.1.0.0/16',
+      origins: [64501],
+      paths: { visibility: { seenBy: 1, peers: 3 }, paths: [{ hops: [64496, 64501], entries: 1 }], upstreams: [{ asn: 64496, entries: 1 }] },
+      moreSpecifics: 2,
+    });
     const wide = { kind: 'prefix', prefix: ip('0.0.0.0'), length: 1 } as const;
     assert.deepEqual(await source.route(wide), { query: wide, origins: [], moreSpecifics: 5 }); // 10/8 and inside it, 100.64/10
     assert.deepEqual(await source.asn(64500), { asn: 64500, name: 'EXAMPLE-AS-A Example Network A, NL', ipv4Prefixes: 1, ipv6Prefixes: 0 });

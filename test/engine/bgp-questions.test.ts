@@ -16,6 +16,8 @@ import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../bgp/mrt-writer.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 describe('BGP questions', () => {
   let server: DnsTestServer;
@@ -117,6 +119,65 @@ describe('BGP questions from a routing table file', () => {
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
     await assert.rejects(LookingGlass.open(config, { logger: silentLogger() }), /^ConfigError: BGP_SOURCE: cannot load/);
+  });
+});
+
+describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () => {
+  let engine: LookingGlass;
+  const dir = temporaryFolder('fedidig-rib-');
+  const T = 1_700_000_000;
+  const peers: Peer[] = [
+    { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
+    { bgpId: '192.0.2.2', address: '192.0.2.2', asn: 64497 },
+    { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64498 },
+    { bgpId: '192.0.2.4', address: '2001:db8::4', asn: 64499 },
+  ];
+  const entry = (peerIndex: number, segments: Parameters<typeof asPath>[0]) => ({ peerIndex, originatedTime: T, attributes: [originIgp(), asPath(segments)] });
+  const { AS_SEQUENCE, AS_SET } = Segment;
+  before(async () => {
+    const rib = Buffer.concat([
+      peerIndexTable(T, '192.0.2.254', 'test', peers),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '193.0.0.0', 16, [
+        entry(0, [[AS_SEQUENCE, [64496, 3356, 64500, 64500]]]),
+        entry(1, [[AS_SEQUENCE, [64497, 3356, 64500]]]),
+        entry(2, [[AS_SEQUENCE, [64498, 1299, 64500]]]),
+      ]),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '193.0.20.0', 24, [
+        entry(0, [
+          [AS_SEQUENCE, [64496]],
+          [AS_SET, [64502, 64501]],
+        ]),
+      ]),
+      ribRecord(T, Subtype.RIB_IPV6_UNICAST, 2, '2a00:1000::', 32, [entry(3, [[AS_SEQUENCE, [64499, 64503]]])]),
+    ]);
+    writeFileSync(join(dir(), 'rib.mrt'), rib);
+    writeFileSync(join(dir(), 'asnames.txt'), '3356 LUMEN @admin@example.social\n1299 ARELION\n64500 ORIGIN-NET\n');
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
+    engine = await LookingGlass.open(config, { logger: silentLogger() });
+  });
+  after(() => engine.close());
+  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+
+  it('adds how many peers see the route and its upstreams, with their names made inert', async () => {
+    const answer = await text('bgp 193.0.1.1');
+    assert.match(answer, /^193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\)$/m);
+    assert.match(answer, /^Upstreams: AS3356 LUMEN ＠admin@example\.social \(2 paths\), AS1299 ARELION \(1 path\)$/m);
+    assert.match(await text('bgp 193.0.20.1'), /^Seen by 1 of 3 peers \(33 %\)\nUpstream: AS64496 \(1 path\)$/m);
+    assert.match(await text('bgp 2a00:1000::/32'), /^Seen by 1 of 1 peer \(100 %\)$/m);
+  });
+
+  it('lists the distinct AS paths for bgp path, prepends collapsed, AS_SETs in braces', async () => {
+    assert.match(
+      await text('bgp path 193.0.1.1'),
+      /^🛰 BGP paths to 193\.0\.1\.1\n193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\), by 3 distinct AS paths \(prepends collapsed\), most seen first:\nAS64496 AS3356 AS64500 ×1\nAS64497 AS3356 AS64500 ×1\nAS64498 AS1299 AS64500 ×1\nSource: /,
+    );
+    assert.match(await text('bgp paths 193.0.20.0/24'), /most seen first:\nAS64496 \{AS64501,AS64502\} ×1\n/);
+    assert.match(await text('bgp path AS64500'), /“bgp path” lists the AS paths to an address or prefix/);
+  });
+
+  it('tells the table’s peers and paths in info, and the new question in help', async () => {
+    assert.match(await text('info'), /4 origin ASes, seen by 3 IPv4 and 1 IPv6 peers, 5 distinct AS paths\)/);
+    assert.match(await text('help'), /bgp path ADDRESS: the distinct AS paths to it/);
   });
 });
 
