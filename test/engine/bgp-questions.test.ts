@@ -185,11 +185,12 @@ describe('BGP questions from RIPEstat', () => {
   // A loopback stand-in for stat.ripe.net answering the documented data calls, failing on request.
   const calls: string[] = [];
   let failNext = 0;
+  let failRoutingStatus = false;
   const server = createServer((request, response) => {
     const url = new URL(request.url!, 'http://127.0.0.1');
     const resource = url.searchParams.get('resource');
     calls.push(`${url.pathname}?${resource}&${url.searchParams.get('sourceapp')}`);
-    if (failNext-- > 0) return void response.writeHead(503).end('busy');
+    if (failNext-- > 0 || (failRoutingStatus && url.pathname.includes('routing-status'))) return void response.writeHead(503).end('busy');
     const data: Record<string, unknown> = {
       '/data/network-info/data.json': resource?.startsWith('193.0.') ? { asns: ['3333'], prefix: '193.0.0.0/21' } : { asns: [], prefix: '' },
       '/data/prefix-overview/data.json':
@@ -197,7 +198,9 @@ describe('BGP questions from RIPEstat', () => {
           ? { announced: true, resource: '193.0.0.0/21', asns: [{ asn: 3333, holder: 'RIPE-NCC-AS' }] }
           : { announced: false, resource, asns: [] },
       '/data/as-overview/data.json': { holder: resource === 'AS3333' ? 'RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)' : '' },
-      '/data/routing-status/data.json': { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } },
+      '/data/routing-status/data.json': resource?.startsWith('AS')
+        ? { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } }
+        : { visibility: { v4: { ris_peers_seeing: 329, total_ris_peers: 333 }, v6: { ris_peers_seeing: 0, total_ris_peers: 331 } } },
     };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', data: data[url.pathname] }));
   });
@@ -215,6 +218,20 @@ describe('BGP questions from RIPEstat', () => {
     const answer = await text('bgp 193.0.6.139');
     assert.match(answer, /193\.0\.0\.0\/21 announced by AS3333 RIPE-NCC-AS - Reseaux IP Europeens/);
     assert.ok(calls.some((c) => c === '/data/network-info/data.json?193.0.6.139&fedidig'));
+  });
+
+  it('fills the visibility from routing-status, and answers without it when that call fails', async () => {
+    const answer = await text('bgp 193.0.6.139');
+    assert.match(answer, /^Seen by 329 of 333 peers \(99 %\)$/m);
+    assert.doesNotMatch(answer, /Upstream/);
+    assert.ok(calls.includes('/data/routing-status/data.json?193.0.0.0/21&fedidig'));
+    const path = await text('bgp path 193.0.6.139');
+    assert.match(path, /has no AS paths: they come from an MRT RIB or bgpdump -m table/);
+    failRoutingStatus = true;
+    const without = await text('bgp 193.0.6.139');
+    failRoutingStatus = false;
+    assert.match(without, /193\.0\.0\.0\/21 announced by AS3333/);
+    assert.doesNotMatch(without, /Seen by/);
   });
 
   it('answers an announced prefix, a covered one and an AS with its prefix counts', async () => {
