@@ -16,7 +16,7 @@
 
 import type { AsPathHop, RoutePathsSeen } from './bgp-source.ts';
 import { TableFormatError } from './errors.ts';
-import { type InternedSequences, SequenceInterner } from './interned-sequences.ts';
+import { InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 const AS_SET_MARK = 0;
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
@@ -97,6 +97,18 @@ export class PathEntries {
   }
 }
 
+/** The arrays and counts of a RoutePaths (see RoutingTableParts). */
+export interface RoutePathsParts {
+  readonly pathOffsets: Uint32Array;
+  readonly pathWords: Uint32Array;
+  readonly listOffsets: Uint32Array;
+  readonly listWords: Uint32Array;
+  readonly ipv4Lists: Uint32Array;
+  readonly ipv6Lists: Uint32Array;
+  readonly ipv4Peers: number;
+  readonly ipv6Peers: number;
+}
+
 /** Frozen path data of a table. */
 export class RoutePaths {
   constructor(
@@ -109,6 +121,25 @@ export class RoutePaths {
     readonly ipv4Peers: number,
     readonly ipv6Peers: number,
   ) {}
+
+  static fromParts(p: RoutePathsParts): RoutePaths {
+    const paths = new InternedSequences(p.pathOffsets, p.pathWords);
+    return new RoutePaths(paths, new InternedSequences(p.listOffsets, p.listWords), p.ipv4Lists, p.ipv6Lists, p.ipv4Peers, p.ipv6Peers);
+  }
+
+  parts(): RoutePathsParts {
+    const { paths, lists, ipv4Lists, ipv6Lists, ipv4Peers, ipv6Peers } = this;
+    return {
+      pathOffsets: paths.offsets,
+      pathWords: paths.words,
+      listOffsets: lists.offsets,
+      listWords: lists.words,
+      ipv4Lists,
+      ipv6Lists,
+      ipv4Peers,
+      ipv6Peers,
+    };
+  }
 
   get byteLength(): number {
     return this.paths.byteLength + this.lists.byteLength + this.ipv4Lists.byteLength + this.ipv6Lists.byteLength;

@@ -13,6 +13,7 @@
  */
 
 import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from '../net/ip-address.ts';
+import { OriginAsnCounts } from './origin-asn-counts.ts';
 import { OriginSetInterner } from './origin-sets.ts';
 import { type AsPathWords, type PathEntries, RoutePathsBuilder } from './route-paths.ts';
 import { Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from './prefix-index.ts';
@@ -87,7 +88,9 @@ export class RoutingTableBuilder {
     const ipv4Keys = Float64Array.from(this.ipv4.keys()).sort();
     const ipv6Keys = [...this.ipv6.keys()].sort();
     const paths = this.paths.build(ipv4Keys, ipv6Keys);
-    return new RoutingTable(Ipv4PrefixIndex.build(this.sortedIpv4(ipv4Keys)), Ipv6PrefixIndex.build(this.sortedIpv6(ipv6Keys)), originSets, paths);
+    const ipv4 = Ipv4PrefixIndex.build(this.sortedIpv4(ipv4Keys));
+    const ipv6 = Ipv6PrefixIndex.build(this.sortedIpv6(ipv6Keys));
+    return new RoutingTable(ipv4, ipv6, originSets, OriginAsnCounts.count(originSets, ipv4.values, ipv6.values), paths);
   }
 
   private merge(existing: number | undefined, origins: readonly number[]): number {

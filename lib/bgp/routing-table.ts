@@ -54,10 +54,10 @@ import {
   wordsOfBytes,
 } from '../net/ip-address.ts';
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
-import type { OriginSets } from './origin-sets.ts';
-import type { Ipv4PrefixIndex, Ipv6PrefixIndex } from './prefix-index.ts';
+import { OriginSets } from './origin-sets.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndexParts } from './prefix-index.ts';
 import type { RoutePathsSeen } from './bgp-source.ts';
-import type { RoutePaths } from './route-paths.ts';
+import { RoutePaths, type RoutePathsParts } from './route-paths.ts';
 
 export const NO_ROUTE = -1;
 
@@ -79,8 +79,20 @@ export interface PrefixMatch {
   readonly moreSpecifics: number;
 }
 
+/**
+ * A table as nothing but typed arrays and numbers: what a table built in a
+ * worker thread hands back (the arrays transferred, not copied) and what a
+ * snapshot stores, so that neither derives anything again.
+ */
+export interface RoutingTableParts {
+  readonly ipv4: PrefixIndexParts;
+  readonly ipv6: PrefixIndexParts;
+  readonly originSets: { readonly offsets: Uint32Array; readonly asns: Uint32Array };
+  readonly originCounts: { readonly asns: Uint32Array; readonly ipv4: Uint32Array; readonly ipv6: Uint32Array };
+  readonly paths?: RoutePathsParts;
+}
+
 export class RoutingTable {
-  private readonly originCounts: OriginAsnCounts;
   /** Scratch for IPv6 parsing: the lookup path allocates nothing. */
   private readonly words = new Uint32Array(4);
 
@@ -88,10 +100,32 @@ export class RoutingTable {
     private readonly ipv4: Ipv4PrefixIndex,
     private readonly ipv6: Ipv6PrefixIndex,
     private readonly originSets: OriginSets,
+    private readonly originCounts: OriginAsnCounts,
     /** From formats with AS paths (MRT, `bgpdump -m`). */
     readonly paths?: RoutePaths,
-  ) {
-    this.originCounts = OriginAsnCounts.count(originSets, ipv4.values, ipv6.values);
+  ) {}
+
+  static fromParts(parts: RoutingTableParts): RoutingTable {
+    const { originSets: sets, originCounts: counts } = parts;
+    return new RoutingTable(
+      Ipv4PrefixIndex.fromParts(parts.ipv4),
+      Ipv6PrefixIndex.fromParts(parts.ipv6),
+      new OriginSets(sets.offsets, sets.asns),
+      new OriginAsnCounts(counts.asns, counts.ipv4, counts.ipv6),
+      parts.paths && RoutePaths.fromParts(parts.paths),
+    );
+  }
+
+  parts(): RoutingTableParts {
+    const { offsets, asns } = this.originSets;
+    const counts = this.originCounts;
+    return {
+      ipv4: this.ipv4.parts(),
+      ipv6: this.ipv6.parts(),
+      originSets: { offsets, asns },
+      originCounts: { asns: counts.asns, ipv4: counts.ipv4, ipv6: counts.ipv6 },
+      ...(this.paths && { paths: this.paths.parts() }),
+    };
   }
 
   get ipv4Prefixes(): number {

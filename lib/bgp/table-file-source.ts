@@ -10,7 +10,8 @@
 
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
-import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
+import { loadTableFileInWorker } from './table-build-thread.ts';
+import type { LoadedTable } from './table-file-loader.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
 
 /** Both files are watched alike; a failed reload is a TableLoadError. */
@@ -39,7 +40,7 @@ export class TableFileSource implements BgpSource {
       ...watching,
       path: options.path,
       load: async (path) => {
-        const loaded = await loadTableFile(path);
+        const loaded = await loadTableFileInWorker(path);
         return { value: loaded, stats: loaded.stats };
       },
       onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
