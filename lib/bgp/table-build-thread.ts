@@ -6,11 +6,11 @@
  * table is put together around them here without deriving anything again.
  */
 
-import type { Stats } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { TableLoadError } from './errors.ts';
 import { RoutingTable, type RoutingTableParts } from './routing-table.ts';
 import type { LoadedTable } from './table-file-loader.ts';
+import type { FileVersion } from '../ops/watched-file.ts';
 
 /** What the worker posts back: the table's parts and facts, or why it has none. */
 export type TableBuildResult =
@@ -19,7 +19,9 @@ export type TableBuildResult =
       readonly format: LoadedTable['format'];
       readonly gzipped: boolean;
       readonly dataTime: Date | undefined;
-      readonly stats: Stats;
+      readonly stats: FileVersion;
+      /** Why the snapshot could not be written, if it could not; the table is good all the same. */
+      readonly snapshotError?: string;
     }
   | { readonly error: { readonly name: string; readonly message: string } };
 
@@ -29,18 +31,29 @@ export type TableBuildResult =
 // extension .ts”), so a small script registers tsx in the thread first, then imports the worker.
 const compiled = import.meta.url.endsWith('.js');
 
-function startWorker(path: string): Worker {
-  const workerData = { path };
+/** What the worker is asked: the table file, and where to keep a snapshot of its table. */
+export interface TableBuildRequest {
+  readonly path: string;
+  readonly snapshotPath?: string;
+}
+
+function startWorker(request: TableBuildRequest): Worker {
+  const workerData = request;
   if (compiled) return new Worker(new URL('./table-build-worker.js', import.meta.url), { workerData });
   const source = new URL('./table-build-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** loadTableFile in a worker thread; rejects with TableLoadError. */
-export function loadTableFileInWorker(path: string): Promise<LoadedTable> {
+/**
+ * loadTableFile in a worker thread, which also writes the table's snapshot
+ * when asked (`onSnapshotError` hears why it could not); rejects with
+ * TableLoadError.
+ */
+export function loadTableFileInWorker(request: TableBuildRequest, onSnapshotError?: (error: Error) => void): Promise<LoadedTable> {
+  const { path } = request;
   return new Promise((resolve, reject) => {
-    const worker = startWorker(path);
+    const worker = startWorker(request);
     worker.once('message', (result: TableBuildResult) => {
       if ('error' in result) {
         const cause = new Error(result.error.message);
@@ -48,8 +61,8 @@ export function loadTableFileInWorker(path: string): Promise<LoadedTable> {
         reject(new TableLoadError(path, cause));
         return;
       }
-      // The stats are a structured clone of the worker's: their fields without fs.Stats' methods, which is all that is read.
-      const { parts, format, gzipped, dataTime, stats } = result;
+      const { parts, format, gzipped, dataTime, stats, snapshotError } = result;
+      if (snapshotError !== undefined) onSnapshotError?.(new Error(snapshotError));
       resolve({ table: RoutingTable.fromParts(parts), format, gzipped, dataTime, stats });
     });
     worker.once('error', (error) => reject(new TableLoadError(path, error)));

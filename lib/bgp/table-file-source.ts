@@ -11,6 +11,7 @@
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 import { loadTableFileInWorker } from './table-build-thread.ts';
+import { readTableSnapshot } from './table-snapshot.ts';
 import type { LoadedTable } from './table-file-loader.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
 
@@ -22,6 +23,16 @@ export interface TableFileSourceOptions extends DataFileWatching {
   readonly asNamesPath?: string;
   /** A new table was swapped in. */
   readonly onReload?: (stats: BgpTableStats) => void;
+  /**
+   * Where to keep a snapshot of the table (STATE_DIR): each table loaded is
+   * written there, and at open a snapshot of this table file answers at once
+   * while the file, if it has changed since, is loaded in the background.
+   */
+  readonly snapshotPath?: string;
+  /** The snapshot answers, read in `ms`. */
+  readonly onSnapshotLoaded?: (stats: BgpTableStats, ms: number) => void;
+  /** A snapshot was ignored (SnapshotError: another version, another file, corrupt) or could not be written; the table file is loaded as without one. */
+  readonly onSnapshotError?: (error: Error) => void;
 }
 
 export class TableFileSource implements BgpSource {
@@ -36,14 +47,17 @@ export class TableFileSource implements BgpSource {
   /** Loads the files and starts watching them; rejects with TableLoadError when one cannot be loaded. */
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
     const watching = watchingOptions(options);
+    const { snapshotPath } = options;
+    const snapshot = await TableFileSource.readSnapshot(options);
     const table = await WatchedFile.open({
       ...watching,
       path: options.path,
       load: async (path) => {
-        const loaded = await loadTableFileInWorker(path);
+        const loaded = await loadTableFileInWorker({ path, snapshotPath }, options.onSnapshotError);
         return { value: loaded, stats: loaded.stats };
       },
       onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
+      ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
     });
     try {
       const names =
@@ -61,6 +75,20 @@ export class TableFileSource implements BgpSource {
     } catch (error) {
       table.close();
       throw error;
+    }
+  }
+
+  /** The table of the snapshot, if there is a good one of this table file; a missing snapshot is no error. */
+  private static async readSnapshot(options: TableFileSourceOptions): Promise<LoadedTable | undefined> {
+    if (options.snapshotPath === undefined) return undefined;
+    const started = performance.now();
+    try {
+      const loaded = await readTableSnapshot(options.snapshotPath, options.path);
+      options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), performance.now() - started);
+      return loaded;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onSnapshotError?.(error as Error);
+      return undefined;
     }
   }
 

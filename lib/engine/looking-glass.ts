@@ -65,8 +65,11 @@ export class LookingGlass {
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
   }
 
-  /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source. */
-  static async open(config: EngineConfig, options: { botName?: string; logger: Logger }): Promise<LookingGlass> {
+  /**
+   * The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source;
+   * a table file's snapshot is kept in `snapshotDir` (STATE_DIR).
+   */
+  static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
     const bgp = await openBgpSource({
       source: config.bgpSource,
@@ -74,6 +77,7 @@ export class LookingGlass {
       resolver: resolvers.get('')!,
       timeoutMs: config.timeoutMs,
       logger: options.logger,
+      snapshotDir: options.snapshotDir,
     });
     const rpki = bgp
       ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger }).catch((error: unknown) => {
