@@ -1,14 +1,11 @@
-import { join } from 'node:path';
-import type { BgpSource } from './bgp-source.ts';
+import type { BgpSource, BgpTableStats } from './bgp-source.ts';
+import { loggedSnapshot } from './snapshot-file.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
 import type { Logger } from '../ops/logger.ts';
 import { ConfigError } from '../engine/config-error.ts';
 import type { Resolver } from '../dns/resolver.ts';
-
-/** The table's snapshot in STATE_DIR. */
-const TABLE_SNAPSHOT_NAME = 'bgp-table.snapshot';
 
 export interface BgpSourceSettings {
   /** `cymru`, `ripestat`, `table:PATH`, `off`. */
@@ -35,17 +32,12 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       return await TableFileSource.open({
         path: source.slice('table:'.length),
         asNamesPath: settings.asNamesPath,
-        snapshotPath: settings.snapshotDir === undefined ? undefined : join(settings.snapshotDir, TABLE_SNAPSHOT_NAME),
-        onSnapshotLoaded: (stats, ms) =>
-          logger.info(
-            { event: 'bgp-snapshot-loaded', ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes, ms: Math.round(ms) },
-            `BGP table answering from its snapshot (read in ${Math.round(ms)} ms); the table file is loaded again only if it changed`,
-          ),
-        onSnapshotError: (error) =>
-          logger.warn(
-            { event: 'bgp-snapshot-error', error: error.message, errorType: error.name },
-            `BGP table snapshot: ${error.message}; going on without it`,
-          ),
+        ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
+          name: 'bgp-table.snapshot',
+          events: 'bgp',
+          what: 'BGP table',
+          figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
+        }),
         onError: (error) =>
           settings.logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
         onReload: (stats) =>

@@ -16,9 +16,12 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { SnapshotError } from './errors.ts';
+import type { Logger } from '../ops/logger.ts';
+import type { FileVersion } from '../ops/watched-file.ts';
 
 const MAGIC = Buffer.from('FEDIDIGS', 'latin1');
 /** Bump on any change to what a kind's parts hold or mean: older snapshots are then ignored, not misread. */
@@ -26,10 +29,15 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 const PREAMBLE_LENGTH = MAGIC.length + 8;
 const CHECKSUM_LENGTH = 32;
 const ALIGNMENT = 8;
+/** Hashed a slice at a time, the event loop turning between slices: a VRP set's snapshot is written from the bot's own thread. */
+const HASH_SLICE = 4 * 1024 * 1024;
 
 const ARRAY_TYPES = { Uint8Array, Int32Array, Uint32Array } as const;
 type ArrayType = keyof typeof ARRAY_TYPES;
 type SnapshotArray = InstanceType<(typeof ARRAY_TYPES)[ArrayType]>;
+
+/** Writes so far in this thread, for temporary names that two writes under way never share. */
+let writes = 0;
 
 interface ArrayPlace {
   readonly $array: ArrayType;
@@ -60,10 +68,15 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
     chunks.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength), Buffer.alloc(align(array.byteLength) - array.byteLength));
   }
   const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += HASH_SLICE) {
+      hash.update(chunk.subarray(at, at + HASH_SLICE));
+      await nextTurn();
+    }
+  }
   chunks.push(hash.digest());
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}-${threadId}.tmp`;
+  const temporary = `${path}.${process.pid}-${threadId}-${++writes}.tmp`;
   const handle = await open(temporary, 'w');
   try {
     await handle.writev(chunks);
@@ -117,4 +130,111 @@ function arrayAt(checked: Buffer, bodyStart: number, place: ArrayPlace, refuse: 
 
 function align(length: number): number {
   return Math.ceil(length / ALIGNMENT) * ALIGNMENT;
+}
+
+/** What a data file's snapshot keeps besides its parts: the file version it was built from and what was read of it. */
+export interface SnapshotFacts<Format extends string> {
+  readonly format: Format;
+  readonly gzipped: boolean;
+  readonly dataTime: Date | undefined;
+  readonly stats: FileVersion;
+}
+
+interface FileSnapshotMeta<Format extends string> {
+  readonly source: string;
+  readonly format: Format;
+  readonly gzipped: boolean;
+  /** Milliseconds since the epoch, or null when the file records no time. */
+  readonly dataTime: number | null;
+  /** Its mtime in milliseconds, as the Date fs.Stats gives (mtimeMs has a fraction that Date would round otherwise). */
+  readonly file: Omit<FileVersion, 'mtime'> & { readonly mtime: number };
+}
+
+/** Writes the snapshot of data loaded from `sourcePath`: its parts and facts. */
+export function writeFileSnapshot<Format extends string>(
+  snapshotPath: string,
+  kind: string,
+  sourcePath: string,
+  facts: SnapshotFacts<Format>,
+  parts: object,
+): Promise<void> {
+  const { dev, ino, size, mtimeMs, ctimeMs, mtime } = facts.stats;
+  const meta: FileSnapshotMeta<Format> = {
+    source: sourcePath,
+    format: facts.format,
+    gzipped: facts.gzipped,
+    dataTime: facts.dataTime?.getTime() ?? null,
+    file: { dev, ino, size, mtimeMs, ctimeMs, mtime: mtime.getTime() },
+  };
+  return writeSnapshot(snapshotPath, kind, meta, parts);
+}
+
+/** The parts and facts of a snapshot of `sourcePath`; rejects with SnapshotError (one of another file too), or the file system's error. */
+export async function readFileSnapshot<Format extends string, Parts>(
+  snapshotPath: string,
+  kind: string,
+  sourcePath: string,
+): Promise<SnapshotFacts<Format> & { readonly parts: Parts }> {
+  const { meta, parts } = await readSnapshot<FileSnapshotMeta<Format>, Parts>(snapshotPath, kind);
+  if (meta.source !== sourcePath) throw new SnapshotError(snapshotPath, `is of ${meta.source}, not ${sourcePath}`);
+  return {
+    parts,
+    format: meta.format,
+    gzipped: meta.gzipped,
+    dataTime: meta.dataTime === null ? undefined : new Date(meta.dataTime),
+    stats: { ...meta.file, mtime: new Date(meta.file.mtime) },
+  };
+}
+
+/** How the owner of a data file hears of its snapshot. */
+export interface SnapshotListener<T> {
+  /** The snapshot answers, read in `ms`. */
+  readonly onSnapshotLoaded?: (value: T, ms: number) => void;
+  /** A snapshot was ignored (SnapshotError: another version or file, corrupt) or could not be written; the data file is loaded as without one. */
+  readonly onSnapshotError?: (error: Error) => void;
+}
+
+/** What `read` makes of the snapshot at `snapshotPath`, if there is a good one; no snapshot there is no error. */
+export async function snapshotIfAny<T>(
+  snapshotPath: string | undefined,
+  read: (path: string) => Promise<T>,
+  listener: SnapshotListener<T>,
+): Promise<T | undefined> {
+  if (snapshotPath === undefined) return undefined;
+  const started = performance.now();
+  try {
+    const value = await read(snapshotPath);
+    listener.onSnapshotLoaded?.(value, performance.now() - started);
+    return value;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') listener.onSnapshotError?.(error as Error);
+    return undefined;
+  }
+}
+
+/**
+ * The snapshot options of a data file's source: the snapshot `name` in `dir`
+ * (STATE_DIR; no snapshot without one), its use and its refusal logged as
+ * `<events>-snapshot-loaded` (with `figures`, and ms) and `<events>-snapshot-error`.
+ */
+export function loggedSnapshot<T>(
+  logger: Logger,
+  dir: string | undefined,
+  snapshot: { readonly name: string; readonly events: 'bgp' | 'rpki'; readonly what: string; readonly figures: (value: T) => Record<string, unknown> },
+): { readonly snapshotPath?: string } & SnapshotListener<T> {
+  if (dir === undefined) return {};
+  const { events, what } = snapshot;
+  return {
+    snapshotPath: join(dir, snapshot.name),
+    onSnapshotLoaded: (value, ms) =>
+      logger.info(
+        { event: `${events}-snapshot-loaded`, ...snapshot.figures(value), ms: Math.round(ms) },
+        `${what} answering from the snapshot (read in ${Math.round(ms)} ms); the file is loaded again only if it changed`,
+      ),
+    onSnapshotError: (error) =>
+      logger.warn(
+        { event: `${events}-snapshot-error`, error: error.message, errorType: error.name },
+        `${what} snapshot: ${error.message}; going on without it`,
+      ),
+  };
 }

@@ -11,12 +11,13 @@
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 import { loadTableFileInWorker } from './table-build-thread.ts';
+import { type SnapshotListener, snapshotIfAny } from './snapshot-file.ts';
 import { readTableSnapshot } from './table-snapshot.ts';
 import type { LoadedTable } from './table-file-loader.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
 
 /** Both files are watched alike; a failed reload is a TableLoadError. */
-export interface TableFileSourceOptions extends DataFileWatching {
+export interface TableFileSourceOptions extends DataFileWatching, SnapshotListener<BgpTableStats> {
   /** The table file. */
   readonly path: string;
   /** An AS-names file (as-names.ts). */
@@ -29,10 +30,6 @@ export interface TableFileSourceOptions extends DataFileWatching {
    * while the file, if it has changed since, is loaded in the background.
    */
   readonly snapshotPath?: string;
-  /** The snapshot answers, read in `ms`. */
-  readonly onSnapshotLoaded?: (stats: BgpTableStats, ms: number) => void;
-  /** A snapshot was ignored (SnapshotError: another version, another file, corrupt) or could not be written; the table file is loaded as without one. */
-  readonly onSnapshotError?: (error: Error) => void;
 }
 
 export class TableFileSource implements BgpSource {
@@ -48,7 +45,10 @@ export class TableFileSource implements BgpSource {
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
     const watching = watchingOptions(options);
     const { snapshotPath } = options;
-    const snapshot = await TableFileSource.readSnapshot(options);
+    const snapshot = await snapshotIfAny(snapshotPath, (at) => readTableSnapshot(at, options.path), {
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), ms),
+      onSnapshotError: options.onSnapshotError,
+    });
     const table = await WatchedFile.open({
       ...watching,
       path: options.path,
@@ -75,20 +75,6 @@ export class TableFileSource implements BgpSource {
     } catch (error) {
       table.close();
       throw error;
-    }
-  }
-
-  /** The table of the snapshot, if there is a good one of this table file; a missing snapshot is no error. */
-  private static async readSnapshot(options: TableFileSourceOptions): Promise<LoadedTable | undefined> {
-    if (options.snapshotPath === undefined) return undefined;
-    const started = performance.now();
-    try {
-      const loaded = await readTableSnapshot(options.snapshotPath, options.path);
-      options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), performance.now() - started);
-      return loaded;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onSnapshotError?.(error as Error);
-      return undefined;
     }
   }
 

@@ -67,7 +67,7 @@ export class LookingGlass {
 
   /**
    * The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source;
-   * a table file's snapshot is kept in `snapshotDir` (STATE_DIR).
+   * the snapshots of a table file and a VRP file are kept in `snapshotDir` (STATE_DIR).
    */
   static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
@@ -80,10 +80,12 @@ export class LookingGlass {
       snapshotDir: options.snapshotDir,
     });
     const rpki = bgp
-      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger }).catch((error: unknown) => {
-          bgp.close();
-          throw error;
-        })
+      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger, snapshotDir: options.snapshotDir }).catch(
+          (error: unknown) => {
+            bgp.close();
+            throw error;
+          },
+        )
       : undefined;
     return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers });
   }
