@@ -17,7 +17,8 @@
 
 import { parseAsn, parseOriginList } from './asn-text.ts';
 import { TableFormatError } from './errors.ts';
-import { AsPathWords, PathEntries } from './route-paths.ts';
+import { AsPathWords } from './as-path-tree.ts';
+import { PathEntries } from './route-paths.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { LineParser } from './table-parser.ts';
 

@@ -67,6 +67,11 @@ export class SequenceInterner {
   /** Slot → id + 1 (0: empty); kept at most half full. */
   private slots = new Uint32Array(1 << 12);
 
+  /** Sequences interned so far. */
+  get size(): number {
+    return this.count;
+  }
+
   /** The id of `words[0 .. length)`. */
   intern(words: ArrayLike<number>, length = words.length): number {
     const mask = this.slots.length - 1;

@@ -28,7 +28,8 @@
 
 import { ByteReader } from '../net/byte-reader.ts';
 import { TableFormatError } from './errors.ts';
-import { AsPathWords, PathEntries } from './route-paths.ts';
+import { AsPathWords } from './as-path-tree.ts';
+import { PathEntries } from './route-paths.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { TableParser } from './table-parser.ts';
 

@@ -3,82 +3,22 @@
  * and `bgpdump -m` output: which AS paths the dump's peers carry it by, how
  * many peers carry it, and so the upstreams of its origin.
  *
- * Stored in three layers of interned word sequences (interned-sequences.ts):
- * - an AS path, prepends collapsed and confederation segments dropped: each
- *   hop an ASN, or an AS_SET written as 0, its member count, its members
- *   ascending. AS0 is not allowed in a path (RFC 7607), so 0 is free as the
- *   mark; an AS0 a peer sends anyway is written as the set {0}.
- * - a route's path list: [peers that carry it, path id, entries with that
+ * Stored in three layers:
+ * - the distinct AS paths, prepends collapsed and confederation segments
+ *   dropped, as a tree of shared tails (as-path-tree.ts);
+ * - a route's path list, interned (interned-sequences.ts): [peers that carry it, path id, entries with that
  *   path, path id, entries, …], most seen first. Prefixes of one origin
  *   usually reach every peer by the same paths, so lists are shared too.
  * - per route, the id of its list (per family, in route order).
  */
 
-import type { AsPathHop, RoutePathsSeen } from './bgp-source.ts';
+import { AsPathTree, AsPathTreeBuilder, type AsPathWords } from './as-path-tree.ts';
+import type { RoutePathsSeen } from './bgp-source.ts';
 import { TableFormatError } from './errors.ts';
 import { InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
-const AS_SET_MARK = 0;
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
 export const MAX_PEERS = 0x10000;
-
-/** Builds the words of one AS path, hop by hop. Reused for every path a parser reads. */
-export class AsPathWords {
-  words = new Uint32Array(64);
-  length = 0;
-  private lastHop = -1;
-
-  clear(): void {
-    this.length = 0;
-    this.lastHop = -1;
-  }
-
-  /** Appends an AS of an AS_SEQUENCE; a repeat of the hop before it (a prepend) is dropped. */
-  hop(asn: number): void {
-    if (asn === this.lastHop) return;
-    this.lastHop = asn;
-    if (asn === AS_SET_MARK) this.push(AS_SET_MARK, 1, AS_SET_MARK);
-    else this.push(asn);
-  }
-
-  /** Appends an AS_SET; an empty one says nothing and is dropped. */
-  set(members: readonly number[]): void {
-    const distinct = [...new Set(members)].sort((a, b) => a - b);
-    if (distinct.length === 0) return;
-    this.lastHop = -1;
-    this.push(AS_SET_MARK, distinct.length, ...distinct);
-  }
-
-  /** The origins: the last hop, or all members of an AS_SET that ends the path; undefined for an empty path. */
-  origins(): number[] | undefined {
-    let start = -1;
-    for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
-    if (start < 0) return undefined;
-    return this.words[start] === AS_SET_MARK ? Array.from(this.words.subarray(start + 2, this.length)) : [this.words[start]!];
-  }
-
-  private push(...words: number[]): void {
-    if (this.length + words.length > this.words.length) {
-      const grown = new Uint32Array(2 * (this.length + words.length));
-      grown.set(this.words);
-      this.words = grown;
-    }
-    for (const word of words) this.words[this.length++] = word;
-  }
-}
-
-/** The hops of the path in `words`. */
-export function asPathHops(words: Uint32Array): AsPathHop[] {
-  const hops: AsPathHop[] = [];
-  for (let k = 0; k < words.length; ) {
-    if (words[k] === AS_SET_MARK) {
-      const count = words[k + 1]!;
-      hops.push(Array.from(words.subarray(k + 2, k + 2 + count)));
-      k += 2 + count;
-    } else hops.push(words[k++]!);
-  }
-  return hops;
-}
 
 /** The RIB entries a parser read for one prefix: the path id and peer of each. Reused. */
 export class PathEntries {
@@ -99,8 +39,11 @@ export class PathEntries {
 
 /** The arrays and counts of a RoutePaths (see RoutingTableParts). */
 export interface RoutePathsParts {
-  readonly pathOffsets: Uint32Array;
-  readonly pathWords: Uint32Array;
+  readonly hopValues: Uint32Array;
+  readonly hopNexts: Uint32Array;
+  readonly setOffsets: Uint32Array;
+  readonly setWords: Uint32Array;
+  readonly pathCount: number;
   readonly listOffsets: Uint32Array;
   readonly listWords: Uint32Array;
   readonly ipv4Lists: Uint32Array;
@@ -112,7 +55,9 @@ export interface RoutePathsParts {
 /** Frozen path data of a table. */
 export class RoutePaths {
   constructor(
-    readonly paths: InternedSequences,
+    readonly paths: AsPathTree,
+    /** Distinct paths: the tree also holds the tails that are no path of their own. */
+    readonly pathCount: number,
     readonly lists: InternedSequences,
     /** The path list of each IPv4 route, in route order. */
     readonly ipv4Lists: Uint32Array,
@@ -123,15 +68,19 @@ export class RoutePaths {
   ) {}
 
   static fromParts(p: RoutePathsParts): RoutePaths {
-    const paths = new InternedSequences(p.pathOffsets, p.pathWords);
-    return new RoutePaths(paths, new InternedSequences(p.listOffsets, p.listWords), p.ipv4Lists, p.ipv6Lists, p.ipv4Peers, p.ipv6Peers);
+    const paths = new AsPathTree(p.hopValues, p.hopNexts, new InternedSequences(p.setOffsets, p.setWords));
+    const lists = new InternedSequences(p.listOffsets, p.listWords);
+    return new RoutePaths(paths, p.pathCount, lists, p.ipv4Lists, p.ipv6Lists, p.ipv4Peers, p.ipv6Peers);
   }
 
   parts(): RoutePathsParts {
-    const { paths, lists, ipv4Lists, ipv6Lists, ipv4Peers, ipv6Peers } = this;
+    const { paths, pathCount, lists, ipv4Lists, ipv6Lists, ipv4Peers, ipv6Peers } = this;
     return {
-      pathOffsets: paths.offsets,
-      pathWords: paths.words,
+      hopValues: paths.hopValues,
+      hopNexts: paths.hopNexts,
+      setOffsets: paths.sets.offsets,
+      setWords: paths.sets.words,
+      pathCount,
       listOffsets: lists.offsets,
       listWords: lists.words,
       ipv4Lists,
@@ -152,7 +101,7 @@ export class RoutePaths {
     const paths = [];
     const upstreams = new Map<number, number>();
     for (let k = 1; k < list.length; k += 2) {
-      const hops = asPathHops(this.paths.of(list[k]!));
+      const hops = this.paths.hops(list[k]!);
       const entries = list[k + 1]!;
       paths.push({ hops, entries });
       const upstream = hops.at(-2);
@@ -175,7 +124,7 @@ export class RoutePaths {
  * peers counted again (a RIB dump repeats no (prefix, peer)).
  */
 export class RoutePathsBuilder {
-  private readonly paths = new SequenceInterner();
+  private readonly paths = new AsPathTreeBuilder();
   private readonly lists = new SequenceInterner();
   private readonly ipv4Lists = new Map<number, number>();
   private readonly ipv6Lists = new Map<string, number>();
@@ -188,7 +137,7 @@ export class RoutePathsBuilder {
   private listWords = new Uint32Array(64);
 
   internPath(path: AsPathWords): number {
-    return this.paths.intern(path.words, path.length);
+    return this.paths.intern(path);
   }
 
   /** Entries for the IPv4 prefix keyed `key` (number) or the IPv6 one (string). */
@@ -218,18 +167,14 @@ export class RoutePathsBuilder {
     const lists = this.lists.freeze().keepOnly(all);
     ipv4Lists.set(all.subarray(0, ipv4Lists.length));
     ipv6Lists.set(all.subarray(ipv4Lists.length));
-    const pathIds = new Uint32Array(lists.words.length >> 1);
-    for (let id = 0, n = 0; id < lists.count; id++) {
+    // Every path interned is in some list: merging lists drops no path.
+    const isPath = new Uint8Array(this.paths.count);
+    for (let id = 0; id < lists.count; id++) {
       const list = lists.of(id);
-      for (let k = 1; k < list.length; k += 2) pathIds[n++] = list[k]!;
-    }
-    const paths = this.paths.freeze().keepOnly(pathIds);
-    for (let id = 0, n = 0; id < lists.count; id++) {
-      const list = lists.of(id);
-      for (let k = 1; k < list.length; k += 2) list[k] = pathIds[n++]!;
+      for (let k = 1; k < list.length; k += 2) isPath[list[k]!] = 1;
     }
     const count = (seen: Uint8Array) => seen.reduce((sum, flag) => sum + flag, 0);
-    return new RoutePaths(paths, lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
+    return new RoutePaths(this.paths.build(), count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
   }
 
   private flush(): void {

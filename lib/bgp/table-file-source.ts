@@ -128,7 +128,7 @@ function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedTabl
     ipv4Prefixes: value.table.ipv4Prefixes,
     ipv6Prefixes: value.table.ipv6Prefixes,
     originAsns: value.table.originAsns,
-    ...(paths && { peers: { ipv4: paths.ipv4Peers, ipv6: paths.ipv6Peers }, asPaths: paths.paths.count }),
+    ...(paths && { peers: { ipv4: paths.ipv4Peers, ipv6: paths.ipv6Peers }, asPaths: paths.pathCount }),
     loadedAt,
     dataTime: value.dataTime ?? stats.mtime,
   };

@@ -79,10 +79,11 @@ export interface MrtWritten {
 }
 
 /**
- * Writes the RIB of `tables`' prefixes as `peerCount` peers see them. Each
- * prefix is carried by every peer but for one in ten (prefix, peer) pairs,
- * and two peers carry only half the table; 5 % of prefixes are steered
- * through another upstream (traffic engineering).
+ * Writes the RIB of `table`'s prefixes as `peerCount` peers see them. A peer
+ * carries all of an origin's prefixes or none (one in ten (origin, peer)
+ * pairs is filtered, as policies act on ASes, and two peers carry only half
+ * the origins), and 1 % of (prefix, peer) pairs are missing besides; 5 % of
+ * prefixes are steered through another upstream (traffic engineering).
  */
 export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; ipv6: GeneratedFamily }, peerCount: number): Promise<MrtWritten> {
   const path = join(dir, MRT_FILE);
@@ -123,8 +124,8 @@ export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; i
       const steered = mix(sequence, 13) % 20 === 0;
       const ribEntries: RibEntry[] = [];
       for (let p = 0; p < peers.length; p++) {
-        const partial = p >= peers.length - 2 && mix(sequence, p) % 2 === 0;
-        if (partial || mix(sequence, p + 100) % 10 === 0) continue;
+        const partial = p >= peers.length - 2 && mix(origins[i]!, p) % 2 === 0;
+        if (partial || mix(origins[i]!, p + 100) % 10 === 0 || mix(sequence, p + 200) % 100 === 0) continue;
         ribEntries.push({
           peerIndex: p,
           originatedTime: DUMP_TIME - (mix(sequence, p) % 86_400),
@@ -183,7 +184,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
     rssDeltaMB: (after.rss - before.rss) / MB,
     tableMB: loaded.table.byteLength / MB,
     pathsMB: paths.byteLength / MB,
-    distinctPaths: paths.paths.count,
+    distinctPaths: paths.pathCount,
     pathLists: paths.lists.count,
     snapshotWriteMs,
     snapshotMB: (await stat(join(dir, SNAPSHOT_FILE))).size / MB,
