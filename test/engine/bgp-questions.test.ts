@@ -13,6 +13,10 @@ import { RipeStatSource } from '../../lib/bgp/ripestat-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
+import type { RouteAnswer } from '../../lib/bgp/bgp-source.ts';
+import { formatPathsAnswer } from '../../lib/engine/format-bgp-answer.ts';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
@@ -173,6 +177,21 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
     );
     assert.match(await text('bgp paths 193.0.20.0/24'), /most seen first:\nAS64496 \{AS64501,AS64502\} ×1\n/);
     assert.match(await text('bgp path AS64500'), /“bgp path” lists the AS paths to an address or prefix/);
+  });
+
+  it('lists as many paths as the posts hold, most seen first, and counts the rest', () => {
+    const paths = Array.from({ length: 60 }, (_, i) => ({ hops: [64_496 + i, 3356, 64_500], entries: 60 - i }));
+    const answer: RouteAnswer = {
+      query: { kind: 'address', address: parseIpAddress('193.0.1.1')! },
+      prefix: '193.0.0.0/16',
+      origins: [64_500],
+      paths: { visibility: { seenBy: 60, peers: 61 }, paths, upstreams: [{ asn: 3356, entries: 1830 }] },
+    };
+    const posts = splitReply(formatPathsAnswer(answer, new Map(), { source: 'table:rib.mrt' }), { maxCharacters: 500, maxParts: 2 });
+    assert.equal(posts.length, 2);
+    assert.match(posts[0]!, /most seen first:\nAS64496 AS3356 AS64500 ×60\nAS64497 AS3356 AS64500 ×59\n/);
+    const shown = posts.join('\n').match(/ ×\d+$/gm)!.length;
+    assert.match(posts[1]!, new RegExp(`… ${60 - shown} more records not shown`));
   });
 
   it('tells the table’s peers and paths in info, and the new question in help', async () => {
