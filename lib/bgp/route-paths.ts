@@ -6,9 +6,10 @@
  * Stored in three layers:
  * - the distinct AS paths, prepends collapsed and confederation segments
  *   dropped, as a tree of shared tails (as-path-tree.ts);
- * - a route's path list, interned (interned-sequences.ts): [peers that carry it, path id, entries with that
- *   path, path id, entries, …], most seen first. Prefixes of one origin
- *   usually reach every peer by the same paths, so lists are shared too.
+ * - a route's path list, interned (interned-sequences.ts): [peers that
+ *   carry it, path id, entries with that path, path id, entries, …], most
+ *   seen first. Prefixes of one origin usually reach every peer by the same
+ *   paths, so lists are shared too;
  * - per route, the id of its list (per family, in route order).
  */
 
