@@ -23,7 +23,11 @@ const { mastodonUrl: url, mastodonToken: token, streamSilenceMs, replyMarkup: ma
 const fediverse = new MastodonClient({ url, token, streamSilenceMs, markup });
 // signIn logs every failed attempt, and why it gave up.
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
-const engine = await LookingGlass.open(config.engine, { botName: session.botName, logger: logger.child({ component: 'engine' }) }).catch(exitOnConfigError);
+const engine = await LookingGlass.open(config.engine, {
+  botName: session.botName,
+  logger: logger.child({ component: 'engine' }),
+  snapshotDir: config.stateDir,
+}).catch(exitOnConfigError);
 const blockListFile = config.blockListFile ? await watchBlockList(config.blockListFile, logger) : undefined;
 const bot = createBot(config, {
   fediverse,

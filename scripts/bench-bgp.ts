@@ -14,6 +14,14 @@
  * a child prepares its query strings, collects garbage, notes its memory,
  * loads the table, collects garbage again and reports the difference.
  *
+ * Debian's py-radix (python3-radix, a C radix tree) loads the same
+ * prefix2as file and looks up the same addresses, as a second peer.
+ *
+ * Then the table as an MRT RIB of 30 peers with AS paths (scripts/bench/
+ * mrt.ts): fedidig's load against Debian's `bgpdump -m` on the same file,
+ * peak RSS, what the paths cost, the snapshot, and the event loop's longest
+ * stall during a reload.
+ *
  * Then RPKI: VRPs of today's number for prefixes of that table
  * (scripts/bench/vrps.ts), as rpki-client JSON and Routinator CSV, each
  * loaded in a child that then validates table routes.
@@ -33,6 +41,7 @@ import { seededRandom } from '../test/support/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
 import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';
+import { type MrtLoadReport, type MrtWritten, mrtLoadChild, reloadStallChild, snapshotLoadChild, timeBgpdump, writeMrtRib } from './bench/mrt.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
@@ -42,6 +51,7 @@ Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
   --lookups N     random addresses looked up per family (default 2000000)
   --vrps N        RPKI VRPs generated for the table's prefixes (default 800000)
   --checks N      route origin validations timed per VRP file (default 1000000)
+  --peers N       peers in the generated MRT RIB (default 30)
   --seed N        seed of the generator, for the same table again (default 1)
   --json PATH     also write the results as JSON
   --help          this text
@@ -53,6 +63,7 @@ const OPTIONS = {
   lookups: { type: 'count', default: 2_000_000, min: 1 },
   vrps: { type: 'count', default: 800_000, min: 1 },
   checks: { type: 'count', default: 1_000_000, min: 1 },
+  peers: { type: 'count', default: 30, min: 1 },
   seed: { type: 'count', default: 1 },
   json: { type: 'string' },
 } as const;
@@ -438,6 +449,18 @@ async function packageChild(dir: string): Promise<ChildReport> {
   };
 }
 
+/** Debian's python3-radix in its own process (scripts/bench/radix_peer.py); undefined when it is not installed. */
+async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: number }) | undefined> {
+  const peer = fileURLToPath(new URL('./bench/radix_peer.py', import.meta.url));
+  try {
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [peer, dir, String(SAMPLE)], { maxBuffer: 256 * MB });
+    return JSON.parse(stdout) as ChildReport & { peakRssMB: number };
+  } catch (error) {
+    process.stderr.write(`py-radix left out: ${(error as Error).message.split('\n')[0]} (apt-get install python3-radix)\n`);
+    return undefined;
+  }
+}
+
 async function runChild<Report = ChildReport>(args: string[]): Promise<Report> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', SCRIPT, '--child', ...args], {
     maxBuffer: 256 * MB,
@@ -469,6 +492,17 @@ async function main(options: Options): Promise<void> {
     }
     log('longest-prefix-match: loading prefix2as.txt and looking up');
     const pkg = await runChild(['package', dir]);
+    log('py-radix: loading prefix2as.txt and looking up');
+    const radix = await radixChild(dir);
+
+    log(`MRT: writing the RIB of ${fmt(options.peers)} peers with the MRT writer`);
+    const rib = await writeMrtRib(dir, table, options.peers);
+    log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB, then bgpdump -m on it`);
+    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir]);
+    const bgpdumpMs = await timeBgpdump(dir);
+    const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
+    const reload = await runChild<{ reloadMs: number; stallMs: number }>(['reload-stall', dir]);
+    const mrt = { ...rib, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     log(`RPKI: generating ${fmt(options.vrps)} VRPs for the table's prefixes`);
     await writeVrpFiles(dir, generateVrps(next, table, options.vrps));
@@ -480,6 +514,7 @@ async function main(options: Options): Promise<void> {
     }
     const ours = loads.ris!;
     const agree = ours.sample!.filter((prefix, i) => prefix === pkg.sample![i]).length;
+    const agreeRadix = radix && ours.sample!.filter((prefix, i) => prefix === radix.sample![i]).length;
 
     const results = {
       prefixes: { ipv4: options.ipv4, ipv6: options.ipv6 },
@@ -495,10 +530,18 @@ async function main(options: Options): Promise<void> {
         memory: { rssMB: pkg.rssMB, rssDeltaMB: pkg.rssDeltaMB, liveDeltaMB: pkg.liveDeltaMB },
         lookups: pkg.lookups,
       },
-      agreement: { sampled: SAMPLE, sameLongestMatch: agree },
+      pyRadix: radix && {
+        loadMs: { caida: radix.loadMs },
+        memory: { rssMB: radix.rssMB, rssDeltaMB: radix.rssDeltaMB, peakRssMB: radix.peakRssMB },
+        lookups: radix.lookups,
+      },
+      agreement: { sampled: SAMPLE, sameLongestMatch: agree, sameAsPyRadix: agreeRadix },
+      mrt,
       rpki: { vrpsGenerated: options.vrps, checks: options.checks, ...rpki },
     };
     printTable(results);
+    if (radix) printRadixTable(ours, radix, agreeRadix!);
+    printMrtTable(mrt);
     printRpkiTable(rpki);
     if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   } finally {
@@ -543,6 +586,40 @@ function printTable(r: {
   console.log(`same longest match on ${fmt(r.agreement.sameLongestMatch)} of ${fmt(r.agreement.sampled)} sampled addresses`);
 }
 
+function printRadixTable(ours: ChildReport, radix: ChildReport, agree: number): void {
+  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
+  const rows = [
+    ['', 'fedidig', 'py-radix', 'ratio'],
+    ['load (py-radix: prefix2as)', seconds(ours.loadMs, 2), seconds(radix.loadMs, 2), ''],
+    ['memory: RSS growth from loading', megabytes(ours.rssDeltaMB), megabytes(radix.rssDeltaMB), ratio(radix.rssDeltaMB, ours.rssDeltaMB)],
+    ['IPv4 lookups, text address', rate(ours.lookups?.ipv4), rate(radix.lookups?.ipv4), ratio(ours.lookups?.ipv4.perSecond, radix.lookups?.ipv4.perSecond)],
+    ['IPv6 lookups, text address', rate(ours.lookups?.ipv6), rate(radix.lookups?.ipv6), ratio(ours.lookups?.ipv6.perSecond, radix.lookups?.ipv6.perSecond)],
+  ];
+  for (const line of alignedRows(rows)) console.log(line);
+  console.log(`same longest match as py-radix on ${fmt(agree)} of ${fmt(SAMPLE)} sampled addresses`);
+}
+
+function printMrtTable(r: MrtWritten & MrtLoadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number; reloadMs: number; stallMs: number }): void {
+  const ratio = r.bgpdumpMs === undefined ? '' : `${fmt(r.bgpdumpMs / r.loadMs, 1)}×`;
+  console.log(
+    `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists`,
+  );
+  const rows = [
+    ['', 'fedidig', 'bgpdump -m', 'ratio'],
+    ['load (bgpdump: its -m text to /dev/null)', seconds(r.loadMs, 2), r.bgpdumpMs === undefined ? '— (not installed)' : seconds(r.bgpdumpMs, 2), ratio],
+    ['memory: peak RSS of the loading process', megabytes(r.peakRssMB), '', ''],
+    ['memory: RSS growth from loading', megabytes(r.rssDeltaMB), '', ''],
+    ['memory: table typed arrays, all', megabytes(r.tableMB), '', ''],
+    ['memory: … of which paths and visibility', megabytes(r.pathsMB), '', ''],
+    ['snapshot: write / size', `${seconds(r.snapshotWriteMs, 2)} / ${megabytes(r.snapshotMB)}`, '', ''],
+    ['snapshot: load after a restart', seconds(r.snapshotLoadMs, 2), '', ''],
+    ['reload in the worker thread', seconds(r.reloadMs, 2), '', ''],
+    ['longest event-loop stall during it', `${fmt(r.stallMs, 0)} ms`, '', ''],
+  ];
+  for (const line of alignedRows(rows)) console.log(line);
+}
+
 function printRpkiTable(reports: Record<string, VrpReport>): void {
   const columns = VRP_FILES.map((f) => reports[f.key]!);
   const row = (label: string, value: (r: VrpReport) => string): string[] => [label, ...columns.map(value)];
@@ -567,6 +644,10 @@ function printRpkiTable(reports: Record<string, VrpReport>): void {
 
 async function child(args: readonly string[]): Promise<void> {
   const [kind, dir, file, mode] = args;
+  const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
+  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory));
+  if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
+  if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!));
   if (kind === 'vrps') {
     const routes = (await readFile(join(dir!, 'routes.txt'), 'utf8')).split('\n');
     process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, memory, Number(mode))));

@@ -29,6 +29,21 @@ export interface RouteAnswer {
   origins: readonly number[];
   /** For a prefix query: announced prefixes strictly inside the queried prefix. */
   moreSpecifics?: number;
+  /** How the dump's peers carry `prefix`, from sources that have AS paths (MRT RIBs, `bgpdump -m`); RIPEstat gives the visibility only. */
+  paths?: Partial<RoutePathsSeen>;
+}
+
+/** One hop of an AS path: an AS, or an AS_SET (its members ascending). */
+export type AsPathHop = number | readonly number[];
+
+/** What a RIB dump shows of one route besides its origins. */
+export interface RoutePathsSeen {
+  /** How many of the peers carry the route, of how many that carry any route of its address family. */
+  readonly visibility: { readonly seenBy: number; readonly peers: number };
+  /** The distinct AS paths, prepends collapsed, with how many RIB entries (one per peer, more with ADD-PATH) have each; most seen first. */
+  readonly paths: readonly { readonly hops: readonly AsPathHop[]; readonly entries: number }[];
+  /** The AS just before the origin in the paths, with how many entries go through each; most first. */
+  readonly upstreams: readonly { readonly asn: number; readonly entries: number }[];
 }
 
 export interface AsnAnswer {
@@ -45,6 +60,9 @@ export interface BgpTableStats {
   ipv4Prefixes?: number;
   ipv6Prefixes?: number;
   originAsns?: number;
+  /** Of a table with AS paths: the peers carrying IPv4 and IPv6 routes, and the distinct AS paths. */
+  peers?: { readonly ipv4: number; readonly ipv6: number };
+  asPaths?: number;
   /** When the data in use was loaded. */
   loadedAt?: Date;
   /** When the data was taken: the dump's own timestamp, else the file's modification time. */

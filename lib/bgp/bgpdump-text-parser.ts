@@ -10,11 +10,15 @@
  * that ends it; confederation segments, written `(…)` and `[…]`, are
  * skipped. An empty AS_PATH means the peer itself originated the route, so
  * its AS is the origin. The same prefix from several peers with different
- * origins becomes MOAS in the builder.
+ * origins becomes MOAS in the builder. Each line's path (without the
+ * confederation segments) and peer (its address and AS) go to the builder
+ * too, for the route's paths, visibility and upstreams.
  */
 
 import { parseAsn, parseOriginList } from './asn-text.ts';
 import { TableFormatError } from './errors.ts';
+import { AsPathWords } from './as-path-tree.ts';
+import { PathEntries } from './route-paths.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { LineParser } from './table-parser.ts';
 
@@ -27,6 +31,7 @@ const PATH_FIELD: ReadonlyMap<string, number> = new Map([
   ['TABLE_DUMP2', 6],
   ['TABLE_DUMP2_AP', 7],
 ]);
+const PEER_FIELD = 3;
 const PEER_AS_FIELD = 4;
 const PREFIX_FIELD = 5;
 
@@ -34,6 +39,10 @@ export class BgpdumpTextParser implements LineParser {
   private latest = -1;
   /** Start of field k at bounds[k]; its end is bounds[k + 1] - 1. */
   private readonly bounds = new Int32Array(9);
+  private readonly path = new AsPathWords();
+  private readonly entry = new PathEntries();
+  /** Peer numbers by `address|AS`, in order of appearance. */
+  private readonly peers = new Map<string, number>();
 
   constructor(private readonly builder: RoutingTableBuilder) {}
 
@@ -52,8 +61,11 @@ export class BgpdumpTextParser implements LineParser {
     const time = Number(this.field(line, 1));
     if (Number.isInteger(time) && time > this.latest) this.latest = time;
     const b = this.bounds;
-    const origins = this.origins(line, b[pathField]!, b[pathField + 1]! - 1) ?? [this.peerAs(line)];
-    if (!this.builder.addPrefix(line, origins, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1)) {
+    this.readPath(line, b[pathField]!, b[pathField + 1]! - 1);
+    if (this.path.length === 0) this.path.hop(this.peerAs(line));
+    this.entry.clear();
+    this.entry.add(this.builder.internAsPath(this.path), this.peer(line));
+    if (!this.builder.addPrefix(line, this.path.origins()!, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1, this.entry)) {
       throw new TableFormatError(`bad prefix ${this.field(line, PREFIX_FIELD)}`);
     }
   }
@@ -80,35 +92,48 @@ export class BgpdumpTextParser implements LineParser {
     return asn;
   }
 
+  private peer(line: string): number {
+    const key = line.slice(this.bounds[PEER_FIELD]!, this.bounds[PEER_AS_FIELD + 1]! - 1);
+    let peer = this.peers.get(key);
+    if (peer === undefined) {
+      peer = this.peers.size;
+      this.peers.set(key, peer);
+    }
+    return peer;
+  }
+
   /**
-   * Origins from the AS_PATH text `line[start, end)`, read from its end;
-   * undefined when the path has no AS outside confederation segments.
+   * Reads the AS_PATH text `line[start, end)` into `this.path`: ASNs, AS_SETs
+   * written `{64501,64502}`, and confederation segments, `(…)` and `[…]`,
+   * which are left out.
    */
-  private origins(line: string, start: number, end: number): number[] | undefined {
+  private readPath(line: string, start: number, end: number): void {
     const bad = (): TableFormatError => new TableFormatError(`bad AS_PATH ${line.slice(start, end)}`);
-    let i = end - 1;
-    while (i >= start) {
+    this.path.clear();
+    let i = start;
+    while (i < end) {
       const c = line.charCodeAt(i);
       if (c === 32) {
-        i--;
+        i++;
         continue;
       }
-      if (c === 41 /* ) */ || c === 93 /* ] */) {
-        const open = line.lastIndexOf(c === 41 ? '(' : '[', i);
-        if (open < start) throw bad();
-        i = open - 1;
+      if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) {
+        const close = line.indexOf(c === 40 ? ')' : c === 91 ? ']' : '}', i);
+        if (close < 0 || close >= end) throw bad();
+        if (c === 123) {
+          const members = parseOriginList(line, i, close + 1);
+          if (members === undefined) throw bad();
+          this.path.set(members);
+        }
+        i = close + 1;
         continue;
       }
-      if (c === 125 /* } */) {
-        const open = line.lastIndexOf('{', i);
-        const members = open < start ? undefined : parseOriginList(line, open, i + 1);
-        if (members === undefined) throw bad();
-        return members;
-      }
-      const asn = parseAsn(line, Math.max(line.lastIndexOf(' ', i) + 1, start), i + 1);
+      let tokenEnd = line.indexOf(' ', i);
+      if (tokenEnd < 0 || tokenEnd > end) tokenEnd = end;
+      const asn = parseAsn(line, i, tokenEnd);
       if (asn < 0) throw bad();
-      return [asn];
+      this.path.hop(asn);
+      i = tokenEnd;
     }
-    return undefined;
   }
 }

@@ -36,3 +36,15 @@ export class TableLoadError extends Error {
     super(`cannot load ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
+
+/** A snapshot file (snapshot-file.ts) is not one this version wrote whole: another format version, another kind, cut short or corrupt. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`snapshot ${path}: ${message}`);
+  }
+}

@@ -21,11 +21,15 @@
  * then count ASNs of 4 bytes: RFC 6396 §4.3.4 has TABLE_DUMP_V2 store AS_PATH
  * with 4-byte ASNs whatever the peer speaks. The origin is the last AS of the
  * last non-confederation segment, or all members when that is an AS_SET; an
- * empty AS_PATH means the peer originated the route, so the peer's AS.
+ * empty AS_PATH means the peer originated the route, so the peer's AS. Each
+ * entry's path (without confederation segments) and peer index go to the
+ * builder too, for the route's paths, visibility and upstreams.
  */
 
 import { ByteReader } from '../net/byte-reader.ts';
 import { TableFormatError } from './errors.ts';
+import { AsPathWords } from './as-path-tree.ts';
+import { PathEntries } from './route-paths.ts';
 import type { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { TableParser } from './table-parser.ts';
 
@@ -59,6 +63,9 @@ export class MrtParser implements TableParser {
   private readonly prefixWords = new Uint32Array(4);
   /** Origins of all entries of the record being read, reused. */
   private readonly origins: number[] = [];
+  private readonly entries = new PathEntries();
+  private readonly path = new AsPathWords();
+  private readonly setMembers: number[] = [];
 
   constructor(private readonly builder: RoutingTableBuilder) {}
 
@@ -124,59 +131,59 @@ export class MrtParser implements TableParser {
     const bytes = this.prefixBytes.fill(0);
     for (let i = 0; i < (length + 7) >> 3; i++) bytes[i] = c.u8();
     this.origins.length = 0;
+    this.entries.clear();
     for (let entries = c.u16(); entries > 0; entries--) {
       const peer = c.u16();
       if (peer >= this.peerAsns.length) throw c.error(`peer index ${peer} not in the PEER_INDEX_TABLE`);
       c.skip(addPath ? 8 : 4); // originated time, path id
       const attributesEnd = c.limit(c.u16());
-      this.entryOrigins(attributesEnd, this.peerAsns[peer]!);
+      this.entry(attributesEnd, peer, this.peerAsns[peer]!);
     }
     if (this.origins.length === 0) return;
     const words = this.prefixWords;
     for (let k = 0; k < 4; k++) {
       words[k] = ((bytes[4 * k]! << 24) | (bytes[4 * k + 1]! << 16) | (bytes[4 * k + 2]! << 8) | bytes[4 * k + 3]!) >>> 0;
     }
-    if (family === 4) this.builder.addIpv4(words[0]!, length, this.origins);
-    else this.builder.addIpv6(words, length, this.origins);
+    if (family === 4) this.builder.addIpv4(words[0]!, length, this.origins, this.entries);
+    else this.builder.addIpv6(words, length, this.origins, 0, this.entries);
   }
 
-  /** Appends the origins of one RIB entry, whose attributes end at `end`, to `this.origins`. */
-  private entryOrigins(end: number, peerAs: number): void {
+  /** Reads one RIB entry, whose attributes end at `end`: its origins go to `this.origins`, its path to `this.entries`. */
+  private entry(end: number, peer: number, peerAs: number): void {
     const c = this.reader;
-    let hasOrigin = false;
+    this.path.clear();
     while (c.offset < end) {
       const flags = c.u8();
       const type = c.u8();
       const length = flags & ATTRIBUTE_EXTENDED_LENGTH ? c.u16() : c.u8();
-      if (type === ATTRIBUTE_AS_PATH) hasOrigin = this.asPathOrigins(c.limit(length));
+      if (type === ATTRIBUTE_AS_PATH) this.asPath(c.limit(length));
       else c.skip(length);
     }
     c.expectAt(end, 'path attributes overrun their length');
-    if (!hasOrigin) this.origins.push(peerAs); // an empty or missing AS_PATH
+    // An empty or missing AS_PATH: the peer originated the route.
+    if (this.path.length === 0) this.path.hop(peerAs);
+    for (const origin of this.path.origins()!) this.origins.push(origin);
+    this.entries.add(this.builder.internAsPath(this.path), peer);
   }
 
-  /** Appends the origins found in the AS_PATH value ending at `end`; false when it has none. */
-  private asPathOrigins(end: number): boolean {
+  /** Reads the AS_PATH value ending at `end` into `this.path`, leaving out confederation segments. */
+  private asPath(end: number): void {
     const c = this.reader;
-    let lastType = 0;
-    let lastStart = 0;
-    let lastCount = 0;
+    this.path.clear(); // of two AS_PATH attributes, the last counts
     while (c.offset < end) {
       const type = c.u8();
       const count = c.u8();
       if (type < AS_SET || type > AS_CONFED_SET) throw c.error(`AS_PATH segment type ${type}`);
-      if ((type === AS_SET || type === AS_SEQUENCE) && count > 0) {
-        lastType = type;
-        lastStart = c.offset;
-        lastCount = count;
-      }
+      const start = c.offset;
       c.skip(4 * count);
+      if (type === AS_SEQUENCE) for (let i = 0; i < count; i++) this.path.hop(c.u32At(start + 4 * i));
+      else if (type === AS_SET) {
+        this.setMembers.length = 0;
+        for (let i = 0; i < count; i++) this.setMembers.push(c.u32At(start + 4 * i));
+        this.path.set(this.setMembers);
+      }
     }
     c.expectAt(end, 'AS_PATH segments do not fill the attribute: not 4-byte ASNs?');
-    if (lastCount === 0) return false;
-    if (lastType === AS_SEQUENCE) this.origins.push(c.u32At(lastStart + 4 * (lastCount - 1)));
-    else for (let i = 0; i < lastCount; i++) this.origins.push(c.u32At(lastStart + 4 * i));
-    return true;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { BgpSource } from './bgp-source.ts';
+import type { BgpSource, BgpTableStats } from './bgp-source.ts';
+import { loggedSnapshot } from './snapshot-file.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
@@ -15,6 +16,8 @@ export interface BgpSourceSettings {
   /** How long one request to a remote source may take. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Where a table's snapshot is kept (STATE_DIR); none without it. */
+  readonly snapshotDir?: string;
 }
 
 /** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. */
@@ -25,9 +28,16 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
   if (source === 'ripestat') return new RipeStatSource({ timeoutMs: settings.timeoutMs });
   if (source.startsWith('table:') && source.length > 'table:'.length) {
     try {
+      const { logger } = settings;
       return await TableFileSource.open({
         path: source.slice('table:'.length),
         asNamesPath: settings.asNamesPath,
+        ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
+          name: 'bgp-table.snapshot',
+          events: 'bgp',
+          what: 'BGP table',
+          figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
+        }),
         onError: (error) =>
           settings.logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
         onReload: (stats) =>

@@ -12,10 +12,10 @@ export interface OriginCounts {
 }
 
 export class OriginAsnCounts {
-  private constructor(
-    private readonly asns: Uint32Array,
-    private readonly ipv4: Uint32Array,
-    private readonly ipv6: Uint32Array,
+  constructor(
+    readonly asns: Uint32Array,
+    readonly ipv4: Uint32Array,
+    readonly ipv6: Uint32Array,
   ) {}
 
   /** Counts from the origin-set ids of every IPv4 and IPv6 route. */

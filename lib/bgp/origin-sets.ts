@@ -7,8 +7,8 @@
 /** Frozen sets: members of set `id` are `asns[offsets[id] .. offsets[id + 1])`, ascending. */
 export class OriginSets {
   constructor(
-    private readonly offsets: Uint32Array,
-    private readonly asns: Uint32Array,
+    readonly offsets: Uint32Array,
+    readonly asns: Uint32Array,
   ) {}
 
   get count(): number {

@@ -28,6 +28,14 @@ export interface SortedRoutes {
   readonly values: Uint32Array;
 }
 
+/** The arrays of an index, to move it to another thread or a snapshot and back without deriving them again. */
+export interface PrefixIndexParts extends SortedRoutes {
+  readonly parents: Int32Array;
+  readonly rangeStarts: Uint32Array;
+  readonly rangeRoutes: Int32Array;
+  readonly directory: Uint32Array;
+}
+
 export abstract class PrefixIndex {
   protected constructor(
     readonly words: 1 | 4,
@@ -42,6 +50,11 @@ export abstract class PrefixIndex {
 
   get size(): number {
     return this.lengths.length;
+  }
+
+  parts(): PrefixIndexParts {
+    const { nets, lengths, values, parents, rangeStarts, rangeRoutes, directory } = this;
+    return { nets, lengths, values, parents, rangeStarts, rangeRoutes, directory };
   }
 
   get byteLength(): number {
@@ -126,8 +139,11 @@ export abstract class PrefixIndex {
 /** IPv4: addresses are single unsigned 32-bit numbers. */
 export class Ipv4PrefixIndex extends PrefixIndex {
   static build(routes: SortedRoutes): Ipv4PrefixIndex {
-    const derived = deriveRanges(routes, 1);
-    return new Ipv4PrefixIndex(1, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory);
+    return Ipv4PrefixIndex.fromParts({ ...routes, ...deriveRanges(routes, 1) });
+  }
+
+  static fromParts(p: PrefixIndexParts): Ipv4PrefixIndex {
+    return new Ipv4PrefixIndex(1, p.nets, p.lengths, p.values, p.parents, p.rangeStarts, p.rangeRoutes, p.directory);
   }
 
   /** The route id of the longest match for `address` (uint32), or -1. The hot path. */
@@ -148,8 +164,11 @@ export class Ipv4PrefixIndex extends PrefixIndex {
 /** IPv6: addresses are four big-endian 32-bit words. */
 export class Ipv6PrefixIndex extends PrefixIndex {
   static build(routes: SortedRoutes): Ipv6PrefixIndex {
-    const derived = deriveRanges(routes, 4);
-    return new Ipv6PrefixIndex(4, routes.nets, routes.lengths, routes.values, derived.parents, derived.starts, derived.routes, derived.directory);
+    return Ipv6PrefixIndex.fromParts({ ...routes, ...deriveRanges(routes, 4) });
+  }
+
+  static fromParts(p: PrefixIndexParts): Ipv6PrefixIndex {
+    return new Ipv6PrefixIndex(4, p.nets, p.lengths, p.values, p.parents, p.rangeStarts, p.rangeRoutes, p.directory);
   }
 
   /** The route id of the longest match for the address a0:a1:a2:a3, or -1. The hot path. */
@@ -190,12 +209,7 @@ export function compareWords(a: Uint32Array, ai: number, b: Uint32Array, bi: num
   return 0;
 }
 
-interface DerivedRanges {
-  parents: Int32Array;
-  starts: Uint32Array;
-  routes: Int32Array;
-  directory: Uint32Array;
-}
+type DerivedRanges = Omit<PrefixIndexParts, keyof SortedRoutes>;
 
 /**
  * One sweep over the sorted routes with a stack of the routes containing the
@@ -228,7 +242,7 @@ function deriveRanges({ nets, lengths }: SortedRoutes, W: 1 | 4): DerivedRanges 
   }
   while (depth > 0) closeTop();
   const starts = ranges.starts();
-  return { parents, starts, routes: ranges.routes(), directory: buildDirectory(starts, W) };
+  return { parents, rangeStarts: starts, rangeRoutes: ranges.routes(), directory: buildDirectory(starts, W) };
 }
 
 /** Writes `source + 1` into `target`; false when it overflows (source is all ones). */

@@ -6,6 +6,9 @@
  *   prefix-overview?resource=P/L  → { announced, resource, asns: [{ asn, holder }] }
  *   as-overview?resource=ASn      → { holder }
  *   routing-status?resource=ASn   → { announced_space: { v4: { prefixes }, v6: { prefixes } } }
+ *   routing-status?resource=P/L   → { visibility: { v4: { ris_peers_seeing, total_ris_peers }, v6: … } }
+ * RIPEstat has no AS paths to give, but its visibility of a route is RIS's
+ * peers', asked once the route is known; without it the answer goes on.
  */
 import { formatIpAddress, parseCidr } from '../net/ip-address.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
@@ -27,12 +30,29 @@ export class RipeStatSource implements BgpSource {
         resource: `${address}/${query.length}`,
       });
       const announced = checkedPrefix(overview.resource);
-      if (overview.announced && announced) return { query, prefix: announced, origins: sorted(overview.asns?.map((a) => a.asn)) };
+      if (overview.announced && announced)
+        return this.announced(
+          query,
+          announced,
+          overview.asns?.map((a) => a.asn),
+        );
     }
     const info = await this.client.call<{ prefix?: string; asns?: (string | number)[] }>('network-info', { resource: address });
     const prefix = checkedPrefix(info.prefix);
     const covering = prefix && (query.kind === 'address' || Number(prefix.split('/')[1]) <= query.length) ? prefix : undefined;
-    return covering ? { query, prefix: covering, origins: sorted(info.asns?.map(Number)) } : { query, origins: [] };
+    return covering ? this.announced(query, covering, info.asns?.map(Number)) : { query, origins: [] };
+  }
+
+  private async announced(query: RouteQuery, prefix: string, origins: readonly number[] | undefined): Promise<RouteAnswer> {
+    const status = await this.client
+      .call<{ visibility?: Partial<Record<'v4' | 'v6', { ris_peers_seeing?: unknown; total_ris_peers?: unknown }>> }>('routing-status', { resource: prefix })
+      .catch(() => undefined);
+    const family = status?.visibility?.[prefix.includes(':') ? 'v6' : 'v4'];
+    const seenBy = family?.ris_peers_seeing;
+    const peers = family?.total_ris_peers;
+    const answer: RouteAnswer = { query, prefix, origins: sorted(origins) };
+    if (isCount(seenBy) && isCount(peers)) answer.paths = { visibility: { seenBy, peers } };
+    return answer;
   }
 
   async asn(asn: number): Promise<AsnAnswer> {
@@ -60,6 +80,10 @@ export class RipeStatSource implements BgpSource {
 /** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data). */
 function checkedPrefix(text: string | undefined): string | undefined {
   return text !== undefined && parseCidr(text) ? text : undefined;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
 }
 
 function sorted(asns: readonly number[] | undefined): number[] {

@@ -54,8 +54,10 @@ import {
   wordsOfBytes,
 } from '../net/ip-address.ts';
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
-import type { OriginSets } from './origin-sets.ts';
-import type { Ipv4PrefixIndex, Ipv6PrefixIndex } from './prefix-index.ts';
+import { OriginSets } from './origin-sets.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndexParts } from './prefix-index.ts';
+import type { RoutePathsSeen } from './bgp-source.ts';
+import { RoutePaths, type RoutePathsParts } from './route-paths.ts';
 
 export const NO_ROUTE = -1;
 
@@ -64,6 +66,8 @@ export interface RouteMatch {
   readonly prefix: string;
   /** Its origin ASes, ascending: several for MOAS or an AS_SET origin. */
   readonly origins: readonly number[];
+  /** Its paths, visibility and upstreams, from a table with AS paths. */
+  readonly paths?: RoutePathsSeen;
 }
 
 export interface PrefixMatch {
@@ -75,8 +79,20 @@ export interface PrefixMatch {
   readonly moreSpecifics: number;
 }
 
+/**
+ * A table as nothing but typed arrays and numbers: what a table built in a
+ * worker thread hands back (the arrays transferred, not copied) and what a
+ * snapshot stores, so that neither derives anything again.
+ */
+export interface RoutingTableParts {
+  readonly ipv4: PrefixIndexParts;
+  readonly ipv6: PrefixIndexParts;
+  readonly originSets: { readonly offsets: Uint32Array; readonly asns: Uint32Array };
+  readonly originCounts: { readonly asns: Uint32Array; readonly ipv4: Uint32Array; readonly ipv6: Uint32Array };
+  readonly paths?: RoutePathsParts;
+}
+
 export class RoutingTable {
-  private readonly originCounts: OriginAsnCounts;
   /** Scratch for IPv6 parsing: the lookup path allocates nothing. */
   private readonly words = new Uint32Array(4);
 
@@ -84,8 +100,32 @@ export class RoutingTable {
     private readonly ipv4: Ipv4PrefixIndex,
     private readonly ipv6: Ipv6PrefixIndex,
     private readonly originSets: OriginSets,
-  ) {
-    this.originCounts = OriginAsnCounts.count(originSets, ipv4.values, ipv6.values);
+    private readonly originCounts: OriginAsnCounts,
+    /** From formats with AS paths (MRT, `bgpdump -m`). */
+    readonly paths?: RoutePaths,
+  ) {}
+
+  static fromParts(parts: RoutingTableParts): RoutingTable {
+    const { originSets: sets, originCounts: counts } = parts;
+    return new RoutingTable(
+      Ipv4PrefixIndex.fromParts(parts.ipv4),
+      Ipv6PrefixIndex.fromParts(parts.ipv6),
+      new OriginSets(sets.offsets, sets.asns),
+      new OriginAsnCounts(counts.asns, counts.ipv4, counts.ipv6),
+      parts.paths && RoutePaths.fromParts(parts.paths),
+    );
+  }
+
+  parts(): RoutingTableParts {
+    const { offsets, asns } = this.originSets;
+    const counts = this.originCounts;
+    return {
+      ipv4: this.ipv4.parts(),
+      ipv6: this.ipv6.parts(),
+      originSets: { offsets, asns },
+      originCounts: { asns: counts.asns, ipv4: counts.ipv4, ipv6: counts.ipv6 },
+      ...(this.paths && { paths: this.paths.parts() }),
+    };
   }
 
   get ipv4Prefixes(): number {
@@ -103,7 +143,7 @@ export class RoutingTable {
 
   /** Bytes held in typed arrays: nearly all of the table's memory. */
   get byteLength(): number {
-    return this.ipv4.byteLength + this.ipv6.byteLength + this.originSets.byteLength + this.originCounts.byteLength;
+    return this.ipv4.byteLength + this.ipv6.byteLength + this.originSets.byteLength + this.originCounts.byteLength + (this.paths?.byteLength ?? 0);
   }
 
   /** Handle of the longest match for an IPv4 address given as uint32, or NO_ROUTE. */
@@ -143,15 +183,13 @@ export class RoutingTable {
     return handle === NO_ROUTE ? undefined : this.route(handle);
   }
 
-  /** The prefix and origins of a route handle. */
+  /** The prefix, origins and (where the table has them) paths of a route handle. */
   route(handle: number): RouteMatch {
-    if (handle < this.ipv4.size) {
-      const prefix = `${formatIpv4(this.ipv4.nets[handle]!)}/${this.ipv4.lengths[handle]}`;
-      return { prefix, origins: this.originSets.members(this.ipv4.values[handle]!) };
-    }
-    const id = handle - this.ipv4.size;
-    const prefix = `${formatIpv6(this.ipv6.nets, id * 4)}/${this.ipv6.lengths[id]}`;
-    return { prefix, origins: this.originSets.members(this.ipv6.values[id]!) };
+    const ipv6 = handle >= this.ipv4.size;
+    const id = ipv6 ? handle - this.ipv4.size : handle;
+    const prefix = ipv6 ? `${formatIpv6(this.ipv6.nets, id * 4)}/${this.ipv6.lengths[id]}` : `${formatIpv4(this.ipv4.nets[id]!)}/${this.ipv4.lengths[id]}`;
+    const origins = this.originSets.members((ipv6 ? this.ipv6 : this.ipv4).values[id]!);
+    return this.paths ? { prefix, origins, paths: this.paths.seen(id, ipv6) } : { prefix, origins };
   }
 
   /**

@@ -5,13 +5,13 @@
  * the event loop gets a turn between chunks.
  */
 
-import type { Stats } from 'node:fs';
 import { TableFormatError, TableLoadError } from './errors.ts';
 import { readFileContent } from './file-content.ts';
 import { RoutingTableBuilder } from './routing-table-builder.ts';
 import type { RoutingTable } from './routing-table.ts';
 import { createTableParser, detectTableFormat } from './table-format.ts';
 import { parseDetectingFormat, type TableFormat } from './table-parser.ts';
+import type { FileVersion } from '../ops/watched-file.ts';
 
 /** Give up looking for the first data line after this much (comments, or not text). */
 const MAX_HEAD_LENGTH = 1024 * 1024;
@@ -23,7 +23,7 @@ export interface LoadedTable {
   /** When the data was taken, if the format records it (MRT, bgpdump). */
   readonly dataTime: Date | undefined;
   /** The file as it was opened: the one that was read, even if it has been replaced since. */
-  readonly stats: Stats;
+  readonly stats: FileVersion;
 }
 
 /** Loads a table file; rejects with TableLoadError (its cause says why). */

@@ -10,17 +10,26 @@
 
 import { loadAsNames, type AsNames } from './as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
-import { loadTableFile, type LoadedTable } from './table-file-loader.ts';
+import { loadTableFileInWorker } from './table-build-thread.ts';
+import { type SnapshotListener, snapshotIfAny } from './snapshot-file.ts';
+import { readTableSnapshot } from './table-snapshot.ts';
+import type { LoadedTable } from './table-file-loader.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
 
 /** Both files are watched alike; a failed reload is a TableLoadError. */
-export interface TableFileSourceOptions extends DataFileWatching {
+export interface TableFileSourceOptions extends DataFileWatching, SnapshotListener<BgpTableStats> {
   /** The table file. */
   readonly path: string;
   /** An AS-names file (as-names.ts). */
   readonly asNamesPath?: string;
   /** A new table was swapped in. */
   readonly onReload?: (stats: BgpTableStats) => void;
+  /**
+   * Where to keep a snapshot of the table (STATE_DIR): each table loaded is
+   * written there, and at open a snapshot of this table file answers at once
+   * while the file, if it has changed since, is loaded in the background.
+   */
+  readonly snapshotPath?: string;
 }
 
 export class TableFileSource implements BgpSource {
@@ -35,14 +44,20 @@ export class TableFileSource implements BgpSource {
   /** Loads the files and starts watching them; rejects with TableLoadError when one cannot be loaded. */
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
     const watching = watchingOptions(options);
+    const { snapshotPath } = options;
+    const snapshot = await snapshotIfAny(snapshotPath, (at) => readTableSnapshot(at, options.path), {
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), ms),
+      onSnapshotError: options.onSnapshotError,
+    });
     const table = await WatchedFile.open({
       ...watching,
       path: options.path,
       load: async (path) => {
-        const loaded = await loadTableFile(path);
+        const loaded = await loadTableFileInWorker({ path, snapshotPath }, options.onSnapshotError);
         return { value: loaded, stats: loaded.stats };
       },
       onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
+      ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
     });
     try {
       const names =
@@ -67,10 +82,10 @@ export class TableFileSource implements BgpSource {
     const { table } = this.table.current.value;
     if (query.kind === 'address') {
       const match = table.matchIpAddress(query.address);
-      return match === undefined ? { query, origins: [] } : { query, prefix: match.prefix, origins: match.origins };
+      return match === undefined ? { query, origins: [] } : { query, ...match };
     }
     const { covering, moreSpecifics } = table.matchIpPrefix(query.prefix, query.length);
-    return covering === undefined ? { query, origins: [], moreSpecifics } : { query, prefix: covering.prefix, origins: covering.origins, moreSpecifics };
+    return covering === undefined ? { query, origins: [], moreSpecifics } : { query, ...covering, moreSpecifics };
   }
 
   async asn(asn: number): Promise<AsnAnswer> {
@@ -107,11 +122,13 @@ export class TableFileSource implements BgpSource {
 }
 
 function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedTable>): BgpTableStats {
+  const { paths } = value.table;
   return {
     source: `table:${path}`,
     ipv4Prefixes: value.table.ipv4Prefixes,
     ipv6Prefixes: value.table.ipv6Prefixes,
     originAsns: value.table.originAsns,
+    ...(paths && { peers: { ipv4: paths.ipv4Peers, ipv6: paths.ipv6Peers }, asPaths: paths.pathCount }),
     loadedAt,
     dataTime: value.dataTime ?? stats.mtime,
   };

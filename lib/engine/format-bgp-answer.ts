@@ -1,4 +1,4 @@
-import type { AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
+import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
 import type { RouteValidity, RpkiStats, Vrp } from '../bgp/rpki/rpki-source.ts';
 import { duration } from './duration.ts';
 import { formatIpAddress } from '../net/ip-address.ts';
@@ -41,11 +41,65 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
       lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
     if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix')
       lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
+    lines.push(...visibilityLines(answer, names));
     if (rpki) lines.push(...rpkiLines(answer.prefix, rpki));
     lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${answer.prefix}`) });
   }
   lines.push({ text: sourceLine(stats) });
   return lines;
+}
+
+/** Upstreams named in a route answer; the rest are counted. */
+const MAX_LISTED_UPSTREAMS = 3;
+
+/** The ASes a route answer names: the origins, and the upstreams it lists. */
+export function namedAsns(answer: RouteAnswer): number[] {
+  return [...answer.origins, ...(answer.paths?.upstreams ?? []).slice(0, MAX_LISTED_UPSTREAMS).map((upstream) => upstream.asn)];
+}
+
+/** How many peers carry the route, and through which upstreams its origin reaches them; nothing from sources that do not know. */
+function visibilityLines({ paths }: RouteAnswer, names: ReadonlyMap<number, string>): ReplyLine[] {
+  const lines: ReplyLine[] = [];
+  if (paths?.visibility) lines.push({ text: visibilityText(paths.visibility) });
+  const upstreams = paths?.upstreams ?? [];
+  if (upstreams.length > 0) {
+    const listed = upstreams
+      .slice(0, MAX_LISTED_UPSTREAMS)
+      .map(({ asn, entries }) => `${originsText([asn], names)} (${entries} path${entries === 1 ? '' : 's'})`);
+    const more = upstreams.length > MAX_LISTED_UPSTREAMS ? ` and ${upstreams.length - MAX_LISTED_UPSTREAMS} more` : '';
+    lines.push({ text: neutraliseText(`Upstream${upstreams.length === 1 ? '' : 's'}: ${listed.join(', ')}${more}`) });
+  }
+  return lines;
+}
+
+function visibilityText({ seenBy, peers }: { readonly seenBy: number; readonly peers: number }): string {
+  return `Seen by ${seenBy} of ${peers} peer${peers === 1 ? '' : 's'}${peers > 0 ? ` (${Math.round((100 * seenBy) / peers)} %)` : ''}`;
+}
+
+/** The answer to `bgp path ADDRESS` or `bgp path PREFIX`: the distinct AS paths of the route, most seen first, one record each. */
+export function formatPathsAnswer(answer: RouteAnswer, names: ReadonlyMap<number, string>, stats: BgpTableStats): ReplyLine[] {
+  const asked = askedText(answer.query);
+  const lines: ReplyLine[] = [{ text: `🛰 BGP paths to ${asked}` }];
+  if (!answer.prefix) {
+    lines.push({ text: `No announced prefix covers ${asked} in ${stats.source}.` }, { text: sourceLine(stats) });
+    return lines;
+  }
+  lines.push({ text: neutraliseText(`${answer.prefix} announced by ${originsText(answer.origins, names)}`) });
+  const { paths, visibility } = answer.paths ?? {};
+  if (paths === undefined) {
+    lines.push({ text: neutraliseText(`The ${stats.source} source has no AS paths: they come from an MRT RIB or bgpdump -m table (BGP_SOURCE=table:PATH).`) });
+  } else {
+    const seen = visibility ? `${visibilityText(visibility)}, by ` : 'By ';
+    lines.push({ text: `${seen}${paths.length} distinct AS path${paths.length === 1 ? '' : 's'} (prepends collapsed), most seen first:` });
+    for (const { hops, entries } of paths) lines.push({ text: neutraliseText(`${hops.map(hopText).join(' ')} ×${entries}`), record: true });
+  }
+  lines.push({ text: sourceLine(stats) });
+  return lines;
+}
+
+/** `AS64500`, or an AS_SET as `{AS64501,AS64502}`. */
+function hopText(hop: AsPathHop): string {
+  return typeof hop === 'number' ? `AS${hop}` : `{${hop.map((asn) => `AS${asn}`).join(',')}}`;
 }
 
 /** The answer to `AS64500`. */
@@ -112,6 +166,8 @@ export function sourceLine(stats: BgpTableStats): string {
     stats.ipv4Prefixes !== undefined ? `${stats.ipv4Prefixes.toLocaleString('en')} IPv4` : undefined,
     stats.ipv6Prefixes !== undefined ? `${stats.ipv6Prefixes.toLocaleString('en')} IPv6 prefixes` : undefined,
     stats.originAsns !== undefined ? `${stats.originAsns.toLocaleString('en')} origin ASes` : undefined,
+    stats.peers !== undefined ? `seen by ${stats.peers.ipv4} IPv4 and ${stats.peers.ipv6} IPv6 peers` : undefined,
+    stats.asPaths !== undefined ? `${stats.asPaths.toLocaleString('en')} distinct AS paths` : undefined,
   ].filter(Boolean);
   return `Source: ${stats.source}${figures.length ? ` (${figures.join(', ')})` : ''}${ageText(stats.dataTime)}`;
 }

@@ -28,9 +28,11 @@ export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare
     `• +trace after a name: I resolve it from the root servers myself, like dig +trace, one line per zone cut: ${botName} example.com MX +trace (counts as several questions)`,
   ];
   if (compareEnabled) lines.push('• example.com compare (or via all): one type asked of every resolver at once, and where their answers differ');
-  if (bgpEnabled) lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it`);
+  if (bgpEnabled)
+    lines.push(`• bgp ADDRESS, bgp PREFIX or AS64500: who announces it (from a RIB dump, also how many peers see it and through which upstreams)`);
   if (bgpEnabled && rpkiEnabled)
     lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');
+  if (bgpEnabled) lines.push('• bgp path ADDRESS: the distinct AS paths to it, most seen first');
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));
 }

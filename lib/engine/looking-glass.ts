@@ -7,7 +7,17 @@ import { compareResolvers } from './compare-resolvers.ts';
 import { formatComparison } from './format-comparison.ts';
 import { formatDnsAnswer } from './format-dns-answer.ts';
 import { ForbiddenNames } from './forbidden-names.ts';
-import { formatAsnAnswer, formatRouteAnswer, formatSpecialRange, type RouteRpki, routeSummaryLine, rpkiSourceLine, sourceLine } from './format-bgp-answer.ts';
+import {
+  formatAsnAnswer,
+  formatPathsAnswer,
+  formatRouteAnswer,
+  formatSpecialRange,
+  namedAsns,
+  type RouteRpki,
+  routeSummaryLine,
+  rpkiSourceLine,
+  sourceLine,
+} from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
 import { openBgpSource } from '../bgp/open-source.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
@@ -95,8 +105,11 @@ export class LookingGlass {
     });
   }
 
-  /** The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source. */
-  static async open(config: EngineConfig, options: { botName?: string; logger: Logger }): Promise<LookingGlass> {
+  /**
+   * The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source;
+   * the snapshots of a table file and a VRP file are kept in `snapshotDir` (STATE_DIR).
+   */
+  static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
     const bgp = await openBgpSource({
       source: config.bgpSource,
@@ -104,12 +117,15 @@ export class LookingGlass {
       resolver: resolvers.get('')!,
       timeoutMs: config.timeoutMs,
       logger: options.logger,
+      snapshotDir: options.snapshotDir,
     });
     const rpki = bgp
-      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger }).catch((error: unknown) => {
-          bgp.close();
-          throw error;
-        })
+      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger, snapshotDir: options.snapshotDir }).catch(
+          (error: unknown) => {
+            bgp.close();
+            throw error;
+          },
+        )
       : undefined;
     return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers });
   }
@@ -184,7 +200,7 @@ export class LookingGlass {
           { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) },
         ];
       case 'bgp':
-        return this.bgpLines(question.query);
+        return this.bgpLines(question.query, question.listPaths === true);
       case 'dns':
         return this.dnsLines(question, signal);
     }
@@ -233,7 +249,7 @@ export class LookingGlass {
     }
   }
 
-  private async bgpLines(query: BgpQuery): Promise<ReplyLine[]> {
+  private async bgpLines(query: BgpQuery, listPaths: boolean): Promise<ReplyLine[]> {
     const { bgp } = this.options;
     if (!bgp) return [{ text: 'BGP look-ups are not enabled on this bot. Ask a name or an address instead.' }];
     if (query.kind !== 'asn') {
@@ -244,7 +260,8 @@ export class LookingGlass {
       const stats = await bgp.stats();
       if (query.kind === 'asn') return formatAsnAnswer(await bgp.asn(query.asn), stats);
       const route = await bgp.route(query);
-      const [names, rpki] = await Promise.all([bgp.asnNames(route.origins), this.rpkiOf(route.prefix, route.origins)]);
+      if (listPaths) return formatPathsAnswer(route, await bgp.asnNames(route.origins), stats);
+      const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
       // The message may quote a remote service: untrusted text like DNS data.

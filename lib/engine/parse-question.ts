@@ -8,7 +8,7 @@ export type Question =
   | { readonly kind: 'help' }
   | { readonly kind: 'info' }
   | DnsQuestionRequest
-  | { readonly kind: 'bgp'; readonly query: BgpQuery }
+  | { readonly kind: 'bgp'; readonly query: BgpQuery; readonly listPaths?: boolean }
   | InvalidQuestion;
 
 export interface DnsQuestionRequest {
@@ -335,7 +335,8 @@ function typeCodes(word: string): number[] | undefined {
 }
 
 function bgpQuestion(words: readonly string[]): Question {
-  const usage = 'ask e.g. “bgp 192.0.2.1”, “bgp 2001:db8::/32” or “AS64500”';
+  if (words.length > 0 && /^paths?$/i.test(words[0]!)) return bgpPathsQuestion(words.slice(1));
+  const usage = 'ask e.g. “bgp 192.0.2.1”, “bgp 2001:db8::/32”, “bgp path 192.0.2.1” or “AS64500”';
   if (words.length !== 1) return invalid('a BGP question takes one address, prefix or AS number', usage);
   const word = words[0];
   const asn = /^AS(\d{1,10})$/i.exec(word) ?? /^(\d{1,10})$/.exec(word);
@@ -353,6 +354,14 @@ function bgpQuestion(words: readonly string[]): Question {
   const length = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
   if (!(length <= maxLength)) return invalid(`/${visible(lengthText)} is not a prefix length for IPv${address.version}`, `use /0 to /${maxLength}`);
   return { kind: 'bgp', query: { kind: 'prefix', prefix: networkOf(address, length), length } };
+}
+
+/** `bgp path ADDRESS` or `bgp path PREFIX`: the AS paths by which the route is seen. */
+function bgpPathsQuestion(words: readonly string[]): Question {
+  const question = bgpQuestion(words);
+  if (question.kind !== 'bgp') return question;
+  if (question.query.kind === 'asn') return invalid('“bgp path” lists the AS paths to an address or prefix, not to an AS', 'ask e.g. “bgp path 192.0.2.1”');
+  return { ...question, listPaths: true };
 }
 
 function isCidr(word: string): boolean {

@@ -21,7 +21,10 @@ export type { Logger };
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
  *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error),
- *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error); http-twin:
+ *   `bgp-snapshot-loaded` (ipv4Prefixes, ipv6Prefixes, ms), `bgp-snapshot-error` (error, errorType: SnapshotError for one
+ *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
+ *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
+ *   `rpki-snapshot-error` (error, errorType, as for the table's); http-twin:
  *   `http-twin-error` (method, url, error);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`;
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,

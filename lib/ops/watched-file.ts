@@ -10,17 +10,31 @@ import { type FSWatcher, type Stats, unwatchFile, watch, watchFile } from 'node:
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
+/** What tells one version of a file from another, and its time: what is kept of the file a value was read from. */
+export type FileVersion = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs' | 'mtime'>;
+
+/** Only the FileVersion fields of `stats`: what can be posted to another thread or kept in a snapshot. */
+export function fileVersionOf({ dev, ino, size, mtimeMs, ctimeMs, mtime }: FileVersion): FileVersion {
+  return { dev, ino, size, mtimeMs, ctimeMs, mtime };
+}
+
 export interface LoadedFile<T> {
   readonly value: T;
   /** The file the value was read from. */
-  readonly stats: Stats;
+  readonly stats: FileVersion;
   readonly loadedAt: Date;
 }
 
 export interface WatchedFileOptions<T> {
   readonly path: string;
   /** Reads the file; `stats` must be those of the file actually read. */
-  readonly load: (path: string) => Promise<{ value: T; stats: Stats }>;
+  readonly load: (path: string) => Promise<{ value: T; stats: FileVersion }>;
+  /**
+   * A value kept from an earlier run (a snapshot) of the file version in its
+   * stats: it answers at once, and the file is loaded in the background
+   * only when it is no longer that version.
+   */
+  readonly initial?: { readonly value: T; readonly stats: FileVersion };
   readonly pollIntervalMs: number;
   readonly settleMs: number;
   /** A reload failed; the previous value stays. */
@@ -65,8 +79,13 @@ export class WatchedFile<T> {
     });
   }
 
-  /** Loads the file and starts watching it; rejects when the first load fails. */
+  /** Loads the file (unless given an initial value) and starts watching it; rejects when the first load fails. */
   static async open<T>(options: WatchedFileOptions<T>): Promise<WatchedFile<T>> {
+    if (options.initial !== undefined) {
+      const watched = new WatchedFile(options, { ...options.initial, loadedAt: new Date() });
+      void watched.reloadIfChanged();
+      return watched;
+    }
     const { value, stats } = await options.load(options.path);
     return new WatchedFile(options, { value, stats, loadedAt: new Date() });
   }
@@ -194,6 +213,6 @@ export class FileChangeWatcher {
 }
 
 /** What identifies one version of a file: a new inode, size or time means new content. */
-function fileSignature(stats: Stats): string {
+function fileSignature(stats: FileVersion): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }

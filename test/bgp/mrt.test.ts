@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parseTable } from '../../lib/bgp/table-file-loader.ts';
 import { FIXTURE_DIR, fixtureMrt } from './fixture-table.ts';
 import { Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
-import { inPieces, routesOf } from './table-helpers.ts';
+import { bgpdumpOutput, inPieces, routesOf } from './table-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
 
-const BGPDUMP = '/usr/bin/bgpdump';
-const BGPDUMP_INSTALL = 'apt-get install bgpdump';
 const T = 1_700_000_000;
 const { AS_SEQUENCE, AS_SET, AS_CONFED_SEQUENCE, AS_CONFED_SET } = Segment;
 
@@ -163,21 +158,9 @@ function randomRib(seed: number, records: number): Buffer {
 describe('cross-check with Debian’s bgpdump', () => {
   const dir = temporaryFolder('fedidig-mrt-');
 
-  /** `bgpdump -m FILE` output, or undefined (test skipped) when bgpdump is not installed. */
-  async function bgpdump(t: TestContext, file: string): Promise<Buffer | undefined> {
-    if (!existsSync(BGPDUMP)) {
-      const message = `${BGPDUMP} is not installed (${BGPDUMP_INSTALL})`;
-      if (process.env.FEDIDIG_REQUIRE_REAL_SERVERS === '1') assert.fail(`${message}, and FEDIDIG_REQUIRE_REAL_SERVERS=1`);
-      t.skip(message);
-      return undefined;
-    }
-    const { stdout } = await promisify(execFile)(BGPDUMP, ['-q', '-m', file], { encoding: 'buffer', maxBuffer: 64 << 20 });
-    return stdout;
-  }
-
   it('reads the fixture RIB as bgpdump does, and bgpdump.txt is its output', async (t) => {
     const file = fileURLToPath(new URL('rib.mrt', FIXTURE_DIR));
-    const text = await bgpdump(t, file);
+    const text = await bgpdumpOutput(t, file);
     if (text === undefined) return;
     assert.deepEqual(text, await readFile(new URL('bgpdump.txt', FIXTURE_DIR)));
     const fromMrt = await parseMrt(await readFile(file));
@@ -191,7 +174,7 @@ describe('cross-check with Debian’s bgpdump', () => {
       const file = join(dir(), `random-${seed}.mrt`);
       const rib = randomRib(seed, 400);
       await writeFile(file, rib);
-      const text = await bgpdump(t, file);
+      const text = await bgpdumpOutput(t, file);
       if (text === undefined) return;
       const fromMrt = await parseMrt(rib);
       const fromText = await parseTable(inPieces(text));

@@ -38,10 +38,15 @@ describe('table files of every format load to the same table', () => {
 
   it('answers lookups on a loaded fixture', async () => {
     const { table } = await loadTableFile(fixture('rib.mrt.gz'));
-    assert.deepEqual(table.matchAddress('10.1.2.200'), { prefix: '10.1.2.128/25', origins: [64504, 64505] });
-    assert.deepEqual(table.matchAddress('10.1.3.1'), { prefix: '10.1.2.0/23', origins: [64502, 64503] });
-    assert.deepEqual(table.matchAddress('203.0.113.9'), { prefix: '203.0.113.0/24', origins: [64496] });
-    assert.deepEqual(table.matchAddress('2001:db8:1:2::5'), { prefix: '2001:db8:1:2::/64', origins: [64513, 64514] });
+    // Paths, visibility and upstreams have tests of their own (route-paths.test.ts).
+    const withoutPaths = (address: string) => {
+      const match = table.matchAddress(address);
+      return match && { prefix: match.prefix, origins: match.origins };
+    };
+    assert.deepEqual(withoutPaths('10.1.2.200'), { prefix: '10.1.2.128/25', origins: [64504, 64505] });
+    assert.deepEqual(withoutPaths('10.1.3.1'), { prefix: '10.1.2.0/23', origins: [64502, 64503] });
+    assert.deepEqual(withoutPaths('203.0.113.9'), { prefix: '203.0.113.0/24', origins: [64496] });
+    assert.deepEqual(withoutPaths('2001:db8:1:2::5'), { prefix: '2001:db8:1:2::/64', origins: [64513, 64514] });
     assert.equal(table.matchAddress('8.8.8.8'), undefined);
     assert.equal(table.matchPrefix('10.0.0.0', 8).moreSpecifics, 3);
     assert.deepEqual(table.originatedBy(64496), { ipv4: 1, ipv6: 0 });

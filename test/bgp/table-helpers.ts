@@ -1,6 +1,30 @@
 /** Helpers shared by the table tests. */
 
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import { promisify } from 'node:util';
 import type { RoutingTable } from '../../lib/bgp/routing-table.ts';
+
+const BGPDUMP = '/usr/bin/bgpdump';
+const BGPDUMP_INSTALL = 'apt-get install bgpdump';
+
+/**
+ * `bgpdump -m FILE` output, or undefined (the test skipped, saying why) when
+ * bgpdump is not installed; with FEDIDIG_REQUIRE_REAL_SERVERS=1 (CI) its
+ * absence fails the test.
+ */
+export async function bgpdumpOutput(t: TestContext, file: string): Promise<Buffer | undefined> {
+  if (!existsSync(BGPDUMP)) {
+    const message = `${BGPDUMP} is not installed (${BGPDUMP_INSTALL})`;
+    if (process.env.FEDIDIG_REQUIRE_REAL_SERVERS === '1') assert.fail(`${message}, and FEDIDIG_REQUIRE_REAL_SERVERS=1`);
+    t.skip(message);
+    return undefined;
+  }
+  const { stdout } = await promisify(execFile)(BGPDUMP, ['-q', '-m', file], { encoding: 'buffer', maxBuffer: 256 << 20 });
+  return stdout;
+}
 
 /** Every route of a table as `prefix origins…`, in handle order (IPv4, then IPv6). */
 export function routesOf(table: RoutingTable): string[] {

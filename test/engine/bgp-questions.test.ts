@@ -13,9 +13,15 @@ import { RipeStatSource } from '../../lib/bgp/ripestat-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
+import type { RouteAnswer } from '../../lib/bgp/bgp-source.ts';
+import { formatPathsAnswer } from '../../lib/engine/format-bgp-answer.ts';
+import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../bgp/mrt-writer.ts';
+import { temporaryFolder } from '../support/temporary-folder.ts';
 
 describe('BGP questions', () => {
   let server: DnsTestServer;
@@ -120,15 +126,90 @@ describe('BGP questions from a routing table file', () => {
   });
 });
 
+describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () => {
+  let engine: LookingGlass;
+  const dir = temporaryFolder('fedidig-rib-');
+  const T = 1_700_000_000;
+  const peers: Peer[] = [
+    { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
+    { bgpId: '192.0.2.2', address: '192.0.2.2', asn: 64497 },
+    { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64498 },
+    { bgpId: '192.0.2.4', address: '2001:db8::4', asn: 64499 },
+  ];
+  const entry = (peerIndex: number, segments: Parameters<typeof asPath>[0]) => ({ peerIndex, originatedTime: T, attributes: [originIgp(), asPath(segments)] });
+  const { AS_SEQUENCE, AS_SET } = Segment;
+  before(async () => {
+    const rib = Buffer.concat([
+      peerIndexTable(T, '192.0.2.254', 'test', peers),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '193.0.0.0', 16, [
+        entry(0, [[AS_SEQUENCE, [64496, 3356, 64500, 64500]]]),
+        entry(1, [[AS_SEQUENCE, [64497, 3356, 64500]]]),
+        entry(2, [[AS_SEQUENCE, [64498, 1299, 64500]]]),
+      ]),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '193.0.20.0', 24, [
+        entry(0, [
+          [AS_SEQUENCE, [64496]],
+          [AS_SET, [64502, 64501]],
+        ]),
+      ]),
+      ribRecord(T, Subtype.RIB_IPV6_UNICAST, 2, '2a00:1000::', 32, [entry(3, [[AS_SEQUENCE, [64499, 64503]]])]),
+    ]);
+    writeFileSync(join(dir(), 'rib.mrt'), rib);
+    writeFileSync(join(dir(), 'asnames.txt'), '3356 LUMEN @admin@example.social\n1299 ARELION\n64500 ORIGIN-NET\n');
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
+    engine = await LookingGlass.open(config, { logger: silentLogger() });
+  });
+  after(() => engine.close());
+  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+
+  it('adds how many peers see the route and its upstreams, with their names made inert', async () => {
+    const answer = await text('bgp 193.0.1.1');
+    assert.match(answer, /^193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\)$/m);
+    assert.match(answer, /^Upstreams: AS3356 LUMEN ＠admin@example\.social \(2 paths\), AS1299 ARELION \(1 path\)$/m);
+    assert.match(await text('bgp 193.0.20.1'), /^Seen by 1 of 3 peers \(33 %\)\nUpstream: AS64496 \(1 path\)$/m);
+    assert.match(await text('bgp 2a00:1000::/32'), /^Seen by 1 of 1 peer \(100 %\)$/m);
+  });
+
+  it('lists the distinct AS paths for bgp path, prepends collapsed, AS_SETs in braces', async () => {
+    assert.match(
+      await text('bgp path 193.0.1.1'),
+      /^🛰 BGP paths to 193\.0\.1\.1\n193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\), by 3 distinct AS paths \(prepends collapsed\), most seen first:\nAS64496 AS3356 AS64500 ×1\nAS64497 AS3356 AS64500 ×1\nAS64498 AS1299 AS64500 ×1\nSource: /,
+    );
+    assert.match(await text('bgp paths 193.0.20.0/24'), /most seen first:\nAS64496 \{AS64501,AS64502\} ×1\n/);
+    assert.match(await text('bgp path AS64500'), /“bgp path” lists the AS paths to an address or prefix/);
+  });
+
+  it('lists as many paths as the posts hold, most seen first, and counts the rest', () => {
+    const paths = Array.from({ length: 60 }, (_, i) => ({ hops: [64_496 + i, 3356, 64_500], entries: 60 - i }));
+    const answer: RouteAnswer = {
+      query: { kind: 'address', address: parseIpAddress('193.0.1.1')! },
+      prefix: '193.0.0.0/16',
+      origins: [64_500],
+      paths: { visibility: { seenBy: 60, peers: 61 }, paths, upstreams: [{ asn: 3356, entries: 1830 }] },
+    };
+    const posts = splitReply(formatPathsAnswer(answer, new Map(), { source: 'table:rib.mrt' }), { maxCharacters: 500, maxParts: 2 });
+    assert.equal(posts.length, 2);
+    assert.match(posts[0]!, /most seen first:\nAS64496 AS3356 AS64500 ×60\nAS64497 AS3356 AS64500 ×59\n/);
+    const shown = posts.join('\n').match(/ ×\d+$/gm)!.length;
+    assert.match(posts[1]!, new RegExp(`… ${60 - shown} more records not shown`));
+  });
+
+  it('tells the table’s peers and paths in info, and the new question in help', async () => {
+    assert.match(await text('info'), /4 origin ASes, seen by 3 IPv4 and 1 IPv6 peers, 5 distinct AS paths\)/);
+    assert.match(await text('help'), /bgp path ADDRESS: the distinct AS paths to it/);
+  });
+});
+
 describe('BGP questions from RIPEstat', () => {
   // A loopback stand-in for stat.ripe.net answering the documented data calls, failing on request.
   const calls: string[] = [];
   let failNext = 0;
+  let failRoutingStatus = false;
   const server = createServer((request, response) => {
     const url = new URL(request.url!, 'http://127.0.0.1');
     const resource = url.searchParams.get('resource');
     calls.push(`${url.pathname}?${resource}&${url.searchParams.get('sourceapp')}`);
-    if (failNext-- > 0) return void response.writeHead(503).end('busy');
+    if (failNext-- > 0 || (failRoutingStatus && url.pathname.includes('routing-status'))) return void response.writeHead(503).end('busy');
     const data: Record<string, unknown> = {
       '/data/network-info/data.json': resource?.startsWith('193.0.') ? { asns: ['3333'], prefix: '193.0.0.0/21' } : { asns: [], prefix: '' },
       '/data/prefix-overview/data.json':
@@ -136,7 +217,9 @@ describe('BGP questions from RIPEstat', () => {
           ? { announced: true, resource: '193.0.0.0/21', asns: [{ asn: 3333, holder: 'RIPE-NCC-AS' }] }
           : { announced: false, resource, asns: [] },
       '/data/as-overview/data.json': { holder: resource === 'AS3333' ? 'RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)' : '' },
-      '/data/routing-status/data.json': { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } },
+      '/data/routing-status/data.json': resource?.startsWith('AS')
+        ? { announced_space: { v4: { prefixes: 7 }, v6: { prefixes: 2 } } }
+        : { visibility: { v4: { ris_peers_seeing: 329, total_ris_peers: 333 }, v6: { ris_peers_seeing: 0, total_ris_peers: 331 } } },
     };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', data: data[url.pathname] }));
   });
@@ -154,6 +237,20 @@ describe('BGP questions from RIPEstat', () => {
     const answer = await text('bgp 193.0.6.139');
     assert.match(answer, /193\.0\.0\.0\/21 announced by AS3333 RIPE-NCC-AS - Reseaux IP Europeens/);
     assert.ok(calls.some((c) => c === '/data/network-info/data.json?193.0.6.139&fedidig'));
+  });
+
+  it('fills the visibility from routing-status, and answers without it when that call fails', async () => {
+    const answer = await text('bgp 193.0.6.139');
+    assert.match(answer, /^Seen by 329 of 333 peers \(99 %\)$/m);
+    assert.doesNotMatch(answer, /Upstream/);
+    assert.ok(calls.includes('/data/routing-status/data.json?193.0.0.0/21&fedidig'));
+    const path = await text('bgp path 193.0.6.139');
+    assert.match(path, /has no AS paths: they come from an MRT RIB or bgpdump -m table/);
+    failRoutingStatus = true;
+    const without = await text('bgp 193.0.6.139');
+    failRoutingStatus = false;
+    assert.match(without, /193\.0\.0\.0\/21 announced by AS3333/);
+    assert.doesNotMatch(without, /Seen by/);
   });
 
   it('answers an announced prefix, a covered one and an AS with its prefix counts', async () => {

@@ -208,6 +208,13 @@ describe('parseQuestion', () => {
     assert.equal(parse('bgp AS99999999999').kind, 'invalid');
   });
 
+  it('reads bgp path questions, for an address or prefix only', () => {
+    assert.deepEqual(parse('bgp path 192.0.2.1'), { kind: 'bgp', query: { kind: 'address', address: ip('192.0.2.1') }, listPaths: true });
+    assert.deepEqual(parse('BGP Paths 2001:db8::/32'), { kind: 'bgp', query: { kind: 'prefix', prefix: ip('2001:db8::'), length: 32 }, listPaths: true });
+    assert.equal(parse('bgp path AS64500').kind, 'invalid');
+    assert.equal(parse('bgp path').kind, 'invalid');
+  });
+
   describe('refuses bad input with what was wrong and what would work', () => {
     const cases: [string, string, RegExp][] = [
       ['10 kB of text', 'a '.repeat(5000), /characters long/],

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../engine/config-error.ts';
 import type { Logger } from '../../ops/logger.ts';
 import { RipeStatRpkiSource } from './ripestat-rpki-source.ts';
-import type { RpkiSource } from './rpki-source.ts';
+import type { RpkiSource, RpkiStats } from './rpki-source.ts';
+import { loggedSnapshot } from '../snapshot-file.ts';
 import { VrpFileSource } from './vrp-file-source.ts';
 
 export interface RpkiSourceSettings {
@@ -10,6 +11,8 @@ export interface RpkiSourceSettings {
   /** How long one request to RIPEstat may take. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Where the VRPs' snapshot is kept (STATE_DIR); none without it. */
+  readonly snapshotDir?: string;
 }
 
 /** The RPKI source BGP_RPKI names, opened; undefined when RPKI is off. */
@@ -20,6 +23,12 @@ export async function openRpkiSource(settings: RpkiSourceSettings): Promise<Rpki
   try {
     return await VrpFileSource.open({
       path: source,
+      ...loggedSnapshot<RpkiStats>(logger, settings.snapshotDir, {
+        name: 'rpki-vrps.snapshot',
+        events: 'rpki',
+        what: 'RPKI VRPs',
+        figures: (stats) => ({ ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps }),
+      }),
       onError: (error) => logger.warn({ event: 'rpki-vrps-error', error: error.message }, `RPKI VRPs: ${error.message}; the VRPs loaded before keep answering`),
       onReload: (stats) =>
         logger.info(

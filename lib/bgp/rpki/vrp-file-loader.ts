@@ -5,7 +5,6 @@
  * with the VRPs, not with the file's size.
  */
 
-import type { Stats } from 'node:fs';
 import { TableFormatError, TableLoadError } from '../errors.ts';
 import { readFileContent } from '../file-content.ts';
 import { parseDetectingFormat, TextTableParser } from '../table-parser.ts';
@@ -13,6 +12,7 @@ import { VrpCsvParser } from './vrp-csv-parser.ts';
 import { VrpJsonParser } from './vrp-json-parser.ts';
 import type { VrpSet } from './vrp-set.ts';
 import { VrpSetBuilder } from './vrp-set-builder.ts';
+import type { FileVersion } from '../../ops/watched-file.ts';
 
 export type VrpFormat = 'json' | 'csv';
 
@@ -26,7 +26,7 @@ export interface LoadedVrps {
   /** When the VRPs were validated, if the file says (rpki-client's buildtime, Routinator's generatedTime). */
   readonly dataTime: Date | undefined;
   /** The file as it was opened: the one that was read, even if it has been replaced since. */
-  readonly stats: Stats;
+  readonly stats: FileVersion;
 }
 
 /** Loads a VRP file; rejects with TableLoadError (its cause says why). */

@@ -10,12 +10,16 @@ import type { IpAddress } from '../../net/ip-address.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../../ops/watched-file.ts';
 import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
 import { type LoadedVrps, loadVrpFile } from './vrp-file-loader.ts';
+import { readVrpSnapshot, writeVrpSnapshot } from './vrp-snapshot.ts';
+import { type SnapshotListener, snapshotIfAny } from '../snapshot-file.ts';
 
 /** A failed reload is a TableLoadError. */
-export interface VrpFileSourceOptions extends DataFileWatching {
+export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener<RpkiStats> {
   readonly path: string;
   /** A new VRP set was swapped in. */
   readonly onReload?: (stats: RpkiStats) => void;
+  /** Where to keep a snapshot of the VRPs (STATE_DIR), as TableFileSource keeps the table's. */
+  readonly snapshotPath?: string;
 }
 
 export class VrpFileSource implements RpkiSource {
@@ -28,14 +32,22 @@ export class VrpFileSource implements RpkiSource {
 
   /** Loads the file and starts watching it; rejects with TableLoadError when it cannot be loaded. */
   static async open(options: VrpFileSourceOptions): Promise<VrpFileSource> {
+    const { snapshotPath } = options;
+    const snapshot = await snapshotIfAny(snapshotPath, (at) => readVrpSnapshot(at, options.path), {
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), ms),
+      onSnapshotError: options.onSnapshotError,
+    });
     const file = await WatchedFile.open({
       ...watchingOptions(options),
       path: options.path,
       load: async (path) => {
         const loaded = await loadVrpFile(path);
+        // Not awaited: the set answers while its snapshot is written, a slice at a time.
+        if (snapshotPath !== undefined) writeVrpSnapshot(snapshotPath, path, loaded).catch((error: Error) => options.onSnapshotError?.(error));
         return { value: loaded, stats: loaded.stats };
       },
       onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
+      ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
     });
     return new VrpFileSource(options.path, file);
   }

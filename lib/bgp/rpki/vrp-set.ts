@@ -19,7 +19,7 @@
  */
 
 import { InvalidBgpQueryError } from '../errors.ts';
-import type { Ipv4PrefixIndex, Ipv6PrefixIndex, PrefixIndex } from '../prefix-index.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndex, type PrefixIndexParts } from '../prefix-index.ts';
 import { wordsOf } from '../routing-table.ts';
 import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../../net/ip-address.ts';
 import type { RouteValidity, Vrp } from './rpki-source.ts';
@@ -37,6 +37,13 @@ interface VrpFamily {
   readonly entries: VrpEntries;
 }
 
+/** A set as nothing but typed arrays and the trust anchors' names, for its snapshot (see RoutingTableParts). */
+export interface VrpSetParts {
+  readonly ipv4: { readonly prefixes: PrefixIndexParts; readonly entries: VrpEntries };
+  readonly ipv6: { readonly prefixes: PrefixIndexParts; readonly entries: VrpEntries };
+  readonly trustAnchorNames: readonly string[];
+}
+
 export class VrpSet {
   private readonly ipv4: VrpFamily;
   private readonly ipv6: VrpFamily;
@@ -48,6 +55,19 @@ export class VrpSet {
   ) {
     this.ipv4 = ipv4;
     this.ipv6 = ipv6;
+  }
+
+  static fromParts({ ipv4, ipv6, trustAnchorNames }: VrpSetParts): VrpSet {
+    return new VrpSet(
+      { prefixes: Ipv4PrefixIndex.fromParts(ipv4.prefixes), entries: ipv4.entries },
+      { prefixes: Ipv6PrefixIndex.fromParts(ipv6.prefixes), entries: ipv6.entries },
+      trustAnchorNames,
+    );
+  }
+
+  parts(): VrpSetParts {
+    const family = ({ prefixes, entries }: VrpFamily) => ({ prefixes: prefixes.parts(), entries });
+    return { ipv4: family(this.ipv4), ipv6: family(this.ipv6), trustAnchorNames: this.trustAnchorNames };
   }
 
   get ipv4Vrps(): number {

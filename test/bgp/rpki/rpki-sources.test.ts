@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -14,7 +14,9 @@ import { parseIpAddress } from '../../../lib/net/ip-address.ts';
 import { RipeStatRpkiSource } from '../../../lib/bgp/rpki/ripestat-rpki-source.ts';
 import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
+import { readVrpSnapshot } from '../../../lib/bgp/rpki/vrp-snapshot.ts';
 import { Events } from '../../support/events.ts';
+import { temporaryFolder } from '../../support/temporary-folder.ts';
 
 const ip = (text: string) => parseIpAddress(text)!;
 /** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */
@@ -26,6 +28,8 @@ function csv(origin: number, count = 0): string {
   for (let i = 0; i < count; i++) lines.push(`AS${origin},11.${(i >> 8) & 255}.${i & 255}.0/24,24,ripe`);
   return `${lines.join('\n')}\n`;
 }
+
+const states = async (source: VrpFileSource, origins: number[]) => (await source.validate(ip('10.1.2.0'), 24, origins)).map((v) => v.state);
 
 describe('VrpFileSource', () => {
   let dir: string;
@@ -47,7 +51,6 @@ describe('VrpFileSource', () => {
     sources.push(source);
     return { source, errors, reloads };
   }
-  const states = async (source: VrpFileSource, origins: number[]) => (await source.validate(ip('10.1.2.0'), 24, origins)).map((v) => v.state);
 
   it('validates every origin of a route from a gzipped file, and tells its figures and age', async () => {
     const path = join(dir, 'vrps.csv.gz');
@@ -113,6 +116,75 @@ describe('VrpFileSource', () => {
       [],
     );
     assert.deepEqual(await states(source, [64500]), ['invalid']);
+  });
+});
+
+describe('VRP snapshots', () => {
+  const dir = temporaryFolder('fedidig-vrp-snapshot-');
+  const sources: VrpFileSource[] = [];
+  afterEach(() => {
+    for (const source of sources.splice(0)) source.close();
+  });
+
+  async function open(path: string, snapshotPath: string) {
+    const snapshots = new Events<RpkiStats>();
+    const snapshotErrors = new Events<Error>();
+    const reloads = new Events<RpkiStats>();
+    const source = await VrpFileSource.open({
+      path,
+      snapshotPath,
+      onError: (error) => assert.fail(error),
+      onReload: reloads.push,
+      onSnapshotLoaded: snapshots.push,
+      onSnapshotError: snapshotErrors.push,
+      pollIntervalMs: 60_000,
+      settleMs: 20,
+    });
+    sources.push(source);
+    return { source, snapshots, snapshotErrors, reloads };
+  }
+
+  /** Until the snapshot is there: the set answers before its snapshot is written. */
+  async function written(snapshotPath: string): Promise<void> {
+    for (let tries = 0; !(await stat(snapshotPath).catch(() => undefined)); tries++) {
+      assert.ok(tries < 500, 'the snapshot was written');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('answer after a restart as the file did, with its figures, without loading the unchanged file', async () => {
+    const path = join(dir(), 'vrps.csv');
+    const snapshotPath = join(dir(), 'state', 'rpki-vrps.snapshot');
+    await writeFile(path, csv(64500, 300));
+    const first = await open(path, snapshotPath);
+    await written(snapshotPath);
+    const expected = await first.source.validate(ip('11.0.1.0'), 25, [64500, 64501]);
+    const { loadedAt: _, ...figures } = await first.source.stats();
+    first.source.close();
+    const second = await open(path, snapshotPath);
+    const { loadedAt: __, ...loaded } = await second.snapshots.next();
+    assert.deepEqual(loaded, figures);
+    assert.deepEqual(await second.source.validate(ip('11.0.1.0'), 25, [64500, 64501]), expected);
+    assert.deepEqual(await states(second.source, [64500, 64501]), ['valid', 'invalid']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(second.reloads.pending, 0, 'the unchanged file was not loaded again');
+  });
+
+  it('ignore a corrupt snapshot with a SnapshotError and load the file', async () => {
+    const path = join(dir(), 'corrupt.csv');
+    const snapshotPath = join(dir(), 'corrupt.snapshot');
+    await writeFile(path, csv(64500));
+    (await open(path, snapshotPath)).source.close();
+    await written(snapshotPath);
+    await writeFile(snapshotPath, (await readFile(snapshotPath)).subarray(0, -1));
+    const { source, snapshotErrors } = await open(path, snapshotPath);
+    assert.equal((await snapshotErrors.next()).name, 'SnapshotError');
+    assert.deepEqual(await states(source, [64500]), ['valid']);
+    // The file loaded again is written again, whole this time.
+    for (let tries = 0; !(await readVrpSnapshot(snapshotPath, path).catch(() => undefined)); tries++) {
+      assert.ok(tries < 500, 'a good snapshot replaced the corrupt one');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   });
 });
 

@@ -1,0 +1,142 @@
+/**
+ * Sequences of 32-bit words, each stored once: the AS paths of a full RIB
+ * and the path lists of its routes. A table from 30 peers has some 30
+ * million (prefix, peer) paths but far fewer distinct ones, and a Map keyed
+ * by strings would cost more than the table itself while it is built; here
+ * the sequences, their offsets and the hash slots are all typed arrays.
+ */
+
+/** Frozen sequences: sequence `id` is `words[offsets[id] .. offsets[id + 1])`. */
+export class InternedSequences {
+  constructor(
+    readonly offsets: Uint32Array,
+    readonly words: Uint32Array,
+  ) {}
+
+  get count(): number {
+    return this.offsets.length - 1;
+  }
+
+  get byteLength(): number {
+    return this.offsets.byteLength + this.words.byteLength;
+  }
+
+  /** The words of sequence `id`, without copying. */
+  of(id: number): Uint32Array {
+    return this.words.subarray(this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
+  /**
+   * Only the sequences `ids` names, renumbered in order of first use; `ids`
+   * is rewritten in place with the new numbers. Sequences interned on the
+   * way (merged lists) and never kept do not outlive the build.
+   */
+  keepOnly(ids: Uint32Array): InternedSequences {
+    const renumbered = new Int32Array(this.count).fill(-1);
+    const kept: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      let id = renumbered[ids[i]!]!;
+      if (id < 0) {
+        id = kept.length;
+        renumbered[ids[i]!] = id;
+        kept.push(ids[i]!);
+      }
+      ids[i] = id;
+    }
+    const offsets = new Uint32Array(kept.length + 1);
+    let total = 0;
+    kept.forEach((old, id) => {
+      offsets[id] = total;
+      total += this.offsets[old + 1]! - this.offsets[old]!;
+    });
+    offsets[kept.length] = total;
+    const words = new Uint32Array(total);
+    for (const [id, old] of kept.entries()) words.set(this.of(old), offsets[id]!);
+    return new InternedSequences(offsets, words);
+  }
+}
+
+const EMPTY_SLOT = 0;
+
+/** Hands out one id per distinct word sequence, by open addressing over a hash of the words. */
+export class SequenceInterner {
+  private words = new Uint32Array(1 << 16);
+  private wordCount = 0;
+  private offsets = new Uint32Array(1 << 12);
+  private count = 0;
+  /** Slot → id + 1 (0: empty); kept at most half full. */
+  private slots = new Uint32Array(1 << 12);
+
+  /** Sequences interned so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id of `words[0 .. length)`. */
+  intern(words: ArrayLike<number>, length = words.length): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashWords(words, length) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === EMPTY_SLOT) {
+        const id = this.add(words, length);
+        this.slots[slot] = id + 1;
+        if (2 * this.count > this.slots.length) this.growSlots();
+        return id;
+      }
+      if (this.equals(entry - 1, words, length)) return entry - 1;
+    }
+  }
+
+  /** The words of sequence `id`, as a view that the next `intern` may invalidate. */
+  of(id: number): Uint32Array {
+    return this.words.subarray(this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
+  freeze(): InternedSequences {
+    return new InternedSequences(this.offsets.slice(0, this.count + 1), this.words.slice(0, this.wordCount));
+  }
+
+  private equals(id: number, words: ArrayLike<number>, length: number): boolean {
+    const start = this.offsets[id]!;
+    if (this.offsets[id + 1]! - start !== length) return false;
+    for (let k = 0; k < length; k++) if (this.words[start + k] !== words[k]) return false;
+    return true;
+  }
+
+  private add(words: ArrayLike<number>, length: number): number {
+    if (this.wordCount + length > this.words.length) this.words = grown(this.words, this.wordCount + length);
+    for (let k = 0; k < length; k++) this.words[this.wordCount + k] = words[k]!;
+    this.wordCount += length;
+    if (this.count + 2 > this.offsets.length) this.offsets = grown(this.offsets, this.count + 2);
+    this.offsets[this.count + 1] = this.wordCount;
+    return this.count++;
+  }
+
+  private growSlots(): void {
+    const slots = new Uint32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      const sequence = this.of(id);
+      let slot = hashWords(sequence, sequence.length) & mask;
+      while (slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A copy of `array` with room for at least `needed` elements, doubling so that appends stay amortised O(1). */
+function grown(array: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
+  const copy = new Uint32Array(Math.max(needed, array.length * 2));
+  copy.set(array);
+  return copy;
+}
+
+/** FNV-1a over the words, then a final mix so that the low bits (the slot) depend on all of them. */
+function hashWords(words: ArrayLike<number>, length: number): number {
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < length; k++) hash = Math.imul(hash ^ words[k]!, 0x01000193);
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  return (hash ^ (hash >>> 12)) >>> 0;
+}
