@@ -7,9 +7,11 @@
  * - the distinct AS paths, prepends collapsed and confederation segments
  *   dropped, as a tree of shared tails (as-path-tree.ts);
  * - a route's path list, interned (interned-sequences.ts): [peers that
- *   carry it, path id, entries with that path, path id, entries, …], most
- *   seen first. Prefixes of one origin usually reach every peer by the same
- *   paths, so lists are shared too;
+ *   carry it, then each distinct path, most seen first: its id, and when
+ *   more than one entry has it, the id with COUNT_FOLLOWS set and the count
+ *   after it]. Without ADD-PATH a peer gives one path, so most paths of a
+ *   route are seen once and cost one word. Prefixes of one origin usually
+ *   reach every peer by the same paths, so lists are shared too;
  * - per route, the id of its list (per family, in route order).
  */
 
@@ -20,6 +22,18 @@ import { InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
 export const MAX_PEERS = 0x10000;
+/** In a path list, on a path id (below 2^31, as hop ids are): the word after it is how many entries have the path. */
+const COUNT_FOLLOWS = 0x80000000;
+const PATH_MASK = 0x7fffffff;
+
+/** Calls `visit` with each path of a list and how many entries have it. */
+function forEachPath(list: Uint32Array, visit: (path: number, entries: number) => void): void {
+  for (let k = 1; k < list.length; k++) {
+    const word = list[k]!;
+    if (word & COUNT_FOLLOWS) visit(word & PATH_MASK, list[++k]!);
+    else visit(word, 1);
+  }
+}
 
 /** The RIB entries a parser read for one prefix: the path id and peer of each. Reused. */
 export class PathEntries {
@@ -99,15 +113,14 @@ export class RoutePaths {
   seen(route: number, ipv6: boolean): RoutePathsSeen {
     const list = this.lists.of((ipv6 ? this.ipv6Lists : this.ipv4Lists)[route]!);
     const peers = ipv6 ? this.ipv6Peers : this.ipv4Peers;
-    const paths = [];
+    const paths: RoutePathsSeen['paths'][number][] = [];
     const upstreams = new Map<number, number>();
-    for (let k = 1; k < list.length; k += 2) {
-      const hops = this.paths.hops(list[k]!);
-      const entries = list[k + 1]!;
+    forEachPath(list, (path, entries) => {
+      const hops = this.paths.hops(path);
       paths.push({ hops, entries });
       const upstream = hops.at(-2);
       if (typeof upstream === 'number') upstreams.set(upstream, (upstreams.get(upstream) ?? 0) + entries);
-    }
+    });
     return {
       // A prefix merged from records far apart may have counted a peer twice.
       visibility: { seenBy: Math.min(list[0]!, peers), peers },
@@ -171,8 +184,9 @@ export class RoutePathsBuilder {
     // Every path interned is in some list: merging lists drops no path.
     const isPath = new Uint8Array(this.paths.count);
     for (let id = 0; id < lists.count; id++) {
-      const list = lists.of(id);
-      for (let k = 1; k < list.length; k += 2) isPath[list[k]!] = 1;
+      forEachPath(lists.of(id), (path) => {
+        isPath[path] = 1;
+      });
     }
     const count = (seen: Uint8Array) => seen.reduce((sum, flag) => sum + flag, 0);
     return new RoutePaths(this.paths.build(), count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
@@ -204,14 +218,19 @@ export class RoutePathsBuilder {
 
   private internCounted(peers: number, counts: ReadonlyMap<number, number>): number {
     const ordered = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const length = 1 + 2 * ordered.length;
-    if (length > this.listWords.length) this.listWords = new Uint32Array(2 * length);
+    const longest = 1 + 2 * ordered.length;
+    if (longest > this.listWords.length) this.listWords = new Uint32Array(2 * longest);
     const words = this.listWords;
     words[0] = peers;
-    ordered.forEach(([path, count], i) => {
-      words[1 + 2 * i] = path;
-      words[2 + 2 * i] = count;
-    });
+    let length = 1;
+    for (const [path, count] of ordered) {
+      if (path > PATH_MASK) throw new TableFormatError(`more than ${PATH_MASK} AS path hops`);
+      if (count === 1) words[length++] = path;
+      else {
+        words[length++] = (path | COUNT_FOLLOWS) >>> 0;
+        words[length++] = count;
+      }
+    }
     return this.lists.intern(words, length);
   }
 
@@ -221,7 +240,7 @@ export class RoutePathsBuilder {
     let peers = 0;
     for (const list of [this.lists.of(existing).slice(), this.lists.of(id).slice()]) {
       peers += list[0]!;
-      for (let k = 1; k < list.length; k += 2) counts.set(list[k]!, (counts.get(list[k]!) ?? 0) + list[k + 1]!);
+      forEachPath(list, (path, entries) => counts.set(path, (counts.get(path) ?? 0) + entries));
     }
     return this.internCounted(peers, counts);
   }

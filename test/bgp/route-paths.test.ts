@@ -140,6 +140,7 @@ describe('paths, visibility and upstreams', () => {
       ribRecord(T, Subtype.RIB_IPV4_UNICAST_ADDPATH, 1, '203.0.113.0', 24, [
         entry(0, [[AS_SEQUENCE, [3356, 64501]]], 1),
         entry(0, [[AS_SEQUENCE, [3356, 174, 64501]]], 2),
+        entry(0, [[AS_SEQUENCE, [3356, 3356, 64501]]], 3),
         entry(1, [[AS_SEQUENCE, [1299, 174, 64501]]], 1),
         entry(3, [], 1),
       ]),
@@ -156,11 +157,12 @@ describe('paths, visibility and upstreams', () => {
       paths: ['1299 64500 ×1', '3356 1299 64500 ×1', '64496 1299 64500 ×1'],
       upstreams: ['1299 ×3'],
     });
-    // Peer 0 gives two paths (ADD-PATH) but is one peer; peer 3 originated the route itself.
+    // Peer 0 gives three paths (ADD-PATH), two the same once prepends are collapsed, but is one peer;
+    // peer 3 originated the route itself.
     assert.deepEqual(routes.get('203.0.113.0/24'), {
       visibility: '3/3',
-      paths: ['1299 174 64501 ×1', '3356 174 64501 ×1', '3356 64501 ×1', '64496 ×1'],
-      upstreams: ['174 ×2', '3356 ×1'],
+      paths: ['3356 64501 ×2', '1299 174 64501 ×1', '3356 174 64501 ×1', '64496 ×1'],
+      upstreams: ['174 ×2', '3356 ×2'],
     });
     assert.deepEqual(routes.get('192.0.2.0/24'), { visibility: '1/3', paths: ['1299 64502 {64503,64504} ×1'], upstreams: ['64502 ×1'] });
   });
