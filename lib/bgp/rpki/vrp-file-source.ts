@@ -2,14 +2,15 @@
  * `BGP_RPKI=PATH`: validates routes against a VRP file loaded into memory
  * (rpki-client or Routinator JSON, Routinator CSV, gzipped or not),
  * reloaded when the file changes like a table file: the new set is built
- * aside and swapped in; a file that fails to load leaves the old set
+ * aside, in a worker thread, and swapped in; a file that fails to load leaves the old set
  * answering and is reported through `onError`.
  */
 
 import type { IpAddress } from '../../net/ip-address.ts';
 import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../../ops/watched-file.ts';
 import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
-import { type LoadedVrps, loadVrpFile } from './vrp-file-loader.ts';
+import { loadVrpFileInWorker } from './vrp-build-thread.ts';
+import type { LoadedVrps } from './vrp-file-loader.ts';
 import { readVrpSnapshot, writeVrpSnapshot } from './vrp-snapshot.ts';
 import { type SnapshotListener, snapshotIfAny } from '../snapshot-file.ts';
 
@@ -41,7 +42,7 @@ export class VrpFileSource implements RpkiSource {
       ...watchingOptions(options),
       path: options.path,
       load: async (path) => {
-        const loaded = await loadVrpFile(path);
+        const loaded = await loadVrpFileInWorker(path);
         // Not awaited: the set answers while its snapshot is written, a slice at a time.
         if (snapshotPath !== undefined) writeVrpSnapshot(snapshotPath, path, loaded).catch((error: Error) => options.onSnapshotError?.(error));
         return { value: loaded, stats: loaded.stats };
