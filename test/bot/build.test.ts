@@ -37,6 +37,19 @@ describe('the compiled build', { timeout: 180_000 }, () => {
     assert.equal(compiled, source);
   });
 
+  it('the compiled lookup builds a table and a VRP set in their worker threads, from dist/', async () => {
+    // A public prefix: the documentation ranges of the fixtures are answered without the table.
+    writeFileSync(join(folder(), 'prefix2as.txt'), '193.0.0.0\t21\t3333\n');
+    writeFileSync(join(folder(), 'vrps.csv'), 'ASN,IP Prefix,Max Length,Trust Anchor\nAS3333,193.0.0.0/21,21,ripe\n');
+    const { stdout } = await run(process.execPath, ['dist/bot/lookup.js', 'bgp', '193.0.0.1'], {
+      cwd: checkout(),
+      env: { ...env, DNS_UPSTREAM: '127.0.0.1:9', BGP_SOURCE: `table:${join(folder(), 'prefix2as.txt')}`, BGP_RPKI: join(folder(), 'vrps.csv') },
+    });
+    assert.match(stdout, /193\.0\.0\.0\/21/);
+    assert.match(stdout, /AS3333/);
+    assert.match(stdout, /RPKI ✅ valid for AS3333/);
+  });
+
   it('ensure-build leaves an up-to-date dist/ alone and rebuilds it when a source is newer', async () => {
     const before = mtime('dist/bot/lookup.js');
     const { stderr: upToDate } = await ensureBuild();
