@@ -9,12 +9,14 @@ import { startBotWorld, startSupervisor } from '../test/support/bot-process.ts';
 
 const questions: [string, string][] = [
   ['example.test MX', 'public'],
+  ['dig +short example.test MX', 'public'],
   ['signed.example.test AAAA A', 'public'],
   ['café.example.test', 'public'],
   ['192.0.2.1', 'unlisted'],
   ['_443._tcp.example.test TLSA', 'private'],
   ['bgp 8.8.8.8', 'public'],
   ['secret.internal', 'direct'],
+  ['example.test @1.1.1.1', 'unlisted'],
   ['example..test', 'public'],
 ];
 
