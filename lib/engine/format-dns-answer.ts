@@ -69,13 +69,11 @@ function outcomeLines(question: DnsQuestionRequest, outcome: TypeOutcome): Reply
   const records = response.answers.map(recordLine);
   const reasons = response.extendedErrors.map((ede) => ({ text: edeLine(typeName, ede) }));
   switch (response.rcode) {
-    case RCODE_NOERROR: {
-      if (response.answers.some((r) => r.type === outcome.type || outcome.type === RecordType.ANY)) return [...records, ...reasons];
-      const chain = response.answers.length ? ' at the end of the CNAME chain' : '';
-      return [...records, { text: neutraliseText(`∅ ${name} exists, but has no ${typeName} record${chain}.`) }, ...reasons];
+    case RCODE_NOERROR:
+    case RCODE_NXDOMAIN: {
+      const negative = negativeAnswerText(name, outcome.type, response.rcode, response.answers);
+      return [...records, ...(negative ? [{ text: neutraliseText(negative) }] : []), ...reasons];
     }
-    case RCODE_NXDOMAIN:
-      return [...records, { text: neutraliseText(`❌ ${lastTarget(response) ?? name} does not exist (NXDOMAIN).`) }, ...reasons];
     case RCODE_SERVFAIL:
       return [...serverFailureLines(typeName, response, outcome.unvalidated), ...reasons];
     case 5:
@@ -109,10 +107,24 @@ function edeLine(typeName: string, ede: ExtendedDnsError): string {
   return neutraliseText(`ℹ️ ${typeName}: the resolver says ${extendedErrorName(ede.code)}${extra}`);
 }
 
-/** With NXDOMAIN after a CNAME, the name that does not exist is the chain's last target (written without its trailing dot). */
-function lastTarget(response: DnsResponse): string | undefined {
-  const last = response.answers.at(-1);
-  return last?.type === RecordType.CNAME && last.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : undefined;
+/**
+ * What a NOERROR or NXDOMAIN answer to `name` means when its records alone
+ * do not say it: that the name does not exist (after a CNAME, the chain's
+ * last target, written without its trailing dot), or has no record of the
+ * type. Undefined when records of the type are there.
+ */
+export function negativeAnswerText(name: string, type: number, rcode: number, records: readonly DnsRecord[]): string | undefined {
+  if (rcode === RCODE_NXDOMAIN) {
+    const last = records.findLast((r) => r.type === RecordType.CNAME);
+    return `❌ ${last?.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : name} does not exist (NXDOMAIN).`;
+  }
+  if (type === RecordType.ANY || records.some((r) => r.type === type)) return undefined;
+  return `∅ ${name} exists, but has no ${recordTypeName(type)} record${records.length ? ' at the end of the CNAME chain' : ''}.`;
+}
+
+/** A record's data alone, as `dig +short` prints it. */
+export function shortDataLine(record: DnsRecord): ReplyLine {
+  return { text: neutraliseText(presentRdata(record.rdata)), record: true };
 }
 
 export function recordLine(record: DnsRecord): ReplyLine {
@@ -125,7 +137,7 @@ function shortLines(outcome: TypeOutcome): ReplyLine[] {
   const typeName = recordTypeName(outcome.type);
   if ('error' in outcome) return [{ text: neutraliseText(failureText(typeName, outcome.error)) }];
   const { response } = outcome;
-  const data = response.answers.map((record): ReplyLine => ({ text: neutraliseText(presentRdata(record.rdata)), record: true }));
+  const data = response.answers.map(shortDataLine);
   if (response.rcode === RCODE_NOERROR && data.length) return data;
   const why = response.extendedErrors.map((ede) => `, ${extendedErrorName(ede.code)}`).join('');
   const status = response.rcode === RCODE_NOERROR ? `no ${typeName} record` : `${typeName} ${rcodeName(response.rcode)}`;

@@ -13,10 +13,9 @@ import {
   UnroutableAddressError,
 } from '../dns/trace/errors.ts';
 import type { NameServer, Trace, TraceStep } from '../dns/trace/trace.ts';
-import { presentRdata } from '../dns/wire/rdata-presentation.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-import { displayName, recordLine } from './format-dns-answer.ts';
+import { displayName, negativeAnswerText, recordLine, shortDataLine } from './format-dns-answer.ts';
 import { wantsDnssecRecords } from './ask-dns.ts';
 import type { DnsQuestionRequest } from './parse-question.ts';
 
@@ -34,7 +33,7 @@ export function formatTrace(question: DnsQuestionRequest, trace: Trace): ReplyLi
   // A trace asks with DO, to see DS in referrals: the RRSIGs that come along are shown only when they were asked for.
   const records = (trace.answer?.records ?? []).filter((r) => wantsDnssecRecords(question, question.types[0]) || r.type !== RecordType.RRSIG);
   if (question.dig.short) {
-    const data = records.map((r): ReplyLine => ({ text: neutraliseText(presentRdata(r.rdata)), record: true }));
+    const data = records.map(shortDataLine);
     return data.length
       ? data
       : [{ text: neutraliseText(`(${trace.failure ? trace.failure.message : trace.answer ? rcodeName(trace.answer.rcode) : 'no answer'})`) }];
@@ -94,16 +93,8 @@ function stepText(step: TraceStep, next: TraceStep | undefined): string {
 function answerText(question: DnsQuestionRequest, trace: Trace): string | undefined {
   const answer = trace.answer;
   if (!answer) return undefined;
-  const name = displayName(question.name.ascii, question.name.unicode);
-  const type = question.types[0];
-  if (answer.rcode === RCODE_NXDOMAIN) {
-    const last = answer.records.findLast((r) => r.type === RecordType.CNAME);
-    const target = last?.rdata.kind === 'name' ? last.rdata.target.replace(/\.$/, '') : name;
-    return `❌ ${target} does not exist (NXDOMAIN).`;
-  }
-  if (answer.rcode !== RCODE_NOERROR) return `⚠️ The authoritative server answered ${rcodeName(answer.rcode)}.`;
-  if (type === RecordType.ANY || answer.records.some((r) => r.type === type)) return undefined;
-  return `∅ ${name} exists, but has no ${recordTypeName(type)} record${answer.records.length ? ' at the end of the CNAME chain' : ''}.`;
+  if (answer.rcode !== RCODE_NOERROR && answer.rcode !== RCODE_NXDOMAIN) return `⚠️ The authoritative server answered ${rcodeName(answer.rcode)}.`;
+  return negativeAnswerText(displayName(question.name.ascii, question.name.unicode), question.types[0], answer.rcode, answer.records);
 }
 
 function failureText(failure: TraceFailure): string {
