@@ -6,6 +6,7 @@ import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/dn
 import { presentRdata } from '../../lib/dns/wire/rdata-presentation.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
+import { serverResponse } from '../support/fake-name-servers.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { REFUSED_NAME, SERVFAIL_NAME, SILENT_NAME } from '../testkit/test-zone.ts';
 
@@ -196,20 +197,7 @@ describe('cacheTtlSeconds', () => {
     ttl,
     rdata: { kind: 'soa', mname: 'ns1.example.test.', rname: 'hostmaster.example.test.', serial: 1, refresh: 7200, retry: 3600, expire: 1209600, minimum },
   });
-  const response = (fields: Partial<DnsResponse>): DnsResponse => ({
-    question: { name: 'example.test', type: A },
-    rcode: 0,
-    authenticated: false,
-    authoritative: false,
-    answers: [],
-    authorities: [],
-    additionals: [],
-    extendedErrors: [],
-    upstream: 'test',
-    transport: 'udp',
-    elapsedMs: 1,
-    ...fields,
-  });
+  const response = (fields: Partial<DnsResponse>): DnsResponse => serverResponse({ name: 'example.test', type: A }, { upstream: 'test', ...fields });
   const record = (type: number, ttl: number): DnsRecord => ({ name: 'example.test', type, ttl, rdata: { kind: 'presented', text: 'x' } });
 
   it('takes the shortest TTL of the records, and of a CNAME chain', () => {

@@ -11,6 +11,7 @@ import { compareResolvers } from '../../lib/engine/compare-resolvers.ts';
 import { formatComparison } from '../../lib/engine/format-comparison.ts';
 import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { serverResponse } from '../support/fake-name-servers.ts';
 
 const question = parseQuestion('www.example.com compare', { profiles: [], maxTypes: 5 }) as DnsQuestionRequest;
 
@@ -20,19 +21,14 @@ function resolver(fields: { rcode?: number; addresses?: string[]; ad?: boolean; 
     upstreams: ['127.0.0.1:5353'],
     async resolve(q): Promise<DnsResponse> {
       if (fields === 'timeout') throw new DnsTimeoutError('127.0.0.1:5353', 1000);
-      return {
-        question: q,
+      return serverResponse(q, {
         rcode: fields.rcode ?? 0,
         authenticated: fields.ad ?? false,
         answers: (fields.addresses ?? []).map((a) => ({ name: q.name, type: 1, ttl: 300, rdata: { kind: 'address', address: parseIpAddress(a)! } })),
-        authorities: [],
-        additionals: [],
-        authoritative: false,
         extendedErrors: fields.ede ?? [],
         upstream: '127.0.0.1:5353',
-        transport: 'udp',
         elapsedMs: 2,
-      };
+      });
     },
   };
 }

@@ -11,23 +11,20 @@ import type { TypeOutcome } from '../../lib/engine/ask-dns.ts';
 import { formatDnsAnswer } from '../../lib/engine/format-dns-answer.ts';
 import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { serverResponse } from '../support/fake-name-servers.ts';
 
 const A = 1;
 const question = (text: string) => parseQuestion(text, { profiles: [], maxTypes: 5 }) as DnsQuestionRequest;
-const response = (fields: Partial<DnsResponse>): DnsResponse => ({
-  question: { name: 'example.com', type: A },
-  rcode: 0,
-  authenticated: false,
-  authoritative: false,
-  answers: [{ name: 'example.com', type: A, ttl: 300, rdata: { kind: 'address', address: parseIpAddress('192.0.2.1')! } }],
-  authorities: [],
-  additionals: [],
-  extendedErrors: [],
-  upstream: '127.0.0.1:5353',
-  transport: 'udp',
-  elapsedMs: 4,
-  ...fields,
-});
+const response = (fields: Partial<DnsResponse>): DnsResponse =>
+  serverResponse(
+    { name: 'example.com', type: A },
+    {
+      answers: [{ name: 'example.com', type: A, ttl: 300, rdata: { kind: 'address', address: parseIpAddress('192.0.2.1')! } }],
+      upstream: '127.0.0.1:5353',
+      elapsedMs: 4,
+      ...fields,
+    },
+  );
 const text = (q: DnsQuestionRequest, outcomes: TypeOutcome[]) =>
   formatDnsAnswer(q, outcomes)
     .map((line) => line.text)
