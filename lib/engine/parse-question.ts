@@ -51,6 +51,8 @@ export interface InvalidQuestion {
   readonly hint: string;
   /** Understood, and not offered (a zone transfer, another server): said as a refusal, not as a misreading. */
   readonly refused?: boolean;
+  /** The text reads as a command line (a tool's name, a +flag, an -option): a question, even one that could not be read. */
+  readonly command?: boolean;
 }
 
 export interface QuestionOptions {
@@ -241,6 +243,12 @@ function digFlag(flag: string, dig: DigWords['dig']): InvalidQuestion | undefine
 }
 
 function dnsQuestion(words: readonly string[], profile: string | undefined, options: QuestionOptions): Question {
+  const question = readDnsQuestion(words, profile, options);
+  const command = digTools.test(words[0] ?? '') || words.some((w) => /^[+-][a-z0-9]/i.test(w));
+  return question.kind === 'invalid' && command ? { ...question, command } : question;
+}
+
+function readDnsQuestion(words: readonly string[], profile: string | undefined, options: QuestionOptions): Question {
   const compare = words.some((w) => /^compare$/i.test(w));
   const tool = words.length > 1 && digTools.test(words[0]) ? words[0] : undefined;
   const read = digWords((tool ? words.slice(1) : words).filter((w) => !/^compare$/i.test(w)));

@@ -158,11 +158,11 @@ export class MentionResponder {
  * transfer) or a dig command line I cannot read: asking again in the thread
  * is how people try once more, and they deserve the reason.
  */
-function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown; refused?: boolean }, text: string): boolean {
+function isRealQuestion(question: { kind: string; name?: { ascii: string }; address?: unknown; refused?: boolean; command?: boolean }, text: string): boolean {
   if (question.kind === 'bgp' || question.kind === 'info') return true;
   if (question.kind === 'help') return /\bhelp\b/i.test(text);
   if (question.kind === 'dns') return Boolean(question.address) || Boolean(question.name?.ascii.includes('.'));
-  return Boolean(question.refused) || /(^|\s)([+-][a-z0-9]|(dig|kdig|drill|host|nslookup)\s)/i.test(text);
+  return Boolean(question.refused || question.command);
 }
 
 function skipped(reason: string): Outcome {
