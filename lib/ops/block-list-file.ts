@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parseBlockList, type BlockList } from './block-list.ts';
 import type { Logger } from './logger.ts';
 import { WatchedFile } from './watched-file.ts';
@@ -19,7 +20,7 @@ export async function watchBlockList(path: string, logger: Logger, timing = { po
   const log = logger.child({ component: 'block-list' });
   const file = await WatchedFile.open({
     path,
-    load: async (at) => ({ value: parseBlockList((await readFile(at, 'utf8')).split('\n')), stats: await stat(at) }),
+    load: readBlockList,
     ...timing,
     onError: (error) =>
       log.warn({ event: 'block-list-error', path, error: error.message }, `block list ${path}: ${error.message}; the list read before stays in force`),
@@ -30,4 +31,15 @@ export async function watchBlockList(path: string, logger: Logger, timing = { po
       ),
   });
   return { current: () => file.current.value, close: () => file.close() };
+}
+
+/** One open file for both, so that the stats are of the file read even when it is renamed over meanwhile (WatchedFile's contract). */
+async function readBlockList(path: string): Promise<{ value: BlockList; stats: Stats }> {
+  const handle = await open(path, 'r');
+  try {
+    const stats = await handle.stat();
+    return { value: parseBlockList((await handle.readFile('utf8')).split('\n')), stats };
+  } finally {
+    await handle.close();
+  }
 }

@@ -91,7 +91,8 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
       const health = options.health();
       return reply(response, request, health.ok ? 200 : 503, health.ok ? 'ok' : health.reason);
     }
-    const waitMs = limiter.take(clientKey(request.socket.remoteAddress));
+    const client = clientKey(request.socket.remoteAddress);
+    const waitMs = limiter.take(client);
     if (waitMs > 0) return tooMany(response, request, waitMs);
     const route = routeOf(path, new URLSearchParams(search));
     if (route.kind === 'unknown') return reply(response, request, 404, usage);
@@ -99,7 +100,7 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
     const question = options.engine.read(route.text);
     // A comparison counts once per resolver it asks, as it does for the bot's askers: the rest of its cost is taken before it asks.
     const extra = options.engine.costOf(question) - 1;
-    const extraMs = extra > 0 ? limiter.take(clientKey(request.socket.remoteAddress), Date.now(), extra) : 0;
+    const extraMs = extra > 0 ? limiter.take(client, Date.now(), extra) : 0;
     if (extraMs > 0) return tooMany(response, request, extraMs);
     const answer = await options.engine.answerQuestion(question);
     const kind = kindOf(answer.question);

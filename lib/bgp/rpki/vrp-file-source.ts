@@ -54,9 +54,7 @@ export class VrpFileSource implements RpkiSource {
   }
 
   async validate(prefix: IpAddress, length: number, origins: readonly number[]): Promise<RouteValidity[]> {
-    // One set for all origins, even if a reload swaps in another meanwhile.
-    const { vrps } = this.file.current.value;
-    return origins.map((origin) => vrps.validate(prefix, length, origin));
+    return this.file.current.value.vrps.validateOrigins(prefix, length, origins);
   }
 
   async stats(): Promise<RpkiStats> {

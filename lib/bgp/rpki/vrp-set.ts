@@ -92,16 +92,37 @@ export class VrpSet {
    * address or length.
    */
   validate(prefix: IpAddress, length: number, origin: number): RouteValidity {
+    return this.validateOrigins(prefix, length, [origin])[0]!;
+  }
+
+  /**
+   * validate() for each of `origins`, in their order: the route's covering
+   * prefix is looked up once for all of them, and the VRPs listed for an
+   * invalid origin are gathered once and shared.
+   */
+  validateOrigins(prefix: IpAddress, length: number, origins: readonly number[]): RouteValidity[] {
+    if (origins.length === 0) return [];
     const words = wordsOf(prefix);
     if (!Number.isInteger(length) || length < 0 || length > 32 * words.length)
       throw new InvalidBgpQueryError(`bad prefix length for an IPv${prefix.version} route: ${length}`);
     if (words.length === 1) words[0] = maskIpv4(words[0]!, length);
     else maskIpv6(words, length);
     const family = words.length === 1 ? this.ipv4 : this.ipv6;
+    const longest = family.prefixes.covering(words, length);
+    let covering: Vrp[] | undefined;
+    return origins.map((origin): RouteValidity => {
+      if (longest < 0) return { origin, state: 'not-found' };
+      const found = this.originVrp(family, longest, length, origin);
+      if (found !== undefined) return found;
+      covering ??= this.coveringVrps(family, longest);
+      return { origin, state: 'invalid', reason: 'origin', covering };
+    });
+  }
+
+  /** The state `origin`'s own VRPs covering the route give it (valid, or invalid by length); undefined when it has none. */
+  private originVrp(family: VrpFamily, longest: number, length: number, origin: number): RouteValidity | undefined {
     const { prefixes } = family;
     const { asns, maxLengths } = family.entries;
-    const longest = prefixes.covering(words, length);
-    if (longest < 0) return { origin, state: 'not-found' };
     // The origin's VRP reaching furthest, should none reach the route's length.
     let tooShort = -1;
     let tooShortPrefix = -1;
@@ -116,12 +137,16 @@ export class VrpSet {
         }
       }
     }
-    if (tooShort >= 0) return { origin, state: 'invalid', reason: 'length', vrp: this.vrp(family, tooShortPrefix, tooShort) };
+    return tooShort < 0 ? undefined : { origin, state: 'invalid', reason: 'length', vrp: this.vrp(family, tooShortPrefix, tooShort) };
+  }
+
+  private coveringVrps(family: VrpFamily, longest: number): Vrp[] {
+    const { prefixes } = family;
     const covering: Vrp[] = [];
     for (let r = longest; r >= 0; r = prefixes.parentOf(r)) {
       for (let e = prefixes.values[r]!, end = this.entriesEnd(family, r); e < end; e++) covering.push(this.vrp(family, r, e));
     }
-    return { origin, state: 'invalid', reason: 'origin', covering };
+    return covering;
   }
 
   private entriesEnd({ prefixes, entries }: VrpFamily, prefix: number): number {
