@@ -49,12 +49,17 @@ export class AsPathWords {
     this.push(AS_SET_MARK, distinct.length, ...distinct);
   }
 
-  /** The origins: the last hop, or all members of an AS_SET that ends the path; undefined for an empty path. */
-  origins(): number[] | undefined {
+  /**
+   * Appends the origins to `out`: the last hop, or all members of an AS_SET
+   * that ends the path; nothing for an empty path. Into the caller's array,
+   * as parsers call this for every RIB entry.
+   */
+  appendOrigins(out: number[]): void {
     let start = -1;
     for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
-    if (start < 0) return undefined;
-    return this.words[start] === AS_SET_MARK ? Array.from(this.words.subarray(start + 2, this.length)) : [this.words[start]!];
+    if (start < 0) return;
+    if (this.words[start] !== AS_SET_MARK) out.push(this.words[start]!);
+    else for (let k = start + 2; k < this.length; k++) out.push(this.words[k]!);
   }
 
   private push(...words: number[]): void {
