@@ -546,6 +546,9 @@ async function main(options: Options): Promise<void> {
   }
 }
 
+const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
+
 function printTable(r: {
   prefixes: { ipv4: number; ipv6: number };
   lookupsPerFamily: number;
@@ -557,9 +560,7 @@ function printTable(r: {
   const pkg = r.longestPrefixMatch;
   const s = (ms: number | undefined) => seconds(ms, 2);
   const mb = megabytes;
-  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
   const ns = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.nsPerLookup, 0)} ns`);
-  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
   const rows: [string, string, string, string][] = [
     ['', 'fedidig', 'longest-prefix-match', 'ratio'],
     ['load: RIS riswhoisdump text', s(ours.loadMs.ris), '—', ''],
@@ -584,8 +585,6 @@ function printTable(r: {
 }
 
 function printRadixTable(ours: ChildReport, radix: ChildReport, agree: number): void {
-  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
-  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
   const rows = [
     ['', 'fedidig', 'py-radix', 'ratio'],
     ['load (py-radix: prefix2as)', seconds(ours.loadMs, 2), seconds(radix.loadMs, 2), ''],
