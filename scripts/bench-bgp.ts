@@ -40,7 +40,7 @@ import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
-import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';
+import { generateVrps, networkText, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';
 import { type MrtLoadReport, type MrtWritten, mrtLoadChild, reloadStallChild, snapshotLoadChild, timeBgpdump, writeMrtRib } from './bench/mrt.ts';
 
 const USAGE = `
@@ -297,10 +297,6 @@ function generateAddresses(next: () => number, table: GeneratedTable, count: num
 
 // ------------------------------------------------------------------- writing
 
-function prefixText(table: GeneratedTable, family: 'ipv4' | 'ipv6', i: number): [string, number] {
-  return family === 'ipv4' ? [formatIpv4(table.ipv4.nets[i]!), table.ipv4.lengths[i]!] : [formatIpv6(table.ipv6.nets, 4 * i), table.ipv6.lengths[i]!];
-}
-
 async function writeLines(path: string, produce: (write: (line: string) => void) => void): Promise<void> {
   const stream: WriteStream = createWriteStream(path);
   let buffer: string[] = [];
@@ -320,7 +316,8 @@ async function writeFormats(dir: string, table: GeneratedTable): Promise<void> {
   const each = (visit: (net: string, length: number, origins: number[]) => void) => {
     for (const family of ['ipv4', 'ipv6'] as const) {
       for (let i = 0; i < table[family].lengths.length; i++) {
-        const [net, length] = prefixText(table, family, i);
+        const net = networkText(table[family], i, family === 'ipv4');
+        const length = table[family].lengths[i]!;
         const second = table[family].second[i]!;
         visit(net, length, second ? [table[family].origins[i]!, second] : [table[family].origins[i]!]);
       }
@@ -549,6 +546,9 @@ async function main(options: Options): Promise<void> {
   }
 }
 
+const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
+
 function printTable(r: {
   prefixes: { ipv4: number; ipv6: number };
   lookupsPerFamily: number;
@@ -560,9 +560,7 @@ function printTable(r: {
   const pkg = r.longestPrefixMatch;
   const s = (ms: number | undefined) => seconds(ms, 2);
   const mb = megabytes;
-  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
   const ns = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.nsPerLookup, 0)} ns`);
-  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
   const rows: [string, string, string, string][] = [
     ['', 'fedidig', 'longest-prefix-match', 'ratio'],
     ['load: RIS riswhoisdump text', s(ours.loadMs.ris), '—', ''],
@@ -587,8 +585,6 @@ function printTable(r: {
 }
 
 function printRadixTable(ours: ChildReport, radix: ChildReport, agree: number): void {
-  const rate = (f: LookupFigures | undefined) => (f === undefined ? '—' : `${fmt(f.perSecond / 1e6, 2)} M/s`);
-  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${fmt(a / b, 1)}×` : '');
   const rows = [
     ['', 'fedidig', 'py-radix', 'ratio'],
     ['load (py-radix: prefix2as)', seconds(ours.loadMs, 2), seconds(radix.loadMs, 2), ''],

@@ -13,7 +13,7 @@
  */
 
 import type { AsPathHop } from './bgp-source.ts';
-import { type InternedSequences, SequenceInterner } from './interned-sequences.ts';
+import { grown, type InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 const AS_SET_MARK = 0;
 /** In `hopNexts`: the hop's value is the id of an AS_SET in `sets`, not an ASN. */
@@ -49,20 +49,21 @@ export class AsPathWords {
     this.push(AS_SET_MARK, distinct.length, ...distinct);
   }
 
-  /** The origins: the last hop, or all members of an AS_SET that ends the path; undefined for an empty path. */
-  origins(): number[] | undefined {
+  /**
+   * Appends the origins to `out`: the last hop, or all members of an AS_SET
+   * that ends the path; nothing for an empty path. Into the caller's array,
+   * as parsers call this for every RIB entry.
+   */
+  appendOrigins(out: number[]): void {
     let start = -1;
     for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
-    if (start < 0) return undefined;
-    return this.words[start] === AS_SET_MARK ? Array.from(this.words.subarray(start + 2, this.length)) : [this.words[start]!];
+    if (start < 0) return;
+    if (this.words[start] !== AS_SET_MARK) out.push(this.words[start]!);
+    else for (let k = start + 2; k < this.length; k++) out.push(this.words[k]!);
   }
 
   private push(...words: number[]): void {
-    if (this.length + words.length > this.words.length) {
-      const grown = new Uint32Array(2 * (this.length + words.length));
-      grown.set(this.words);
-      this.words = grown;
-    }
+    if (this.length + words.length > this.words.length) this.words = grown(this.words, this.length + words.length);
     for (const word of words) this.words[this.length++] = word;
   }
 }
@@ -107,11 +108,7 @@ export class AsPathTreeBuilder {
     const { words, length } = path;
     let hopCount = 0;
     for (let k = 0; k < length; k = words[k] === AS_SET_MARK ? k + 2 + words[k + 1]! : k + 1) {
-      if (hopCount === this.starts.length) {
-        const grown = new Uint32Array(2 * hopCount);
-        grown.set(this.starts);
-        this.starts = grown;
-      }
+      if (hopCount === this.starts.length) this.starts = grown(this.starts, hopCount + 1);
       this.starts[hopCount++] = k;
     }
     let next = NO_NEXT;

@@ -41,6 +41,7 @@ export class BgpdumpTextParser implements LineParser {
   private readonly bounds = new Int32Array(9);
   private readonly path = new AsPathWords();
   private readonly entry = new PathEntries();
+  private readonly origins: number[] = [];
   /** Peer numbers by `address|AS`, in order of appearance. */
   private readonly peers = new Map<string, number>();
 
@@ -65,7 +66,9 @@ export class BgpdumpTextParser implements LineParser {
     if (this.path.length === 0) this.path.hop(this.peerAs(line));
     this.entry.clear();
     this.entry.add(this.builder.internAsPath(this.path), this.peer(line));
-    if (!this.builder.addPrefix(line, this.path.origins()!, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1, this.entry)) {
+    this.origins.length = 0;
+    this.path.appendOrigins(this.origins);
+    if (!this.builder.addPrefix(line, this.origins, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1, this.entry)) {
       throw new TableFormatError(`bad prefix ${this.field(line, PREFIX_FIELD)}`);
     }
   }

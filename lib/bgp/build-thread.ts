@@ -19,10 +19,9 @@ type Posted<T> = { readonly result: T } | { readonly error: { readonly name: str
 const compiled = import.meta.url.endsWith('.js');
 
 function startWorker(source: URL, request: unknown): Worker {
-  const workerData = request;
-  if (compiled) return new Worker(new URL(source.href.replace(/\.ts$/, '.js')), { workerData });
+  if (compiled) return new Worker(new URL(source.href.replace(/\.ts$/, '.js')), { workerData: request });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData: request });
 }
 
 /**

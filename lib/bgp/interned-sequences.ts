@@ -126,7 +126,7 @@ export class SequenceInterner {
 }
 
 /** A copy of `array` with room for at least `needed` elements, doubling so that appends stay amortised O(1). */
-function grown(array: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
+export function grown(array: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
   const copy = new Uint32Array(Math.max(needed, array.length * 2));
   copy.set(array);
   return copy;

@@ -162,7 +162,7 @@ export class MrtParser implements TableParser {
     c.expectAt(end, 'path attributes overrun their length');
     // An empty or missing AS_PATH: the peer originated the route.
     if (this.path.length === 0) this.path.hop(peerAs);
-    for (const origin of this.path.origins()!) this.origins.push(origin);
+    this.path.appendOrigins(this.origins);
     this.entries.add(this.builder.internAsPath(this.path), peer);
   }
 

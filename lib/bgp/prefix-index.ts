@@ -58,10 +58,8 @@ export abstract class PrefixIndex {
   }
 
   get byteLength(): number {
-    return [this.nets, this.lengths, this.values, this.parents, this.rangeStarts, this.rangeRoutes, this.directory].reduce(
-      (sum, array) => sum + array.byteLength,
-      0,
-    );
+    // From parts(), so that the arrays measured and the arrays a snapshot or worker hands on are one list.
+    return Object.values(this.parts()).reduce((sum, array) => sum + array.byteLength, 0);
   }
 
   /**

@@ -10,7 +10,7 @@
  * RIPEstat has no AS paths to give, but its visibility of a route is RIS's
  * peers', asked once the route is known; without it the answer goes on.
  */
-import { formatIpAddress, parseCidr } from '../net/ip-address.ts';
+import { formatIpAddress, type IpAddress, parseCidr } from '../net/ip-address.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
 import { RipeStatClient, type RipeStatOptions } from './ripestat-client.ts';
 
@@ -39,15 +39,15 @@ export class RipeStatSource implements BgpSource {
     }
     const info = await this.client.call<{ prefix?: string; asns?: (string | number)[] }>('network-info', { resource: address });
     const prefix = checkedPrefix(info.prefix);
-    const covering = prefix && (query.kind === 'address' || Number(prefix.split('/')[1]) <= query.length) ? prefix : undefined;
+    const covering = prefix && (query.kind === 'address' || prefix.length <= query.length) ? prefix : undefined;
     return covering ? this.announced(query, covering, info.asns?.map(Number)) : { query, origins: [] };
   }
 
-  private async announced(query: RouteQuery, prefix: string, origins: readonly number[] | undefined): Promise<RouteAnswer> {
+  private async announced(query: RouteQuery, { text: prefix, address }: CheckedPrefix, origins: readonly number[] | undefined): Promise<RouteAnswer> {
     const status = await this.client
       .call<{ visibility?: Partial<Record<'v4' | 'v6', { ris_peers_seeing?: unknown; total_ris_peers?: unknown }>> }>('routing-status', { resource: prefix })
       .catch(() => undefined);
-    const family = status?.visibility?.[prefix.includes(':') ? 'v6' : 'v4'];
+    const family = status?.visibility?.[address.version === 6 ? 'v6' : 'v4'];
     const seenBy = family?.ris_peers_seeing;
     const peers = family?.total_ris_peers;
     const answer: RouteAnswer = { query, prefix, origins: sorted(origins) };
@@ -77,9 +77,17 @@ export class RipeStatSource implements BgpSource {
   close(): void {}
 }
 
+/** A prefix from RIPEstat's JSON as text and as parsed, kept so that its length and family are not read from the text again. */
+interface CheckedPrefix {
+  readonly text: string;
+  readonly address: IpAddress;
+  readonly length: number;
+}
+
 /** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data). */
-function checkedPrefix(text: string | undefined): string | undefined {
-  return text !== undefined && parseCidr(text) ? text : undefined;
+function checkedPrefix(text: string | undefined): CheckedPrefix | undefined {
+  const cidr = text === undefined ? undefined : parseCidr(text);
+  return cidr && { text: text!, ...cidr };
 }
 
 function isCount(value: unknown): value is number {

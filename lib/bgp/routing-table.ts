@@ -167,6 +167,11 @@ export class RoutingTable {
     if (ipv4 >= 0) return this.ipv4.lookup(ipv4);
     const w = this.words;
     if (!parseIpv6(text, w)) throw new InvalidBgpQueryError(`not an IP address: ${text}`);
+    return this.lookupIpv6Words(w);
+  }
+
+  /** An IPv4-mapped address is looked up as the IPv4 address it carries. */
+  private lookupIpv6Words(w: Uint32Array): number {
     if (isIpv4Mapped(w)) return this.ipv4.lookup(w[3]!);
     return this.lookupIpv6(w[0]!, w[1]!, w[2]!, w[3]!);
   }
@@ -179,7 +184,7 @@ export class RoutingTable {
   /** The longest match for an address the question parser has read already: no text made and parsed again. */
   matchIpAddress(address: IpAddress): RouteMatch | undefined {
     const w = wordsOf(address);
-    const handle = w.length === 1 ? this.ipv4.lookup(w[0]!) : isIpv4Mapped(w) ? this.ipv4.lookup(w[3]!) : this.lookupIpv6(w[0]!, w[1]!, w[2]!, w[3]!);
+    const handle = w.length === 1 ? this.ipv4.lookup(w[0]!) : this.lookupIpv6Words(w);
     return handle === NO_ROUTE ? undefined : this.route(handle);
   }
 

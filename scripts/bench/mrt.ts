@@ -17,7 +17,6 @@ import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatIpv4, formatIpv6 } from '../../lib/net/ip-address.ts';
 import { TableFileSource } from '../../lib/bgp/table-file-source.ts';
 import { loadTableFile } from '../../lib/bgp/table-file-loader.ts';
 import { readTableSnapshot, writeTableSnapshot } from '../../lib/bgp/table-snapshot.ts';
@@ -36,7 +35,7 @@ import {
 import { longestStall } from '../../test/support/event-loop-stall.ts';
 import { MB } from './format.ts';
 import { procStatus } from './processes.ts';
-import type { GeneratedFamily } from './vrps.ts';
+import { type GeneratedFamily, networkText } from './vrps.ts';
 
 export const MRT_FILE = 'bview.mrt';
 export const SNAPSHOT_FILE = 'bview.snapshot';
@@ -119,7 +118,7 @@ export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; i
   let entries = 0;
   let sequence = 0;
   for (const family of ['ipv4', 'ipv6'] as const) {
-    const { nets, lengths, origins } = table[family];
+    const { lengths, origins } = table[family];
     for (let i = 0; i < lengths.length; i++, sequence++) {
       const steered = mix(sequence, 13) % 20 === 0;
       const ribEntries: RibEntry[] = [];
@@ -134,7 +133,7 @@ export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; i
       }
       if (ribEntries.length === 0) continue;
       entries += ribEntries.length;
-      const prefix = family === 'ipv4' ? formatIpv4(nets[i]!) : formatIpv6(nets, 4 * i);
+      const prefix = networkText(table[family], i, family === 'ipv4');
       await write(ribRecord(DUMP_TIME, family === 'ipv4' ? Subtype.RIB_IPV4_UNICAST : Subtype.RIB_IPV6_UNICAST, sequence, prefix, lengths[i]!, ribEntries));
     }
   }

@@ -20,6 +20,11 @@ export interface GeneratedFamily {
   readonly origins: Uint32Array;
 }
 
+/** The network address of route `r`, in text. */
+export function networkText(family: GeneratedFamily, r: number, ipv4: boolean): string {
+  return ipv4 ? formatIpv4(family.nets[r]!) : formatIpv6(family.nets, 4 * r);
+}
+
 export const VRP_FILES = [
   { key: 'json', file: 'vrps.json', label: 'rpki-client JSON' },
   { key: 'csv', file: 'vrps.csv', label: 'Routinator CSV' },
@@ -46,7 +51,7 @@ export function generateVrps(next: () => number, table: { ipv4: GeneratedFamily;
     const family = ipv4 ? table.ipv4 : table.ipv6;
     const r = (ipv4 ? picks.ipv4 : picks.ipv6)();
     const length = family.lengths[r]!;
-    const prefix = `${ipv4 ? formatIpv4(family.nets[r]!) : formatIpv6(family.nets, 4 * r)}/${length}`;
+    const prefix = `${networkText(family, r, ipv4)}/${length}`;
     const roll = next();
     const asn = roll < 0.01 ? 0 : roll < 0.93 ? family.origins[r]! : 1 + Math.floor(next() * 400_000);
     const maxLength = next() < 0.8 ? length : Math.min(length + 1 + Math.floor(next() * 4), ipv4 ? 32 : 128);
@@ -96,7 +101,7 @@ export function routesToCheck(next: () => number, table: { ipv4: GeneratedFamily
     const ipv4 = next() < IPV4_SHARE;
     const family = ipv4 ? table.ipv4 : table.ipv6;
     const r = Math.floor(next() * family.lengths.length);
-    return `${ipv4 ? formatIpv4(family.nets[r]!) : formatIpv6(family.nets, 4 * r)} ${family.lengths[r]} ${family.origins[r]}`;
+    return `${networkText(family, r, ipv4)} ${family.lengths[r]} ${family.origins[r]}`;
   });
 }
 
