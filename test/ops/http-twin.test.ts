@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { recordingLogger } from '../support/log-events.ts';
 import { after, before, describe, it } from 'node:test';
-import { CymruSource } from '../../lib/bgp/cymru-source.ts';
+import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/ops/http-twin.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';

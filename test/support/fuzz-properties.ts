@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
-import { CymruSource } from '../../lib/bgp/cymru-source.ts';
+import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
 import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';

@@ -16,11 +16,11 @@
  */
 
 import { parseAsn, parseOriginList } from './asn-text.ts';
-import { TableFormatError } from './errors.ts';
-import { AsPathWords } from './as-path-tree.ts';
-import { PathEntries } from './route-paths.ts';
-import type { RoutingTableBuilder } from './routing-table-builder.ts';
-import type { LineParser } from './table-parser.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { AsPathWords } from '../table/as-path-tree.ts';
+import { PathEntries } from '../table/route-paths.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import type { LineParser } from '../../datafile/stream-parser.ts';
 
 /**
  * RIB entry types bgpdump prints, and the field holding the AS_PATH: ADD-PATH
@@ -56,7 +56,7 @@ export class BgpdumpTextParser implements LineParser {
     const type = this.field(line, 0);
     const pathField = PATH_FIELD.get(type);
     if (pathField === undefined || this.field(line, 2) !== 'B') {
-      throw new TableFormatError(`not a RIB entry (${type}|${this.field(line, 2)}): give bgpdump a RIB dump, not updates`);
+      throw new DataFormatError(`not a RIB entry (${type}|${this.field(line, 2)}): give bgpdump a RIB dump, not updates`);
     }
     this.findFields(line, pathField + 1);
     const time = Number(this.field(line, 1));
@@ -69,7 +69,7 @@ export class BgpdumpTextParser implements LineParser {
     this.origins.length = 0;
     this.path.appendOrigins(this.origins);
     if (!this.builder.addPrefix(line, this.origins, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1, this.entry)) {
-      throw new TableFormatError(`bad prefix ${this.field(line, PREFIX_FIELD)}`);
+      throw new DataFormatError(`bad prefix ${this.field(line, PREFIX_FIELD)}`);
     }
   }
 
@@ -79,7 +79,7 @@ export class BgpdumpTextParser implements LineParser {
     b[0] = 0;
     for (let k = 1; k <= count; k++) {
       const bar = line.indexOf('|', b[k - 1]!);
-      if (bar < 0) throw new TableFormatError('expected a `bgpdump -m` line: TABLE_DUMP2|time|B|peer|peer AS|prefix|path|…');
+      if (bar < 0) throw new DataFormatError('expected a `bgpdump -m` line: TABLE_DUMP2|time|B|peer|peer AS|prefix|path|…');
       b[k] = bar + 1;
     }
   }
@@ -91,7 +91,7 @@ export class BgpdumpTextParser implements LineParser {
   /** The peer's AS: the origin of a route with an empty AS_PATH. */
   private peerAs(line: string): number {
     const asn = parseAsn(line, this.bounds[PEER_AS_FIELD]!, this.bounds[PEER_AS_FIELD + 1]! - 1);
-    if (asn < 0) throw new TableFormatError(`bad peer AS ${this.field(line, PEER_AS_FIELD)}`);
+    if (asn < 0) throw new DataFormatError(`bad peer AS ${this.field(line, PEER_AS_FIELD)}`);
     return asn;
   }
 
@@ -111,7 +111,7 @@ export class BgpdumpTextParser implements LineParser {
    * which are left out.
    */
   private readPath(line: string, start: number, end: number): void {
-    const bad = (): TableFormatError => new TableFormatError(`bad AS_PATH ${line.slice(start, end)}`);
+    const bad = (): DataFormatError => new DataFormatError(`bad AS_PATH ${line.slice(start, end)}`);
     this.path.clear();
     let i = start;
     while (i < end) {

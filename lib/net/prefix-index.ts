@@ -16,7 +16,7 @@
  * Addresses are W big-endian 32-bit words: W = 1 for IPv4, 4 for IPv6.
  */
 
-import { hostMaskWord } from '../net/ip-address.ts';
+import { hostMaskWord } from './ip-address.ts';
 
 const DIRECTORY_BITS = 16;
 const DIRECTORY_SIZE = 1 << DIRECTORY_BITS;

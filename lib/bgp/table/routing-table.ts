@@ -39,7 +39,7 @@
  * text and origins.
  */
 
-import { InvalidBgpQueryError } from './errors.ts';
+import { InvalidBgpQueryError } from '../errors.ts';
 import {
   IPV4_MAPPED_PREFIX_LENGTH,
   formatIpAddress,
@@ -52,11 +52,11 @@ import {
   parseIpv4,
   parseIpv6,
   wordsOfBytes,
-} from '../net/ip-address.ts';
+} from '../../net/ip-address.ts';
 import { OriginAsnCounts, type OriginCounts } from './origin-asn-counts.ts';
 import { OriginSets } from './origin-sets.ts';
-import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndexParts } from './prefix-index.ts';
-import type { RoutePathsSeen } from './bgp-source.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndexParts } from '../../net/prefix-index.ts';
+import type { RoutePathsSeen } from '../bgp-source.ts';
 import { RoutePaths, type RoutePathsParts } from './route-paths.ts';
 
 export const NO_ROUTE = -1;

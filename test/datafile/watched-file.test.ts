@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileChangeWatcher, WatchedFile } from '../../lib/ops/watched-file.ts';
+import { FileChangeWatcher, WatchedFile } from '../../lib/datafile/watched-file.ts';
 import { Events } from '../support/events.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
 

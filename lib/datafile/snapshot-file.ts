@@ -1,5 +1,5 @@
 /**
- * Snapshots of built data (a routing table, VRPs) in STATE_DIR, so that a
+ * Snapshots of built data (a routing table, VRPs, AS names) in STATE_DIR, so that a
  * restart answers from the last data in well under a second instead of
  * parsing a dump for many. The data is its typed arrays, written as they lie
  * in memory and read back as views on the file's bytes:
@@ -16,12 +16,11 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { SnapshotError } from './errors.ts';
-import type { Logger } from '../ops/logger.ts';
-import type { FileVersion } from '../ops/watched-file.ts';
+import type { FileVersion } from './watched-file.ts';
 
 const MAGIC = Buffer.from('FEDIDIGS', 'latin1');
 /** Bump on any change to what a kind's parts hold or mean: older snapshots are then ignored, not misread. */
@@ -30,9 +29,9 @@ const PREAMBLE_LENGTH = MAGIC.length + 8;
 const CHECKSUM_LENGTH = 32;
 const ALIGNMENT = 8;
 /**
- * Hashed a slice at a time, the event loop turning between slices (a VRP
- * set's snapshot is written from the bot's own thread), and read a slice at
- * a time, hashing one while the next is read.
+ * Hashed a slice at a time, the event loop turning between slices (the
+ * writing thread still hears its messages), and read a slice at a time,
+ * hashing one while the next is read.
  */
 const HASH_SLICE = 4 * 1024 * 1024;
 
@@ -166,10 +165,12 @@ function align(length: number): number {
 }
 
 /** What a data file's snapshot keeps besides its parts: the file version it was built from and what was read of it. */
-export interface SnapshotFacts<Format extends string> {
+export interface DataFileFacts<Format extends string> {
   readonly format: Format;
   readonly gzipped: boolean;
+  /** When the data was taken, if the file records it. */
   readonly dataTime: Date | undefined;
+  /** The file as it was opened: the one that was read, even if it has been replaced since. */
   readonly stats: FileVersion;
 }
 
@@ -188,7 +189,7 @@ export function writeFileSnapshot<Format extends string>(
   snapshotPath: string,
   kind: string,
   sourcePath: string,
-  facts: SnapshotFacts<Format>,
+  facts: DataFileFacts<Format>,
   parts: object,
 ): Promise<void> {
   const { dev, ino, size, mtimeMs, ctimeMs, mtime } = facts.stats;
@@ -207,7 +208,7 @@ export async function readFileSnapshot<Format extends string, Parts>(
   snapshotPath: string,
   kind: string,
   sourcePath: string,
-): Promise<SnapshotFacts<Format> & { readonly parts: Parts }> {
+): Promise<DataFileFacts<Format> & { readonly parts: Parts }> {
   const { meta, parts } = await readSnapshot<FileSnapshotMeta<Format>, Parts>(snapshotPath, kind);
   if (meta.source !== sourcePath) throw new SnapshotError(snapshotPath, `is of ${meta.source}, not ${sourcePath}`);
   return {
@@ -216,58 +217,5 @@ export async function readFileSnapshot<Format extends string, Parts>(
     gzipped: meta.gzipped,
     dataTime: meta.dataTime === null ? undefined : new Date(meta.dataTime),
     stats: { ...meta.file, mtime: new Date(meta.file.mtime) },
-  };
-}
-
-/** How the owner of a data file hears of its snapshot. */
-export interface SnapshotListener<T> {
-  /** The snapshot answers, read in `ms`. */
-  readonly onSnapshotLoaded?: (value: T, ms: number) => void;
-  /** A snapshot was ignored (SnapshotError: another version or file, corrupt) or could not be written; the data file is loaded as without one. */
-  readonly onSnapshotError?: (error: Error) => void;
-}
-
-/** What `read` makes of the snapshot at `snapshotPath`, if there is a good one; no snapshot there is no error. */
-export async function snapshotIfAny<T>(
-  snapshotPath: string | undefined,
-  read: (path: string) => Promise<T>,
-  listener: SnapshotListener<T>,
-): Promise<T | undefined> {
-  if (snapshotPath === undefined) return undefined;
-  const started = performance.now();
-  try {
-    const value = await read(snapshotPath);
-    listener.onSnapshotLoaded?.(value, performance.now() - started);
-    return value;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') listener.onSnapshotError?.(error as Error);
-    return undefined;
-  }
-}
-
-/**
- * The snapshot options of a data file's source: the snapshot `name` in `dir`
- * (STATE_DIR; no snapshot without one), its use and its refusal logged as
- * `<events>-snapshot-loaded` (with `figures`, and ms) and `<events>-snapshot-error`.
- */
-export function loggedSnapshot<T>(
-  logger: Logger,
-  dir: string | undefined,
-  snapshot: { readonly name: string; readonly events: 'bgp' | 'rpki'; readonly what: string; readonly figures: (value: T) => Record<string, unknown> },
-): { readonly snapshotPath?: string } & SnapshotListener<T> {
-  if (dir === undefined) return {};
-  const { events, what } = snapshot;
-  return {
-    snapshotPath: join(dir, snapshot.name),
-    onSnapshotLoaded: (value, ms) =>
-      logger.info(
-        { event: `${events}-snapshot-loaded`, ...snapshot.figures(value), ms: Math.round(ms) },
-        `${what} answering from the snapshot (read in ${Math.round(ms)} ms); the file is loaded again only if it changed`,
-      ),
-    onSnapshotError: (error) =>
-      logger.warn(
-        { event: `${events}-snapshot-error`, error: error.message, errorType: error.name },
-        `${what} snapshot: ${error.message}; going on without it`,
-      ),
   };
 }

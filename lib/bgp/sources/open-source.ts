@@ -1,11 +1,12 @@
-import type { BgpSource, BgpTableStats } from './bgp-source.ts';
-import { loggedSnapshot } from './snapshot-file.ts';
+import { join } from 'node:path';
+import type { BgpSource, BgpTableStats } from '../bgp-source.ts';
+import { loggedSnapshot } from '../../datafile/data-file.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
-import type { Logger } from '../ops/logger.ts';
-import { ConfigError } from '../engine/config-error.ts';
-import type { Resolver } from '../dns/resolver.ts';
+import type { Logger } from '../../ops/logger.ts';
+import { ConfigError } from '../../engine/config-error.ts';
+import type { Resolver } from '../../dns/resolver.ts';
 
 export interface BgpSourceSettings {
   /** `cymru`, `ripestat`, `table:PATH`, `off`. */
@@ -32,6 +33,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       return await TableFileSource.open({
         path: source.slice('table:'.length),
         asNamesPath: settings.asNamesPath,
+        ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
         ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
           name: 'bgp-table.snapshot',
           events: 'bgp',

@@ -16,8 +16,8 @@
  */
 
 import { AsPathTree, AsPathTreeBuilder, type AsPathWords } from './as-path-tree.ts';
-import type { RoutePathsSeen } from './bgp-source.ts';
-import { TableFormatError } from './errors.ts';
+import type { RoutePathsSeen } from '../bgp-source.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
 import { InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
@@ -46,7 +46,7 @@ export class PathEntries {
   }
 
   add(path: number, peer: number): void {
-    if (peer >= MAX_PEERS) throw new TableFormatError(`more than ${MAX_PEERS} peers`);
+    if (peer >= MAX_PEERS) throw new DataFormatError(`more than ${MAX_PEERS} peers`);
     this.paths.push(path);
     this.peers.push(peer);
   }
@@ -224,7 +224,7 @@ export class RoutePathsBuilder {
     words[0] = peers;
     let length = 1;
     for (const [path, count] of ordered) {
-      if (path > PATH_MASK) throw new TableFormatError(`more than ${PATH_MASK} AS path hops`);
+      if (path > PATH_MASK) throw new DataFormatError(`more than ${PATH_MASK} AS path hops`);
       if (count === 1) words[length++] = path;
       else {
         words[length++] = (path | COUNT_FOLLOWS) >>> 0;

@@ -12,7 +12,7 @@
  * as the set {0}.
  */
 
-import type { AsPathHop } from './bgp-source.ts';
+import type { AsPathHop } from '../bgp-source.ts';
 import { grown, type InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 const AS_SET_MARK = 0;

@@ -26,12 +26,12 @@
  * builder too, for the route's paths, visibility and upstreams.
  */
 
-import { ByteReader } from '../net/byte-reader.ts';
-import { TableFormatError } from './errors.ts';
-import { AsPathWords } from './as-path-tree.ts';
-import { PathEntries } from './route-paths.ts';
-import type { RoutingTableBuilder } from './routing-table-builder.ts';
-import type { TableParser } from './table-parser.ts';
+import { ByteReader } from '../../net/byte-reader.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { AsPathWords } from '../table/as-path-tree.ts';
+import { PathEntries } from '../table/route-paths.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import type { StreamParser } from '../../datafile/stream-parser.ts';
 
 const HEADER_LENGTH = 12;
 /** Larger than any real record (a RIB entry for every peer of a big collector); a guard against garbage lengths. */
@@ -52,7 +52,7 @@ const AS_SET = 1;
 const AS_SEQUENCE = 2;
 const AS_CONFED_SET = 4;
 
-export class MrtParser implements TableParser {
+export class MrtParser implements StreamParser {
   private pending: Buffer = Buffer.alloc(0);
   /** Bytes of the input before `pending`, for error positions. */
   private consumed = 0;
@@ -79,7 +79,7 @@ export class MrtParser implements TableParser {
     while (data.length - offset >= HEADER_LENGTH) {
       const length = data.readUInt32BE(offset + 8);
       if (length > MAX_RECORD_LENGTH) {
-        throw new TableFormatError(`MRT record length ${length} is not plausible`, { offset: this.consumed + offset });
+        throw new DataFormatError(`MRT record length ${length} is not plausible`, { offset: this.consumed + offset });
       }
       if (data.length - offset - HEADER_LENGTH < length) break;
       this.record(data, offset, length);
@@ -91,7 +91,7 @@ export class MrtParser implements TableParser {
 
   end(): void {
     if (this.pending.length > 0) {
-      throw new TableFormatError('the file ends inside an MRT record: truncated?', { offset: this.consumed });
+      throw new DataFormatError('the file ends inside an MRT record: truncated?', { offset: this.consumed });
     }
   }
 
@@ -187,7 +187,7 @@ export class MrtParser implements TableParser {
   }
 }
 
-/** Reads inside one record's body; a field that runs past it is a TableFormatError at the record's offset. */
+/** Reads inside one record's body; a field that runs past it is a DataFormatError at the record's offset. */
 class MrtRecordReader extends ByteReader {
   /** Input offset of the record, for errors. */
   private recordOffset = 0;
@@ -206,8 +206,8 @@ class MrtRecordReader extends ByteReader {
     if (this.offset !== offset) throw this.error(message);
   }
 
-  error(message: string): TableFormatError {
-    return new TableFormatError(`MRT record: ${message}`, { offset: this.recordOffset });
+  error(message: string): DataFormatError {
+    return new DataFormatError(`MRT record: ${message}`, { offset: this.recordOffset });
   }
 
   protected override overrun(): Error {

@@ -12,12 +12,12 @@
  * route-paths.ts keeps.
  */
 
-import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from '../net/ip-address.ts';
+import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from '../../net/ip-address.ts';
 import { OriginAsnCounts } from './origin-asn-counts.ts';
 import { OriginSetInterner } from './origin-sets.ts';
 import type { AsPathWords } from './as-path-tree.ts';
 import { type PathEntries, RoutePathsBuilder } from './route-paths.ts';
-import { Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from './prefix-index.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../../net/prefix-index.ts';
 import { RoutingTable } from './routing-table.ts';
 
 const CHAR_SLASH = 47;

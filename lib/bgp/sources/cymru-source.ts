@@ -6,10 +6,10 @@
  *   AS64500.asn.cymru.com            "64500 | US | arin | 2000-01-01 | EXAMPLE-AS - Example, US"
  * One TXT per covering prefix; several origins in one record for MOAS.
  */
-import { parseIpAddress, reverseDnsName } from '../net/ip-address.ts';
-import { RecordType } from '../dns/record-types.ts';
-import type { Resolver } from '../dns/resolver.ts';
-import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
+import { parseIpAddress, reverseDnsName } from '../../net/ip-address.ts';
+import { RecordType } from '../../dns/record-types.ts';
+import type { Resolver } from '../../dns/resolver.ts';
+import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
 
 export interface CymruSourceOptions {
   readonly resolver: Resolver;

@@ -8,10 +8,10 @@
  */
 
 import { parseOriginList } from './asn-text.ts';
-import { TableFormatError } from './errors.ts';
-import { parsePrefixLength } from '../net/ip-address.ts';
-import type { RoutingTableBuilder } from './routing-table-builder.ts';
-import { splitFields, type LineParser } from './table-parser.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { parsePrefixLength } from '../../net/ip-address.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import { splitFields, type LineParser } from '../../datafile/stream-parser.ts';
 
 export class CaidaPrefix2AsParser implements LineParser {
   readonly dataTime = undefined;
@@ -21,12 +21,12 @@ export class CaidaPrefix2AsParser implements LineParser {
 
   parseLine(line: string): void {
     const f = this.fields;
-    if (splitFields(line, f) !== 3) throw new TableFormatError('expected “network length origins” separated by tabs');
+    if (splitFields(line, f) !== 3) throw new DataFormatError('expected “network length origins” separated by tabs');
     const length = parsePrefixLength(line, f[2]!, f[3]!, 128);
     const origins = parseOriginList(line, f[4]!, f[5]!);
-    if (origins === undefined) throw new TableFormatError(`bad origin AS ${line.slice(f[4]!, f[5]!)}`);
+    if (origins === undefined) throw new DataFormatError(`bad origin AS ${line.slice(f[4]!, f[5]!)}`);
     if (length < 0 || !this.builder.addNetwork(line, f[0]!, f[1]!, length, origins)) {
-      throw new TableFormatError(`bad prefix ${line.slice(f[0]!, f[1]!)}/${line.slice(f[2]!, f[3]!)}`);
+      throw new DataFormatError(`bad prefix ${line.slice(f[0]!, f[1]!)}/${line.slice(f[2]!, f[3]!)}`);
     }
   }
 }

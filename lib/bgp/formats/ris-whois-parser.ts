@@ -10,9 +10,9 @@
  */
 
 import { parseOriginList } from './asn-text.ts';
-import { TableFormatError } from './errors.ts';
-import type { RoutingTableBuilder } from './routing-table-builder.ts';
-import { splitFields, type LineParser } from './table-parser.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import { splitFields, type LineParser } from '../../datafile/stream-parser.ts';
 
 export class RisWhoisParser implements LineParser {
   readonly dataTime = undefined;
@@ -22,11 +22,11 @@ export class RisWhoisParser implements LineParser {
 
   parseLine(line: string): void {
     const f = this.fields;
-    if (splitFields(line, f) !== 3) throw new TableFormatError('expected “origin prefix peers” separated by tabs');
+    if (splitFields(line, f) !== 3) throw new DataFormatError('expected “origin prefix peers” separated by tabs');
     const origins = parseOriginList(line, f[0]!, f[1]!);
-    if (origins === undefined) throw new TableFormatError(`bad origin AS ${line.slice(f[0]!, f[1]!)}`);
+    if (origins === undefined) throw new DataFormatError(`bad origin AS ${line.slice(f[0]!, f[1]!)}`);
     if (!this.builder.addPrefix(line, origins, f[2]!, f[3]!)) {
-      throw new TableFormatError(`bad prefix ${line.slice(f[2]!, f[3]!)}`);
+      throw new DataFormatError(`bad prefix ${line.slice(f[2]!, f[3]!)}`);
     }
   }
 }

@@ -8,15 +8,13 @@
  * same way.
  */
 
-import { loadAsNames, type AsNames } from './as-names.ts';
-import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
-import { loadTableFileInWorker } from './table-build-thread.ts';
-import { type SnapshotListener, snapshotIfAny } from './snapshot-file.ts';
-import { readTableSnapshot } from './table-snapshot.ts';
-import type { LoadedTable } from './table-file-loader.ts';
-import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../ops/watched-file.ts';
+import { asNamesFile, type LoadedAsNames } from '../formats/as-names.ts';
+import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
+import { openDataFile, type SnapshotListener } from '../../datafile/data-file.ts';
+import { type LoadedTable, tableFile } from '../table/table-file-loader.ts';
+import type { DataFileWatching, LoadedFile, WatchedFile } from '../../datafile/watched-file.ts';
 
-/** Both files are watched alike; a failed reload is a TableLoadError. */
+/** Both files are watched alike; a failed reload is a DataFileLoadError. */
 export interface TableFileSourceOptions extends DataFileWatching, SnapshotListener<BgpTableStats> {
   /** The table file. */
   readonly path: string;
@@ -30,6 +28,8 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
    * while the file, if it has changed since, is loaded in the background.
    */
   readonly snapshotPath?: string;
+  /** Where to keep a snapshot of the AS names, likewise. */
+  readonly asNamesSnapshotPath?: string;
 }
 
 export class TableFileSource implements BgpSource {
@@ -38,38 +38,27 @@ export class TableFileSource implements BgpSource {
   private constructor(
     private readonly path: string,
     private readonly table: WatchedFile<LoadedTable>,
-    private readonly names: WatchedFile<AsNames> | undefined,
+    private readonly names: WatchedFile<LoadedAsNames> | undefined,
   ) {}
 
-  /** Loads the files and starts watching them; rejects with TableLoadError when one cannot be loaded. */
+  /** Loads the files and starts watching them; rejects with DataFileLoadError when one cannot be loaded. */
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
-    const watching = watchingOptions(options);
-    const { snapshotPath } = options;
-    const snapshot = await snapshotIfAny(snapshotPath, (at) => readTableSnapshot(at, options.path), {
-      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), ms),
-      onSnapshotError: options.onSnapshotError,
-    });
-    const table = await WatchedFile.open({
-      ...watching,
-      path: options.path,
-      load: async (path) => {
-        const loaded = await loadTableFileInWorker({ path, snapshotPath }, options.onSnapshotError);
-        return { value: loaded, stats: loaded.stats };
-      },
-      onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
-      ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
+    const { onSnapshotError } = options;
+    const table = await openDataFile(tableFile, {
+      ...options,
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, loaded), ms),
+      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedTable>) => options.onReload?.(statsOf(options.path, loaded)) }),
     });
     try {
       const names =
         options.asNamesPath === undefined
           ? undefined
-          : await WatchedFile.open({
-              ...watching,
+          : await openDataFile(asNamesFile, {
+              ...options,
               path: options.asNamesPath,
-              load: async (path) => {
-                const { names: value, stats } = await loadAsNames(path);
-                return { value, stats };
-              },
+              snapshotPath: options.asNamesSnapshotPath,
+              onSnapshotLoaded: undefined,
+              onSnapshotError,
             });
       return new TableFileSource(options.path, table, names);
     } catch (error) {
@@ -91,13 +80,13 @@ export class TableFileSource implements BgpSource {
   async asn(asn: number): Promise<AsnAnswer> {
     const { ipv4, ipv6 } = this.table.current.value.table.originatedBy(asn);
     const answer: AsnAnswer = { asn, ipv4Prefixes: ipv4, ipv6Prefixes: ipv6 };
-    const name = this.names?.current.value.get(asn);
+    const name = this.names?.current.value.names.get(asn);
     if (name !== undefined) answer.name = name;
     return answer;
   }
 
   async asnNames(asns: readonly number[]): Promise<Map<number, string>> {
-    const names = this.names?.current.value;
+    const names = this.names?.current.value.names;
     const found = new Map<number, string>();
     for (const asn of asns) {
       const name = names?.get(asn);

@@ -1,26 +1,24 @@
 /**
- * The parser side of table loading: a parser is fed the (decompressed) bytes
- * of a table file chunk by chunk and adds what it reads to a builder, so a
+ * The parser side of loading a data file: a parser is fed the (decompressed)
+ * bytes of the file chunk by chunk and adds what it reads to a builder, so a
  * file of millions of lines never has to be in memory at once. Text formats
  * share the line splitting here and only parse lines.
  */
 
 import { StringDecoder } from 'node:string_decoder';
-import { TableFormatError } from './errors.ts';
+import { DataFormatError } from './errors.ts';
 
-export type TableFormat = 'ris-whois' | 'caida-prefix2as' | 'bgpdump' | 'mrt';
-
-export interface TableParser {
-  /** Feeds the next chunk; throws TableFormatError at the first bad record. */
+export interface StreamParser {
+  /** Feeds the next chunk; throws DataFormatError at the first bad record. */
   push(chunk: Buffer): void;
-  /** Ends the input; throws TableFormatError when it stops inside a record. */
+  /** Ends the input; throws DataFormatError when it stops inside a record. */
   end(): void;
   /** When the data was taken, for formats that record it. */
   readonly dataTime: Date | undefined;
 }
 
 export interface DetectedParser<F> {
-  readonly parser: TableParser;
+  readonly parser: StreamParser;
   readonly format: F;
 }
 
@@ -33,7 +31,7 @@ export interface DetectedParser<F> {
 export async function parseDetectingFormat<F>(
   content: AsyncIterable<Buffer>,
   detect: (head: Buffer, complete: boolean) => F | undefined,
-  create: (format: F) => TableParser,
+  create: (format: F) => StreamParser,
   maxHeadLength: number,
 ): Promise<DetectedParser<F>> {
   let head: Buffer = Buffer.alloc(0);
@@ -61,13 +59,13 @@ export async function parseDetectingFormat<F>(
 
 /** One text format: gets each line that is neither blank nor a comment. */
 export interface LineParser {
-  /** Throws TableFormatError (without position: the caller adds the line number). */
+  /** Throws DataFormatError (without position: the caller adds the line number). */
   parseLine(line: string): void;
   readonly dataTime: Date | undefined;
 }
 
 /** Splits bytes into lines for a LineParser; `%` and `#` start comment lines. */
-export class TextTableParser implements TableParser {
+export class TextLineParser implements StreamParser {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
   private lineNumber = 0;
@@ -102,7 +100,7 @@ export class TextTableParser implements TableParser {
     try {
       this.lines.parseLine(line);
     } catch (error) {
-      if (error instanceof TableFormatError) throw new TableFormatError(error.message, { line: this.lineNumber });
+      if (error instanceof DataFormatError) throw new DataFormatError(error.reason, { line: this.lineNumber });
       throw error;
     }
   }

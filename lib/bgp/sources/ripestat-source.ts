@@ -10,8 +10,8 @@
  * RIPEstat has no AS paths to give, but its visibility of a route is RIS's
  * peers', asked once the route is known; without it the answer goes on.
  */
-import { formatIpAddress, type IpAddress, parseCidr } from '../net/ip-address.ts';
-import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from './bgp-source.ts';
+import { formatIpAddress, type IpAddress, parseCidr } from '../../net/ip-address.ts';
+import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
 import { RipeStatClient, type RipeStatOptions } from './ripestat-client.ts';
 
 export class RipeStatSource implements BgpSource {

@@ -3,13 +3,15 @@
  * format option and a collector's file can be dropped in as it comes.
  */
 
-import { TableFormatError } from './errors.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
 import { BgpdumpTextParser } from './bgpdump-text-parser.ts';
 import { CaidaPrefix2AsParser } from './caida-prefix2as-parser.ts';
 import { MrtParser } from './mrt-parser.ts';
 import { RisWhoisParser } from './ris-whois-parser.ts';
-import type { RoutingTableBuilder } from './routing-table-builder.ts';
-import { TextTableParser, splitFields, type TableFormat, type TableParser } from './table-parser.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import { TextLineParser, splitFields, type StreamParser } from '../../datafile/stream-parser.ts';
+
+export type TableFormat = 'ris-whois' | 'caida-prefix2as' | 'bgpdump' | 'mrt';
 
 const MRT_HEADER_LENGTH = 12;
 const MRT_TYPE_NAMES: Readonly<Record<number, string>> = {
@@ -27,11 +29,11 @@ const MRT_TABLE_DUMP_V2 = 13;
 /**
  * The format of a file starting with `head` (decompressed). Returns undefined
  * when `head` holds no data line yet and more input may follow (`complete`
- * false); throws TableFormatError for content that is no table format.
+ * false); throws DataFormatError for content that is no table format.
  */
 export function detectTableFormat(head: Buffer, complete: boolean): TableFormat | undefined {
   if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') {
-    throw new TableFormatError('bzip2-compressed: decompress it (bunzip2) or recompress it with gzip');
+    throw new DataFormatError('bzip2-compressed: decompress it (bunzip2) or recompress it with gzip');
   }
   // Every MRT header has a NUL at byte 4, the high byte of its type; text has none.
   if (head.length >= 5 && head[4] === 0) {
@@ -39,26 +41,26 @@ export function detectTableFormat(head: Buffer, complete: boolean): TableFormat 
     const type = head.length >= MRT_HEADER_LENGTH ? head.readUInt16BE(4) : -1;
     if (type === MRT_TABLE_DUMP_V2) return 'mrt';
     const name = MRT_TYPE_NAMES[type];
-    throw new TableFormatError(name ? `MRT ${name} records are not a TABLE_DUMP_V2 RIB dump` : 'binary content that is not an MRT RIB dump');
+    throw new DataFormatError(name ? `MRT ${name} records are not a TABLE_DUMP_V2 RIB dump` : 'binary content that is not an MRT RIB dump');
   }
   const line = firstDataLine(head.toString('latin1'), complete);
   if (line === undefined) {
-    if (complete) throw new TableFormatError('no routes in the file');
+    if (complete) throw new DataFormatError('no routes in the file');
     return undefined;
   }
   return textFormat(line);
 }
 
-export function createTableParser(format: TableFormat, builder: RoutingTableBuilder): TableParser {
+export function createTableParser(format: TableFormat, builder: RoutingTableBuilder): StreamParser {
   switch (format) {
     case 'mrt':
       return new MrtParser(builder);
     case 'bgpdump':
-      return new TextTableParser(new BgpdumpTextParser(builder));
+      return new TextLineParser(new BgpdumpTextParser(builder));
     case 'ris-whois':
-      return new TextTableParser(new RisWhoisParser(builder));
+      return new TextLineParser(new RisWhoisParser(builder));
     case 'caida-prefix2as':
-      return new TextTableParser(new CaidaPrefix2AsParser(builder));
+      return new TextLineParser(new CaidaPrefix2AsParser(builder));
   }
 }
 
@@ -77,5 +79,5 @@ function textFormat(line: string): TableFormat {
     if (second.includes('/')) return 'ris-whois';
     if (/^\d+$/.test(second)) return 'caida-prefix2as';
   }
-  throw new TableFormatError(`not a known table format; first line: ${line.slice(0, 80)}`);
+  throw new DataFormatError(`not a known table format; first line: ${line.slice(0, 80)}`);
 }
