@@ -1,4 +1,4 @@
-import { parseBlockList, type BlockList } from '../lib/ops/block-list.ts';
+import { parseBlockList, type BlockList } from '../lib/policy/block-list.ts';
 import { ConfigError } from '../lib/engine/config-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';

@@ -11,9 +11,9 @@ import { MastodonClient } from '../lib/fediverse/mastodon-client.ts';
 import { createBot } from '../lib/mentions/bot.ts';
 import { ProgressStore } from '../lib/mentions/progress-store.ts';
 import { signIn } from '../lib/mentions/sign-in.ts';
-import { watchBlockList } from '../lib/ops/block-list-file.ts';
+import { watchBlockList } from '../lib/policy/block-list-file.ts';
 import { fileHeartbeat } from '../lib/ops/health.ts';
-import { createHttpTwin } from '../lib/ops/http-twin.ts';
+import { createHttpTwin } from '../lib/twin/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
 import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
 

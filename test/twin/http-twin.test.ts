@@ -3,7 +3,7 @@ import { recordingLogger } from '../support/log-events.ts';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
-import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/ops/http-twin.ts';
+import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/twin/http-twin.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';

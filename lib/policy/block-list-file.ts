@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseBlockList, type BlockList } from './block-list.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../ops/logger.ts';
 import { WatchedFile } from '../datafile/watched-file.ts';
 
 /** BLOCKLIST_FILE, kept up to date. */

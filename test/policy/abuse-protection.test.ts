@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
-import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/ops/block-list.ts';
-import { FloodWatch, type FloodReport } from '../../lib/ops/flood-watch.ts';
-import { WaitingRateLimit } from '../../lib/ops/waiting-rate-limit.ts';
+import { AskerRateLimit } from '../../lib/policy/asker-rate-limit.ts';
+import { blockReason, mergeBlockLists, parseBlockList } from '../../lib/policy/block-list.ts';
+import { FloodWatch, type FloodReport } from '../../lib/policy/flood-watch.ts';
+import { WaitingRateLimit } from '../../lib/policy/waiting-rate-limit.ts';
 
 describe('block lists', () => {
   const list = parseBlockList(['# spammers', '@Mallory@bad.example', 'eve', 'spam.example  # the whole instance', '*@worse.example', '']);

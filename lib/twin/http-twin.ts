@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
-import type { Logger } from './logger.ts';
-import { TokenBuckets } from './token-buckets.ts';
+import type { Logger } from '../ops/logger.ts';
+import { TokenBuckets } from '../policy/token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
 export interface TwinEngine<Question = unknown> {
