@@ -39,27 +39,35 @@ export async function startBotWorld(options: MastodonInstanceOptions = {}): Prom
     bot,
     alice,
     stateDir,
-    env: (extra = {}) => ({
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      // A developer's .env must not leak into a test (it could point the bot at a real instance).
-      DOTENV_CONFIG_PATH: '/dev/null',
-      MASTODON_URL: instance.url,
-      MASTODON_TOKEN: bot.token,
-      DNS_UPSTREAM: dns.address,
-      DNS_TIMEOUT_MS: '1000',
-      STATE_DIR: stateDir,
-      STREAM_SILENCE_MS: '2000',
-      HEARTBEAT_TIMEOUT_MS: '4000',
-      POLL_INTERVAL_MS: '300',
-      RATE_LIMIT: '1000/60s',
-      ...extra,
-    }),
+    env: (extra = {}) => botEnv({ url: instance.url, token: bot.token, dns, stateDir }, extra),
     close: async () => {
       await instance.close();
       await dns.close();
       rmSync(stateDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The environment of a bot run against a test server, with short timeouts; `extra` overrides. */
+export function botEnv(
+  world: { readonly url: string; readonly token: string; readonly dns: DnsTestServer; readonly stateDir: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    // A developer's .env must not leak into a test (it could point the bot at a real instance).
+    DOTENV_CONFIG_PATH: '/dev/null',
+    MASTODON_URL: world.url,
+    MASTODON_TOKEN: world.token,
+    DNS_UPSTREAM: world.dns.address,
+    DNS_TIMEOUT_MS: '1000',
+    STATE_DIR: world.stateDir,
+    STREAM_SILENCE_MS: '2000',
+    HEARTBEAT_TIMEOUT_MS: '4000',
+    POLL_INTERVAL_MS: '300',
+    RATE_LIMIT: '1000/60s',
+    ...extra,
   };
 }
 
@@ -115,7 +123,7 @@ export function workerPids(output: string): number[] {
 }
 
 /** After a test: the supervisor and every worker it forked are killed, then the world is closed. */
-export async function killBotAndWorld(bot: BotProcess | undefined, world: BotWorld | undefined): Promise<void> {
+export async function killBotAndWorld(bot: BotProcess | undefined, world: { close(): Promise<void> } | undefined): Promise<void> {
   await bot?.stop('SIGKILL');
   for (const pid of workerPids(bot?.output() ?? '')) {
     try {
