@@ -339,9 +339,8 @@ export class MisskeyInstance {
 
   #miauthCheck(response: ServerResponse, entry: LoggedRequest, session: string): void {
     const user = this.#miauth.get(session);
-    if (!user) return send(response, entry, 200, { ok: false });
     this.#miauth.delete(session);
-    send(response, entry, 200, { ok: true, token: user.token, user: packUserLite(user, this.#site) });
+    send(response, entry, 200, user ? { ok: true, token: user.token, user: packUserLite(user, this.#site) } : { ok: false });
   }
 
   /** StreamingApiServerService: the token from `i` or a Bearer header; 401 without a good one. */

@@ -122,8 +122,8 @@ export class MisskeyStore {
 
   /** The notification timeline of a user, oldest first (the Redis stream `notificationTimeline:<id>`). */
   timelineOf(user: UserRecord): NotificationRecord[] {
-    let timeline = this.#timelines.get(user.id);
-    if (!timeline) this.#timelines.set(user.id, (timeline = []));
+    const timeline = this.#timelines.get(user.id) ?? [];
+    this.#timelines.set(user.id, timeline);
     return timeline;
   }
 
