@@ -7,12 +7,9 @@
  * the page size.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import * as mfm from 'mfm-js';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import type { DnsTestServer } from '../testkit/dns-test-server.ts';
 import {
   startMisskeyInstance,
   type MisskeyInstance,
@@ -21,7 +18,7 @@ import {
   type NoteVisibility,
   type UserRecord,
 } from '../testkit/misskey-instance.ts';
-import { botEnv, killBotAndWorld, startSupervisor, workerPids, type BotProcess } from '../support/bot-process.ts';
+import { answeredOnceEach, aroundServer, killBotAndWorld, startSupervisor, workerPids, type BotProcess } from '../support/bot-process.ts';
 import { eventsNamed } from '../support/log-events.ts';
 
 interface MisskeyWorld {
@@ -34,23 +31,10 @@ interface MisskeyWorld {
 }
 
 async function startMisskeyWorld(options: MisskeyInstanceOptions = {}): Promise<MisskeyWorld> {
-  const dns = await startDnsTestServer();
   const instance = await startMisskeyInstance({ pingIntervalMs: 500, ...options });
   const bot = instance.createUser('dig', { isBot: true });
   const alice = instance.createUser('alice');
-  const stateDir = mkdtempSync(join(tmpdir(), 'fedidig-state-'));
-  return {
-    dns,
-    instance,
-    bot,
-    alice,
-    env: (extra = {}) => botEnv({ url: instance.url, token: bot.token!, dns, stateDir }, extra),
-    close: async () => {
-      await instance.close();
-      await dns.close();
-      rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
+  return { instance, bot, alice, ...(await aroundServer(instance, bot.token!)) };
 }
 
 let world: MisskeyWorld | undefined;
@@ -64,20 +48,13 @@ afterEach(async () => {
 const ask = (w: MisskeyWorld, text: string, visibility: NoteVisibility = 'public') =>
   w.instance.post(w.alice, { text: `@dig ${text}`, visibility, visibleUserIds: visibility === 'specified' ? [w.bot.id] : undefined });
 
-async function answeredExactlyOnce(w: MisskeyWorld, questions: readonly NoteRecord[], timeoutMs = 30_000): Promise<NoteRecord[]> {
-  await w.instance
-    .waitFor(() => questions.every((q) => w.instance.repliesTo(q.id).length > 0), timeoutMs)
-    .catch((error: Error) => {
-      const missing = questions.filter((q) => w.instance.repliesTo(q.id).length === 0).length;
-      throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${bot?.output().slice(-3000)}`);
-    });
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  return questions.map((q) => {
-    const answers = w.instance.repliesTo(q.id);
-    assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
-    return answers[0]!;
-  });
-}
+const answeredExactlyOnce = (w: MisskeyWorld, questions: readonly NoteRecord[], timeoutMs = 30_000) =>
+  answeredOnceEach(
+    questions,
+    (id) => w.instance.repliesTo(id),
+    () => bot?.output() ?? '',
+    timeoutMs,
+  );
 
 /** The bot's notes of one answer: the reply to the question, then each part replying to the one before. */
 function thread(w: MisskeyWorld, question: NoteRecord): NoteRecord[] {

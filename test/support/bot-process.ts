@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { waitFor } from '../testkit/wait-for.ts';
 import { eventsNamed } from './log-events.ts';
 import {
   startMastodonInstance,
@@ -28,24 +29,51 @@ export interface BotWorld {
 }
 
 export async function startBotWorld(options: MastodonInstanceOptions = {}): Promise<BotWorld> {
-  const dns = await startDnsTestServer();
   const instance = await startMastodonInstance({ pingIntervalMs: 500, ...options });
   const bot = instance.createAccount('dig', { bot: true });
   const alice = instance.createAccount('alice');
+  return { instance, bot, alice, ...(await aroundServer(instance, bot.token)) };
+}
+
+/** What a bot run needs besides its server: a DNS server and a state folder, the environment for the bot, and one close for all. */
+export async function aroundServer(
+  server: { readonly url: string; close(): Promise<void> },
+  token: string,
+): Promise<{ dns: DnsTestServer; stateDir: string; env(extra?: Record<string, string>): Record<string, string>; close(): Promise<void> }> {
+  const dns = await startDnsTestServer();
   const stateDir = mkdtempSync(join(tmpdir(), 'fedidig-state-'));
   return {
     dns,
-    instance,
-    bot,
-    alice,
     stateDir,
-    env: (extra = {}) => botEnv({ url: instance.url, token: bot.token, dns, stateDir }, extra),
+    env: (extra = {}) => botEnv({ url: server.url, token, dns, stateDir }, extra),
     close: async () => {
-      await instance.close();
+      await server.close();
       await dns.close();
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until every question has a reply, then a little longer, and returns
+ * each one's reply, failing where one has more than one (with the bot's last output).
+ */
+export async function answeredOnceEach<R>(
+  questions: readonly { readonly id: string }[],
+  repliesTo: (id: string) => readonly R[],
+  output: () => string,
+  timeoutMs: number,
+): Promise<R[]> {
+  await waitFor(() => questions.every((q) => repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
+    const missing = questions.filter((q) => repliesTo(q.id).length === 0).length;
+    throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${output().slice(-3000)}`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  return questions.map((q) => {
+    const answers = repliesTo(q.id);
+    assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
+    return answers[0]!;
+  });
 }
 
 /** The environment of a bot run against a test server, with short timeouts; `extra` overrides. */

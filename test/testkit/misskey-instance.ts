@@ -15,7 +15,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
+import { listen } from './listen.ts';
+import { waitFor } from './wait-for.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { packMe, packNote, packNotification, packUserLite, type Json, type Site } from './misskey/entities.ts';
 import { invalidParam, MisskeyApiError, MisskeyStore, type CreateNoteParams, type NoteRecord, type UserRecord } from './misskey/model.ts';
@@ -163,15 +164,8 @@ export class MisskeyInstance {
     for (const client of this.#wss.clients) client.terminate();
   }
 
-  async waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 2000): Promise<NonNullable<Awaited<T>>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await predicate();
-      if (value) return value;
-      if (Date.now() >= deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
-      await delay(10);
-    }
-  }
+  /** Resolves with the predicate's first truthy value, checking every 10 ms; rejects after `timeoutMs`. */
+  readonly waitFor = waitFor;
 
   async close(): Promise<void> {
     clearInterval(this.#pinger);
@@ -406,16 +400,6 @@ function sendError(response: ServerResponse, entry: LoggedRequest, error: Misske
   const headers: Record<string, string> = error.status === 429 && typeof resetSec === 'number' ? { 'Retry-After': String(resetSec) } : {};
   if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="Misskey"';
   send(response, entry, error.status, error.body, headers);
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
