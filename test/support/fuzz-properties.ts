@@ -194,7 +194,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?:
       visibility: c.visibility,
       content: c.html,
       account: { id: '2', acct: c.asker.acct, url: `https://${host}/@${c.asker.acct.split('@')[0]}`, bot: c.asker.bot },
-      mentions: [{ id: BOT.id, acct: c.botUrl === BOT.url ? BOT.acct : `${BOT.acct}@${BOT.domain}`, url: c.botUrl }],
+      mentions: [{ acct: c.botUrl === BOT.url ? BOT.acct : `${BOT.acct}@${BOT.domain}`, url: c.botUrl }],
       createdAt: new Date(0).toISOString(),
     },
   };
