@@ -1,11 +1,11 @@
 import { ConfigError } from './config-error.ts';
-import { defaultForbiddenNames } from './forbidden-names.ts';
+import { defaultForbiddenNames } from './question/forbidden-names.ts';
 import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
 import { parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import type { NameServer } from '../dns/trace/trace.ts';
 import { parseIpAddress } from '../net/ip-address.ts';
-import { unroutableReason } from './special-ranges.ts';
+import { unroutableReason } from '../net/special-ranges.ts';
 
 /** What the query engine needs, read from the environment (`.env.example` documents each variable). */
 export interface EngineConfig {

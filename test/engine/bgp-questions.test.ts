@@ -14,7 +14,7 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import type { RouteAnswer } from '../../lib/bgp/bgp-source.ts';
-import { formatPathsAnswer } from '../../lib/engine/format-bgp-answer.ts';
+import { formatPathsAnswer } from '../../lib/engine/answer/format-bgp-answer.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';

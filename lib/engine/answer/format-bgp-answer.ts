@@ -1,9 +1,9 @@
-import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
-import type { RouteValidity, RpkiStats, Vrp } from '../bgp/rpki/rpki-source.ts';
+import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../../bgp/bgp-source.ts';
+import type { RouteValidity, RpkiStats, Vrp } from '../../bgp/rpki/rpki-source.ts';
 import { duration } from './duration.ts';
-import { formatIpAddress } from '../net/ip-address.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
+import { formatIpAddress } from '../../net/ip-address.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
 
 const RIPESTAT = 'https://stat.ripe.net/';
 
