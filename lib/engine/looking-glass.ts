@@ -20,6 +20,8 @@ import {
 } from './answer/format-bgp-answer.ts';
 import { helpLines } from './answer/help-text.ts';
 import { openBgpSource } from '../bgp/sources/open-source.ts';
+import { ConfigError } from './config-error.ts';
+import { DataFileLoadError } from '../datafile/errors.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
 import { parseCidr } from '../net/ip-address.ts';
@@ -118,12 +120,14 @@ export class LookingGlass {
       timeoutMs: config.timeoutMs,
       logger: options.logger,
       snapshotDir: options.snapshotDir,
+    }).catch((error: unknown) => {
+      throw error instanceof DataFileLoadError ? new ConfigError('BGP_SOURCE', error.message) : error;
     });
     const rpki = bgp
       ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger, snapshotDir: options.snapshotDir }).catch(
           (error: unknown) => {
             bgp.close();
-            throw error;
+            throw error instanceof DataFileLoadError ? new ConfigError('BGP_RPKI', `must be off, ripestat or a VRP file that loads: ${error.message}`) : error;
           },
         )
       : undefined;
