@@ -25,6 +25,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 TOOLS=$WORK/tools
 PNPM="node $TOOLS/node_modules/pnpm/bin/pnpm.cjs"
+export PATH="$TOOLS/node_modules/.bin:$PATH"     # Sharkey's scripts call `pnpm` themselves (migrate)
 SHARKEY=$WORK/sharkey
 BACKEND=$SHARKEY/packages/backend
 RUN=$WORK/run
