@@ -608,15 +608,26 @@ async function judge(q, reply) {
   q.reply.mastodon = { visibility: st.visibility, in_reply_to_id: st.in_reply_to_id, mentions: st.mentions.map((m) => m.acct), content: st.content };
   check(`${tag} Mastodon API: in the thread, ${q.visibility}, mentioning only @alice`, st.in_reply_to_id === q.id && st.visibility === q.visibility && same(q.reply.mastodon.mentions, [ALICE.username]),
     `in_reply_to_id ${st.in_reply_to_id}, visibility ${st.visibility}, mentions ${JSON.stringify(q.reply.mastodon.mentions)}`);
-  if (q.checkRendering) {
-    const text = htmlText(st.content);
-    const links = [...st.content.matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>/g)].filter((m) => !/\bmention\b|\/@alice\b/.test(m[0])).map((m) => m[1]);
-    const lines = read.text.trim().split('\n').filter((l) => l.trim()).length;
-    const shown = st.content.split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i).filter((seg) => seg.replace(/<[^>]+>/g, '').trim()).length;
-    const textOk = (q.expectRe ?? []).every((re) => re.test(text));
-    check(`${tag} Mastodon API: the same text, its ${lines} lines as lines, no links added`, textOk && links.length === 0 && (lines <= 1 || shown >= lines),
-      `text ${textOk ? 'matches' : 'differs'}; links ${JSON.stringify(links)}; ${shown} HTML line(s); content: ${JSON.stringify(st.content.slice(0, 200))}`);
+  if (q.checkRendering) checkHtml(q, read, st.content, 'Mastodon API');
+  // As other servers get it: the ActivityPub object's HTML `content` (public notes are served to anyone).
+  if (q.checkRendering && q.visibility === 'public') {
+    const res = await fetch(new URL(`/notes/${reply.id}`, ORIGIN), { headers: { Accept: 'application/activity+json' } });
+    const object = res.ok ? await res.json() : undefined;
+    if (check(`${tag} ActivityPub: the note is served`, object?.content, `HTTP ${res.status}`)) checkHtml(q, read, object.content, 'ActivityPub content');
   }
+}
+
+/** The reply's HTML as Sharkey renders it from the MFM: the expected text, its lines as lines, and nothing else made of it. */
+function checkHtml(q, read, content, where) {
+  const text = htmlText(content);
+  const links = [...content.matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>/g)].filter((m) => !/\bmention\b|\/@alice\b/.test(m[0])).map((m) => m[1]);
+  // Sharkey builds HTML from the MFM with p, span, br and a (the mention): any other element came from the data.
+  const elements = [...new Set([...content.matchAll(/<\/?([a-z][a-z0-9-]*)/gi)].map((m) => m[1].toLowerCase()))].filter((t) => !['p', 'span', 'br', 'a'].includes(t));
+  const lines = read.text.trim().split('\n').filter((l) => l.trim()).length;
+  const shown = content.split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i).filter((seg) => seg.replace(/<[^>]+>/g, '').trim()).length;
+  const failed = (q.expectRe ?? []).filter((re) => !re.test(text));
+  check(`[${q.label}] ${where}: the same text, its ${lines} lines as lines, no links or elements added`, !failed.length && !links.length && !elements.length && (lines <= 1 || shown >= lines),
+    `${failed.length ? `text does not match ${failed.join(', ')}` : 'text matches'}; links ${JSON.stringify(links)}; elements from the data ${JSON.stringify(elements)}; ${shown} HTML line(s); content: ${JSON.stringify(content.slice(0, 300))}`);
 }
 
 async function countExactlyOnce(list, label) {
@@ -651,6 +662,8 @@ const stats = (xs) => (xs.length ? { n: xs.length, min: Math.min(...xs), p50: pc
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   log(`driver on Node ${process.version}; pass: ${PASS} API; the bot polls every ${POLL_INTERVAL_MS} ms`);
+  const accessLog = `${RUN}/logs/nginx-access.log`;
+  const accessOffset = fs.existsSync(accessLog) ? fs.statSync(accessLog).size : 0;
   const nodeinfo = await request('GET', '/nodeinfo/2.0');
   R.instance = { software: nodeinfo.software, maxNoteTextLength: nodeinfo.metadata?.maxNoteTextLength };
   log(`instance: ${nodeinfo.software.name} ${nodeinfo.software.version}`);
@@ -791,7 +804,7 @@ async function main() {
   const all = await countExactlyOnce(questions, 'all questions, final sweep');
   const own = new Map();
   for (let untilId; ;) {
-    const page = await mk('users/notes', DIG.token, { userId: DIG.id, limit: 100, ...(untilId ? { untilId } : {}) });
+    const page = await mk('users/notes', DIG.token, { userId: DIG.id, withReplies: true, limit: 100, ...(untilId ? { untilId } : {}) });
     for (const n of page) own.set(n.id, n);
     if (page.length < 100) break;
     untilId = page.at(-1).id;
@@ -810,6 +823,14 @@ async function main() {
   const tail = bot.lines(stopOffset).map((l) => l.msg);
   check('the bot stops cleanly on Ctrl-C (SIGINT to its process group)', tail.some((m) => /stopped$/.test(m ?? '')), `npm exit ${rc}; bot lines: ${tail.join(' | ')}`);
 
+  // Which API the bot spoke, from nginx's access log: the bot's Mastodon mode posts with POST /api/v1/statuses and polls
+  // GET /api/v1/notifications (the driver uses neither); the driver reads /api/v1/statuses/<id> only with GET.
+  const access = fs.readFileSync(accessLog).subarray(accessOffset).toString('utf8');
+  const count = (re) => access.split('\n').filter((l) => re.test(l)).length;
+  R.apiUse = { 'POST /api/v1/statuses': count(/"POST \/api\/v1\/statuses /), 'GET /api/v1/notifications': count(/"GET \/api\/v1\/notifications/), 'POST /api/notes/create': count(/"POST \/api\/notes\/create /), 'GET /streaming': count(/"GET \/streaming/) };
+  const answers = bot.lines(0).filter((l) => l.outcome === 'answered').length;
+  if (PASS === 'mastodon') check('the bot spoke the Mastodon API (nginx access log)', R.apiUse['POST /api/v1/statuses'] > 0, JSON.stringify(R.apiUse));
+  else check("the bot spoke Misskey's API, not the Mastodon API (nginx access log)", R.apiUse['POST /api/v1/statuses'] === 0 && R.apiUse['GET /api/v1/notifications'] === 0, `${JSON.stringify(R.apiUse)}; ${answers} answers logged`);
   const seq = questions.filter((q) => q.phase === 'sequential' && q.latency);
   R.latency = {
     sequential_replyCreatedMinusQuestionCreated: stats(seq.map((q) => q.latency.replyCreatedMinusQuestionCreatedMs)),
@@ -841,6 +862,7 @@ function finish() {
   }
   if (R.phases.kill) lines.push(`kill: SIGKILL to worker ${R.phases.kill.workerPid} after it answered ${JSON.stringify(R.phases.kill.answeredBeforeKill)}; then ${JSON.stringify(R.phases.kill.supervisorLines)}; the new worker answered ${JSON.stringify(R.phases.kill.answeredAgainAfterRestart)}; posted by: ${JSON.stringify(R.phases.kill.postedBy)}`);
   if (R.phases.backlog) lines.push(`backlog of ${R.phases.backlog.size}: ${R.phases.backlog.answered} answered once, ${R.phases.backlog.duplicates} duplicated, unanswered: ${R.phases.backlog.unanswered.join(', ') || 'none'}; last seen ${R.phases.backlog.startToLastSeenMs} ms after the start`);
+  if (R.apiUse) lines.push(`requests through nginx during the pass: ${JSON.stringify(R.apiUse)}`);
   if (R.botSide) lines.push(`on the server: ${R.botSide.notesForThisPass} notes of @dig answer this pass's questions (${R.botSide.notesAllPasses} in all), ${R.botSide.parentsWithTwoReplies} questions answered twice`);
   lines.push('');
   lines.push('latency (ms):');
