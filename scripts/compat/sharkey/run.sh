@@ -485,30 +485,47 @@ function readMfm(text) {
   return { text: walk(mfm.parse(text ?? '')), markup, mentions };
 }
 
-/** The project's own `npm run register -- URL`, answered as a person would: open the page, allow, paste the code. */
+/**
+ * The project's own `npm run register -- URL`, answered as a person at the keyboard would: open the page it prints,
+ * allow, and paste the code (OAuth) or press Enter (MiAuth). The page is Sharkey's web client, which this build leaves
+ * out; the driver makes the call the page's button makes, as @dig.
+ */
 async function registerWithProjectScript() {
-  const child = spawn('npm', ['run', 'register', '--', ORIGIN], { cwd: FEDIDIG_DIR, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = { ...process.env, FEDIVERSE_API: PASS };
+  const child = spawn('npm', ['run', 'register', '--', ORIGIN], { cwd: FEDIDIG_DIR, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   const t0 = Date.now();
   let url;
-  while (!(url = out.match(/https:\/\/\S+\/oauth\/authorize\?\S+/)?.[0])) {
-    if (child.exitCode !== null || Date.now() - t0 > 90_000) throw Object.assign(new Error('register printed no authorize URL'), { out });
+  while (!(url = out.match(/https:\/\/\S+\/(?:oauth\/authorize|miauth\/)\S*/)?.[0])) {
+    if (child.exitCode !== null || Date.now() - t0 > 90_000) throw Object.assign(new Error('register printed no page to open'), { out });
     await sleep(100);
   }
-  while (!/Paste the authori[sz]ation code/.test(out)) await sleep(50);
-  // Sharkey sends /oauth/authorize on to its Misskey auth session page, /auth/<session token>?mastodon=true&redirect_uri=…
-  // (the app's client_id is that page's URL, base64). Its Accept button calls auth/accept; the web client then goes to
-  // redirect_uri?code=<session token>. With the out-of-band URI that is no page: the person copies the code from it.
-  const res = await fetch(url, { redirect: 'manual' });
-  const location = res.headers.get('location') ?? '';
-  const session = new URL(location, ORIGIN).pathname.match(/^\/auth\/([^/]+)$/)?.[1];
-  R.register.authorizeRedirect = location.replace(session ?? '\0', '[session]');
-  if (!session) { child.kill('SIGKILL'); throw Object.assign(new Error(`/oauth/authorize: HTTP ${res.status}, Location ${location}: no /auth/<session> page`), { out }); }
-  await mk('auth/accept', DIG.token, { token: session });
-  child.stdin.write(`${session}\n`);
+  while (!/Paste the authori[sz]ation code|Press Enter/.test(out)) {
+    if (child.exitCode !== null || Date.now() - t0 > 90_000) throw Object.assign(new Error('register asked for nothing'), { out });
+    await sleep(50);
+  }
+  const page = new URL(url);
+  R.register.page = page.pathname.replace(/\/[^/]+$/, '/…');
+  if (page.pathname.startsWith('/miauth/')) {
+    // MiAuth: the consent page calls miauth/gen-token with the session and the permissions asked for in its query.
+    const session = page.pathname.split('/')[2];
+    await mk('miauth/gen-token', DIG.token, { session, name: page.searchParams.get('name'), permission: (page.searchParams.get('permission') ?? '').split(',').filter(Boolean) });
+    child.stdin.write('\n');
+  } else {
+    // OAuth: Sharkey sends /oauth/authorize on to its Misskey auth session page, /auth/<session token>?mastodon=true&…
+    // (the app's client_id is that page's URL, base64). Its Accept button calls auth/accept; the web client then goes to
+    // redirect_uri?code=<session token>. With the out-of-band URI that is no page: the person copies the code from it.
+    const res = await fetch(url, { redirect: 'manual' });
+    const location = res.headers.get('location') ?? '';
+    const session = new URL(location, ORIGIN).pathname.match(/^\/auth\/([^/]+)$/)?.[1];
+    R.register.authorizeRedirect = location.replace(session ?? '\0', '[session]');
+    if (!session) { child.kill('SIGKILL'); throw Object.assign(new Error(`/oauth/authorize: HTTP ${res.status}, Location ${location}: no /auth/<session> page`), { out }); }
+    await mk('auth/accept', DIG.token, { token: session });
+    child.stdin.write(`${session}\n`);
+  }
   const rc = await Promise.race([exited, sleep(90_000).then(() => 'timeout')]);
   if (rc === 'timeout') child.kill('SIGKILL');
   const token = out.match(/MASTODON_TOKEN=(\S+)/)?.[1];
@@ -670,7 +687,7 @@ async function main() {
 
   // 1. The bot's token.
   let botToken;
-  if (PASS === 'mastodon') {
+  {
     try {
       const r = await registerWithProjectScript();
       Object.assign(R.register, { method: 'npm run register', rc: r.rc, output: r.out, gotToken: Boolean(r.token) });
@@ -682,8 +699,8 @@ async function main() {
       check(`npm run register -- ${ORIGIN} prints a token`, false, error.message);
     }
     if (botToken) {
-      const me = await masto(botToken, '/api/v1/accounts/verify_credentials').catch((e) => ({ error: e.message }));
-      check('the token from register is @dig\'s (verify_credentials)', me.username === DIG.username, JSON.stringify(me.error ?? me.acct));
+      const me = await (PASS === 'misskey' ? mk('i', botToken) : masto(botToken, '/api/v1/accounts/verify_credentials')).catch((e) => ({ error: e.message }));
+      check(`the token from register is @dig's (${PASS === 'misskey' ? 'i' : 'verify_credentials'})`, me.username === DIG.username, JSON.stringify(me.error ?? me.username));
       if (me.username !== DIG.username) botToken = undefined;
     }
   }
@@ -709,7 +726,9 @@ async function main() {
   R.start = { signedIn: Boolean(signed), log: fs.readFileSync(botLog).subarray(bot.offset).toString('utf8').split('\n').filter((l) => l.trim()).slice(-25).map(redact) };
   check(`the bot as it is signs in against Sharkey through its ${PASS} API (within ${START_WAIT_MS / 1000} s)`, signed, signed ? signed.msg : `no "signed in" line; bot log: ${R.start.log.filter((l) => /exited|Error|error/.test(l)).slice(0, 4).join(' | ')}`);
   if (!signed) throw new Error('the bot does not sign in: nothing else can work');
-  R.signedIn = { mode: signed.mode, software: signed.software, markup: signed.markup, maxCharacters: signed.maxCharacters, api: signed.api };
+  const chosen = bot.lines().find((l) => l.event === 'api-chosen');
+  R.signedIn = { mode: signed.mode, software: signed.software, markup: signed.markup, maxCharacters: signed.maxCharacters, api: chosen ? `${chosen.api} (${chosen.reason})` : 'not logged (a bot without FEDIVERSE_API speaks Mastodon\'s)' };
+  if (PASS === 'misskey') check('the bot chose Misskey\'s API (api-chosen)', chosen?.api === 'misskey', JSON.stringify(chosen ?? 'no api-chosen line'));
   log(`signed in: ${JSON.stringify(R.signedIn)}`);
   check('the bot knows the server: nodeinfo says sharkey, replies written in MFM', signed.software?.name === 'sharkey' && signed.markup === 'mfm', `software ${JSON.stringify(signed.software)}, markup ${signed.markup}, mode ${signed.mode}`);
 
@@ -784,12 +803,14 @@ async function main() {
     bot.start();
     let last = -1;
     let stableSince = Date.now();
+    const byId = new Map(backlog.map((q) => [q.id, q]));
     while (Date.now() - stableSince < Math.max(15_000, 6 * POLL_INTERVAL_MS) && Date.now() - startAt < 300_000) {
-      let answered = 0;
-      for (const q of backlog) {
-        if (q.seenAt) { answered++; continue; }
-        if ((await botReplies(q).catch(() => [])).length) { q.seenAt = Date.now(); answered++; }
-      }
+      // The bot's notes since the first of them, as the asker sees them: one request where a thread each would be 45.
+      try {
+        const notes = await mk('users/notes', ALICE.token, { userId: DIG.id, withReplies: true, sinceId: backlog[0].id, limit: 100 });
+        for (const n of notes) { const q = byId.get(n.replyId); if (q && !q.seenAt) q.seenAt = Date.now(); }
+      } catch (error) { log(`backlog: users/notes failed: ${error.message}`); }
+      const answered = backlog.filter((q) => q.seenAt).length;
       if (answered !== last) { last = answered; stableSince = Date.now(); log(`backlog: ${answered}/${BACKLOG} answered`); }
       await sleep(1000);
     }
