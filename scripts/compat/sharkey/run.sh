@@ -74,6 +74,10 @@ prepare() {
   git -C "$FEDIDIG_DIR" -c advice.detachedHead=false checkout -q "$(git -C "$FEDIDIG_SRC" rev-parse "$FEDIDIG_REF")"
   (cd "$FEDIDIG_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 
+  # Kept once made: a Sharkey that is up (nginx, the driver) goes on trusting the same CA after another prepare.
+  if [ -f "$WORK/tls/server.pem" ] && openssl x509 -in "$WORK/tls/server.pem" -noout -checkend 86400 -ext subjectAltName 2>/dev/null | grep -q "DNS:$HOST"; then
+    say "the test CA in $WORK/tls is kept"; return 0
+  fi
   say "a test CA and a certificate for $HOST"
   mkdir -p "$WORK/tls"; (
     cd "$WORK/tls"
