@@ -427,8 +427,9 @@ const ORIGIN = `https://${HOST}`;
 const POLL_INTERVAL_MS = Number(E.POLL_INTERVAL_MS ?? 2000);
 const BACKLOG = Number(E.BACKLOG ?? 45);
 const REPLY_TIMEOUT_MS = Number(E.REPLY_TIMEOUT_MS ?? 60000);
-// Long enough for the worker's retries of a failing start-up request (p-retry: 1+2+4+8+16+32 s) to run out.
-const START_WAIT_MS = Number(E.START_WAIT_MS ?? 75000);
+// Long enough for the worker's retries of a failing start-up request (p-retry: 1+2+4+8+16+32 s) to run out, after
+// `npm start` has compiled the bot (tsc, on 2 busy cores: up to a minute).
+const START_WAIT_MS = Number(E.START_WAIT_MS ?? 150000);
 // Sharkey's own MFM parser: what a Misskey client makes of a reply's text.
 const mfm = createRequire(`${BACKEND}/package.json`)('mfm-js');
 const accounts = JSON.parse(fs.readFileSync(`${RUN}/accounts.json`, 'utf8'));
