@@ -353,9 +353,9 @@ test_() {
     say "pass '$pass': results in $out (summary.txt, results.json, bot.log, driver.log); driver exit $prc"
     [ "$prc" = 0 ] || rc=$prc
   done
-  if [ "$passes" != "${passes% *}" ]; then
-    for pass in $passes; do printf '%s: %s\n' "$pass" "$(tail -1 "$RESULTS/latest-$pass/summary.txt" 2>/dev/null || echo 'no summary')"; done
-  fi
+  for pass in $passes; do printf '%s: %s\n' "$pass" "$(tail -1 "$RESULTS/$stamp-$pass/summary.txt" 2>/dev/null || echo 'no summary')"; done > "$RESULTS/$stamp-passes.txt"
+  ln -sfn "$RESULTS/$stamp-passes.txt" "$RESULTS/latest-passes.txt"
+  cat "$RESULTS/$stamp-passes.txt"
   return $rc
 }
 
@@ -917,7 +917,7 @@ case "${1:-all}" in
     prepare
     tested=""
     # Whatever happens from here on (a failure, Ctrl-C), what was started is stopped.
-    trap 'rc=$?; trap - EXIT; down; [ -z "$tested" ] || cat "$RESULTS"/latest/summary.txt 2>/dev/null || true; exit $rc' EXIT
+    trap 'rc=$?; trap - EXIT; down; [ -z "$tested" ] || cat "$RESULTS"/latest/summary.txt "$RESULTS"/latest-passes.txt 2>/dev/null || true; exit $rc' EXIT
     up
     tested=1
     test_ ;;
