@@ -284,6 +284,9 @@ export const checks = {
     const asker = run.case.asker.acct.toLowerCase();
     posts.forEach((post, i) => {
       if (run.case.markup !== 'plain') {
+        // A server may render MFM to HTML without escaping (Sharkey 2023.12): no < or > of the data may stand outside its <plain>.
+        if (run.case.markup === 'mfm')
+          assert.doesNotMatch(post.text.replace(/<\/?plain>/g, ''), /[<>]/, `part ${i + 1}/${posts.length}: an angle bracket of the data`);
         const read = run.case.markup === 'markdown' ? readAsHollo(post.text) : readAsMfm(post.text);
         const others = read.mentions.map((m) => m.replace(/^@/, '').toLowerCase()).filter((m) => m !== asker && m !== BOT.username);
         assert.deepEqual([others, read.hashtags], [[], []], `part ${i + 1}/${posts.length} as ${run.case.markup}: ${JSON.stringify(post.text)}`);
