@@ -35,6 +35,7 @@ import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
 import type { ServerQuery } from '../dns/trace/trace.ts';
+import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 
@@ -249,7 +250,7 @@ export class LookingGlass {
       const route = await bgp.route({ kind: 'address', address });
       return routeSummaryLine(route, await bgp.asnNames(route.origins));
     } catch (error) {
-      return { text: neutraliseText(`🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).`) };
+      return { text: `🛰 BGP: the ${bgp.name} source did not answer (${sourceFailureText(error)}).` };
     }
   }
 
@@ -268,8 +269,7 @@ export class LookingGlass {
       const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
-      // The message may quote a remote service: untrusted text like DNS data.
-      return [{ text: neutraliseText(`⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.`) }];
+      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${sourceFailureText(error)}. Try again later.` }];
     }
   }
 
@@ -281,7 +281,7 @@ export class LookingGlass {
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };
     } catch (error) {
-      return { source: rpki.name, error: error as Error };
+      return { source: rpki.name, failure: sourceFailureText(error) };
     }
   }
 

@@ -25,7 +25,7 @@ export type { Logger };
  *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
  *   `rpki-snapshot-error` (error, errorType, as for the table's); http-twin:
- *   `http-twin-error` (method, url, error);
+ *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
@@ -43,4 +43,9 @@ export function createLogger(name: string, format = process.env.LOG_FORMAT, dest
 /** A logger that writes nothing, for tests and tools that do not want the events. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/** An error as log fields: its message and its class's name; anything thrown that is no Error, as text. */
+export function errorFields(error: unknown): { readonly error: string; readonly errorType: string } {
+  return error instanceof Error ? { error: error.message, errorType: error.name } : { error: String(error), errorType: typeof error };
 }
