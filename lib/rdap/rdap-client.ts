@@ -1,0 +1,88 @@
+/**
+ * Asks RDAP: finds the server in the bootstrap registries, fetches the
+ * object through the one guarded fetch, reads it into a typed value, and
+ * keeps it for a while (by URL, so one object asked twice is fetched once).
+ * For a domain it also follows the registry's `related` link once, to the
+ * registrar's server, as a thin registry (.com, .net) holds little itself.
+ */
+import { LRUCache } from 'lru-cache';
+import { formatIpAddress, type IpAddress } from '../net/ip-address.ts';
+import { addressService, asnService, domainService, type RdapBootstrap } from './bootstrap.ts';
+import { RdapNotFoundError } from './errors.ts';
+import type { JsonFetch } from './guarded-fetch.ts';
+import { parseRdapObject, type RdapAutnum, type RdapDomain, type RdapNetwork, type RdapObject, type RdapObjectClass } from './rdap-objects.ts';
+
+/** An object and where it came from. */
+export interface Found<T extends RdapObject> {
+  readonly object: T;
+  /** The URL that answered, after redirects. */
+  readonly url: string;
+}
+
+/** A domain from its registry, and from the registrar's server when the registry links to one. */
+export interface DomainFound extends Found<RdapDomain> {
+  /** The registrar's answer, or why there is none; undefined when the registry links to no registrar server. */
+  readonly registrar?: Found<RdapDomain> | { readonly error: Error; readonly url: string };
+}
+
+export interface RdapClientOptions {
+  /** The bootstrap in use now; it may be swapped for a fresher one between questions. */
+  readonly bootstrap: () => RdapBootstrap;
+  readonly fetch: JsonFetch;
+  /** Objects kept, and for how long; a “not found” is kept for a tenth of it. */
+  readonly cacheSize?: number;
+  readonly cacheTtlMs?: number;
+}
+
+const DEFAULT_CACHE_SIZE = 1000;
+const DEFAULT_CACHE_TTL_MS = 60 * 60_000;
+
+export class RdapClient {
+  private readonly cache: LRUCache<string, Promise<Found<RdapObject>>>;
+  private readonly ttlMs: number;
+
+  constructor(private readonly options: RdapClientOptions) {
+    this.ttlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+    this.cache = new LRUCache({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE, ttl: this.ttlMs });
+  }
+
+  /** A registered domain (A-labels), from its registry and, for a thin one, its registrar. */
+  async domain(asciiName: string, signal?: AbortSignal): Promise<DomainFound> {
+    const registry = await this.fetchObject(`${domainService(this.options.bootstrap(), asciiName)}domain/${asciiName}`, 'domain', signal);
+    const link = registry.object.relatedRdap.find((href) => href !== registry.url);
+    if (link === undefined) return registry;
+    const registrar = await this.fetchObject(link, 'domain', signal).catch((error: unknown) => ({ error: error as Error, url: link }));
+    return { ...registry, registrar };
+  }
+
+  /** The registered network holding an address, or a prefix (`length`). */
+  network(address: IpAddress, length: number | undefined, signal?: AbortSignal): Promise<Found<RdapNetwork>> {
+    const base = addressService(this.options.bootstrap(), address, length);
+    return this.fetchObject(`${base}ip/${formatIpAddress(address)}${length === undefined ? '' : `/${length}`}`, 'ip network', signal);
+  }
+
+  autnum(asn: number, signal?: AbortSignal): Promise<Found<RdapAutnum>> {
+    return this.fetchObject(`${asnService(this.options.bootstrap(), asn)}autnum/${asn}`, 'autnum', signal);
+  }
+
+  private fetchObject<Class extends RdapObjectClass>(
+    url: string,
+    objectClass: Class,
+    signal: AbortSignal | undefined,
+  ): Promise<Found<Extract<RdapObject, { objectClass: Class }>>> {
+    const key = `${objectClass} ${url}`;
+    let pending = this.cache.get(key);
+    if (!pending) {
+      pending = this.options
+        .fetch(url, signal)
+        .then(({ url: answered, json }) => ({ url: answered, object: parseRdapObject(json, objectClass, new URL(answered).hostname) }));
+      this.cache.set(key, pending);
+      pending.catch((error: unknown) => {
+        // A missing object stays missing for a while; anything else (a timeout, a 503) is asked again next time.
+        if (error instanceof RdapNotFoundError) this.cache.set(key, pending!, { ttl: Math.ceil(this.ttlMs / 10) });
+        else if (this.cache.get(key) === pending) this.cache.delete(key);
+      });
+    }
+    return pending as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
+  }
+}
