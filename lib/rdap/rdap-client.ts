@@ -8,7 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { formatIpAddress, type IpAddress } from '../net/ip-address.ts';
 import { addressService, asnService, domainService, type RdapBootstrap } from './bootstrap.ts';
-import { RdapNotFoundError } from './errors.ts';
+import { RdapMalformedError, RdapNotFoundError } from './errors.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
 import { parseRdapObject, type RdapAutnum, type RdapDomain, type RdapNetwork, type RdapObject, type RdapObjectClass } from './rdap-objects.ts';
 
@@ -48,21 +48,30 @@ export class RdapClient {
 
   /** A registered domain (A-labels), from its registry and, for a thin one, its registrar. */
   async domain(asciiName: string, signal?: AbortSignal): Promise<DomainFound> {
-    const registry = await this.fetchObject(`${domainService(this.options.bootstrap(), asciiName)}domain/${asciiName}`, 'domain', signal);
+    const registry = checked(
+      await this.fetchObject(`${domainService(this.options.bootstrap(), asciiName)}domain/${asciiName}`, 'domain', signal),
+      (domain) => domain.ldhName === asciiName,
+      `a record of another name than ${asciiName}`,
+    );
     const link = registry.object.relatedRdap.find((href) => href !== registry.url);
     if (link === undefined) return registry;
-    const registrar = await this.fetchObject(link, 'domain', signal).catch((error: unknown) => ({ error: error as Error, url: link }));
+    const registrar = await this.fetchObject(link, 'domain', signal)
+      .then((found) => checked(found, (domain) => domain.ldhName === asciiName, `a record of another name than ${asciiName}`))
+      .catch((error: unknown) => ({ error: error as Error, url: link }));
     return { ...registry, registrar };
   }
 
   /** The registered network holding an address, or a prefix (`length`). */
-  network(address: IpAddress, length: number | undefined, signal?: AbortSignal): Promise<Found<RdapNetwork>> {
+  async network(address: IpAddress, length: number | undefined, signal?: AbortSignal): Promise<Found<RdapNetwork>> {
     const base = addressService(this.options.bootstrap(), address, length);
-    return this.fetchObject(`${base}ip/${formatIpAddress(address)}${length === undefined ? '' : `/${length}`}`, 'ip network', signal);
+    const asked = `${formatIpAddress(address)}${length === undefined ? '' : `/${length}`}`;
+    const found = await this.fetchObject(`${base}ip/${asked}`, 'ip network', signal);
+    return checked(found, (network) => inRange(address, network.startAddress, network.endAddress), `a network that does not hold ${asked}`);
   }
 
-  autnum(asn: number, signal?: AbortSignal): Promise<Found<RdapAutnum>> {
-    return this.fetchObject(`${asnService(this.options.bootstrap(), asn)}autnum/${asn}`, 'autnum', signal);
+  async autnum(asn: number, signal?: AbortSignal): Promise<Found<RdapAutnum>> {
+    const found = await this.fetchObject(`${asnService(this.options.bootstrap(), asn)}autnum/${asn}`, 'autnum', signal);
+    return checked(found, (autnum) => autnum.startAutnum <= asn && asn <= autnum.endAutnum, `an AS number range without AS${asn}`);
   }
 
   private fetchObject<Class extends RdapObjectClass>(
@@ -85,4 +94,14 @@ export class RdapClient {
     }
     return pending as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
   }
+}
+
+/** The answer, if it is about what was asked: a server (or a redirect) that answers about something else is not believed. */
+function checked<T extends RdapObject>(found: Found<T>, about: (object: T) => boolean, otherwise: string): Found<T> {
+  if (!about(found.object)) throw new RdapMalformedError(new URL(found.url).hostname, `it sent ${otherwise}`);
+  return found;
+}
+
+function inRange(address: IpAddress, start: IpAddress, end: IpAddress): boolean {
+  return address.version === start.version && Buffer.compare(address.bytes, start.bytes) >= 0 && Buffer.compare(address.bytes, end.bytes) <= 0;
 }

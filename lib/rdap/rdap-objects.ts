@@ -96,7 +96,7 @@ export function parseRdapObject(json: unknown, objectClass: RdapObjectClass, hos
   if (!isObject(json)) throw new RdapMalformedError(host, 'not a JSON object');
   if (json.objectClassName !== objectClass) {
     const got = typeof json.objectClassName === 'string' ? `“${text(json.objectClassName)}”` : 'no objectClassName';
-    throw new RdapMalformedError(host, `asked for an ${objectClass} object, got ${got}`);
+    throw new RdapMalformedError(host, `asked for the object class “${objectClass}”, got ${got}`);
   }
   const entities = walkEntities(json.entities);
   const common: RdapObjectCommon = {
@@ -119,7 +119,8 @@ function domain(json: Json, common: RdapObjectCommon, entities: readonly WalkedE
   const secure = isObject(json.secureDNS) ? json.secureDNS : {};
   const nameservers = list(json.nameservers).flatMap((server) => {
     const name = isObject(server) ? text(server.ldhName)?.toLowerCase().replace(/\.$/, '') : undefined;
-    return name ? [name] : [];
+    // A host name in LDH form, as the field's name promises; anything else is not a name server.
+    return name && /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name) ? [name] : [];
   });
   return {
     ...common,

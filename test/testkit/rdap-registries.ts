@@ -130,7 +130,10 @@ export function serveRegistries(server: RdapTestServer): BootstrapServices {
     ],
   });
   // A redirect to the thick registry, and a redirect loop.
-  server.answer('/thin/domain/moved.test', { status: 301, headers: { location: `${base}thick/domain/thick.example` } });
+  server.answer('/thin/domain/moved.test', { status: 301, headers: { location: `${base}thick/domain/moved.test` } });
+  at('/thick/domain/moved.test', { objectClassName: 'domain', ldhName: 'moved.test', status: ['active'], nameservers: [{ ldhName: 'ns1.example.test' }] });
+  // The thin registry answers about another name than the one asked.
+  at('/thin/domain/other.test', thinDomain('example.test', undefined));
   server.answer('/thin/domain/loop.test', { status: 302, headers: { location: `${base}thin/domain/loop.test` } });
   server.answer('/thin/domain/busy.test', { status: 429, headers: { 'retry-after': '30' }, json: { errorCode: 429 } });
   server.answer('/thin/domain/broken.test', { status: 500, body: 'Internal Server Error' });
