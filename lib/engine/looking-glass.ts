@@ -19,7 +19,7 @@ import {
   sourceLine,
 } from './format-bgp-answer.ts';
 import { helpLines } from './help-text.ts';
-import { openBgpSource } from '../bgp/open-source.ts';
+import { openBgpSource } from '../bgp/sources/open-source.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
 import { parseCidr } from '../net/ip-address.ts';

@@ -1,13 +1,13 @@
 import type { LookingGlass } from '../engine/looking-glass.ts';
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import type { Visibility } from '../fediverse/reply-visibility.ts';
-import { AskerRateLimit } from '../ops/asker-rate-limit.ts';
-import { mergeBlockLists, type BlockList } from '../ops/block-list.ts';
-import { FloodWatch } from '../ops/flood-watch.ts';
+import { AskerRateLimit } from '../policy/asker-rate-limit.ts';
+import { mergeBlockLists, type BlockList } from '../policy/block-list.ts';
+import { FloodWatch } from '../policy/flood-watch.ts';
 import { healthOf, type Health, type Heartbeat } from '../ops/health.ts';
-import type { LogQueries } from '../ops/log-privacy.ts';
+import type { LogQueries } from '../policy/log-privacy.ts';
 import type { Logger } from '../ops/logger.ts';
-import { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
+import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import { floodReporter } from './flood-report.ts';
 import { NotificationListener } from './listener.ts';
 import { mentionHandler } from './outcome.ts';

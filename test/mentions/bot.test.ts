@@ -12,7 +12,7 @@ import { createBot, type Bot, type BotConfig, type BotDeps } from '../../lib/men
 import { settlementOf } from '../../lib/mentions/outcome.ts';
 import type { Progress } from '../../lib/mentions/progress-store.ts';
 import { SignInError, signIn } from '../../lib/mentions/sign-in.ts';
-import { parseBlockList } from '../../lib/ops/block-list.ts';
+import { parseBlockList } from '../../lib/policy/block-list.ts';
 import { PostTooLongError, RateLimitedError, RequestRejectedError } from '../../lib/fediverse/errors.ts';
 import { recordingLogger } from '../support/log-events.ts';
 import { BOT, FACTS, MemoryFediverse } from './memory-fediverse.ts';

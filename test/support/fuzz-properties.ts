@@ -14,8 +14,8 @@
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { AskerRateLimit } from '../../lib/ops/asker-rate-limit.ts';
-import { CymruSource } from '../../lib/bgp/cymru-source.ts';
+import { AskerRateLimit } from '../../lib/policy/asker-rate-limit.ts';
+import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
 import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';
@@ -28,7 +28,7 @@ import { isVisibility, replyVisibility, visibilities, type Visibility } from '..
 import type { Resolver } from '../../lib/dns/resolver.ts';
 import type { ServerQuery } from '../../lib/dns/trace/trace.ts';
 import { unroutableReason } from '../../lib/engine/special-ranges.ts';
-import { WaitingRateLimit } from '../../lib/ops/waiting-rate-limit.ts';
+import { WaitingRateLimit } from '../../lib/policy/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
@@ -194,7 +194,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?:
       visibility: c.visibility,
       content: c.html,
       account: { id: '2', acct: c.asker.acct, url: `https://${host}/@${c.asker.acct.split('@')[0]}`, bot: c.asker.bot },
-      mentions: [{ id: BOT.id, acct: c.botUrl === BOT.url ? BOT.acct : `${BOT.acct}@${BOT.domain}`, url: c.botUrl }],
+      mentions: [{ acct: c.botUrl === BOT.url ? BOT.acct : `${BOT.acct}@${BOT.domain}`, url: c.botUrl }],
       createdAt: new Date(0).toISOString(),
     },
   };

@@ -2,7 +2,7 @@ import { ConfigError } from '../../engine/config-error.ts';
 import type { Logger } from '../../ops/logger.ts';
 import { RipeStatRpkiSource } from './ripestat-rpki-source.ts';
 import type { RpkiSource, RpkiStats } from './rpki-source.ts';
-import { loggedSnapshot } from '../snapshot-file.ts';
+import { loggedSnapshot } from '../../datafile/data-file.ts';
 import { VrpFileSource } from './vrp-file-source.ts';
 
 export interface RpkiSourceSettings {
