@@ -14,6 +14,7 @@ import { openWhois } from '../../lib/engine/ask-whois.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
+import { createHttpTwin } from '../../lib/twin/http-twin.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { HOSTILE_NAMES, PRIVATE_DATA, serveRegistries } from '../testkit/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap-server.ts';
@@ -124,5 +125,25 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
     // Not host names, so not name servers.
     assert.doesNotMatch(mention, /bob|#ns|♯ns/);
     for (const text of answers) assert.doesNotMatch(text, /(^|[^\p{L}\p{Nd}])[@#]\p{L}/u, text);
+  });
+
+  it('answers the same over the HTTP twin, as text and as JSON', async () => {
+    const twin = createHttpTwin({ engine: await engine(), health: () => ({ ok: true, reason: '' }), rateLimit: { count: 100, windowMs: 60_000 } });
+    const { port } = await twin.listen('127.0.0.1', 0);
+    try {
+      const text = await fetch(`http://127.0.0.1:${port}/whois/193.0.0.0/21`);
+      assert.equal(text.status, 200);
+      assert.match(await text.text(), /^🪪 whois 193\.0\.0\.0\/21\n193\.0\.0\.0\/21 \(193\.0\.0\.0 – 193\.0\.7\.255\): RIPE-NCC, ASSIGNED PA, NL$/m);
+      const json = await fetch(`http://127.0.0.1:${port}/abuse/41.0.0.1`, { headers: { accept: 'application/json' } });
+      assert.deepEqual(await json.json(), {
+        question: { kind: 'whois', target: { kind: 'address', address: '41.0.0.1' }, abuseOnly: true },
+        lines: ['🪪 abuse 41.0.0.1', 'Abuse mailbox for 41.0.0.0/16 (AFRINIC): abuse@africa.example'],
+      });
+      // Words smuggled into the path are refused, as under /dns/.
+      assert.equal((await fetch(`http://127.0.0.1:${port}/whois/example.test%20AS3333`)).status, 400);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/whois/193.0.0.0/21/8`)).status, 404);
+    } finally {
+      await twin.close();
+    }
   });
 });
