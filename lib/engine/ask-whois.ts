@@ -3,7 +3,6 @@
  * set and DS) and the BGP source (an address's route), for the cross-checks
  * no single source gives.
  */
-import { getDomain } from 'tldts';
 import type { BgpSource, RouteAnswer } from '../bgp/bgp-source.ts';
 import { RecordType } from '../dns/record-types.ts';
 import type { Resolver } from '../dns/resolver.ts';
@@ -121,6 +120,8 @@ async function answerLines(question: WhoisQuestion, sources: WhoisSources, signa
 
 async function domainLines(asked: string, sources: WhoisSources, signal: AbortSignal): Promise<ReplyLine[]> {
   // The Public Suffix List's ICANN part says where registrations are made: www.example.co.uk is registered as example.co.uk.
+  // Loaded on the first such question: the list is large, and a bot's start should not wait for it.
+  const { getDomain } = await import('tldts');
   const registered = getDomain(asked, { allowPrivateDomains: false }) ?? undefined;
   if (registered === undefined)
     return [{ text: neutraliseText(`${asked} is a public suffix, where others register names: ask about a name registered under it.`) }];

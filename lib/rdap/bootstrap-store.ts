@@ -56,12 +56,15 @@ export class BootstrapStore {
     private readonly options: BootstrapStoreOptions,
   ) {}
 
-  /** The operator's files, else the ones refreshed into STATE_DIR, else the shipped copy; a refresh is started if one is due. */
+  /**
+   * The operator's files, else the ones refreshed into STATE_DIR, else the
+   * shipped copy. Nothing is fetched until a question uses the registries: a
+   * bot nobody asks `whois` sends nothing to IANA.
+   */
   static async open(options: BootstrapStoreOptions): Promise<BootstrapStore> {
     if (options.operatorDir) return new BootstrapStore(await loadBootstrapDir(options.operatorDir), 'operator', options);
     const store = new BootstrapStore(shippedBootstrap(), 'shipped', options);
     if (options.stateDir) await store.loadState(options.stateDir);
-    store.refreshIfDue();
     return store;
   }
 
