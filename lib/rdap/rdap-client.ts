@@ -38,12 +38,14 @@ const DEFAULT_CACHE_SIZE = 1000;
 const DEFAULT_CACHE_TTL_MS = 60 * 60_000;
 
 export class RdapClient {
-  private readonly cache: LRUCache<string, Promise<Found<RdapObject>>>;
+  /** Undefined when cacheSize is 0: every question asks. */
+  private readonly cache: LRUCache<string, Promise<Found<RdapObject>>> | undefined;
   private readonly ttlMs: number;
 
   constructor(private readonly options: RdapClientOptions) {
     this.ttlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
-    this.cache = new LRUCache({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE, ttl: this.ttlMs });
+    const size = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.cache = size > 0 ? new LRUCache({ max: size, ttl: this.ttlMs }) : undefined;
   }
 
   /** A registered domain (A-labels), from its registry and, for a thin one, its registrar. */
@@ -80,16 +82,18 @@ export class RdapClient {
     signal: AbortSignal | undefined,
   ): Promise<Found<Extract<RdapObject, { objectClass: Class }>>> {
     const key = `${objectClass} ${url}`;
-    let pending = this.cache.get(key);
-    if (!pending) {
-      pending = this.options
-        .fetch(url, signal)
-        .then(({ url: answered, json }) => ({ url: answered, object: parseRdapObject(json, objectClass, new URL(answered).hostname) }));
-      this.cache.set(key, pending);
+    const { cache } = this;
+    const cached = cache?.get(key);
+    if (cached) return cached as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
+    const pending = this.options
+      .fetch(url, signal)
+      .then(({ url: answered, json }) => ({ url: answered, object: parseRdapObject(json, objectClass, new URL(answered).hostname) }));
+    if (cache) {
+      cache.set(key, pending);
       pending.catch((error: unknown) => {
         // A missing object stays missing for a while; anything else (a timeout, a 503) is asked again next time.
-        if (error instanceof RdapNotFoundError) this.cache.set(key, pending!, { ttl: Math.ceil(this.ttlMs / 10) });
-        else if (this.cache.get(key) === pending) this.cache.delete(key);
+        if (error instanceof RdapNotFoundError) cache.set(key, pending, { ttl: Math.ceil(this.ttlMs / 10) });
+        else if (cache.get(key) === pending) cache.delete(key);
       });
     }
     return pending as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
