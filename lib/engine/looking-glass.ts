@@ -38,6 +38,8 @@ import type { ServerQuery } from '../dns/trace/trace.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
+import { askWhois, openWhois, type Whois } from './ask-whois.ts';
+import { bootstrapLine } from './answer/format-whois-answer.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -56,6 +58,8 @@ export interface LookingGlassOptions {
   readonly resolvers?: ReadonlyMap<string, Resolver>;
   /** How +trace sends its queries; UDP (TCP on truncation) to each server when not given. */
   readonly traceQuery?: ServerQuery;
+  /** `whois` over RDAP; undefined when RDAP=off. */
+  readonly whois?: Whois;
 }
 
 /** A trace's limits besides its time (DNS_TRACE_TIMEOUT_MS): what dig +trace needs for any real name, with room for CNAMEs and glueless delegations. */
@@ -114,6 +118,7 @@ export class LookingGlass {
    */
   static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
+    const whois = await openWhois(config.rdap, { logger: options.logger, stateDir: options.snapshotDir });
     const bgp = await openBgpSource({
       source: config.bgpSource,
       asNamesPath: config.bgpAsNames,
@@ -132,7 +137,7 @@ export class LookingGlass {
           },
         )
       : undefined;
-    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers });
+    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers, whois });
   }
 
   /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
@@ -193,6 +198,7 @@ export class LookingGlass {
           botName: this.options.botName ?? '@dig',
           bgp: Boolean(this.options.bgp),
           rpki: Boolean(this.options.rpki),
+          whois: Boolean(this.options.whois),
           compare: this.resolvers.size > 1,
           logQueries: this.config.logQueries,
         });
@@ -208,6 +214,15 @@ export class LookingGlass {
         return this.bgpLines(question.query, question.listPaths === true);
       case 'dns':
         return this.dnsLines(question, signal);
+      case 'whois': {
+        const { whois } = this.options;
+        if (!whois) return [{ text: 'whois (RDAP) is turned off on this bot (RDAP=off).' }];
+        return askWhois(
+          question,
+          { rdap: whois.client, resolver: this.resolvers.get('')!, bgp: this.options.bgp, timeoutMs: this.config.rdap.questionTimeoutMs },
+          signal,
+        );
+      }
     }
   }
 
@@ -308,6 +323,7 @@ export class LookingGlass {
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
       ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
       { text: this.traceLine() },
+      ...(this.options.whois ? [{ text: bootstrapLine(this.options.whois.bootstrap.info()) }] : []),
       ...this.cacheLines(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];

@@ -24,7 +24,8 @@ export type { Logger };
  *   `bgp-snapshot-loaded` (ipv4Prefixes, ipv6Prefixes, ms), `bgp-snapshot-error` (error, errorType: SnapshotError for one
  *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
- *   `rpki-snapshot-error` (error, errorType, as for the table's); http-twin:
+ *   `rpki-snapshot-error` (error, errorType, as for the table's), `rdap-bootstrap-refreshed` (publication),
+ *   `rdap-bootstrap-error` (error, errorType: a refresh failed, or the copy in STATE_DIR was ignored); http-twin:
  *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
