@@ -5,6 +5,8 @@
  * into calls; what the bot does is in lib/mentions/bot.ts.
  */
 import 'dotenv/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
 import { MastodonClient } from '../lib/fediverse/mastodon-client.ts';
@@ -15,6 +17,7 @@ import { watchBlockList } from '../lib/ops/block-list-file.ts';
 import { fileHeartbeat } from '../lib/ops/health.ts';
 import { createHttpTwin } from '../lib/ops/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
+import { openWatchStore } from '../lib/watch/open-watch-store.ts';
 import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
 
 const logger = createLogger('worker');
@@ -28,6 +31,12 @@ const engine = await LookingGlass.open(config.engine, {
   logger: logger.child({ component: 'engine' }),
   snapshotDir: config.stateDir,
 }).catch(exitOnConfigError);
+const watches = await openWatchStore(config.watch, config.stateDir);
+engine.addInfo(async () => [
+  {
+    text: `Watches: ${await watches.store.countRunning()} running (at most ${config.watch.max}, ${config.watch.perAsker} per account), kept in ${watches.kind}`,
+  },
+]);
 const blockListFile = config.blockListFile ? await watchBlockList(config.blockListFile, logger) : undefined;
 const bot = createBot(config, {
   fediverse,
@@ -37,6 +46,7 @@ const bot = createBot(config, {
   logger,
   heartbeat: fileHeartbeat(join(config.stateDir, 'heartbeat')),
   blockListFile: blockListFile?.current,
+  watch: { store: watches.store, config: config.watch, sources: engine.sources(), owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` },
 });
 
 // The HTTP twin: the same engine for curl users, and /healthz for monitoring.
@@ -51,6 +61,7 @@ if (twin && config.httpListen) {
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await Promise.all([bot.stop(signal), twin?.close()]);
   engine.close();
+  await watches.store.close();
   blockListFile?.close();
   logger.info({ event: 'stopped' }, 'stopped');
   process.exit(0);

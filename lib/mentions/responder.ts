@@ -11,6 +11,7 @@ import { mentionText } from '../fediverse/mention-text.ts';
 import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
+import type { CommandAnswer, MentionCommands } from './commands.ts';
 
 export interface ResponderOptions {
   readonly fediverse: Fediverse;
@@ -26,6 +27,8 @@ export interface ResponderOptions {
   /** The block list in force now (it may be re-read from a file at any time). */
   readonly blockList: () => BlockList;
   readonly floodWatch?: FloodWatch;
+  /** Read before the engine reads a question: `watch`, `unwatch`, `watches` (lib/watch/). */
+  readonly commands?: MentionCommands;
   readonly signal?: AbortSignal;
 }
 
@@ -62,45 +65,56 @@ export class MentionResponder {
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
-    const question = this.options.engine.read(text);
-    if (inMyThread && !isRealQuestion(question, text)) return skipped('a reply in my thread without a question');
+    const command = this.options.commands?.read(text);
+    const question = command ? undefined : this.options.engine.read(text);
+    if (inMyThread && question && !isRealQuestion(question, text)) return skipped('a reply in my thread without a question');
     const asker = status.account.acct.toLowerCase();
     // Decided before anything is asked, so that an asker over the limit costs no query.
-    const cost = this.options.engine.costOf(question);
+    const cost = question ? this.options.engine.costOf(question) : 1;
     const rate = this.options.rateLimit.decide(asker, Date.now(), cost);
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
     await this.options.globalRateLimit.take();
     let lines: readonly ReplyLine[];
     let engineMs = 0;
+    let answered: CommandAnswer | undefined;
     if (rate === 'notice') {
       const retryAfter = this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost);
       lines = [
         { text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${retryAfter} s.` },
       ];
+    } else if (command) {
+      const engineStarted = performance.now();
+      const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+      answered = await command.answer({ status, mention: this.mentionOf(status.account), visibility });
+      engineMs = performance.now() - engineStarted;
+      lines = answered.lines;
     } else {
       const engineStarted = performance.now();
-      const answer = await this.options.engine.answerQuestion(question, this.options.signal);
+      const answer = await this.options.engine.answerQuestion(question!, this.options.signal);
       engineMs = performance.now() - engineStarted;
       // A trace may have asked more servers than it was charged for up front.
       this.options.rateLimit.charge(asker, Date.now(), answer.cost - cost);
       lines = answer.lines;
     }
     const postStarted = performance.now();
-    const parts = await this.post(status, lines);
-    return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
+    const posted = await this.post(status, lines, answered?.direct ? 'direct' : undefined);
+    await answered?.posted?.(posted);
+    return { action: 'answered', parts: posted.length, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
   }
 
   /**
    * Posts the parts as a thread under the question. Each part has an
    * idempotency key derived from the question, so a retry or a worker that
    * restarts after posting never posts twice. A part refused as too long
-   * (PostTooLongError) is split again, smaller, rather than dropped.
+   * (PostTooLongError) is split again, smaller, rather than dropped. `direct`
+   * makes the reply a direct one whatever the question's visibility. The ids
+   * of the parts, in order.
    */
-  private async post(status: MentionStatus, lines: readonly ReplyLine[]): Promise<number> {
-    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+  private async post(status: MentionStatus, lines: readonly ReplyLine[], direct?: 'direct'): Promise<string[]> {
+    const visibility = direct ?? replyVisibility(status.visibility, this.options.maxVisibility);
     let maxCharacters = this.options.server.maxCharacters;
     let parent = status.id;
-    let posted = 0;
+    const posted: string[] = [];
     for (;;) {
       const { markup } = this.options.server;
       const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(status.account), markup });
@@ -119,12 +133,12 @@ export class MentionResponder {
             { signal: this.options.signal },
           );
           parent = reply.id;
-          posted++;
+          posted.push(reply.id);
         }
         return posted;
       } catch (error) {
         // Split again only while nothing is posted: starting over after part 1 would post its records twice.
-        if (!(error instanceof PostTooLongError) || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        if (!(error instanceof PostTooLongError) || posted.length > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
         maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
       }
     }

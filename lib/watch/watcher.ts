@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
+import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
+import type { Account, Fediverse } from '../fediverse/fediverse.ts';
+import type { InstanceFacts } from '../fediverse/instance-facts.ts';
+import { withServerRetries } from '../fediverse/server-retry.ts';
+import { blockReason, type BlockList } from '../ops/block-list.ts';
+import type { Logger } from '../ops/logger.ts';
+import { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
+import { splitReply } from '../reply/split-reply.ts';
+import { checkCost, checkQuestion, type WatchedQuestion } from './watch-check.ts';
+import type { WatchConfig } from './watch-config.ts';
+import { watchable } from './watch-desk.ts';
+import { checkDelay, judge, type WatchProgress } from './watch-rules.ts';
+import { stateKey } from './watch-state.ts';
+import type { PendingPost, WatchRecord, WatchStore } from './watch-store.ts';
+import { changeLines, endedLines } from './watch-text.ts';
+
+export interface WatcherOptions {
+  readonly store: WatchStore;
+  readonly engine: Pick<LookingGlass, 'read'>;
+  readonly sources: EngineSources;
+  readonly fediverse: Pick<Fediverse, 'postReply' | 'findReply'>;
+  readonly me: Account;
+  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts'>;
+  readonly config: WatchConfig;
+  readonly blockList: () => BlockList;
+  readonly logger: Logger;
+  /** Who holds the leases: unique per process, so that a respawned worker is another owner. */
+  readonly owner: string;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+/** Checks in flight at once; each waits on the network, not on the CPU. */
+const CONCURRENCY = 32;
+/** Watches leased at once at most, so that none waits for the budget long enough to lose its lease. */
+const MAX_BATCH = 256;
+/** How many checks in a row a new state must hold. */
+const HOLD_CHECKS = 2;
+
+/**
+ * Checks the watches that are due, here or on any replica sharing the store:
+ * each is leased for its check, its state judged (watch-rules.ts) and a change
+ * written as a pending post before it is posted, then marked posted, so that a
+ * crash at any point tells each change once (the Idempotency-Key, derived from
+ * the watch and the change, makes the post after a respawn the same post).
+ */
+export class Watcher {
+  private readonly log: Logger;
+  private readonly budget: WaitingRateLimit;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly tickMs: number;
+  private readonly batch: number;
+  /** When the BGP table and the VRPs were last loaded, to check BGP watches after a reload. */
+  private loaded: string | undefined;
+  private readonly questions = new Map<string, WatchedQuestion | undefined>();
+  private checks = 0;
+
+  constructor(private readonly options: WatcherOptions) {
+    this.log = options.logger.child({ component: 'watch' });
+    this.budget = new WaitingRateLimit(options.config.checksPerMinute, 60_000);
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.tickMs = Math.min(1000, Math.max(50, Math.round(options.config.minIntervalMs / 4)));
+    this.batch = Math.min(MAX_BATCH, Math.max(1, Math.ceil((options.config.checksPerMinute * this.tickMs) / 60_000)));
+  }
+
+  /** Checks performed so far, for the benchmark. */
+  get checked(): number {
+    return this.checks;
+  }
+
+  /** Checks due watches until `signal` aborts; a failing store or server is logged and tried again at the next tick. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await this.tick(signal);
+      } catch (error) {
+        const { message, name } = error as Error;
+        this.log.warn({ event: 'watch-tick-failed', error: message, errorType: name }, `watches: ${message}`);
+      }
+      if (claimed < this.batch) await sleep(this.tickMs, undefined, { signal }).catch(() => {});
+    }
+  }
+
+  /** One round: BGP watches made due after a reload, then up to a batch of due watches checked; how many were. */
+  async tick(signal?: AbortSignal): Promise<number> {
+    await this.noticeReloads();
+    const { store, owner, config } = this.options;
+    const due = await store.claimDue(owner, this.now(), config.leaseMs, this.batch);
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !signal?.aborted) await this.handle(due[next++], signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
+    return due.length;
+  }
+
+  private async noticeReloads(): Promise<void> {
+    const { bgp, rpki } = this.options.sources;
+    if (!bgp) return;
+    const [table, vrps] = await Promise.all([bgp.stats().catch(() => undefined), rpki?.stats().catch(() => undefined)]);
+    const loaded = `${table?.loadedAt?.getTime()} ${vrps?.loadedAt?.getTime()}`;
+    if (this.loaded !== undefined && loaded !== this.loaded) {
+      const spreadMs = Math.min(this.options.config.bgpIntervalMs, 60_000);
+      await this.options.store.bgpDueSoon(this.now(), spreadMs);
+      this.log.info({ event: 'watch-bgp-reloaded', spreadMs }, 'BGP data reloaded: BGP watches are checked again');
+    }
+    this.loaded = loaded;
+  }
+
+  private async handle(watch: WatchRecord, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      if (watch.pending) return await this.post(watch, watch.pending, signal);
+      const blocked = blockReason(this.options.blockList(), watch.asker);
+      if (blocked) return await this.end(watch, `${blocked}`);
+      if (this.now() >= watch.expiresAt) {
+        const pending = { key: `fedidig-watch-${watch.id}-ended`, lines: endedLines(watch), ends: 'expired' };
+        return await this.save(watch, watch.progress, watch.expiresAt, pending, signal);
+      }
+      const question = this.questionOf(watch);
+      if (!question) return await this.end(watch, 'no longer a question this bot watches');
+      await this.check(watch, question, signal);
+    } catch (error) {
+      const { message, name } = error as Error;
+      // The lease runs out and the watch is checked again then.
+      this.log.warn({ event: 'watch-check-failed', watch: watch.id, error: message, errorType: name }, `watch ${watch.id}: ${message}`);
+    }
+  }
+
+  /** The watched question, read once per process from the text it was asked with. */
+  private questionOf(watch: WatchRecord): WatchedQuestion | undefined {
+    if (!this.questions.has(watch.id)) {
+      const watched = watchable(this.options.engine.read(watch.question), this.options.sources);
+      this.questions.set(watch.id, typeof watched === 'object' && !Array.isArray(watched) ? watched : undefined);
+    }
+    return this.questions.get(watch.id);
+  }
+
+  private async check(watch: WatchRecord, question: WatchedQuestion, signal: AbortSignal | undefined): Promise<void> {
+    const { config, sources } = this.options;
+    for (let cost = checkCost(question, sources); cost > 0; cost--) await this.budget.take();
+    const observation = await checkQuestion(question, sources, config.visibilityThreshold, signal);
+    this.checks++;
+    const now = this.now();
+    const nextCheckAt = Math.min(now + checkDelay(watch.kind, observation?.ttlSeconds, config, this.random()), watch.expiresAt);
+    if (!observation) return this.save(watch, watch.progress, nextCheckAt, undefined, signal);
+    const observed = stateKey(observation.state);
+    const verdict = judge(watch.progress, observed, now, { holdChecks: HOLD_CHECKS, dailyChanges: config.dailyChanges });
+    const pending =
+      verdict.tell && verdict.before !== undefined
+        ? {
+            key: changeKey(watch.id, verdict.before, verdict.progress),
+            lines: changeLines(watch, verdict.before, observed, verdict.tell === 'muted', config.dailyChanges),
+          }
+        : undefined;
+    await this.save(watch, verdict.progress, nextCheckAt, pending, signal);
+  }
+
+  /** Writes the check; a pending post is posted once it is written, never before. */
+  private async save(
+    watch: WatchRecord,
+    progress: WatchProgress,
+    nextCheckAt: number,
+    pending: PendingPost | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const saved = await this.options.store.saveCheck(watch.id, this.options.owner, { progress, nextCheckAt, pending }, this.now(), this.options.config.leaseMs);
+    if (!saved) {
+      this.log.info({ event: 'watch-lease-lost', watch: watch.id }, `watch ${watch.id}: another replica has it now`);
+      return;
+    }
+    if (!pending) return;
+    this.log.info({ event: 'watch-change-pending', watch: watch.id, key: pending.key }, `watch ${watch.id}: a reply to post`);
+    await this.post(watch, pending, signal);
+  }
+
+  private async post(watch: WatchRecord, pending: PendingPost, signal: AbortSignal | undefined): Promise<void> {
+    const { fediverse, server, me, store } = this.options;
+    const [text] = splitReply(pending.lines, { maxCharacters: server.maxCharacters, maxParts: 1, mention: watch.mention, markup: server.markup });
+    try {
+      const reply = await withServerRetries(
+        async () => {
+          // Where the server ignores Idempotency-Key, a reply posted before a crash is found in the thread instead.
+          const found = server.idempotentPosts ? undefined : await fediverse.findReply(watch.id, me.id, new Set(await store.postsOf(watch.id)));
+          return (
+            found ?? fediverse.postReply({ text, inReplyToId: watch.id, visibility: watch.visibility, markup: server.markup, idempotencyKey: pending.key })
+          );
+        },
+        { signal },
+      );
+      await store.posted(watch.id, pending.key, reply.id, this.now());
+      this.log.info({ event: 'watch-posted', watch: watch.id, key: pending.key, reply: reply.id, ends: pending.ends }, `watch ${watch.id}: posted`);
+    } catch (error) {
+      if (!(error instanceof RequestRejectedError)) throw error;
+      // The question is gone (deleted, or hidden from the bot), or the server refuses the reply for good: the watch ends.
+      await store.posted(watch.id, pending.key, undefined, this.now());
+      await this.end(watch, error instanceof StatusGoneError ? 'question gone' : 'reply refused');
+    }
+  }
+
+  private async end(watch: WatchRecord, reason: string): Promise<void> {
+    await this.options.store.end(watch.id, reason, this.now());
+    this.questions.delete(watch.id);
+    this.log.info({ event: 'watch-ended', watch: watch.id, reason }, `watch ${watch.id} ended: ${reason}`);
+  }
+}
+
+/** The Idempotency-Key of a change: the watch, the states before and after, and the day's count (A→B→A→B are four changes). */
+export function changeKey(watchId: string, before: string, progress: WatchProgress): string {
+  const change = createHash('sha256').update(`${before}\n${progress.reported}\n${progress.day}\n${progress.changesToday}`).digest('hex').slice(0, 24);
+  return `fedidig-watch-${watchId}-${change}`;
+}
