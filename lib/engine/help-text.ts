@@ -33,6 +33,7 @@ export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare
   if (bgpEnabled && rpkiEnabled)
     lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');
   if (bgpEnabled) lines.push('• bgp path ADDRESS: the distinct AS paths to it, most seen first');
+  lines.push(`• watch QUESTION: I reply in its thread when the answer changes: ${botName} watch example.com NS (unwatch there to stop; watches lists yours)`);
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));
 }

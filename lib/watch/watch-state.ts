@@ -92,7 +92,7 @@ function line(text: string): ReplyLine {
 function dnsAnswerText(answer: DnsTypeState): string {
   const data = answer.records.length ? answer.records.join(', ') : 'no records';
   const rcode = answer.rcode === 0 ? '' : `${rcodeName(answer.rcode)} `;
-  const ede = answer.ede.map((code) => ` (EDE ${code} ${extendedErrorName(code)})`).join('');
+  const ede = answer.ede.map((code) => ` (${extendedErrorName(code)})`).join('');
   return `${rcode}${data}${answer.ad ? ' (AD)' : ''}${ede}`;
 }
 
@@ -111,8 +111,8 @@ function dnsChanges(before: readonly DnsTypeState[], after: readonly DnsTypeStat
       if (removed.length) lines.push(`  − ${removed.join(', ')}`);
     }
     if (was.ad !== now.ad) lines.push(`${type}: ${now.ad ? 'now validated by DNSSEC (AD)' : 'no longer validated by DNSSEC (no AD)'}`);
-    for (const code of now.ede.filter((c) => !was.ede.includes(c))) lines.push(`${type}: the resolver now says EDE ${code} (${extendedErrorName(code)})`);
-    for (const code of was.ede.filter((c) => !now.ede.includes(c))) lines.push(`${type}: EDE ${code} (${extendedErrorName(code)}) went away`);
+    for (const code of now.ede.filter((c) => !was.ede.includes(c))) lines.push(`${type}: the resolver now says ${extendedErrorName(code)}`);
+    for (const code of was.ede.filter((c) => !now.ede.includes(c))) lines.push(`${type}: ${extendedErrorName(code)} went away`);
     return lines;
   });
 }
