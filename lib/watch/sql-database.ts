@@ -41,6 +41,8 @@ export function openSqlite(path: string): SqlDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL survives a crash of the process (the watch's exactly-once needs no more); only power loss may undo a last write.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const statements = new Map<string, Database.Statement>();
   const run = (sql: string, params: readonly SqlValue[] = []): SqlRow[] => {
