@@ -5,12 +5,12 @@
  * (or in a PostgreSQL the test starts, for two replicas).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { eventsNamed } from '../support/log-events.ts';
+import { testFolders } from '../support/temporary-folder.ts';
 import type { StatusJson } from '../testkit/mastodon-instance.ts';
 import { missingDnsSoftware, startNsd, type Nsd } from '../testkit/nsd.ts';
 import { missingPostgres, startPostgres, type Postgres } from '../testkit/postgres.ts';
@@ -20,17 +20,15 @@ let world: BotWorld | undefined;
 const bots: BotProcess[] = [];
 let nsd: Nsd | undefined;
 let postgres: Postgres | undefined;
-const folders: string[] = [];
-function folder(prefix: string): string {
-  folders.push(mkdtempSync(join(tmpdir(), prefix)));
-  return folders.at(-1)!;
-}
+/** Temporary folders, removed after each test. */
+const folders = testFolders();
+const folder = folders.make;
 afterEach(async () => {
   for (const bot of bots.splice(1)) await killBotAndWorld(bot, undefined);
   await killBotAndWorld(bots.pop(), world);
   await nsd?.close();
   await postgres?.close();
-  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
+  folders.removeAll();
   world = nsd = postgres = undefined;
 });
 
