@@ -3,6 +3,7 @@ import type { Fediverse } from '../fediverse/fediverse.ts';
 import type { Visibility } from '../fediverse/reply-visibility.ts';
 import { AskerRateLimit } from '../ops/asker-rate-limit.ts';
 import { mergeBlockLists, type BlockList } from '../ops/block-list.ts';
+import { postingOneAtATime } from '../fediverse/one-post-at-a-time.ts';
 import { FloodWatch } from '../ops/flood-watch.ts';
 import { healthOf, type Health, type Heartbeat } from '../ops/health.ts';
 import type { LogQueries } from '../ops/log-privacy.ts';
@@ -80,10 +81,12 @@ const STOP_GRACE_MS = 20_000;
  * its parts from the environment and turns signals into stop() and reload().
  */
 export function createBot(config: BotConfig, deps: BotDeps): Bot {
-  const { fediverse, session, engine, logger, heartbeat } = deps;
+  const { session, engine, logger, heartbeat } = deps;
   const log = logger.child({ component: 'bot' });
   const stopping = new AbortController();
   const { instance, me } = session;
+  // Answers and watch replies share one queue where the server takes one post at a time.
+  const fediverse = instance.postsOneAtATime ? postingOneAtATime(deps.fediverse) : deps.fediverse;
   const blockList = deps.blockListFile ? () => mergeBlockLists(config.blockList, deps.blockListFile!()) : () => config.blockList;
   const watcher = deps.watch && new Watcher({ ...deps.watch, engine, fediverse, me, server: instance, blockList, logger });
   const desk = deps.watch && new WatchDesk({ ...deps.watch, engine });

@@ -19,7 +19,7 @@ export interface ResponderOptions {
   readonly engine: Pick<LookingGlass, 'read' | 'costOf' | 'answerQuestion'>;
   readonly me: Account;
   /** What the server is, as far as posting goes: its limit, how it reads a post, its quirks (see InstanceFacts). */
-  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain' | 'postsOneAtATime'>;
+  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain'>;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
@@ -48,9 +48,6 @@ const MIN_MAX_CHARACTERS = 100;
 
 /** Takes one mention from the server and answers it in its thread, or decides not to. */
 export class MentionResponder {
-  /** The post in progress, where posts go one at a time. */
-  private posting: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly options: ResponderOptions) {}
 
   async respond(notification: MentionNotification): Promise<Outcome> {
@@ -159,10 +156,7 @@ export class MentionResponder {
       const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
       if (existing) return existing;
     }
-    if (!this.options.server.postsOneAtATime) return this.options.fediverse.postReply(reply);
-    const posted = this.posting.then(() => this.options.fediverse.postReply(reply));
-    this.posting = posted.catch(() => {});
-    return posted;
+    return this.options.fediverse.postReply(reply);
   }
 }
 

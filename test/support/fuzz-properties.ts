@@ -178,7 +178,7 @@ export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?:
     fediverse: server,
     engine,
     me: { id: BOT.id, acct: BOT.acct, url: BOT.url, bot: true },
-    server: { maxCharacters: c.maxCharacters, markup: c.markup, idempotentPosts: true, mentionsNeedDomain: false, postsOneAtATime: false },
+    server: { maxCharacters: c.maxCharacters, markup: c.markup, idempotentPosts: true, mentionsNeedDomain: false },
     maxParts: c.maxParts,
     maxVisibility: c.cap,
     rateLimit: new AskerRateLimit(1000, 60_000),
