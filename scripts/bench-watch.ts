@@ -148,7 +148,7 @@ try {
     await Promise.all(engines.map((engine) => engine.reload()));
     const changedAt = performance.now();
     const expected = dnsChanges + (options.prefixes ? bgpChanges : 0);
-    while (server.posted() < expected && performance.now() - changedAt < 120_000) await sleep(50);
+    while (server.posted() < expected && performance.now() - changedAt < 300_000) await sleep(50);
     const toldMs = performance.now() - changedAt;
     // Time for a duplicate to show up.
     await sleep(3000);

@@ -19,6 +19,7 @@ export const migrations: readonly string[] = [
      next_check_at BIGINT NOT NULL,
      progress TEXT NOT NULL,
      pending TEXT,
+     next_after_post BIGINT,
      lease_owner TEXT,
      lease_until BIGINT,
      ended_at BIGINT,

@@ -94,8 +94,8 @@ export class SqlWatchStore implements WatchStore {
       `UPDATE watches SET lease_owner = $1, lease_until = $2
        WHERE id IN (
          SELECT id FROM watches
-         WHERE ${RUNNING} AND (next_check_at <= $3 OR pending IS NOT NULL) AND (lease_until IS NULL OR lease_until <= $3)
-         ORDER BY (pending IS NULL), next_check_at
+         WHERE ${RUNNING} AND next_check_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+         ORDER BY next_check_at
          LIMIT $4 ${skipLocked}
        )
        RETURNING ${COLUMNS}`,
@@ -107,11 +107,16 @@ export class SqlWatchStore implements WatchStore {
   async saveCheck(id: string, owner: string, result: CheckResult, nowMs: number, leaseMs: number): Promise<boolean> {
     const pending = result.pending === undefined ? null : JSON.stringify(result.pending);
     const rows = await this.db.query(
-      `UPDATE watches SET progress = $1, next_check_at = $2, pending = COALESCE(CAST($3 AS TEXT), pending),
-         lease_owner = CASE WHEN CAST($3 AS TEXT) IS NULL THEN NULL ELSE lease_owner END, lease_until = CASE WHEN CAST($3 AS TEXT) IS NULL THEN NULL ELSE CAST($6 AS BIGINT) END
+      // A pending post makes the row due at once (for whoever holds it next, should this owner die before posting);
+      // the check after it waits in next_after_post until it is posted.
+      `UPDATE watches SET progress = $1, pending = COALESCE(CAST($3 AS TEXT), pending),
+         next_check_at = CASE WHEN CAST($3 AS TEXT) IS NULL THEN CAST($2 AS BIGINT) ELSE CAST($7 AS BIGINT) END,
+         next_after_post = CASE WHEN CAST($3 AS TEXT) IS NULL THEN NULL ELSE CAST($2 AS BIGINT) END,
+         lease_owner = CASE WHEN CAST($3 AS TEXT) IS NULL THEN NULL ELSE lease_owner END,
+         lease_until = CASE WHEN CAST($3 AS TEXT) IS NULL THEN NULL ELSE CAST($6 AS BIGINT) END
        WHERE id = $4 AND lease_owner = $5 AND ${RUNNING}
        RETURNING id`,
-      [JSON.stringify(result.progress), result.nextCheckAt, pending, id, owner, nowMs + leaseMs],
+      [JSON.stringify(result.progress), result.nextCheckAt, pending, id, owner, nowMs + leaseMs, nowMs],
     );
     return rows.length > 0;
   }
@@ -123,6 +128,7 @@ export class SqlWatchStore implements WatchStore {
     if (pending?.key !== key) return;
     await this.db.query(
       `UPDATE watches SET pending = NULL, lease_owner = NULL, lease_until = NULL,
+         next_check_at = COALESCE(next_after_post, next_check_at), next_after_post = NULL,
          ended_at = CASE WHEN CAST($1 AS TEXT) IS NULL THEN ended_at ELSE CAST($2 AS BIGINT) END, end_reason = COALESCE(CAST($1 AS TEXT), end_reason)
        WHERE id = $3 AND pending = $4`,
       [pending.ends ?? null, nowMs, id, row!.pending as string],

@@ -63,7 +63,7 @@ export interface WatchStore {
   /** The running watch whose thread holds this status (its question or a reply of the bot's), if any. */
   watchOfPost(statusId: string): Promise<WatchRecord | undefined>;
   /**
-   * Leases up to `limit` running watches due by `nowMs`, or with a pending post (those first), to `owner`
+   * Leases up to `limit` running watches due by `nowMs` (a pending post is due from when it is written), oldest first, to `owner`
    * for `leaseMs`: no other owner gets them until the lease is released or runs out (a dead replica's).
    */
   claimDue(owner: string, nowMs: number, leaseMs: number, limit: number): Promise<WatchRecord[]>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
 import type { Account, Fediverse } from '../fediverse/fediverse.ts';
@@ -94,7 +94,12 @@ export class Watcher {
     const due = await store.claimDue(owner, this.now(), config.leaseMs, this.batch);
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !signal?.aborted) await this.handle(due[next++], signal);
+      while (next < due.length && !signal?.aborted) {
+        await this.handle(due[next++], signal);
+        // A check against a table in memory and SQLite settles in microtasks alone: give the event loop its turn
+        // after each, or a batch of them would hold up every mention and timer of the worker.
+        await turn();
+      }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
     return due.length;
