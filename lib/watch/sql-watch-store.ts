@@ -157,6 +157,11 @@ export class SqlWatchStore implements WatchStore {
     ]);
   }
 
+  async forgetEnded(endedBeforeMs: number): Promise<void> {
+    await this.db.query('DELETE FROM watch_posts WHERE watch_id IN (SELECT id FROM watches WHERE ended_at < $1)', [endedBeforeMs]);
+    await this.db.query('DELETE FROM watches WHERE ended_at < $1', [endedBeforeMs]);
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

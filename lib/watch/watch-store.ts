@@ -84,5 +84,7 @@ export interface WatchStore {
   end(id: string, reason: string, nowMs: number): Promise<void>;
   /** Makes every running BGP watch due within `spreadMs` of `nowMs`, spread over it (the table or the VRPs were reloaded). */
   bgpDueSoon(nowMs: number, spreadMs: number): Promise<void>;
+  /** Deletes the watches that ended before `endedBeforeMs`, with their posts. */
+  forgetEnded(endedBeforeMs: number): Promise<void>;
   close(): Promise<void>;
 }

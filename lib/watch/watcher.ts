@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
@@ -39,6 +40,11 @@ const CONCURRENCY = 32;
 const MAX_BATCH = 256;
 /** How many checks in a row a new state must hold. */
 const HOLD_CHECKS = 2;
+/** Ended watches are kept this long (a mention answered again after a crash finds its watch), then forgotten. */
+const KEEP_ENDED_MS = 30 * 86_400_000;
+const FORGET_EVERY_MS = 3_600_000;
+/** Watched questions kept read, per process. */
+const QUESTIONS_KEPT = 100_000;
 
 /**
  * Checks the watches that are due, here or on any replica sharing the store:
@@ -56,7 +62,9 @@ export class Watcher {
   private readonly batch: number;
   /** When the BGP table and the VRPs were last loaded, to check BGP watches after a reload. */
   private loaded: string | undefined;
-  private readonly questions = new Map<string, WatchedQuestion | undefined>();
+  /** Each watch's question as read, or that it is not one this bot watches (any more). */
+  private readonly questions = new LRUCache<string, WatchedQuestion | 'unwatchable'>({ max: QUESTIONS_KEPT });
+  private forgotAt = 0;
   private checks = 0;
 
   constructor(private readonly options: WatcherOptions) {
@@ -91,6 +99,10 @@ export class Watcher {
   async tick(signal?: AbortSignal): Promise<number> {
     await this.noticeReloads();
     const { store, owner, config } = this.options;
+    if (this.now() - this.forgotAt >= FORGET_EVERY_MS) {
+      this.forgotAt = this.now();
+      await store.forgetEnded(this.forgotAt - KEEP_ENDED_MS);
+    }
     const due = await store.claimDue(owner, this.now(), config.leaseMs, this.batch);
     let next = 0;
     const worker = async () => {
@@ -139,11 +151,13 @@ export class Watcher {
 
   /** The watched question, read once per process from the text it was asked with. */
   private questionOf(watch: WatchRecord): WatchedQuestion | undefined {
-    if (!this.questions.has(watch.id)) {
+    let question = this.questions.get(watch.id);
+    if (question === undefined) {
       const watched = watchable(this.options.engine.read(watch.question), this.options.sources);
-      this.questions.set(watch.id, typeof watched === 'object' && !Array.isArray(watched) ? watched : undefined);
+      question = typeof watched === 'object' && !Array.isArray(watched) ? watched : 'unwatchable';
+      this.questions.set(watch.id, question);
     }
-    return this.questions.get(watch.id);
+    return question === 'unwatchable' ? undefined : question;
   }
 
   private async check(watch: WatchRecord, question: WatchedQuestion, signal: AbortSignal | undefined): Promise<void> {

@@ -102,7 +102,7 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
         assert.equal(changesIn(world, status.id).length, 4, 'the next day it tells again');
       });
 
-      it('ends when its time is up, saying so; when the question is gone; and when the asker is blocked', async () => {
+      it('ends when its time is up, saying so; when the question is gone; when the asker is blocked; and is forgotten later', async () => {
         const world = watchWorld(store);
         world.resolver.answers.set('a.test', ['192.0.2.1']);
         const expiring = await world.say('alice', 'watch a.test for 1 day');
@@ -120,6 +120,9 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
         assert.equal((await store.get(blocked.status.id))?.endReason, 'a blocked account');
         assert.equal(changesIn(world, blocked.status.id).length, 0);
         assert.equal(await store.countRunning(), 0);
+        world.clock += 31 * 86_400_000;
+        await world.watcher('a').tick();
+        assert.equal(await store.get(expiring.status.id), undefined, 'ended watches are forgotten after 30 days');
       });
     });
 
