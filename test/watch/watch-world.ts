@@ -44,6 +44,8 @@ export class ScriptedResolver implements Resolver {
 
 export interface WatchWorld {
   readonly resolver: ScriptedResolver;
+  /** Another resolver, `via quad9`, for `compare`. */
+  readonly quad9: ScriptedResolver;
   readonly fediverse: MemoryFediverse;
   readonly config: WatchConfig;
   readonly desk: WatchDesk;
@@ -60,11 +62,18 @@ export const START = Date.UTC(2026, 11, 1, 8);
 
 export function watchWorld(store: WatchStore, env: Record<string, string> = {}, server: InstanceFacts = FACTS): WatchWorld {
   const resolver = new ScriptedResolver();
-  const engine = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1:53' }), { resolvers: new Map([['', resolver]]) });
+  const quad9 = new ScriptedResolver();
+  const engine = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1:53' }), {
+    resolvers: new Map([
+      ['', resolver],
+      ['quad9', quad9],
+    ]),
+  });
   const config = readWatchConfig({ WATCH_MIN_INTERVAL_MS: '60000', WATCH_LEASE_MS: '30000', WATCH_CHECKS_PER_MINUTE: '100000', ...env });
   const fediverse = new MemoryFediverse();
   const world: WatchWorld = {
     resolver,
+    quad9,
     fediverse,
     config,
     clock: START,

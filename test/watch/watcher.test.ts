@@ -71,6 +71,20 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
         assert.equal(changesIn(world, status.id).length, 1, 'told once');
       });
 
+      it('compare: tells when the resolvers come to agree', async () => {
+        const world = watchWorld(store);
+        world.resolver.answers.set('a.test', ['192.0.2.2']);
+        world.quad9.answers.set('a.test', ['192.0.2.1']);
+        const { status, answer } = await world.say('alice', 'watch a.test compare');
+        assert.match(answer.lines[1].text, /Now: the resolvers disagree: quad9 gives 192\.0\.2\.1; default gives 192\.0\.2\.2/);
+        world.quad9.answers.set('a.test', ['192.0.2.2']);
+        await checkAgain(world);
+        await checkAgain(world);
+        const [change, ...more] = changesIn(world, status.id);
+        assert.equal(more.length, 0);
+        assert.match(change.text, /“a\.test compare” changed:\nall 2 resolvers now give 192\.0\.2\.2$/);
+      });
+
       it('does not flood with an answer that rotates', async () => {
         const world = watchWorld(store);
         world.resolver.answers.set('cdn.test', ['192.0.2.1']);
