@@ -35,8 +35,9 @@ export const migrations: readonly string[] = [
 
 /** Runs the steps the database lacks, each in its transaction, one migrating process at a time. */
 export async function migrate(db: SqlDatabase): Promise<void> {
-  await db.query('CREATE TABLE IF NOT EXISTS watch_schema (version INTEGER NOT NULL)');
   await db.serialised(async (tx) => {
+    // Inside the lock: two replicas creating it at once would collide in PostgreSQL's catalog even with IF NOT EXISTS.
+    await tx.query('CREATE TABLE IF NOT EXISTS watch_schema (version INTEGER NOT NULL)');
     const [row] = await tx.query('SELECT version FROM watch_schema');
     const version = row === undefined ? 0 : Number(row.version);
     if (row === undefined) await tx.query('INSERT INTO watch_schema (version) VALUES (0)');
