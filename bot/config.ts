@@ -1,6 +1,7 @@
-import { parseBlockList, type BlockList } from '../lib/ops/block-list.ts';
+import { parseBlockList, type BlockList } from '../lib/policy/block-list.ts';
 import { ConfigError } from '../lib/engine/config-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
+import { fediverseApis, type FediverseApi } from '../lib/fediverse/open-fediverse.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';
 import { readWatchConfig, type WatchConfig } from '../lib/watch/watch-config.ts';
 
@@ -9,6 +10,8 @@ export interface RuntimeConfig {
   readonly engine: EngineConfig;
   readonly mastodonUrl: string;
   readonly mastodonToken: string;
+  /** FEDIVERSE_API: the client API spoken to the server; `auto` decides from /api/v1/instance and nodeinfo. */
+  readonly fediverseApi: FediverseApi | 'auto';
   readonly stateDir: string;
   readonly heartbeatTimeoutMs: number;
   readonly streaming: 'auto' | 'off';
@@ -46,6 +49,7 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     engine: readEngineConfig(env),
     mastodonUrl: url(env, 'MASTODON_URL'),
     mastodonToken: required(env, 'MASTODON_TOKEN'),
+    fediverseApi: oneOf(env, 'FEDIVERSE_API', ['auto', ...fediverseApis]),
     stateDir: env.STATE_DIR?.trim() || './var',
     heartbeatTimeoutMs: integer(env, 'HEARTBEAT_TIMEOUT_MS', 90_000, 1000, 3_600_000),
     streaming: oneOf(env, 'STREAMING', ['auto', 'off'] as const),

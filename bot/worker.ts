@@ -9,13 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
-import { MastodonClient } from '../lib/fediverse/mastodon-client.ts';
+import { chooseFediverseApi, openFediverse } from '../lib/fediverse/open-fediverse.ts';
+import { withServerRetries } from '../lib/fediverse/server-retry.ts';
 import { createBot } from '../lib/mentions/bot.ts';
 import { ProgressStore } from '../lib/mentions/progress-store.ts';
 import { signIn } from '../lib/mentions/sign-in.ts';
-import { watchBlockList } from '../lib/ops/block-list-file.ts';
+import { watchBlockList } from '../lib/policy/block-list-file.ts';
 import { fileHeartbeat } from '../lib/ops/health.ts';
-import { createHttpTwin } from '../lib/ops/http-twin.ts';
+import { createHttpTwin } from '../lib/twin/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
 import { openWatchStore } from '../lib/watch/open-watch-store.ts';
 import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
@@ -23,7 +24,12 @@ import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts'
 const logger = createLogger('worker');
 const config = configOrExit(() => readRuntimeConfig(process.env));
 const { mastodonUrl: url, mastodonToken: token, streamSilenceMs, replyMarkup: markup } = config;
-const fediverse = new MastodonClient({ url, token, streamSilenceMs, markup });
+const api = await withServerRetries(() => chooseFediverseApi(url, config.fediverseApi), {
+  onFailure: (error) =>
+    logger.warn({ event: 'api-choice-failed', error: error.message, errorType: error.name }, `cannot tell which API ${url} speaks: ${error.message}`),
+}).catch(() => process.exit(1));
+logger.info({ event: 'api-chosen', api: api.api, reason: api.reason }, `speaking ${api.api}'s API: ${api.reason}`);
+const fediverse = openFediverse(api.api, { url, token, streamSilenceMs, markup });
 // signIn logs every failed attempt, and why it gave up.
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
 const engine = await LookingGlass.open(config.engine, {

@@ -36,7 +36,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatIpv4, formatIpv6 } from '../lib/net/ip-address.ts';
-import { loadTableFile } from '../lib/bgp/table-file-loader.ts';
+import { loadTableFile } from '../lib/bgp/table/table-file-loader.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';

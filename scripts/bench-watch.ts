@@ -17,7 +17,7 @@ import dns2 from 'dns2';
 import { readEngineConfig } from '../lib/engine/config.ts';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
 import type { Fediverse, Reply } from '../lib/fediverse/fediverse.ts';
-import { parseBlockList } from '../lib/ops/block-list.ts';
+import { parseBlockList } from '../lib/policy/block-list.ts';
 import { silentLogger } from '../lib/ops/logger.ts';
 import { SqlWatchStore } from '../lib/watch/sql-watch-store.ts';
 import { readWatchConfig } from '../lib/watch/watch-config.ts';
@@ -26,7 +26,8 @@ import type { WatchStore } from '../lib/watch/watch-store.ts';
 import { Watcher } from '../lib/watch/watcher.ts';
 import { longestStall } from '../test/support/event-loop-stall.ts';
 import { startPostgres, type Postgres } from '../test/testkit/postgres.ts';
-import { FACTS } from '../test/mentions/memory-fediverse.ts';
+import { BOT, FACTS } from '../test/mentions/memory-fediverse.ts';
+import { ThreadPoster } from '../lib/fediverse/thread-poster.ts';
 import { fmt, MB } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
 
@@ -101,9 +102,7 @@ try {
         store,
         engine: engines[r],
         sources: engines[r].sources(),
-        fediverse: server.fediverse,
-        me: { id: 'bot', acct: 'dig', url: 'https://dig.example/@dig', bot: true },
-        server: FACTS,
+        poster: new ThreadPoster({ fediverse: server.fediverse, me: BOT, server: FACTS, maxParts: 4 }),
         config,
         blockList: () => parseBlockList([]),
         logger: silentLogger(),

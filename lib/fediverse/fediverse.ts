@@ -25,7 +25,8 @@ export interface MentionStatus {
   readonly account: Account;
   readonly inReplyToId?: string;
   readonly inReplyToAccountId?: string;
-  readonly mentions: readonly { readonly id: string; readonly acct: string; readonly url: string }[];
+  /** The accounts the status mentions, as the server links them in `content`. */
+  readonly mentions: readonly { readonly acct: string; readonly url: string }[];
   readonly createdAt: string;
 }
 

@@ -57,10 +57,15 @@ export const DEFAULT_MAX_CHARACTERS = 500;
 const MARKDOWN_SERVERS = new Set(['hollo']);
 /** Misskey and its forks read posts as MFM through their Mastodon API. */
 const MFM_SERVERS = new Set(['misskey', 'sharkey', 'iceshrimp', 'iceshrimp.net', 'firefish', 'catodon', 'foundkey', 'cherrypick', 'meisskey']);
-/** Their streaming URL is Misskey's own protocol, not Mastodon's (Iceshrimp.NET has Mastodon's). */
-const MISSKEY_STREAMING = new Set([...MFM_SERVERS].filter((name) => name !== 'iceshrimp.net'));
+/** Misskey and the forks that keep its API (Iceshrimp.NET is a rewrite with Mastodon's alone). */
+const MISSKEY_API_SERVERS = new Set([...MFM_SERVERS].filter((name) => name !== 'iceshrimp.net'));
 /** Servers that ignore `Idempotency-Key` (GoToSocial's and Sharkey's status handlers never read it). */
-const NO_IDEMPOTENCY = new Set(['gotosocial', ...MISSKEY_STREAMING]);
+const NO_IDEMPOTENCY = new Set(['gotosocial', ...MISSKEY_API_SERVERS]);
+
+/** Whether nodeinfo's software name is Misskey's or a fork's that keeps Misskey's API. */
+export function speaksMisskeyApi(software: Software): boolean {
+  return MISSKEY_API_SERVERS.has(software.name);
+}
 
 export function readInstanceFacts(answers: InstanceAnswers, markupSetting: ReplyMarkup | 'auto' = 'auto'): InstanceFacts {
   const notes: string[] = [];
@@ -73,7 +78,8 @@ export function readInstanceFacts(answers: InstanceAnswers, markupSetting: Reply
     positive(path(v1, 'maxTootChars'));
   if (maxCharacters === undefined) notes.push(`the server states no character limit: assuming ${DEFAULT_MAX_CHARACTERS}`);
   const advertised = text(path(v2, 'configuration', 'urls', 'streaming')) ?? text(path(v1, 'urls', 'streamingApi'));
-  const streamingUrl = MISSKEY_STREAMING.has(software.name) ? undefined : advertised;
+  // Their streaming URL is Misskey's own protocol, not Mastodon's (Iceshrimp.NET has Mastodon's).
+  const streamingUrl = speaksMisskeyApi(software) ? undefined : advertised;
   if (!streamingUrl) notes.push(advertised ? `no Mastodon streaming API (${software.name} streams its own protocol): polling` : 'no streaming API: polling');
   const idempotentPosts = !NO_IDEMPOTENCY.has(software.name);
   if (!idempotentPosts) notes.push(`${software.name} ignores Idempotency-Key: looking in the thread before each post`);
@@ -92,6 +98,47 @@ export function readInstanceFacts(answers: InstanceAnswers, markupSetting: Reply
   };
 }
 
+/** What Misskey's own API says of the server: `meta` (maxNoteTextLength) and nodeinfo. */
+export interface MisskeyAnswers {
+  readonly meta: unknown;
+  readonly nodeinfo?: unknown;
+  /** Misskey's streaming API is at /streaming on every server. */
+  readonly streamingUrl: string;
+}
+
+/**
+ * The facts of a server spoken to through Misskey's API: the limit of
+ * `meta`, MFM unless REPLY_MARKUP says otherwise, and no Idempotency-Key
+ * (Misskey has none), so the bot looks in the thread before each post.
+ */
+export function misskeyInstanceFacts(answers: MisskeyAnswers, markupSetting: ReplyMarkup | 'auto' = 'auto'): InstanceFacts {
+  const notes: string[] = [];
+  const software = softwareOfNodeinfo(record(answers.nodeinfo)) ?? { name: 'misskey', version: text(path(record(answers.meta), 'version')) ?? '' };
+  const maxCharacters = positive(path(record(answers.meta), 'maxNoteTextLength'));
+  if (maxCharacters === undefined) notes.push(`meta states no maxNoteTextLength: assuming ${DEFAULT_MAX_CHARACTERS}`);
+  const markup = markupSetting === 'auto' ? 'mfm' : markupSetting;
+  notes.push(
+    `${software.name} ${software.version || '(version unknown)'} through Misskey's API: replies written as ${markup}${markupSetting === 'auto' ? '' : ' (REPLY_MARKUP)'}`,
+  );
+  notes.push("Misskey's API has no Idempotency-Key: looking in the thread before each post");
+  return {
+    maxCharacters: maxCharacters ?? DEFAULT_MAX_CHARACTERS,
+    streamingUrl: answers.streamingUrl,
+    software,
+    markup,
+    idempotentPosts: false,
+    mentionsNeedDomain: false,
+    postsOneAtATime: false,
+    notes,
+  };
+}
+
+/** nodeinfo's `software`, where it names one. */
+export function softwareOfNodeinfo(nodeinfo: unknown): Software | undefined {
+  const name = text(path(record(nodeinfo), 'software', 'name'));
+  return name ? { name: name.toLowerCase(), version: text(path(record(nodeinfo), 'software', 'version')) ?? '' } : undefined;
+}
+
 function markupOf(software: Software): ReplyMarkup {
   if (MARKDOWN_SERVERS.has(software.name)) return 'markdown';
   if (MFM_SERVERS.has(software.name)) return 'mfm';
@@ -105,8 +152,8 @@ function markupOf(software: Software): ReplyMarkup {
  * a bare version is Mastodon's (or Hollo's and GoToSocial's, which nodeinfo tells apart).
  */
 function softwareOf(nodeinfo: Record<string, unknown> | undefined, v2: Record<string, unknown> | undefined, v1: Record<string, unknown> | undefined): Software {
-  const name = text(path(nodeinfo, 'software', 'name'));
-  if (name) return { name: name.toLowerCase(), version: text(path(nodeinfo, 'software', 'version')) ?? '' };
+  const named = softwareOfNodeinfo(nodeinfo);
+  if (named) return named;
   const version = text(path(v2, 'version')) ?? text(path(v1, 'version')) ?? '';
   const compatible = /\(compatible; ([^\s;)/]+)[\s/]*([^;)]*)/i.exec(version);
   if (compatible) return { name: compatible[1].toLowerCase(), version: compatible[2].trim() };

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { Account, Fediverse, MentionNotification, MentionStatus, Reply, StreamHandlers } from './fediverse.ts';
 import { AuthError, PostTooLongError, RateLimitedError, RequestRejectedError, StatusGoneError, StreamClosedError, TransientServerError } from './errors.ts';
 import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
+import { fetchNodeinfo } from './nodeinfo.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
 
 export interface MastodonClientOptions {
@@ -14,7 +15,6 @@ export interface MastodonClientOptions {
   readonly markup?: ReplyMarkup | 'auto';
 }
 
-const NODEINFO_TIMEOUT_MS = 10_000;
 /** How each server words "too long": Mastodon's validator, Akkoma's, GoToSocial's and Sharkey's. */
 const TOO_LONG = /character|too long|max chars|MAX_LENGTH/i;
 
@@ -46,29 +46,11 @@ export class MastodonClient implements Fediverse {
     const [v2, v1, nodeinfo] = await Promise.all([
       optional(() => this.rest.v2.instance.fetch()),
       optional(() => this.rest.v1.instance.fetch()),
-      this.nodeinfo(),
+      fetchNodeinfo(this.options.url),
     ]);
     if (v2 === undefined && v1 === undefined)
       throw new RequestRejectedError(404, 'neither /api/v2/instance nor /api/v1/instance answers: is this a Mastodon-compatible server?');
     return readInstanceFacts({ v2, v1, nodeinfo }, this.options.markup);
-  }
-
-  /** The nodeinfo document (https://nodeinfo.diaspora.software/protocol), or undefined where there is none. */
-  private async nodeinfo(): Promise<unknown> {
-    const json = async (url: string | URL) => {
-      const response = await fetch(url, { signal: AbortSignal.timeout(NODEINFO_TIMEOUT_MS), headers: { accept: 'application/json' } });
-      return response.ok ? ((await response.json()) as unknown) : undefined;
-    };
-    try {
-      const index = (await json(new URL('/.well-known/nodeinfo', this.options.url))) as { links?: { rel?: string; href?: string }[] } | undefined;
-      const link = index?.links
-        ?.filter((l) => typeof l.href === 'string' && /nodeinfo\.diaspora\.software\/ns\/schema\/2\.\d+$/.test(l.rel ?? ''))
-        .sort((a, b) => (b.rel ?? '').localeCompare(a.rel ?? ''))[0];
-      return link?.href ? await json(link.href) : undefined;
-    } catch {
-      // Without nodeinfo the software is read from the instance's version string.
-      return undefined;
-    }
   }
 
   mentions(page: { before?: string }, limit: number): Promise<MentionNotification[]> {
@@ -241,7 +223,7 @@ function toStatus(status: mastodon.v1.Status): MentionStatus {
     account: toAccount(status.account),
     inReplyToId: status.inReplyToId ?? undefined,
     inReplyToAccountId: status.inReplyToAccountId ?? undefined,
-    mentions: status.mentions.map((m) => ({ id: m.id, acct: m.acct, url: m.url })),
+    mentions: status.mentions.map((m) => ({ acct: m.acct, url: m.url })),
     createdAt: status.createdAt,
   };
 }

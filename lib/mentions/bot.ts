@@ -1,14 +1,14 @@
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import type { Visibility } from '../fediverse/reply-visibility.ts';
-import { AskerRateLimit } from '../ops/asker-rate-limit.ts';
-import { mergeBlockLists, type BlockList } from '../ops/block-list.ts';
-import { postingOneAtATime } from '../fediverse/one-post-at-a-time.ts';
-import { FloodWatch } from '../ops/flood-watch.ts';
+import { AskerRateLimit } from '../policy/asker-rate-limit.ts';
+import { mergeBlockLists, type BlockList } from '../policy/block-list.ts';
+import { FloodWatch } from '../policy/flood-watch.ts';
 import { healthOf, type Health, type Heartbeat } from '../ops/health.ts';
-import type { LogQueries } from '../ops/log-privacy.ts';
+import type { LogQueries } from '../policy/log-privacy.ts';
 import type { Logger } from '../ops/logger.ts';
-import { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
+import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
+import { ThreadPoster } from '../fediverse/thread-poster.ts';
 import { floodReporter } from './flood-report.ts';
 import { NotificationListener } from './listener.ts';
 import { mentionHandler } from './outcome.ts';
@@ -81,14 +81,14 @@ const STOP_GRACE_MS = 20_000;
  * its parts from the environment and turns signals into stop() and reload().
  */
 export function createBot(config: BotConfig, deps: BotDeps): Bot {
-  const { session, engine, logger, heartbeat } = deps;
+  const { fediverse, session, engine, logger, heartbeat } = deps;
   const log = logger.child({ component: 'bot' });
   const stopping = new AbortController();
   const { instance, me } = session;
-  // Answers and watch replies share one queue where the server takes one post at a time.
-  const fediverse = instance.postsOneAtATime ? postingOneAtATime(deps.fediverse) : deps.fediverse;
+  // Answers and watch replies go through one poster: one queue where the server takes one post at a time.
+  const poster = new ThreadPoster({ fediverse, me, server: instance, maxParts: config.engine.maxParts });
   const blockList = deps.blockListFile ? () => mergeBlockLists(config.blockList, deps.blockListFile!()) : () => config.blockList;
-  const watcher = deps.watch && new Watcher({ ...deps.watch, engine, fediverse, me, server: instance, blockList, logger });
+  const watcher = deps.watch && new Watcher({ ...deps.watch, engine, poster, blockList, logger });
   const desk = deps.watch && new WatchDesk({ ...deps.watch, engine });
   const reportFlood = floodReporter({ fediverse, adminAcct: config.adminAcct, markup: instance.markup, logger, signal: stopping.signal });
   const responder = new MentionResponder({
@@ -102,6 +102,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     globalRateLimit: new WaitingRateLimit(config.globalRateLimit.count, config.globalRateLimit.windowMs),
     blockList,
     commands: desk,
+    poster,
     floodWatch: new FloodWatch({
       windowMs: config.floodLimit.windowMs,
       threshold: config.floodLimit.count,

@@ -1,6 +1,6 @@
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
-import { floodReportText, floodSummary, type FloodReport } from '../ops/flood-watch.ts';
+import { floodReportText, floodSummary, type FloodReport } from '../policy/flood-watch.ts';
 import type { Logger } from '../ops/logger.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
 import { neutraliseText } from '../reply/safe-text.ts';

@@ -1,6 +1,6 @@
 import { RequestRejectedError } from '../fediverse/errors.ts';
 import type { MentionNotification } from '../fediverse/fediverse.ts';
-import { mayLogQuestion, type LogQueries } from '../ops/log-privacy.ts';
+import { mayLogQuestion, type LogQueries } from '../policy/log-privacy.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { MentionResponder } from './responder.ts';
 

@@ -1,16 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import type { AskerRateLimit } from '../ops/asker-rate-limit.ts';
-import { blockReason, type BlockList } from '../ops/block-list.ts';
-import type { FloodWatch } from '../ops/flood-watch.ts';
-import type { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
+import type { AskerRateLimit } from '../policy/asker-rate-limit.ts';
+import { blockReason, type BlockList } from '../policy/block-list.ts';
+import type { FloodWatch } from '../policy/flood-watch.ts';
+import type { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import type { InstanceFacts } from '../fediverse/instance-facts.ts';
-import type { Account, Fediverse, MentionNotification, MentionStatus, Reply } from '../fediverse/fediverse.ts';
-import { PostTooLongError, RateLimitedError } from '../fediverse/errors.ts';
+import type { Account, Fediverse, MentionNotification } from '../fediverse/fediverse.ts';
 import type { LookingGlass } from '../engine/looking-glass.ts';
 import { mentionText } from '../fediverse/mention-text.ts';
 import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
-import { withServerRetries } from '../fediverse/server-retry.ts';
-import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
+import { ThreadPoster } from '../fediverse/thread-poster.ts';
+import type { ReplyLine } from '../reply/split-reply.ts';
 import type { CommandAnswer, MentionCommands } from './commands.ts';
 
 export interface ResponderOptions {
@@ -19,7 +18,7 @@ export interface ResponderOptions {
   readonly engine: Pick<LookingGlass, 'read' | 'costOf' | 'answerQuestion'>;
   readonly me: Account;
   /** What the server is, as far as posting goes: its limit, how it reads a post, its quirks (see InstanceFacts). */
-  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain'>;
+  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain' | 'postsOneAtATime'>;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly rateLimit: AskerRateLimit;
@@ -29,6 +28,8 @@ export interface ResponderOptions {
   readonly floodWatch?: FloodWatch;
   /** Read before the engine reads a question: `watch`, `unwatch`, `watches` (lib/watch/). */
   readonly commands?: MentionCommands;
+  /** Posts the answers; one of its own unless given (the bot shares one with the watches). */
+  readonly poster?: ThreadPoster;
   readonly signal?: AbortSignal;
 }
 
@@ -44,11 +45,13 @@ export type Outcome =
     }
   | { readonly action: 'skipped'; readonly reason: string };
 
-const MIN_MAX_CHARACTERS = 100;
-
-/** Takes one mention from the server and answers it in its thread, or decides not to. */
+/** Takes one mention from the server and decides whether and what to answer; the ThreadPoster posts it. */
 export class MentionResponder {
-  constructor(private readonly options: ResponderOptions) {}
+  private readonly poster: ThreadPoster;
+
+  constructor(private readonly options: ResponderOptions) {
+    this.poster = options.poster ?? new ThreadPoster(options);
+  }
 
   async respond(notification: MentionNotification): Promise<Outcome> {
     const { status } = notification;
@@ -74,6 +77,8 @@ export class MentionResponder {
     let lines: readonly ReplyLine[];
     let engineMs = 0;
     let answered: CommandAnswer | undefined;
+    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+    const mention = this.poster.mentionOf(status.account);
     if (rate === 'notice') {
       const retryAfter = this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost);
       lines = [
@@ -81,8 +86,7 @@ export class MentionResponder {
       ];
     } else if (command) {
       const engineStarted = performance.now();
-      const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
-      answered = await command.answer({ status, mention: this.mentionOf(status.account), visibility });
+      answered = await command.answer({ status, mention, visibility });
       engineMs = performance.now() - engineStarted;
       lines = answered.lines;
     } else {
@@ -94,69 +98,11 @@ export class MentionResponder {
       lines = answer.lines;
     }
     const postStarted = performance.now();
-    const posted = await this.post(status, lines, answered?.direct ? 'direct' : undefined);
+    // A list of one's own watches goes to the asker alone, whatever the question's visibility.
+    const replyTo = answered?.direct ? 'direct' : visibility;
+    const posted = await this.poster.post({ inReplyToId: status.id, mention, visibility: replyTo, lines, key: `fedidig-${status.id}` });
     await answered?.posted?.(posted);
     return { action: 'answered', parts: posted.length, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
-  }
-
-  /**
-   * Posts the parts as a thread under the question. Each part has an
-   * idempotency key derived from the question, so a retry or a worker that
-   * restarts after posting never posts twice. A part refused as too long
-   * (PostTooLongError) is split again, smaller, rather than dropped. `direct`
-   * makes the reply a direct one whatever the question's visibility. The ids
-   * of the parts, in order.
-   */
-  private async post(status: MentionStatus, lines: readonly ReplyLine[], direct?: 'direct'): Promise<string[]> {
-    const visibility = direct ?? replyVisibility(status.visibility, this.options.maxVisibility);
-    let maxCharacters = this.options.server.maxCharacters;
-    let parent = status.id;
-    const posted: string[] = [];
-    for (;;) {
-      const { markup } = this.options.server;
-      const parts = splitReply(lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(status.account), markup });
-      try {
-        for (const [index, text] of parts.entries()) {
-          const key = `fedidig-${status.id}-${maxCharacters}-${index}`;
-          let rotation = 0;
-          const reply = await withServerRetries(
-            () =>
-              this.postOnce({ text, inReplyToId: parent, visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch(
-                (error: unknown) => {
-                  if (error instanceof RateLimitedError) rotation++;
-                  throw error;
-                },
-              ),
-            { signal: this.options.signal },
-          );
-          parent = reply.id;
-          posted.push(reply.id);
-        }
-        return posted;
-      } catch (error) {
-        // Split again only while nothing is posted: starting over after part 1 would post its records twice.
-        if (!(error instanceof PostTooLongError) || posted.length > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
-        maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
-      }
-    }
-  }
-
-  private mentionOf(account: Account): string {
-    if (account.acct.includes('@') || !this.options.server.mentionsNeedDomain) return `@${account.acct}`;
-    return `@${account.acct}@${new URL(account.url).host}`;
-  }
-
-  /**
-   * Where the server honours Idempotency-Key, a retried post is the same post.
-   * Where it does not, a retry or a worker restarted after posting would post
-   * again: the reply already in the thread is taken instead.
-   */
-  private async postOnce(reply: Reply & { readonly inReplyToId: string }): Promise<{ readonly id: string }> {
-    if (!this.options.server.idempotentPosts) {
-      const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
-      if (existing) return existing;
-    }
-    return this.options.fediverse.postReply(reply);
   }
 }
 

@@ -26,7 +26,8 @@ export type { Logger };
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
  *   `rpki-snapshot-error` (error, errorType, as for the table's); http-twin:
  *   `http-twin-error` (method, url, error);
- * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `http-twin-listening`, `stopped`;
+ * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
+ *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
  * - watch: `watch-change-pending` (watch, key), `watch-posted` (watch, key, reply, ends), `watch-ended` (watch, reason),
  *   `watch-lease-lost`, `watch-bgp-reloaded` (spreadMs), `watch-check-failed` and `watch-tick-failed` (error, errorType);
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,

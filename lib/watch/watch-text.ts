@@ -1,5 +1,5 @@
 /** The words of watch replies, in one place. The question and every state pass through neutraliseText. */
-import { duration } from '../engine/duration.ts';
+import { duration } from '../engine/answer/duration.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { describeChange, describeState, parseState } from './watch-state.ts';

@@ -3,13 +3,10 @@ import { LRUCache } from 'lru-cache';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
-import type { Account, Fediverse } from '../fediverse/fediverse.ts';
-import type { InstanceFacts } from '../fediverse/instance-facts.ts';
-import { withServerRetries } from '../fediverse/server-retry.ts';
-import { blockReason, type BlockList } from '../ops/block-list.ts';
+import type { ThreadPoster } from '../fediverse/thread-poster.ts';
 import type { Logger } from '../ops/logger.ts';
-import { WaitingRateLimit } from '../ops/waiting-rate-limit.ts';
-import { splitReply } from '../reply/split-reply.ts';
+import { blockReason, type BlockList } from '../policy/block-list.ts';
+import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import { checkCost, checkQuestion, type WatchedQuestion } from './watch-check.ts';
 import type { WatchConfig } from './watch-config.ts';
 import { watchable } from './watch-desk.ts';
@@ -22,9 +19,8 @@ export interface WatcherOptions {
   readonly store: WatchStore;
   readonly engine: Pick<LookingGlass, 'read'>;
   readonly sources: EngineSources;
-  readonly fediverse: Pick<Fediverse, 'postReply' | 'findReply'>;
-  readonly me: Account;
-  readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts'>;
+  /** Posts the replies, as it posts answers: idempotency keys, the reply found where the server ignores them, retries. */
+  readonly poster: Pick<ThreadPoster, 'post'>;
   readonly config: WatchConfig;
   readonly blockList: () => BlockList;
   readonly logger: Logger;
@@ -132,12 +128,12 @@ export class Watcher {
 
   private async handle(watch: WatchRecord, signal: AbortSignal | undefined): Promise<void> {
     try {
-      if (watch.pending) return await this.post(watch, watch.pending, signal);
+      if (watch.pending) return await this.post(watch, watch.pending);
       const blocked = blockReason(this.options.blockList(), watch.asker);
       if (blocked) return await this.end(watch, `${blocked}`);
       if (this.now() >= watch.expiresAt) {
         const pending = { key: `fedidig-watch-${watch.id}-ended`, lines: endedLines(watch), ends: 'expired' };
-        return await this.save(watch, watch.progress, watch.expiresAt, pending, signal);
+        return await this.save(watch, watch.progress, watch.expiresAt, pending);
       }
       const question = this.questionOf(watch);
       if (!question) return await this.end(watch, 'no longer a question this bot watches');
@@ -167,7 +163,7 @@ export class Watcher {
     this.checks++;
     const now = this.now();
     const nextCheckAt = Math.min(now + checkDelay(watch.kind, observation?.ttlSeconds, config, this.random()), watch.expiresAt);
-    if (!observation) return this.save(watch, watch.progress, nextCheckAt, undefined, signal);
+    if (!observation) return this.save(watch, watch.progress, nextCheckAt, undefined);
     const observed = stateKey(observation.state);
     const verdict = judge(watch.progress, observed, now, { holdChecks: HOLD_CHECKS, dailyChanges: config.dailyChanges });
     const pending =
@@ -177,17 +173,11 @@ export class Watcher {
             lines: changeLines(watch, verdict.before, observed, verdict.tell === 'muted', config.dailyChanges),
           }
         : undefined;
-    await this.save(watch, verdict.progress, nextCheckAt, pending, signal);
+    await this.save(watch, verdict.progress, nextCheckAt, pending);
   }
 
   /** Writes the check; a pending post is posted once it is written, never before. */
-  private async save(
-    watch: WatchRecord,
-    progress: WatchProgress,
-    nextCheckAt: number,
-    pending: PendingPost | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  private async save(watch: WatchRecord, progress: WatchProgress, nextCheckAt: number, pending: PendingPost | undefined): Promise<void> {
     const saved = await this.options.store.saveCheck(watch.id, this.options.owner, { progress, nextCheckAt, pending }, this.now(), this.options.config.leaseMs);
     if (!saved) {
       this.log.info({ event: 'watch-lease-lost', watch: watch.id }, `watch ${watch.id}: another replica has it now`);
@@ -195,25 +185,25 @@ export class Watcher {
     }
     if (!pending) return;
     this.log.info({ event: 'watch-change-pending', watch: watch.id, key: pending.key }, `watch ${watch.id}: a reply to post`);
-    await this.post(watch, pending, signal);
+    await this.post(watch, pending);
   }
 
-  private async post(watch: WatchRecord, pending: PendingPost, signal: AbortSignal | undefined): Promise<void> {
-    const { fediverse, server, me, store } = this.options;
-    const [text] = splitReply(pending.lines, { maxCharacters: server.maxCharacters, maxParts: 1, mention: watch.mention, markup: server.markup });
+  private async post(watch: WatchRecord, pending: PendingPost): Promise<void> {
+    const { poster, store } = this.options;
     try {
-      const reply = await withServerRetries(
-        async () => {
-          // Where the server ignores Idempotency-Key, a reply posted before a crash is found in the thread instead.
-          const found = server.idempotentPosts ? undefined : await fediverse.findReply(watch.id, me.id, new Set(await store.postsOf(watch.id)));
-          return (
-            found ?? fediverse.postReply({ text, inReplyToId: watch.id, visibility: watch.visibility, markup: server.markup, idempotencyKey: pending.key })
-          );
-        },
-        { signal },
-      );
-      await store.posted(watch.id, pending.key, reply.id, this.now());
-      this.log.info({ event: 'watch-posted', watch: watch.id, key: pending.key, reply: reply.id, ends: pending.ends }, `watch ${watch.id}: posted`);
+      // Where the server ignores Idempotency-Key, a reply posted before a crash is found in the thread: one not known as the watch's.
+      const known = new Set(await store.postsOf(watch.id));
+      const [reply, ...more] = await poster.post({
+        inReplyToId: watch.id,
+        mention: watch.mention,
+        visibility: watch.visibility,
+        lines: pending.lines,
+        key: pending.key,
+        known,
+      });
+      for (const part of more) await store.addPost(watch.id, part);
+      await store.posted(watch.id, pending.key, reply, this.now());
+      this.log.info({ event: 'watch-posted', watch: watch.id, key: pending.key, reply, ends: pending.ends }, `watch ${watch.id}: posted`);
     } catch (error) {
       if (!(error instanceof RequestRejectedError)) throw error;
       // The question is gone (deleted, or hidden from the bot), or the server refuses the reply for good: the watch ends.

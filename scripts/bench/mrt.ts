@@ -17,9 +17,9 @@ import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TableFileSource } from '../../lib/bgp/table-file-source.ts';
-import { loadTableFile } from '../../lib/bgp/table-file-loader.ts';
-import { readTableSnapshot, writeTableSnapshot } from '../../lib/bgp/table-snapshot.ts';
+import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
+import { loadTableFile, tableFile } from '../../lib/bgp/table/table-file-loader.ts';
+import { readDataFileSnapshot, writeDataFileSnapshot } from '../../lib/datafile/data-file.ts';
 import {
   asPath,
   mpReachNextHop,
@@ -175,7 +175,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   const after = memory();
   const paths = loaded.table.paths!;
   const writeStarted = performance.now();
-  await writeTableSnapshot(join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE), loaded);
+  await writeDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE), loaded);
   const snapshotWriteMs = performance.now() - writeStarted;
   return {
     loadMs,
@@ -193,7 +193,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
 /** In a child: how long a restart takes to answer from the snapshot. */
 export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: number }> {
   const started = performance.now();
-  await readTableSnapshot(join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE));
+  await readDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE));
   return { snapshotLoadMs: performance.now() - started };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { loadAsNames, parseAsNames } from '../../lib/bgp/as-names.ts';
+import { loadAsNames, parseAsNames } from '../../lib/bgp/formats/as-names.ts';
 import { FIXTURE_DIR } from './fixture-table.ts';
 import { inPieces } from './table-helpers.ts';
 
@@ -41,12 +41,12 @@ describe('AS names', () => {
 
   it('rejects a line that does not start with an AS number, with its line number', async () => {
     await assert.rejects(parseAsNames(inPieces(Buffer.from('64500 A\nNAME 64501\n'))), {
-      name: 'TableFormatError',
+      name: 'DataFormatError',
       message: /AS-number name.*NAME 64501 \(line 2\)/,
     });
   });
 
   it('rejects a file without names', async () => {
-    await assert.rejects(parseAsNames(inPieces(Buffer.from('# nothing\n'))), { name: 'TableFormatError', message: /no AS names/ });
+    await assert.rejects(parseAsNames(inPieces(Buffer.from('# nothing\n'))), { name: 'DataFormatError', message: /no AS names/ });
   });
 });

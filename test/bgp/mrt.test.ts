@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { parseTable } from '../../lib/bgp/table-file-loader.ts';
+import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { FIXTURE_DIR, fixtureMrt } from './fixture-table.ts';
 import { Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
 import { bgpdumpOutput, inPieces, routesOf } from './table-helpers.ts';
@@ -113,7 +113,7 @@ describe('MRT records', () => {
   ];
   for (const [what, content, message] of broken) {
     it(`rejects ${what}`, async () => {
-      await assert.rejects(parseMrt(content()), { name: 'TableFormatError', message });
+      await assert.rejects(parseMrt(content()), { name: 'DataFormatError', message });
     });
   }
 });

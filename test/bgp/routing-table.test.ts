@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { formatIpv4, formatIpv6 } from '../../lib/net/ip-address.ts';
-import { RoutingTableBuilder } from '../../lib/bgp/routing-table-builder.ts';
-import { NO_ROUTE, type RoutingTable } from '../../lib/bgp/routing-table.ts';
+import { RoutingTableBuilder } from '../../lib/bgp/table/routing-table-builder.ts';
+import { NO_ROUTE, type RoutingTable } from '../../lib/bgp/table/routing-table.ts';
 
 /** A route as the reference sees it: the prefix as a BigInt range. */
 interface Entry {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
-import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/table-file-source.ts';
+import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sources/table-file-source.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
 import { Events } from '../support/events.ts';
@@ -116,9 +116,9 @@ describe('TableFileSource', () => {
   it('refuses to open a file that does not load', async () => {
     const path = join(dir, 'broken-at-start.txt');
     await writeFile(path, 'not a table\n');
-    await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'TableLoadError' });
+    await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'DataFileLoadError' });
     await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNamesPath: join(dir, 'no-names'), onError: () => {} }), {
-      name: 'TableLoadError',
+      name: 'DataFileLoadError',
       message: /no-names/,
     });
   });
@@ -150,12 +150,12 @@ describe('TableFileSource', () => {
     await writeFile(`${path}.tmp`, `${risDump(64501)}64501\t10.9.9.0/33\t1\n`);
     await rename(`${path}.tmp`, path);
     const error = await errors.next();
-    assert.equal(error.name, 'TableLoadError');
+    assert.equal(error.name, 'DataFileLoadError');
     assert.match(error.message, /10\.9\.9\.0\/33 \(line 3\)/);
     assert.deepEqual((await source.route({ kind: 'address', address: ip('10.0.0.1') })).origins, [64500]);
     // An explicit reload tries the broken file again, and fails again.
     assert.equal(await source.reload(), false);
-    assert.equal((await errors.next()).name, 'TableLoadError');
+    assert.equal((await errors.next()).name, 'DataFileLoadError');
 
     await copyFile(fixture('riswhoisdump.txt'), `${path}.tmp`);
     await rename(`${path}.tmp`, path);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { loadTableFile, parseTable } from '../../lib/bgp/table-file-loader.ts';
+import { loadTableFile, parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from './fixture-table.ts';
 import { inPieces, routesOf } from './table-helpers.ts';
 import { temporaryFolder } from '../support/temporary-folder.ts';
@@ -99,7 +99,7 @@ describe('text formats, line by line', () => {
   ];
   for (const [what, text, message] of broken) {
     it(`rejects ${what}`, async () => {
-      await assert.rejects(parse(text), { name: 'TableFormatError', message });
+      await assert.rejects(parse(text), { name: 'DataFormatError', message });
     });
   }
 });
@@ -107,20 +107,20 @@ describe('text formats, line by line', () => {
 describe('loading files', () => {
   const dir = temporaryFolder('fedidig-bgp-');
 
-  it('rejects a truncated gzip file with TableLoadError', async () => {
+  it('rejects a truncated gzip file with DataFileLoadError', async () => {
     const gz = gzipSync(await readFile(fixture('riswhoisdump.txt')));
     const path = join(dir(), 'cut.gz');
     await writeFile(path, gz.subarray(0, gz.length - 10));
     await assert.rejects(loadTableFile(path), (error: Error) => {
-      assert.equal(error.name, 'TableLoadError');
+      assert.equal(error.name, 'DataFileLoadError');
       assert.match(error.message, /cut\.gz/);
       assert.match(error.message, /unexpected end of file/);
       return true;
     });
   });
 
-  it('rejects a missing file with TableLoadError', async () => {
-    await assert.rejects(loadTableFile(join(dir(), 'none')), { name: 'TableLoadError', message: /ENOENT/ });
+  it('rejects a missing file with DataFileLoadError', async () => {
+    await assert.rejects(loadTableFile(join(dir(), 'none')), { name: 'DataFileLoadError', message: /ENOENT/ });
   });
 
   it('reports the stats of the file it read', async () => {

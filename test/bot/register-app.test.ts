@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../support/bot-process.ts';
 import { startMastodonInstance, type MastodonInstance } from '../testkit/mastodon-instance.ts';
+import { startMisskeyInstance } from '../testkit/misskey-instance.ts';
 
 describe('npm run register', { timeout: 60_000 }, () => {
   let instance: MastodonInstance;
@@ -29,6 +30,29 @@ describe('npm run register', { timeout: 60_000 }, () => {
     assert.match(output, /Signed in as @dig\./);
     assert.match(output, new RegExp(`^MASTODON_URL=${instance.url}$`, 'm'));
     assert.match(output, new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
+  });
+
+  it('takes a token with MiAuth where the server speaks only Misskey', async () => {
+    const misskey = await startMisskeyInstance();
+    try {
+      const bot = misskey.createUser('dig', { isBot: true });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/register-app.ts', misskey.url], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const page = new URL(await misskey.waitFor(() => /(http\S+\/miauth\/\S+)/.exec(output)?.[1], 20_000));
+      assert.equal(page.searchParams.get('permission'), 'read:account,read:notifications,write:notes');
+      await misskey.waitFor(() => output.includes('Press Enter'), 5000);
+      misskey.authorizeMiAuth(page.pathname.split('/').at(-1)!, bot);
+      child.stdin.end('\n');
+      assert.equal(await exited, 0, output);
+      assert.match(output, /Signed in as @dig\./);
+      assert.match(output, new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
+      assert.match(output, /^FEDIVERSE_API=misskey$/m);
+    } finally {
+      await misskey.close();
+    }
   });
 
   it('says how to call it without an instance', async () => {

@@ -8,7 +8,16 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { eventsNamed } from '../support/log-events.ts';
-import { assertRepliesInThread, killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import {
+  answeredOnceEach,
+  assertRepliesInThread,
+  killBotAndWorld,
+  startBotWorld,
+  startSupervisor,
+  workerPids,
+  type BotProcess,
+  type BotWorld,
+} from '../support/bot-process.ts';
 import { flavours, type Flavour, type StatusJson } from '../testkit/mastodon-instance.ts';
 
 let world: BotWorld | undefined;
@@ -20,22 +29,14 @@ afterEach(async () => {
 
 const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.post(w.alice, { status: `@dig ${text}`, visibility });
 
-/** Every question has exactly one reply by the bot, and the bot posted nothing else. */
-async function answeredExactlyOnce(w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000): Promise<StatusJson[]> {
-  await w.instance
-    .waitFor(() => questions.every((q) => w.instance.repliesTo(q.id).length > 0), timeoutMs)
-    .catch((error: Error) => {
-      const missing = questions.filter((q) => w.instance.repliesTo(q.id).length === 0).length;
-      throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${bot?.output().slice(-3000)}`);
-    });
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  const replies = questions.map((q) => {
-    const answers = w.instance.repliesTo(q.id);
-    assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
-    return answers[0];
-  });
-  return replies;
-}
+/** Every question has exactly one reply by the bot. */
+const answeredExactlyOnce = (w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000) =>
+  answeredOnceEach(
+    questions,
+    (id) => w.instance.repliesTo(id),
+    () => bot?.output() ?? '',
+    timeoutMs,
+  );
 
 /** What a reader sees of a status: its lines, as <br> and <p> make them. */
 const shownLines = (html: string) =>

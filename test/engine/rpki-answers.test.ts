@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TableFileSource } from '../../lib/bgp/table-file-source.ts';
+import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';

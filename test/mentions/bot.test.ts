@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Answer } from '../../lib/engine/looking-glass.ts';
-import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
+import { parseQuestion, type Question } from '../../lib/engine/question/parse-question.ts';
 import { AuthError, StatusGoneError, TransientServerError } from '../../lib/fediverse/errors.ts';
 import { createBot, type Bot, type BotConfig, type BotDeps } from '../../lib/mentions/bot.ts';
 import { settlementOf } from '../../lib/mentions/outcome.ts';
 import type { Progress } from '../../lib/mentions/progress-store.ts';
 import { SignInError, signIn } from '../../lib/mentions/sign-in.ts';
-import { parseBlockList } from '../../lib/ops/block-list.ts';
+import { parseBlockList } from '../../lib/policy/block-list.ts';
 import { PostTooLongError, RateLimitedError, RequestRejectedError } from '../../lib/fediverse/errors.ts';
 import { recordingLogger } from '../support/log-events.ts';
 import { BOT, FACTS, MemoryFediverse } from './memory-fediverse.ts';

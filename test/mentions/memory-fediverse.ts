@@ -47,7 +47,7 @@ export class MemoryFediverse implements Fediverse {
         content: `<p><span class="h-card"><a href="${BOT.url}" class="u-url mention">@<span>dig</span></a></span> ${text}</p>`,
         account,
         inReplyToAccountId: options.inReplyToAccountId,
-        mentions: [{ id: BOT.id, acct: BOT.acct, url: BOT.url }],
+        mentions: [{ acct: BOT.acct, url: BOT.url }],
         createdAt: new Date().toISOString(),
       },
     };

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { floodReportText, floodSummary } from '../../lib/ops/flood-watch.ts';
+import { floodReportText, floodSummary } from '../../lib/policy/flood-watch.ts';
 import { fileHeartbeat, healthOf } from '../../lib/ops/health.ts';
-import { mayLogQuestion } from '../../lib/ops/log-privacy.ts';
+import { mayLogQuestion } from '../../lib/policy/log-privacy.ts';
 
 describe('LOG_QUERIES', () => {
   it('all logs every text, public-only only public and unlisted ones, none no text', () => {

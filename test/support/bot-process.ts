@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { waitFor } from '../testkit/wait-for.ts';
 import { eventsNamed } from './log-events.ts';
 import {
   startMastodonInstance,
@@ -28,38 +29,73 @@ export interface BotWorld {
 }
 
 export async function startBotWorld(options: MastodonInstanceOptions = {}): Promise<BotWorld> {
-  const dns = await startDnsTestServer();
   const instance = await startMastodonInstance({ pingIntervalMs: 500, ...options });
   const bot = instance.createAccount('dig', { bot: true });
   const alice = instance.createAccount('alice');
+  return { instance, bot, alice, ...(await aroundServer(instance, bot.token)) };
+}
+
+/** What a bot run needs besides its server: a DNS server and a state folder, the environment for the bot, and one close for all. */
+export async function aroundServer(
+  server: { readonly url: string; close(): Promise<void> },
+  token: string,
+): Promise<{ dns: DnsTestServer; stateDir: string; env(extra?: Record<string, string>): Record<string, string>; close(): Promise<void> }> {
+  const dns = await startDnsTestServer();
   const stateDir = mkdtempSync(join(tmpdir(), 'fedidig-state-'));
   return {
     dns,
-    instance,
-    bot,
-    alice,
     stateDir,
-    env: (extra = {}) => ({
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      // A developer's .env must not leak into a test (it could point the bot at a real instance).
-      DOTENV_CONFIG_PATH: '/dev/null',
-      MASTODON_URL: instance.url,
-      MASTODON_TOKEN: bot.token,
-      DNS_UPSTREAM: dns.address,
-      DNS_TIMEOUT_MS: '1000',
-      STATE_DIR: stateDir,
-      STREAM_SILENCE_MS: '2000',
-      HEARTBEAT_TIMEOUT_MS: '4000',
-      POLL_INTERVAL_MS: '300',
-      RATE_LIMIT: '1000/60s',
-      ...extra,
-    }),
+    env: (extra = {}) => botEnv({ url: server.url, token, dns, stateDir }, extra),
     close: async () => {
-      await instance.close();
+      await server.close();
       await dns.close();
       rmSync(stateDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Waits until every question has a reply, then a little longer, and returns
+ * each one's reply, failing where one has more than one (with the bot's last output).
+ */
+export async function answeredOnceEach<R>(
+  questions: readonly { readonly id: string }[],
+  repliesTo: (id: string) => readonly R[],
+  output: () => string,
+  timeoutMs: number,
+): Promise<R[]> {
+  await waitFor(() => questions.every((q) => repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
+    const missing = questions.filter((q) => repliesTo(q.id).length === 0).length;
+    throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${output().slice(-3000)}`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  return questions.map((q) => {
+    const answers = repliesTo(q.id);
+    assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
+    return answers[0]!;
+  });
+}
+
+/** The environment of a bot run against a test server, with short timeouts; `extra` overrides. */
+export function botEnv(
+  world: { readonly url: string; readonly token: string; readonly dns: DnsTestServer; readonly stateDir: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    // A developer's .env must not leak into a test (it could point the bot at a real instance).
+    DOTENV_CONFIG_PATH: '/dev/null',
+    MASTODON_URL: world.url,
+    MASTODON_TOKEN: world.token,
+    DNS_UPSTREAM: world.dns.address,
+    DNS_TIMEOUT_MS: '1000',
+    STATE_DIR: world.stateDir,
+    STREAM_SILENCE_MS: '2000',
+    HEARTBEAT_TIMEOUT_MS: '4000',
+    POLL_INTERVAL_MS: '300',
+    RATE_LIMIT: '1000/60s',
+    ...extra,
   };
 }
 
@@ -115,7 +151,7 @@ export function workerPids(output: string): number[] {
 }
 
 /** After a test: the supervisor and every worker it forked are killed, then the world is closed. */
-export async function killBotAndWorld(bot: BotProcess | undefined, world: BotWorld | undefined): Promise<void> {
+export async function killBotAndWorld(bot: BotProcess | undefined, world: { close(): Promise<void> } | undefined): Promise<void> {
   await bot?.stop('SIGKILL');
   for (const pid of workerPids(bot?.output() ?? '')) {
     try {

@@ -15,6 +15,8 @@ import { createServer, type IncomingMessage, type IncomingHttpHeaders, type Serv
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { listen } from './listen.ts';
+import { waitFor } from './wait-for.ts';
 import { createAccount, testAccountOf, type AccountOptions, type LocalTestAccount, type RemoteTestAccount, type TestAccount } from './mastodon/accounts.ts';
 import { favourite, follow, postStatus, type ActivityContext, type PostStatusParams } from './mastodon/activities.ts';
 import { EntityRenderer, type NotificationJson, type SiteInfo, type StatusJson } from './mastodon/entities.ts';
@@ -227,15 +229,7 @@ export class MastodonInstance {
   }
 
   /** Resolves with the predicate's first truthy value, checking every 10 ms; rejects after `timeoutMs`. */
-  async waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 2000): Promise<NonNullable<Awaited<T>>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await predicate();
-      if (value) return value;
-      if (Date.now() >= deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
-      await delay(10);
-    }
-  }
+  readonly waitFor = waitFor;
 
   /** Closes every streaming connection abruptly, without a closing handshake. */
   dropStreams(): void {
@@ -402,16 +396,6 @@ export class MastodonInstance {
     writeRawResponse(socket, response);
     entry.status = response.status;
   }
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 const MAX_BODY_BYTES = 1_048_576;

@@ -8,13 +8,14 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { DnsQuestion, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
 import type { InstanceFacts, MentionStatus } from '../../lib/fediverse/fediverse.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { parseBlockList, type BlockList } from '../../lib/ops/block-list.ts';
+import { parseBlockList, type BlockList } from '../../lib/policy/block-list.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import type { CommandAnswer } from '../../lib/mentions/commands.ts';
 import { readWatchConfig, type WatchConfig } from '../../lib/watch/watch-config.ts';
 import { WatchDesk } from '../../lib/watch/watch-desk.ts';
 import type { WatchStore } from '../../lib/watch/watch-store.ts';
 import { Watcher } from '../../lib/watch/watcher.ts';
+import { ThreadPoster } from '../../lib/fediverse/thread-poster.ts';
 import { BOT, FACTS, MemoryFediverse } from '../mentions/memory-fediverse.ts';
 
 /** Answers A questions with the addresses a test sets per name; every answer has a TTL of 60 s. */
@@ -84,9 +85,7 @@ export function watchWorld(store: WatchStore, env: Record<string, string> = {}, 
         store,
         engine,
         sources: engine.sources(),
-        fediverse,
-        me: BOT,
-        server,
+        poster: new ThreadPoster({ fediverse, me: BOT, server, maxParts: 4 }),
         config,
         blockList: () => world.blocked,
         logger: silentLogger(),

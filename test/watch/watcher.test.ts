@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { AuthError, StatusGoneError } from '../../lib/fediverse/errors.ts';
-import { parseBlockList } from '../../lib/ops/block-list.ts';
+import { parseBlockList } from '../../lib/policy/block-list.ts';
 import { SqlWatchStore } from '../../lib/watch/sql-watch-store.ts';
 import type { WatchStore } from '../../lib/watch/watch-store.ts';
 import { FACTS } from '../mentions/memory-fediverse.ts';

@@ -9,7 +9,7 @@
  */
 
 import { StringDecoder } from 'node:string_decoder';
-import { TableFormatError } from '../errors.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
 
 export type JsonScalar = string | number | boolean | null;
 
@@ -48,15 +48,15 @@ export class JsonStream {
 
   constructor(private readonly visitor: JsonVisitor) {}
 
-  /** Reads the next piece; throws TableFormatError at the first thing that is not JSON. */
+  /** Reads the next piece; throws DataFormatError at the first thing that is not JSON. */
   push(chunk: Buffer): void {
     this.scan(this.pending + this.decoder.write(chunk), false);
   }
 
-  /** Ends the input; throws TableFormatError when it stops inside the value. */
+  /** Ends the input; throws DataFormatError when it stops inside the value. */
   end(): void {
     this.scan(this.pending + this.decoder.end(), true);
-    if (this.expect !== END) throw new TableFormatError(`the JSON ends early, at character ${this.consumed}`);
+    if (this.expect !== END) throw new DataFormatError(`the JSON ends early, at character ${this.consumed}`);
   }
 
   private scan(text: string, final: boolean): void {
@@ -72,7 +72,7 @@ export class JsonStream {
       if (c === QUOTE) {
         const end = stringEnd(text, i);
         if (end < 0) {
-          if (final) throw new TableFormatError(`a string does not end, at character ${this.consumed + i}`);
+          if (final) throw new DataFormatError(`a string does not end, at character ${this.consumed + i}`);
           break;
         }
         this.string(text, i, end);
@@ -144,8 +144,8 @@ export class JsonStream {
     this.expect = this.containers.length === 0 ? END : COMMA_OR_CLOSE;
   }
 
-  private unexpected(text: string, at: number): TableFormatError {
-    return new TableFormatError(`unexpected “${text.slice(at, at + 20)}” at character ${this.consumed + at} of the JSON`);
+  private unexpected(text: string, at: number): DataFormatError {
+    return new DataFormatError(`unexpected “${text.slice(at, at + 20)}” at character ${this.consumed + at} of the JSON`);
   }
 }
 

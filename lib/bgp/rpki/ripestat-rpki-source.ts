@@ -12,7 +12,7 @@
  * ROAs do not bear out is an error, not an answer.
  */
 
-import { RipeStatClient, RipeStatError, type RipeStatOptions } from '../ripestat-client.ts';
+import { RipeStatClient, RipeStatError, type RipeStatOptions } from '../sources/ripestat-client.ts';
 import { formatIpAddress, type IpAddress, parseCidr } from '../../net/ip-address.ts';
 import type { RouteValidity, RpkiSource, RpkiStats, Vrp } from './rpki-source.ts';
 

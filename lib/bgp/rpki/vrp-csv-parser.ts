@@ -9,9 +9,9 @@
  * The header line is skipped; the trust anchor may be missing.
  */
 
-import { parseAsText } from '../asn-text.ts';
-import { TableFormatError } from '../errors.ts';
-import type { LineParser } from '../table-parser.ts';
+import { parseAsText } from '../formats/asn-text.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import type { LineParser } from '../../datafile/stream-parser.ts';
 import { parsePrefixLength } from '../../net/ip-address.ts';
 import type { VrpSetBuilder } from './vrp-set-builder.ts';
 
@@ -27,12 +27,12 @@ export class VrpCsvParser implements LineParser {
       this.first = false;
       if (fields[0] === 'ASN') return;
     }
-    if (fields.length < 3 || fields.length > 4) throw new TableFormatError(`expected “ASN,IP Prefix,Max Length,Trust Anchor”: ${line.slice(0, 80)}`);
+    if (fields.length < 3 || fields.length > 4) throw new DataFormatError(`expected “ASN,IP Prefix,Max Length,Trust Anchor”: ${line.slice(0, 80)}`);
     const [asnText, prefix, maxLengthText, trustAnchor] = fields as [string, string, string, string | undefined];
     const asn = parseAsText(asnText);
-    if (asn < 0) throw new TableFormatError(`not an AS number: ${asnText.slice(0, 40)}`);
+    if (asn < 0) throw new DataFormatError(`not an AS number: ${asnText.slice(0, 40)}`);
     const maxLength = parsePrefixLength(maxLengthText, 0, maxLengthText.length, 128);
-    if (maxLength < 0) throw new TableFormatError(`not a maxLength: ${maxLengthText.slice(0, 40)}`);
+    if (maxLength < 0) throw new DataFormatError(`not a maxLength: ${maxLengthText.slice(0, 40)}`);
     this.builder.add(prefix, maxLength, asn, trustAnchor);
   }
 }

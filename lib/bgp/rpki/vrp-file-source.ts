@@ -7,14 +7,12 @@
  */
 
 import type { IpAddress } from '../../net/ip-address.ts';
-import { type DataFileWatching, type LoadedFile, WatchedFile, watchingOptions } from '../../ops/watched-file.ts';
+import { openDataFile, type SnapshotListener } from '../../datafile/data-file.ts';
+import type { DataFileWatching, LoadedFile, WatchedFile } from '../../datafile/watched-file.ts';
 import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
-import { loadVrpFileInWorker } from './vrp-build-thread.ts';
-import type { LoadedVrps } from './vrp-file-loader.ts';
-import { readVrpSnapshot, writeVrpSnapshot } from './vrp-snapshot.ts';
-import { type SnapshotListener, snapshotIfAny } from '../snapshot-file.ts';
+import { type LoadedVrps, vrpFile } from './vrp-file-loader.ts';
 
-/** A failed reload is a TableLoadError. */
+/** A failed reload is a DataFileLoadError. */
 export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener<RpkiStats> {
   readonly path: string;
   /** A new VRP set was swapped in. */
@@ -31,24 +29,12 @@ export class VrpFileSource implements RpkiSource {
     private readonly file: WatchedFile<LoadedVrps>,
   ) {}
 
-  /** Loads the file and starts watching it; rejects with TableLoadError when it cannot be loaded. */
+  /** Loads the file and starts watching it; rejects with DataFileLoadError when it cannot be loaded. */
   static async open(options: VrpFileSourceOptions): Promise<VrpFileSource> {
-    const { snapshotPath } = options;
-    const snapshot = await snapshotIfAny(snapshotPath, (at) => readVrpSnapshot(at, options.path), {
-      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, { value: loaded, stats: loaded.stats, loadedAt: new Date() }), ms),
-      onSnapshotError: options.onSnapshotError,
-    });
-    const file = await WatchedFile.open({
-      ...watchingOptions(options),
-      path: options.path,
-      load: async (path) => {
-        const loaded = await loadVrpFileInWorker(path);
-        // Not awaited: the set answers while its snapshot is written, a slice at a time.
-        if (snapshotPath !== undefined) writeVrpSnapshot(snapshotPath, path, loaded).catch((error: Error) => options.onSnapshotError?.(error));
-        return { value: loaded, stats: loaded.stats };
-      },
-      onLoad: (loaded) => options.onReload?.(statsOf(options.path, loaded)),
-      ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
+    const file = await openDataFile(vrpFile, {
+      ...options,
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, loaded), ms),
+      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedVrps>) => options.onReload?.(statsOf(options.path, loaded)) }),
     });
     return new VrpFileSource(options.path, file);
   }

@@ -13,9 +13,9 @@
  * the prefix's length.
  */
 
-import { parseAsText } from '../asn-text.ts';
-import { TableFormatError } from '../errors.ts';
-import type { TableParser } from '../table-parser.ts';
+import { parseAsText } from '../formats/asn-text.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import type { StreamParser } from '../../datafile/stream-parser.ts';
 import { JsonStream, type JsonScalar, type JsonVisitor } from './json-stream.ts';
 import type { VrpSetBuilder } from './vrp-set-builder.ts';
 
@@ -24,7 +24,7 @@ const ROOT = 1;
 const MEMBER = 2;
 const ROA = 3;
 
-export class VrpJsonParser implements TableParser, JsonVisitor {
+export class VrpJsonParser implements StreamParser, JsonVisitor {
   dataTime: Date | undefined;
   private readonly json = new JsonStream(this);
   private depth = 0;
@@ -48,12 +48,12 @@ export class VrpJsonParser implements TableParser, JsonVisitor {
 
   end(): void {
     this.json.end();
-    if (!this.sawRoas) throw new TableFormatError('no “roas” array in the JSON: not a VRP file');
+    if (!this.sawRoas) throw new DataFormatError('no “roas” array in the JSON: not a VRP file');
   }
 
   openObject(): void {
     this.depth++;
-    if (this.depth === MEMBER && this.member === 'roas') throw new TableFormatError('“roas” is not an array');
+    if (this.depth === MEMBER && this.member === 'roas') throw new DataFormatError('“roas” is not an array');
     if (this.depth === ROA && this.inRoas) {
       this.asn = this.prefix = this.maxLength = this.trustAnchor = undefined;
     }
@@ -61,7 +61,7 @@ export class VrpJsonParser implements TableParser, JsonVisitor {
 
   openArray(): void {
     this.depth++;
-    if (this.depth === ROOT) throw new TableFormatError('the JSON is an array, not an object with “roas”: not a VRP file');
+    if (this.depth === ROOT) throw new DataFormatError('the JSON is an array, not an object with “roas”: not a VRP file');
     if (this.depth === MEMBER && this.member === 'roas') this.inRoas = this.sawRoas = true;
   }
 
@@ -83,7 +83,7 @@ export class VrpJsonParser implements TableParser, JsonVisitor {
       else if (this.field === 'maxLength') this.maxLength = value;
       else if (this.field === 'ta') this.trustAnchor = value;
     } else if (this.depth === MEMBER && this.inRoas) {
-      throw new TableFormatError(`roas[${this.roaCount}] is not an object`);
+      throw new DataFormatError(`roas[${this.roaCount}] is not an object`);
     } else if (this.depth === MEMBER && this.member === 'metadata' && (this.field === 'buildtime' || this.field === 'generatedTime')) {
       const time = typeof value === 'string' ? new Date(value) : undefined;
       if (time && !Number.isNaN(time.getTime())) this.dataTime = time;
@@ -94,13 +94,13 @@ export class VrpJsonParser implements TableParser, JsonVisitor {
     const index = this.roaCount++;
     try {
       const asn = typeof this.asn === 'number' ? this.asn : typeof this.asn === 'string' ? parseAsText(this.asn) : -1;
-      if (asn < 0) throw new TableFormatError(`not an AS number: ${JSON.stringify(this.asn ?? null).slice(0, 40)}`);
-      if (typeof this.prefix !== 'string') throw new TableFormatError('no prefix');
+      if (asn < 0) throw new DataFormatError(`not an AS number: ${JSON.stringify(this.asn ?? null).slice(0, 40)}`);
+      if (typeof this.prefix !== 'string') throw new DataFormatError('no prefix');
       const maxLength = typeof this.maxLength === 'string' && /^\d{1,3}$/.test(this.maxLength) ? Number(this.maxLength) : this.maxLength;
-      if (maxLength !== undefined && typeof maxLength !== 'number') throw new TableFormatError(`not a maxLength: ${JSON.stringify(maxLength).slice(0, 40)}`);
+      if (maxLength !== undefined && typeof maxLength !== 'number') throw new DataFormatError(`not a maxLength: ${JSON.stringify(maxLength).slice(0, 40)}`);
       this.builder.add(this.prefix, maxLength, asn, typeof this.trustAnchor === 'string' ? this.trustAnchor : undefined);
     } catch (error) {
-      if (error instanceof TableFormatError) throw new TableFormatError(`roas[${index}]: ${error.message}`);
+      if (error instanceof DataFormatError) throw new DataFormatError(`roas[${index}]: ${error.message}`);
       throw error;
     }
   }

@@ -6,8 +6,8 @@
  * family's PrefixIndex.
  */
 
-import { TableFormatError } from '../errors.ts';
-import { compareWords, Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../prefix-index.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { compareWords, Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../../net/prefix-index.ts';
 import { hostMaskWord, parseIpv4, parseIpv6, parsePrefixLength } from '../../net/ip-address.ts';
 import { type VrpEntries, VrpSet } from './vrp-set.ts';
 
@@ -28,18 +28,18 @@ export class VrpSetBuilder {
   /**
    * Adds a VRP: a prefix in CIDR text, its maxLength (the prefix's own length
    * when absent), the ASN and the trust anchor's name. Throws
-   * TableFormatError when a field is not valid.
+   * DataFormatError when a field is not valid.
    */
   add(prefix: string, maxLength: number | undefined, asn: number, trustAnchor = ''): void {
-    if (!Number.isInteger(asn) || asn < 0 || asn > MAX_ASN) throw new TableFormatError(`not an AS number: ${asn}`);
+    if (!Number.isInteger(asn) || asn < 0 || asn > MAX_ASN) throw new DataFormatError(`not an AS number: ${asn}`);
     const slash = prefix.lastIndexOf('/');
     const ipv4 = slash > 0 ? parseIpv4(prefix, 0, slash) : -1;
     const family = ipv4 >= 0 ? this.ipv4 : this.ipv6;
     const bits = 32 * family.W;
     const length = slash > 0 ? parsePrefixLength(prefix, slash + 1, prefix.length, bits) : -1;
-    if (length < 0 || (ipv4 < 0 && !parseIpv6(prefix, this.words, 0, slash))) throw new TableFormatError(`not a prefix: ${prefix.slice(0, 60)}`);
+    if (length < 0 || (ipv4 < 0 && !parseIpv6(prefix, this.words, 0, slash))) throw new DataFormatError(`not a prefix: ${prefix.slice(0, 60)}`);
     const max = maxLength ?? length;
-    if (!Number.isInteger(max) || max < length || max > bits) throw new TableFormatError(`maxLength ${max} does not fit ${prefix}`);
+    if (!Number.isInteger(max) || max < length || max > bits) throw new DataFormatError(`maxLength ${max} does not fit ${prefix}`);
     if (ipv4 >= 0) this.words[0] = ipv4;
     family.add(this.words, length, max, asn, this.trustAnchorId(trustAnchor));
   }
@@ -57,7 +57,7 @@ export class VrpSetBuilder {
     let id = this.trustAnchorIds.get(name);
     if (id === undefined) {
       id = this.trustAnchorIds.size;
-      if (id === MAX_TRUST_ANCHORS) throw new TableFormatError(`more than ${MAX_TRUST_ANCHORS - 1} trust anchors`);
+      if (id === MAX_TRUST_ANCHORS) throw new DataFormatError(`more than ${MAX_TRUST_ANCHORS - 1} trust anchors`);
       this.trustAnchorIds.set(name, id);
     }
     return id;

@@ -19,8 +19,8 @@
  */
 
 import { InvalidBgpQueryError } from '../errors.ts';
-import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndex, type PrefixIndexParts } from '../prefix-index.ts';
-import { wordsOf } from '../routing-table.ts';
+import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndex, type PrefixIndexParts } from '../../net/prefix-index.ts';
+import { wordsOf } from '../table/routing-table.ts';
 import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../../net/ip-address.ts';
 import type { RouteValidity, Vrp } from './rpki-source.ts';
 

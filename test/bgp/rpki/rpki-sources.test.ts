@@ -14,7 +14,8 @@ import { parseIpAddress } from '../../../lib/net/ip-address.ts';
 import { RipeStatRpkiSource } from '../../../lib/bgp/rpki/ripestat-rpki-source.ts';
 import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
-import { readVrpSnapshot } from '../../../lib/bgp/rpki/vrp-snapshot.ts';
+import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
+import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
 import { longestStall } from '../../support/event-loop-stall.ts';
 import { Events } from '../../support/events.ts';
 import { temporaryFolder } from '../../support/temporary-folder.ts';
@@ -75,7 +76,7 @@ describe('VrpFileSource', () => {
   it('refuses to open a file that does not load', async () => {
     const path = join(dir, 'not-vrps.txt');
     await writeFile(path, '64500\t10.0.0.0/8\t300\n');
-    await assert.rejects(VrpFileSource.open({ path, onError: () => {} }), { name: 'TableLoadError', message: /not a VRP file/ });
+    await assert.rejects(VrpFileSource.open({ path, onError: () => {} }), { name: 'DataFileLoadError', message: /not a VRP file/ });
   });
 
   it('reloads a file replaced by rename, keeps the old VRPs while a new file is broken, and recovers', WATCHING, async () => {
@@ -92,7 +93,7 @@ describe('VrpFileSource', () => {
     await writeFile(`${path}.tmp`, JSON.stringify({ roas: [{ asn: 64502, prefix: '10.0.0.0/8', maxLength: 24 }] }).slice(0, -3));
     await rename(`${path}.tmp`, path);
     const error = await errors.next();
-    assert.equal(error.name, 'TableLoadError');
+    assert.equal(error.name, 'DataFileLoadError');
     assert.match(error.message, /the JSON ends early/);
     assert.deepEqual(await states(source, [64501, 64502]), ['valid', 'invalid']);
 
@@ -211,7 +212,7 @@ describe('VRP snapshots', () => {
     assert.equal((await snapshotErrors.next()).name, 'SnapshotError');
     assert.deepEqual(await states(source, [64500]), ['valid']);
     // The file loaded again is written again, whole this time.
-    for (let tries = 0; !(await readVrpSnapshot(snapshotPath, path).catch(() => undefined)); tries++) {
+    for (let tries = 0; !(await readDataFileSnapshot(vrpFile, snapshotPath, path).catch(() => undefined)); tries++) {
       assert.ok(tries < 500, 'a good snapshot replaced the corrupt one');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -1,0 +1,216 @@
+/**
+ * MRT TABLE_DUMP_V2 RIB dumps (RFC 6396), as RIPE RIS (bview.*.gz) and
+ * RouteViews (rib.*) publish them. Every record has a 12-byte header:
+ *
+ *   timestamp u32 | type u16 | subtype u16 | length u32 | body (length bytes)
+ *
+ * Type 13 (TABLE_DUMP_V2) subtypes read here:
+ * - 1 PEER_INDEX_TABLE: collector id u32, view name (u16 length + bytes),
+ *   peer count u16, then per peer: type u8 (bit 0: IPv6 address, bit 1:
+ *   4-byte AS), BGP id u32, address (4 or 16), AS (2 or 4 bytes).
+ * - 2 RIB_IPV4_UNICAST, 4 RIB_IPV6_UNICAST (and 8, 10: their ADD-PATH forms,
+ *   RFC 8050, with a u32 path id per entry): sequence u32, prefix length u8,
+ *   prefix (ceil(length / 8) bytes), entry count u16, then per entry: peer
+ *   index u16, originated time u32, [path id u32], attribute length u16,
+ *   BGP path attributes.
+ * Other records (multicast, RIB_GENERIC, other MRT types) are skipped.
+ *
+ * Path attribute: flags u8, type u8, length u8, or u16 when flag 0x10
+ * (extended length) is set. AS_PATH (type 2) is a list of segments: type u8
+ * (1 AS_SET, 2 AS_SEQUENCE, 3 AS_CONFED_SEQUENCE, 4 AS_CONFED_SET), count u8,
+ * then count ASNs of 4 bytes: RFC 6396 §4.3.4 has TABLE_DUMP_V2 store AS_PATH
+ * with 4-byte ASNs whatever the peer speaks. The origin is the last AS of the
+ * last non-confederation segment, or all members when that is an AS_SET; an
+ * empty AS_PATH means the peer originated the route, so the peer's AS. Each
+ * entry's path (without confederation segments) and peer index go to the
+ * builder too, for the route's paths, visibility and upstreams.
+ */
+
+import { ByteReader } from '../../net/byte-reader.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { AsPathWords } from '../table/as-path-tree.ts';
+import { PathEntries } from '../table/route-paths.ts';
+import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
+import type { StreamParser } from '../../datafile/stream-parser.ts';
+
+const HEADER_LENGTH = 12;
+/** Larger than any real record (a RIB entry for every peer of a big collector); a guard against garbage lengths. */
+const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+
+const TABLE_DUMP_V2 = 13;
+const PEER_INDEX_TABLE = 1;
+const RIB_IPV4_UNICAST = 2;
+const RIB_IPV6_UNICAST = 4;
+const RIB_IPV4_UNICAST_ADDPATH = 8;
+const RIB_IPV6_UNICAST_ADDPATH = 10;
+
+const PEER_TYPE_IPV6 = 0x01;
+const PEER_TYPE_AS4 = 0x02;
+const ATTRIBUTE_EXTENDED_LENGTH = 0x10;
+const ATTRIBUTE_AS_PATH = 2;
+const AS_SET = 1;
+const AS_SEQUENCE = 2;
+const AS_CONFED_SET = 4;
+
+export class MrtParser implements StreamParser {
+  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes of the input before `pending`, for error positions. */
+  private consumed = 0;
+  private peerAsns: Uint32Array | undefined;
+  private dumpTime = -1;
+  private readonly reader = new MrtRecordReader();
+  private readonly prefixBytes = new Uint8Array(16);
+  private readonly prefixWords = new Uint32Array(4);
+  /** Origins of all entries of the record being read, reused. */
+  private readonly origins: number[] = [];
+  private readonly entries = new PathEntries();
+  private readonly path = new AsPathWords();
+  private readonly setMembers: number[] = [];
+
+  constructor(private readonly builder: RoutingTableBuilder) {}
+
+  get dataTime(): Date | undefined {
+    return this.dumpTime < 0 ? undefined : new Date(this.dumpTime * 1000);
+  }
+
+  push(chunk: Buffer): void {
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let offset = 0;
+    while (data.length - offset >= HEADER_LENGTH) {
+      const length = data.readUInt32BE(offset + 8);
+      if (length > MAX_RECORD_LENGTH) {
+        throw new DataFormatError(`MRT record length ${length} is not plausible`, { offset: this.consumed + offset });
+      }
+      if (data.length - offset - HEADER_LENGTH < length) break;
+      this.record(data, offset, length);
+      offset += HEADER_LENGTH + length;
+    }
+    this.consumed += offset;
+    this.pending = data.subarray(offset);
+  }
+
+  end(): void {
+    if (this.pending.length > 0) {
+      throw new DataFormatError('the file ends inside an MRT record: truncated?', { offset: this.consumed });
+    }
+  }
+
+  private record(data: Buffer, offset: number, length: number): void {
+    if (data.readUInt16BE(offset + 4) !== TABLE_DUMP_V2) return;
+    const subtype = data.readUInt16BE(offset + 6);
+    this.reader.startRecord(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, this.consumed + offset);
+    if (subtype === PEER_INDEX_TABLE) {
+      this.dumpTime = data.readUInt32BE(offset);
+      this.peerIndexTable();
+    } else if (subtype === RIB_IPV4_UNICAST || subtype === RIB_IPV4_UNICAST_ADDPATH) {
+      this.rib(4, subtype === RIB_IPV4_UNICAST_ADDPATH);
+    } else if (subtype === RIB_IPV6_UNICAST || subtype === RIB_IPV6_UNICAST_ADDPATH) {
+      this.rib(6, subtype === RIB_IPV6_UNICAST_ADDPATH);
+    }
+  }
+
+  private peerIndexTable(): void {
+    const c = this.reader;
+    c.skip(4); // collector BGP id
+    c.skip(c.u16()); // view name
+    const peers = new Uint32Array(c.u16());
+    for (let i = 0; i < peers.length; i++) {
+      const type = c.u8();
+      c.skip(4 + (type & PEER_TYPE_IPV6 ? 16 : 4)); // BGP id, address
+      peers[i] = type & PEER_TYPE_AS4 ? c.u32() : c.u16();
+    }
+    this.peerAsns = peers;
+  }
+
+  private rib(family: 4 | 6, addPath: boolean): void {
+    const c = this.reader;
+    if (this.peerAsns === undefined) throw c.error('RIB record before the PEER_INDEX_TABLE');
+    c.skip(4); // sequence number
+    const length = c.u8();
+    if (length > (family === 4 ? 32 : 128)) throw c.error(`IPv${family} prefix length ${length}`);
+    const bytes = this.prefixBytes.fill(0);
+    for (let i = 0; i < (length + 7) >> 3; i++) bytes[i] = c.u8();
+    this.origins.length = 0;
+    this.entries.clear();
+    for (let entries = c.u16(); entries > 0; entries--) {
+      const peer = c.u16();
+      if (peer >= this.peerAsns.length) throw c.error(`peer index ${peer} not in the PEER_INDEX_TABLE`);
+      c.skip(addPath ? 8 : 4); // originated time, path id
+      const attributesEnd = c.limit(c.u16());
+      this.entry(attributesEnd, peer, this.peerAsns[peer]!);
+    }
+    if (this.origins.length === 0) return;
+    const words = this.prefixWords;
+    for (let k = 0; k < 4; k++) {
+      words[k] = ((bytes[4 * k]! << 24) | (bytes[4 * k + 1]! << 16) | (bytes[4 * k + 2]! << 8) | bytes[4 * k + 3]!) >>> 0;
+    }
+    if (family === 4) this.builder.addIpv4(words[0]!, length, this.origins, this.entries);
+    else this.builder.addIpv6(words, length, this.origins, 0, this.entries);
+  }
+
+  /** Reads one RIB entry, whose attributes end at `end`: its origins go to `this.origins`, its path to `this.entries`. */
+  private entry(end: number, peer: number, peerAs: number): void {
+    const c = this.reader;
+    this.path.clear();
+    while (c.offset < end) {
+      const flags = c.u8();
+      const type = c.u8();
+      const length = flags & ATTRIBUTE_EXTENDED_LENGTH ? c.u16() : c.u8();
+      if (type === ATTRIBUTE_AS_PATH) this.asPath(c.limit(length));
+      else c.skip(length);
+    }
+    c.expectAt(end, 'path attributes overrun their length');
+    // An empty or missing AS_PATH: the peer originated the route.
+    if (this.path.length === 0) this.path.hop(peerAs);
+    this.path.appendOrigins(this.origins);
+    this.entries.add(this.builder.internAsPath(this.path), peer);
+  }
+
+  /** Reads the AS_PATH value ending at `end` into `this.path`, leaving out confederation segments. */
+  private asPath(end: number): void {
+    const c = this.reader;
+    this.path.clear(); // of two AS_PATH attributes, the last counts
+    while (c.offset < end) {
+      const type = c.u8();
+      const count = c.u8();
+      if (type < AS_SET || type > AS_CONFED_SET) throw c.error(`AS_PATH segment type ${type}`);
+      const start = c.offset;
+      c.skip(4 * count);
+      if (type === AS_SEQUENCE) for (let i = 0; i < count; i++) this.path.hop(c.u32At(start + 4 * i));
+      else if (type === AS_SET) {
+        this.setMembers.length = 0;
+        for (let i = 0; i < count; i++) this.setMembers.push(c.u32At(start + 4 * i));
+        this.path.set(this.setMembers);
+      }
+    }
+    c.expectAt(end, 'AS_PATH segments do not fill the attribute: not 4-byte ASNs?');
+  }
+}
+
+/** Reads inside one record's body; a field that runs past it is a DataFormatError at the record's offset. */
+class MrtRecordReader extends ByteReader {
+  /** Input offset of the record, for errors. */
+  private recordOffset = 0;
+
+  startRecord(data: Buffer, start: number, end: number, recordOffset: number): void {
+    this.reset(data, start, end);
+    this.recordOffset = recordOffset;
+  }
+
+  /** Reads at an absolute offset already checked by `skip`. */
+  u32At(offset: number): number {
+    return this.data.readUInt32BE(offset);
+  }
+
+  expectAt(offset: number, message: string): void {
+    if (this.offset !== offset) throw this.error(message);
+  }
+
+  error(message: string): DataFormatError {
+    return new DataFormatError(`MRT record: ${message}`, { offset: this.recordOffset });
+  }
+
+  protected override overrun(): Error {
+    return this.error('field runs past the end of the record');
+  }
+}

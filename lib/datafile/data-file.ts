@@ -1,0 +1,208 @@
+/**
+ * The one pipeline every data file goes through (a routing table, VRPs, AS
+ * names, and whatever comes next): the file is watched (watched-file.ts),
+ * each version is loaded and built in a worker thread (build-thread.ts),
+ * which also writes its snapshot (snapshot-file.ts) to STATE_DIR, and the
+ * built value is swapped in whole. At open, a snapshot of the same file
+ * version answers at once and the file is loaded only when it has changed.
+ *
+ * A kind of data file says only what is its own: how a file is loaded, which
+ * parts of the loaded value cross threads and go into a snapshot, and how the
+ * value is put together again around them.
+ */
+
+import { join } from 'node:path';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { postBuildResult, postableError, revivedError, runBuildWorker, type PostedError } from './build-thread.ts';
+import { DataFileLoadError } from './errors.ts';
+import { type DataFileFacts, readFileSnapshot, writeFileSnapshot } from './snapshot-file.ts';
+import type { Logger } from '../ops/logger.ts';
+import { type DataFileWatching, fileVersionOf, type LoadedFile, WatchedFile, watchingOptions } from './watched-file.ts';
+
+export type { DataFileFacts } from './snapshot-file.ts';
+
+export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extends object> {
+  /** Names the kind's snapshots; a snapshot of another kind is refused. */
+  readonly name: string;
+  /**
+   * Where the worker thread finds this kind: the module that exports it
+   * (its import.meta.url) and the name it is exported as.
+   */
+  readonly module: string;
+  readonly exportName: string;
+  /** Loads and builds a file, in the worker thread; rejects with DataFileLoadError. */
+  load(path: string): Promise<Loaded>;
+  /** What of a loaded file crosses to the main thread and into a snapshot: typed arrays, strings, numbers. */
+  parts(loaded: Loaded): Parts;
+  /** The loaded value again around its parts, deriving nothing. */
+  assemble(facts: DataFileFacts<Loaded['format']>, parts: Parts): Loaded;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a kind of any value, as the worker finds it by name
+type AnyKind = DataFileKind<any, any>;
+
+interface BuildRequest {
+  readonly module: string;
+  readonly exportName: string;
+  readonly path: string;
+  readonly snapshotPath?: string;
+}
+
+interface BuildResult<Format extends string, Parts> {
+  readonly facts: DataFileFacts<Format>;
+  readonly parts: Parts;
+  /** Why the snapshot could not be written, if it could not; the data is good all the same. */
+  readonly snapshotError?: PostedError;
+}
+
+const BUILD_WORKER = new URL(import.meta.url);
+
+/** Loads and builds `path` in a worker thread, writing its snapshot there when asked; rejects with DataFileLoadError. */
+export async function buildInThread<Loaded extends DataFileFacts<string>, Parts extends object>(
+  kind: DataFileKind<Loaded, Parts>,
+  path: string,
+  snapshot: { readonly snapshotPath?: string; readonly onSnapshotError?: (error: Error) => void } = {},
+): Promise<Loaded> {
+  const request: BuildRequest = {
+    module: kind.module,
+    exportName: kind.exportName,
+    path,
+    ...(snapshot.snapshotPath !== undefined && { snapshotPath: snapshot.snapshotPath }),
+  };
+  const result = await runBuildWorker<BuildRequest, BuildResult<Loaded['format'], Parts>>(BUILD_WORKER, request).catch((error: unknown) => {
+    throw new DataFileLoadError(path, error);
+  });
+  if (result.snapshotError !== undefined) snapshot.onSnapshotError?.(revivedError(result.snapshotError));
+  return kind.assemble(result.facts, result.parts);
+}
+
+/** Writes the snapshot of `loaded`, read from `sourcePath`. */
+export function writeDataFileSnapshot<Loaded extends DataFileFacts<string>, Parts extends object>(
+  kind: DataFileKind<Loaded, Parts>,
+  snapshotPath: string,
+  sourcePath: string,
+  loaded: Loaded,
+): Promise<void> {
+  return writeFileSnapshot(snapshotPath, kind.name, sourcePath, factsOf(loaded), kind.parts(loaded));
+}
+
+/** The value of a snapshot of `sourcePath`; rejects with SnapshotError (or the file system's error when there is none). */
+export async function readDataFileSnapshot<Loaded extends DataFileFacts<string>, Parts extends object>(
+  kind: DataFileKind<Loaded, Parts>,
+  snapshotPath: string,
+  sourcePath: string,
+): Promise<Loaded> {
+  const { parts, ...facts } = await readFileSnapshot<Loaded['format'], Parts>(snapshotPath, kind.name, sourcePath);
+  return kind.assemble(facts, parts);
+}
+
+/** How the owner of a data file hears of its snapshot. */
+export interface SnapshotListener<T> {
+  /** The snapshot answers, read in `ms`. */
+  readonly onSnapshotLoaded?: (value: T, ms: number) => void;
+  /** A snapshot was ignored (SnapshotError: another version or file, corrupt) or could not be written; the data file is loaded as without one. */
+  readonly onSnapshotError?: (error: Error) => void;
+}
+
+export interface DataFileOptions<Loaded> extends DataFileWatching, SnapshotListener<LoadedFile<Loaded>> {
+  readonly path: string;
+  /** Where to keep the snapshot (in STATE_DIR); none without it. */
+  readonly snapshotPath?: string;
+  /** A new version was swapped in. */
+  readonly onLoad?: (loaded: LoadedFile<Loaded>) => void;
+}
+
+/**
+ * Opens a data file through the pipeline: answers from its snapshot when
+ * there is a good one of this file version, else loads it; then watches it.
+ * Rejects with DataFileLoadError when the first load fails.
+ */
+export async function openDataFile<Loaded extends DataFileFacts<string>, Parts extends object>(
+  kind: DataFileKind<Loaded, Parts>,
+  options: DataFileOptions<Loaded>,
+): Promise<WatchedFile<Loaded>> {
+  const { path, snapshotPath, onSnapshotError } = options;
+  const snapshot = await snapshotIfAny(snapshotPath, (at) => readDataFileSnapshot(kind, at, path), {
+    onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.({ value: loaded, stats: loaded.stats, loadedAt: new Date() }, ms),
+    ...(onSnapshotError && { onSnapshotError }),
+  });
+  return WatchedFile.open({
+    ...watchingOptions(options),
+    path,
+    load: async (at) => {
+      const loaded = await buildInThread(kind, at, { ...(snapshotPath !== undefined && { snapshotPath }), ...(onSnapshotError && { onSnapshotError }) });
+      return { value: loaded, stats: loaded.stats };
+    },
+    ...(options.onLoad && { onLoad: options.onLoad }),
+    ...(snapshot && { initial: { value: snapshot, stats: snapshot.stats } }),
+  });
+}
+
+/** What `read` makes of the snapshot at `snapshotPath`, if there is a good one; no snapshot there is no error. */
+export async function snapshotIfAny<T>(
+  snapshotPath: string | undefined,
+  read: (path: string) => Promise<T>,
+  listener: SnapshotListener<T>,
+): Promise<T | undefined> {
+  if (snapshotPath === undefined) return undefined;
+  const started = performance.now();
+  try {
+    const value = await read(snapshotPath);
+    listener.onSnapshotLoaded?.(value, performance.now() - started);
+    return value;
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') listener.onSnapshotError?.(error);
+    return undefined;
+  }
+}
+
+/** Only the facts of a loaded file, its stats cut down to what can cross threads and lie in a snapshot. */
+function factsOf({ format, gzipped, dataTime, stats }: DataFileFacts<string>): DataFileFacts<string> {
+  return { format, gzipped, dataTime, stats: fileVersionOf(stats) };
+}
+
+/** In the build worker: finds the kind asked for, builds the file, writes its snapshot, posts the parts. */
+async function serveBuild(request: BuildRequest): Promise<BuildResult<string, object>> {
+  const kind = (await import(request.module))[request.exportName] as AnyKind | undefined;
+  if (kind === undefined) throw new TypeError(`${request.module} exports no data-file kind ${request.exportName}`);
+  const loaded = await kind.load(request.path);
+  // Written before the arrays are transferred away; a failure costs the next restart its head start, not this data.
+  const snapshotError =
+    request.snapshotPath === undefined
+      ? undefined
+      : await writeDataFileSnapshot(kind, request.snapshotPath, request.path, loaded).then(() => undefined, postableError);
+  return { facts: factsOf(loaded), parts: kind.parts(loaded), ...(snapshotError !== undefined && { snapshotError }) };
+}
+
+// This module is also the build worker's: started as one (runBuildWorker hands it a BuildRequest), it serves that build.
+if (!isMainThread && typeof workerData === 'object' && workerData !== null && 'exportName' in workerData && 'module' in workerData) {
+  await postBuildResult(serveBuild);
+}
+
+/**
+ * The snapshot options of a data file: the snapshot `name` in `dir`
+ * (STATE_DIR; no snapshot without one), its use and its refusal logged as
+ * `<events>-snapshot-loaded` (with `figures`, and ms) and `<events>-snapshot-error`.
+ */
+export function loggedSnapshot<T>(
+  logger: Logger,
+  dir: string | undefined,
+  snapshot: { readonly name: string; readonly events: string; readonly what: string; readonly figures: (value: T) => Record<string, unknown> },
+): { readonly snapshotPath?: string } & SnapshotListener<T> {
+  if (dir === undefined) return {};
+  const { events, what } = snapshot;
+  return {
+    snapshotPath: join(dir, snapshot.name),
+    onSnapshotLoaded: (value, ms) =>
+      logger.info(
+        { event: `${events}-snapshot-loaded`, ...snapshot.figures(value), ms: Math.round(ms) },
+        `${what} answering from the snapshot (read in ${Math.round(ms)} ms); the file is loaded again only if it changed`,
+      ),
+    onSnapshotError: (error) =>
+      logger.warn(
+        { event: `${events}-snapshot-error`, error: error.message, errorType: error.name },
+        `${what} snapshot: ${error.message}; going on without it`,
+      ),
+  };
+}
