@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, unknown>;
@@ -81,16 +81,17 @@ export function openSqlite(path: string): SqlDatabase {
   };
 }
 
-/** BIGINT columns (times in ms) as numbers: they stay far below 2^53. */
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
-};
-
 /** The advisory lock that serialises transactions that count before they insert. */
 const SERIALISED_LOCK = 0x66656469; // "fedi"
 
-export function openPostgres(connectionString: string, maxConnections = 4): SqlDatabase {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, types: pgTypes });
+/** PostgreSQL; `pg` is loaded only then, as a bot on SQLite does not need its start slowed by it. */
+export async function openPostgres(connectionString: string, maxConnections = 4): Promise<SqlDatabase> {
+  const { default: pg } = await import('pg');
+  // BIGINT columns (times in ms) as numbers: they stay far below 2^53.
+  const types = {
+    getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString, max: maxConnections, types });
   // An idle client's error (the server restarted) is the pool's to handle; the next query gets a new client.
   pool.on('error', () => {});
   const query = async (client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[] = []) =>

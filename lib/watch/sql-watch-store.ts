@@ -25,7 +25,7 @@ export class SqlWatchStore implements WatchStore {
 
   /** PostgreSQL at `connectionString` (DATABASE_URL), brought up to the current schema. */
   static async postgres(connectionString: string): Promise<SqlWatchStore> {
-    return SqlWatchStore.opened(openPostgres(connectionString));
+    return SqlWatchStore.opened(await openPostgres(connectionString));
   }
 
   private static async opened(db: SqlDatabase): Promise<SqlWatchStore> {
