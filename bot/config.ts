@@ -3,6 +3,7 @@ import { ConfigError } from '../lib/engine/config-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
 import { fediverseApis, type FediverseApi } from '../lib/fediverse/open-fediverse.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';
+import { readWatchConfig, type WatchConfig } from '../lib/watch/watch-config.ts';
 
 /** Everything the bot process needs, read from the environment (see .env.example). */
 export interface RuntimeConfig {
@@ -34,6 +35,8 @@ export interface RuntimeConfig {
   /** Where the HTTP twin listens (HTTP_LISTEN); undefined: no HTTP twin. */
   readonly httpListen?: { readonly host: string; readonly port: number };
   readonly httpRateLimit: RateLimit;
+  /** WATCH_* and DATABASE_URL. */
+  readonly watch: WatchConfig;
 }
 
 export interface RateLimit {
@@ -62,6 +65,7 @@ export function readRuntimeConfig(env: Environment): RuntimeConfig {
     maxInFlight: integer(env, 'MAX_IN_FLIGHT', 8, 1, 100),
     httpListen: listenAddress(env, 'HTTP_LISTEN'),
     httpRateLimit: rateLimit(env, 'HTTP_RATE_LIMIT', '30/60s'),
+    watch: readWatchConfig(env),
   };
 }
 

@@ -5,6 +5,8 @@
  * into calls; what the bot does is in lib/mentions/bot.ts.
  */
 import 'dotenv/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LookingGlass } from '../lib/engine/looking-glass.ts';
 import { chooseFediverseApi, openFediverse } from '../lib/fediverse/open-fediverse.ts';
@@ -16,6 +18,7 @@ import { watchBlockList } from '../lib/policy/block-list-file.ts';
 import { fileHeartbeat } from '../lib/ops/health.ts';
 import { createHttpTwin } from '../lib/twin/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
+import { openWatchStore } from '../lib/watch/open-watch-store.ts';
 import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
 
 const logger = createLogger('worker');
@@ -34,6 +37,12 @@ const engine = await LookingGlass.open(config.engine, {
   logger: logger.child({ component: 'engine' }),
   snapshotDir: config.stateDir,
 }).catch(exitOnConfigError);
+const watches = await openWatchStore(config.watch, config.stateDir);
+engine.addInfo(async () => [
+  {
+    text: `Watches: ${await watches.store.countRunning()} running (at most ${config.watch.max}, ${config.watch.perAsker} per account), kept in ${watches.kind}`,
+  },
+]);
 const blockListFile = config.blockListFile ? await watchBlockList(config.blockListFile, logger) : undefined;
 const bot = createBot(config, {
   fediverse,
@@ -43,6 +52,7 @@ const bot = createBot(config, {
   logger,
   heartbeat: fileHeartbeat(join(config.stateDir, 'heartbeat')),
   blockListFile: blockListFile?.current,
+  watch: { store: watches.store, config: config.watch, sources: engine.sources(), owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` },
 });
 
 // The HTTP twin: the same engine for curl users, and /healthz for monitoring.
@@ -57,6 +67,7 @@ if (twin && config.httpListen) {
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await Promise.all([bot.stop(signal), twin?.close()]);
   engine.close();
+  await watches.store.close();
   blockListFile?.close();
   logger.info({ event: 'stopped' }, 'stopped');
   process.exit(0);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, one after the other so they do not share
- * the two cores — the BGP routing table against longest-prefix-match, then
- * the whole path from mention to reply — with each one's JSON in
+ * the two cores — the BGP routing table against longest-prefix-match, the
+ * whole path from mention to reply, then watches on SQLite and on one
+ * PostgreSQL with two replicas — with each one's JSON in
  * bench-results/. Options go to one of them by prefix: `npm run bench -- --bot-mentions 2000
  * --bgp-lookups 500000` passes `--mentions 2000` to the bot's and `--lookups 500000` to the BGP one.
  */
@@ -18,9 +19,12 @@ let failed = false;
 for (const [name, script] of [
   ['bgp', 'scripts/bench-bgp.ts'],
   ['bot', 'scripts/bench-bot.ts'],
+  ['watch', 'scripts/bench-watch.ts'],
+  ['watch2', 'scripts/bench-watch.ts'],
 ] as const) {
   process.stderr.write(`\n== ${script}\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', `bench-results/${name}.json`, ...prefixedOptions(name, extra)], {
+  const replicas = name === 'watch2' ? ['--replicas', '2'] : [];
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', `bench-results/${name}.json`, ...replicas, ...prefixedOptions(name, extra)], {
     cwd: root,
     stdio: 'inherit',
   });

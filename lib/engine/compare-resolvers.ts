@@ -67,7 +67,8 @@ export async function compareResolvers(
   return { answers, differences: differences(answers, responding, sharedErrors), sharedErrors, leftOut: resolvers.size - asked.length };
 }
 
-function dataOf(response: DnsResponse): string[] {
+/** The answer's data, sorted, without TTLs: what two answers must share to be the same (a watch compares by it too). */
+export function dataOf(response: DnsResponse): string[] {
   const type = response.question.type;
   return response.answers
     .map((record) => `${record.type === type ? '' : `${record.name}. ${recordTypeName(record.type)} `}${presentRdata(record.rdata)}`)

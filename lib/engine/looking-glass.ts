@@ -48,6 +48,16 @@ export interface Answer {
   readonly cost: number;
 }
 
+/** What a watch asks through (lib/watch/): the very resolvers and sources that answer questions, so that a watch sees what an answer shows. */
+export interface EngineSources {
+  readonly resolvers: ReadonlyMap<string, Resolver>;
+  readonly compareMax: number;
+  readonly bgp?: BgpSource;
+  readonly rpki?: RpkiSource;
+  /** The forbidden zone `name` is under (DNS_FORBIDDEN_NAMES), or undefined. */
+  forbidding(name: string): string | undefined;
+}
+
 export interface LookingGlassOptions {
   /** How the bot is addressed in help texts, e.g. `@dig`. */
   readonly botName?: string;
@@ -88,6 +98,8 @@ export class LookingGlass {
   private readonly tracer: IterativeResolver;
   /** Names of the resolvers besides the default, for `via NAME`. */
   private readonly profiles: readonly string[];
+  /** Lines other parts add to `info` (how many watches run). */
+  private readonly infoSources: (() => Promise<readonly ReplyLine[]>)[] = [];
 
   constructor(
     private readonly config: EngineConfig,
@@ -150,6 +162,17 @@ export class LookingGlass {
   close(): void {
     this.options.bgp?.close();
     this.options.rpki?.close();
+  }
+
+  /** The resolvers and sources, for watches (lib/watch/). */
+  sources(): EngineSources {
+    const { bgp, rpki } = this.options;
+    return { resolvers: this.resolvers, compareMax: this.config.compareMax, bgp, rpki, forbidding: (name) => this.forbidden.forbidding(name) };
+  }
+
+  /** Adds lines to the answer to `info`, asked each time it is answered. */
+  addInfo(lines: () => Promise<readonly ReplyLine[]>): void {
+    this.infoSources.push(lines);
   }
 
   /** The question in a mention's text, read once; nothing is asked yet. */
@@ -314,7 +337,11 @@ export class LookingGlass {
 
   private async infoLines(): Promise<ReplyLine[]> {
     const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
-    const [bgpStats, rpkiStats] = await Promise.all([this.options.bgp?.stats().catch(() => undefined), this.options.rpki?.stats().catch(() => undefined)]);
+    const [bgpStats, rpkiStats, ...added] = await Promise.all([
+      this.options.bgp?.stats().catch(() => undefined),
+      this.options.rpki?.stats().catch(() => undefined),
+      ...this.infoSources.map((lines) => lines().catch(() => [])),
+    ]);
     return [
       { text: `fedidig: a DNS${this.options.bgp ? ' and BGP' : ''} looking glass on the fediverse. Mention me with a name, or send “help”.` },
       { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
@@ -325,6 +352,7 @@ export class LookingGlass {
       { text: this.traceLine() },
       ...(this.options.whois ? [{ text: bootstrapLine(this.options.whois.bootstrap.info()) }] : []),
       ...this.cacheLines(),
+      ...added.flat(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
     ];
   }

@@ -68,8 +68,11 @@ export interface Fediverse {
    */
   mentions(page: { readonly before?: string }, limit: number): Promise<MentionNotification[]>;
   postReply(reply: Reply): Promise<{ readonly id: string }>;
-  /** A direct reply to `statusId` by `accountId` already in the thread, for servers that ignore Idempotency-Key. */
-  findReply(statusId: string, accountId: string): Promise<{ readonly id: string } | undefined>;
+  /**
+   * A direct reply to `statusId` by `accountId` already in the thread, for servers that ignore Idempotency-Key;
+   * replies whose ids are in `except` (those known already, like a watch's earlier ones) are passed over.
+   */
+  findReply(statusId: string, accountId: string, except?: ReadonlySet<string>): Promise<{ readonly id: string } | undefined>;
   /** Streams notifications until the socket closes, the server goes silent or `signal` aborts. */
   streamNotifications(handlers: StreamHandlers, signal: AbortSignal): Promise<void>;
 }

@@ -75,11 +75,11 @@ export class MastodonClient implements Fediverse {
     );
   }
 
-  findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
+  findReply(statusId: string, accountId: string, except?: ReadonlySet<string>): Promise<{ id: string } | undefined> {
     return call(
       async () => {
         const { descendants } = await this.rest.v1.statuses.$select(statusId).context.fetch();
-        const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId);
+        const reply = descendants.find((status) => status.inReplyToId === statusId && status.account.id === accountId && !except?.has(status.id));
         return reply ? { id: reply.id } : undefined;
       },
       { statusId },

@@ -17,7 +17,7 @@ import { withServerRetries } from './server-retry.ts';
 import { splitReply, type ReplyLine } from '../reply/split-reply.ts';
 
 export interface ThreadPosterOptions {
-  readonly fediverse: Fediverse;
+  readonly fediverse: Pick<Fediverse, 'postReply' | 'findReply'>;
   readonly me: Account;
   /** What the server is, as far as posting goes: its limit, how it reads a post, its quirks (see InstanceFacts). */
   readonly server: Pick<InstanceFacts, 'maxCharacters' | 'markup' | 'idempotentPosts' | 'mentionsNeedDomain' | 'postsOneAtATime'>;
@@ -28,12 +28,14 @@ export interface ThreadPosterOptions {
 export interface ThreadAnswer {
   /** The status the first part replies to. */
   readonly inReplyToId: string;
-  /** The one account the parts mention. */
-  readonly asker: Account;
+  /** How the parts mention the one account they mention (mentionOf). */
+  readonly mention: string;
   readonly visibility: Visibility;
   readonly lines: readonly ReplyLine[];
   /** What the parts' idempotency keys derive from: the same key for the same answer, e.g. `fedidig-<status id>`. */
   readonly key: string;
+  /** Replies of the bot's in the thread that are not this answer (a watch's earlier ones), for servers that ignore the key. */
+  readonly known?: ReadonlySet<string>;
 }
 
 const MIN_MAX_CHARACTERS = 100;
@@ -44,48 +46,50 @@ export class ThreadPoster {
 
   constructor(private readonly options: ThreadPosterOptions) {}
 
-  /** Posts the answer as a thread of parts under its status; the number of parts posted. */
-  async post(answer: ThreadAnswer): Promise<number> {
+  /** Posts the answer as a thread of parts under its status; the ids of the parts posted, in order. */
+  async post(answer: ThreadAnswer): Promise<string[]> {
     const { markup } = this.options.server;
     let maxCharacters = this.options.server.maxCharacters;
     let parent = answer.inReplyToId;
-    let posted = 0;
+    const posted: string[] = [];
     for (;;) {
-      const parts = splitReply(answer.lines, { maxCharacters, maxParts: this.options.maxParts, mention: this.mentionOf(answer.asker), markup });
+      const parts = splitReply(answer.lines, { maxCharacters, maxParts: this.options.maxParts, mention: answer.mention, markup });
       try {
         for (const [index, text] of parts.entries()) {
           const key = `${answer.key}-${maxCharacters}-${index}`;
           let rotation = 0;
           const reply = await withServerRetries(
             () =>
-              this.postOnce({ text, inReplyToId: parent, visibility: answer.visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key }).catch(
-                (error: unknown) => {
-                  if (error instanceof RateLimitedError) rotation++;
-                  throw error;
-                },
-              ),
+              this.postOnce(
+                { text, inReplyToId: parent, visibility: answer.visibility, markup, idempotencyKey: rotation ? `${key}-r${rotation}` : key },
+                answer.known,
+              ).catch((error: unknown) => {
+                if (error instanceof RateLimitedError) rotation++;
+                throw error;
+              }),
             { signal: this.options.signal },
           );
           parent = reply.id;
-          posted++;
+          posted.push(reply.id);
         }
         return posted;
       } catch (error) {
         // Split again only while nothing is posted: starting over after part 1 would post its records twice.
-        if (!(error instanceof PostTooLongError) || posted > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
+        if (!(error instanceof PostTooLongError) || posted.length > 0 || maxCharacters <= MIN_MAX_CHARACTERS) throw error;
         maxCharacters = Math.max(MIN_MAX_CHARACTERS, Math.floor(maxCharacters * 0.75));
       }
     }
   }
 
-  private mentionOf(account: Account): string {
+  /** How a reply mentions `account`: with its domain where the server needs it for a local account. */
+  mentionOf(account: Account): string {
     if (account.acct.includes('@') || !this.options.server.mentionsNeedDomain) return `@${account.acct}`;
     return `@${account.acct}@${new URL(account.url).host}`;
   }
 
-  private async postOnce(reply: Reply & { readonly inReplyToId: string }): Promise<{ readonly id: string }> {
+  private async postOnce(reply: Reply & { readonly inReplyToId: string }, known: ReadonlySet<string> | undefined): Promise<{ readonly id: string }> {
     if (!this.options.server.idempotentPosts) {
-      const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id);
+      const existing = await this.options.fediverse.findReply(reply.inReplyToId, this.options.me.id, known);
       if (existing) return existing;
     }
     if (!this.options.server.postsOneAtATime) return this.options.fediverse.postReply(reply);

@@ -1,4 +1,4 @@
-import type { LookingGlass } from '../engine/looking-glass.ts';
+import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import type { Visibility } from '../fediverse/reply-visibility.ts';
 import { AskerRateLimit } from '../policy/asker-rate-limit.ts';
@@ -8,6 +8,7 @@ import { healthOf, type Health, type Heartbeat } from '../ops/health.ts';
 import type { LogQueries } from '../policy/log-privacy.ts';
 import { errorFields, type Logger } from '../ops/logger.ts';
 import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
+import { ThreadPoster } from '../fediverse/thread-poster.ts';
 import { floodReporter } from './flood-report.ts';
 import { NotificationListener } from './listener.ts';
 import { mentionHandler } from './outcome.ts';
@@ -15,6 +16,10 @@ import type { ProgressStorage } from './progress-store.ts';
 import { MentionQueue } from './queue.ts';
 import { MentionResponder } from './responder.ts';
 import type { Session } from './sign-in.ts';
+import type { WatchConfig } from '../watch/watch-config.ts';
+import { WatchDesk } from '../watch/watch-desk.ts';
+import { Watcher } from '../watch/watcher.ts';
+import type { WatchStore } from '../watch/watch-store.ts';
 
 interface RateLimit {
   readonly count: number;
@@ -52,6 +57,8 @@ export interface BotDeps {
   readonly failedRetryMs?: number;
   /** How long stop() waits for the replies in flight (default 20 s). */
   readonly stopGraceMs?: number;
+  /** Watches (lib/watch/): where they are kept, their settings, what they ask through, and who holds their leases here. */
+  readonly watch?: { readonly store: WatchStore; readonly config: WatchConfig; readonly sources: EngineSources; readonly owner: string };
 }
 
 export interface Bot {
@@ -78,6 +85,11 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   const log = logger.child({ component: 'bot' });
   const stopping = new AbortController();
   const { instance, me } = session;
+  // Answers and watch replies go through one poster: one queue where the server takes one post at a time.
+  const poster = new ThreadPoster({ fediverse, me, server: instance, maxParts: config.engine.maxParts });
+  const blockList = deps.blockListFile ? () => mergeBlockLists(config.blockList, deps.blockListFile!()) : () => config.blockList;
+  const watcher = deps.watch && new Watcher({ ...deps.watch, engine, poster, blockList, logger });
+  const desk = deps.watch && new WatchDesk({ ...deps.watch, engine });
   const reportFlood = floodReporter({ fediverse, adminAcct: config.adminAcct, markup: instance.markup, logger, signal: stopping.signal });
   const responder = new MentionResponder({
     fediverse,
@@ -88,7 +100,9 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     maxVisibility: config.engine.maxVisibility,
     rateLimit: new AskerRateLimit(config.rateLimit.count, config.rateLimit.windowMs),
     globalRateLimit: new WaitingRateLimit(config.globalRateLimit.count, config.globalRateLimit.windowMs),
-    blockList: deps.blockListFile ? () => mergeBlockLists(config.blockList, deps.blockListFile!()) : () => config.blockList,
+    blockList,
+    commands: desk,
+    poster,
     floodWatch: new FloodWatch({
       windowMs: config.floodLimit.windowMs,
       threshold: config.floodLimit.count,
@@ -114,7 +128,10 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   });
 
   return {
-    run: (signal) => listener.run(AbortSignal.any([signal, stopping.signal])),
+    async run(signal) {
+      const running = AbortSignal.any([signal, stopping.signal]);
+      await Promise.all([listener.run(running), watcher?.run(running)]);
+    },
 
     async stop(reason = 'stop') {
       log.info({ event: 'stopping', reason }, `${reason}: taking no new mentions, finishing those in flight`);

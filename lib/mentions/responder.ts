@@ -10,6 +10,7 @@ import { mentionText } from '../fediverse/mention-text.ts';
 import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
 import { ThreadPoster } from '../fediverse/thread-poster.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
+import type { CommandAnswer, MentionCommands } from './commands.ts';
 
 export interface ResponderOptions {
   readonly fediverse: Fediverse;
@@ -25,6 +26,10 @@ export interface ResponderOptions {
   /** The block list in force now (it may be re-read from a file at any time). */
   readonly blockList: () => BlockList;
   readonly floodWatch?: FloodWatch;
+  /** Read before the engine reads a question: `watch`, `unwatch`, `watches` (lib/watch/). */
+  readonly commands?: MentionCommands;
+  /** Posts the answers; one of its own unless given (the bot shares one with the watches). */
+  readonly poster?: ThreadPoster;
   readonly signal?: AbortSignal;
 }
 
@@ -45,7 +50,7 @@ export class MentionResponder {
   private readonly poster: ThreadPoster;
 
   constructor(private readonly options: ResponderOptions) {
-    this.poster = new ThreadPoster(options);
+    this.poster = options.poster ?? new ThreadPoster(options);
   }
 
   async respond(notification: MentionNotification): Promise<Outcome> {
@@ -60,33 +65,44 @@ export class MentionResponder {
     const inMyThread = status.inReplyToAccountId === me.id;
     // A bot replying to my answer would answer my answer again: never start that loop.
     if (inMyThread && status.account.bot) return skipped('a bot replying in my thread');
-    const question = this.options.engine.read(text);
-    if (inMyThread && !isRealQuestion(question, text)) return skipped('a reply in my thread without a question');
+    const command = this.options.commands?.read(text);
+    const question = command ? undefined : this.options.engine.read(text);
+    if (inMyThread && question && !isRealQuestion(question, text)) return skipped('a reply in my thread without a question');
     const asker = status.account.acct.toLowerCase();
     // Decided before anything is asked, so that an asker over the limit costs no query.
-    const cost = this.options.engine.costOf(question);
+    const cost = question ? this.options.engine.costOf(question) : 1;
     const rate = this.options.rateLimit.decide(asker, Date.now(), cost);
     if (rate === 'silence') return skipped('over the rate limit, notice already sent');
     await this.options.globalRateLimit.take();
     let lines: readonly ReplyLine[];
     let engineMs = 0;
+    let answered: CommandAnswer | undefined;
+    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
+    const mention = this.poster.mentionOf(status.account);
     if (rate === 'notice') {
       const retryAfter = this.options.rateLimit.retryAfterSeconds(asker, Date.now(), cost);
       lines = [
         { text: `You are asking faster than I answer: ${this.options.rateLimit.windowMs / 1000} s between bursts, please. Try again in ${retryAfter} s.` },
       ];
+    } else if (command) {
+      const engineStarted = performance.now();
+      answered = await command.answer({ status, mention, visibility });
+      engineMs = performance.now() - engineStarted;
+      lines = answered.lines;
     } else {
       const engineStarted = performance.now();
-      const answer = await this.options.engine.answerQuestion(question, this.options.signal);
+      const answer = await this.options.engine.answerQuestion(question!, this.options.signal);
       engineMs = performance.now() - engineStarted;
       // A trace may have asked more servers than it was charged for up front.
       this.options.rateLimit.charge(asker, Date.now(), answer.cost - cost);
       lines = answer.lines;
     }
     const postStarted = performance.now();
-    const visibility = replyVisibility(status.visibility, this.options.maxVisibility);
-    const parts = await this.poster.post({ inReplyToId: status.id, asker: status.account, visibility, lines, key: `fedidig-${status.id}` });
-    return { action: 'answered', parts, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
+    // A list of one's own watches goes to the asker alone, whatever the question's visibility.
+    const replyTo = answered?.direct ? 'direct' : visibility;
+    const posted = await this.poster.post({ inReplyToId: status.id, mention, visibility: replyTo, lines, key: `fedidig-${status.id}` });
+    await answered?.posted?.(posted);
+    return { action: 'answered', parts: posted.length, question: text, visibility: status.visibility, engineMs, postMs: performance.now() - postStarted };
   }
 }
 

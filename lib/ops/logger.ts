@@ -29,6 +29,8 @@ export type { Logger };
  *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
+ * - watch: `watch-change-pending` (watch, key), `watch-posted` (watch, key, reply, ends), `watch-ended` (watch, reason),
+ *   `watch-lease-lost`, `watch-bgp-reloaded` (spreadMs), `watch-check-failed` and `watch-tick-failed` (error, errorType);
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
  *   or stopping), `worker-silent` (silentMs, limitMs), `worker-replaced`, `worker-killed`, `worker-config-error`,
  *   `reload-requested`, `stopping` (signal).

@@ -4,12 +4,12 @@
  * question of every scenario must be answered exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { assertRepliesInThread, killBotAndWorld, startBotWorld, startSupervisor, workerPids, type BotProcess, type BotWorld } from '../support/bot-process.ts';
 import { eventsNamed } from '../support/log-events.ts';
+import { testFolders } from '../support/temporary-folder.ts';
 import { freePort } from '../support/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
 import { serveRegistries } from '../testkit/rdap-registries.ts';
@@ -18,15 +18,12 @@ import { createTestCa } from '../testkit/test-ca.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
-const folders: string[] = [];
-/** A temporary folder removed after the test. */
-function folder(prefix: string): string {
-  folders.push(mkdtempSync(join(tmpdir(), prefix)));
-  return folders.at(-1)!;
-}
+/** Temporary folders, removed after each test. */
+const folders = testFolders();
+const folder = folders.make;
 afterEach(async () => {
   await killBotAndWorld(bot, world);
-  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
+  folders.removeAll();
   bot = world = undefined;
 });
 

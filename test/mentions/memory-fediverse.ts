@@ -83,8 +83,8 @@ export class MemoryFediverse implements Fediverse {
     return posted;
   }
 
-  async findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
-    return accountId === BOT.id ? this.repliesTo(statusId)[0] : undefined;
+  async findReply(statusId: string, accountId: string, except?: ReadonlySet<string>): Promise<{ id: string } | undefined> {
+    return accountId === BOT.id ? this.repliesTo(statusId).find((reply) => !except?.has(reply.id)) : undefined;
   }
 
   async streamNotifications(): Promise<void> {

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,5 +16,19 @@ export function temporaryFolder(prefix: string): () => string {
   return () => {
     if (!folder) throw new Error('the temporary folder exists only while the suite runs');
     return folder;
+  };
+}
+
+/** Folders made during a test: `make(prefix)` makes one, `removeAll()` (in afterEach) removes them all. */
+export function testFolders(): { make(prefix: string): string; removeAll(): void } {
+  const made: string[] = [];
+  return {
+    make(prefix) {
+      made.push(mkdtempSync(join(tmpdir(), prefix)));
+      return made.at(-1)!;
+    },
+    removeAll() {
+      for (const path of made.splice(0)) rmSync(path, { recursive: true, force: true });
+    },
   };
 }

@@ -1,6 +1,17 @@
 import dns2 from 'dns2';
 import { Socket } from 'node:net';
-import { REFUSED_NAME, SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SOA_RECORD, SPOOFED_NAME, zoneRecords, type ZoneRecord } from './test-zone.ts';
+import {
+  REFUSED_NAME,
+  ROTATING_ADDRESSES,
+  ROTATING_NAME,
+  SERVFAIL_NAME,
+  SIGNED_NAME,
+  SILENT_NAME,
+  SOA_RECORD,
+  SPOOFED_NAME,
+  zoneRecords,
+  type ZoneRecord,
+} from './test-zone.ts';
 
 const { Packet } = dns2;
 
@@ -113,7 +124,10 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
     send(response);
     return;
   }
-  const { rcode, answers, authorities } = lookUp(name, question.type, records);
+  const rotated = name === ROTATING_NAME && question.type === 1;
+  const { rcode, answers, authorities } = rotated
+    ? { rcode: 0, answers: [rotatingRecord(log.filter((q) => q.name === ROTATING_NAME).length)], authorities: [] }
+    : lookUp(name, question.type, records);
   header.rcode = rcode;
   header.ad = name === SIGNED_NAME && (opt?.doFlag || flags.ad) ? 1 : 0;
   response.answers.push(...answers.map(resource));
@@ -125,6 +139,12 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
     send(forged);
   }
   send(response);
+}
+
+/** The `n`th answer for the rotating name: the pools take turns. */
+function rotatingRecord(n: number): ZoneRecord {
+  const address = ROTATING_ADDRESSES[n % ROTATING_ADDRESSES.length];
+  return { name: ROTATING_NAME, type: 1, ttl: 1, fields: { address }, expected: address };
 }
 
 /** Follows CNAMEs inside the zone the way a resolver assembles a chain. */

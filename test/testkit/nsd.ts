@@ -3,7 +3,7 @@
  * files: a DNS server we did not write, for the tests that must meet one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { freePort, waitForDns } from '../support/processes.ts';
@@ -21,6 +21,8 @@ export interface Nsd {
   /** `HOST:PORT`, the first address it listens on. */
   readonly address: string;
   readonly port: number;
+  /** Serves a zone file anew (one of those it started with, by file name), as an operator's reload after editing it. */
+  reload(zoneFile: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,21 @@ export async function startNsd(zoneFiles: readonly (string | ZoneFile)[], listen
     await stopAndRemove(nsd, dir);
     throw error;
   });
-  return { address: `${host}:${port}`, port, close: () => stopAndRemove(nsd, dir) };
+  let reloads = 0;
+  return {
+    address: `${host}:${port}`,
+    port,
+    async reload(zoneFile) {
+      const copy = join(dir, basename(zoneFile));
+      copyFileSync(zoneFile, copy);
+      // NSD reloads a zone whose file's mtime changed; within the same second it would not see the edit.
+      const mtime = Date.now() / 1000 + ++reloads * 10;
+      utimesSync(copy, mtime, mtime);
+      nsd.kill('SIGHUP');
+      await waitForDns(host, port);
+    },
+    close: () => stopAndRemove(nsd, dir),
+  };
 }
 
 /** Ends a server started here and removes its folder. */

@@ -132,3 +132,6 @@ export const SILENT_NAME = `timeout.${Z}`;
 export const SIGNED_NAME = `signed.${Z}`;
 export const TRUNCATED_NAME = `truncated.${Z}`;
 export const SPOOFED_NAME = `spoofed.${Z}`;
+/** Answers A with one of two addresses in turn, TTL 1, as a CDN's pools rotate. */
+export const ROTATING_NAME = `rotating.${Z}`;
+export const ROTATING_ADDRESSES = ['192.0.2.10', '192.0.2.11'];

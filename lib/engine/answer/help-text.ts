@@ -39,6 +39,7 @@ export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, whois: 
     lines.push(
       `• whois NAME, whois ADDRESS, whois PREFIX or whois AS64500 (or rdap …): who holds it, from the registry's RDAP, checked against the DNS and BGP; abuse ADDRESS|PREFIX|ASN: the abuse mailbox alone`,
     );
+  lines.push(`• watch QUESTION: I reply in its thread when the answer changes: ${botName} watch example.com NS (unwatch there to stop; watches lists yours)`);
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));
 }

@@ -128,11 +128,11 @@ export class MisskeyClient implements Fediverse {
     return ids;
   }
 
-  /** notes/replies pages through the direct replies to the note, newest first, until one is by `accountId`. */
-  async findReply(statusId: string, accountId: string): Promise<{ id: string } | undefined> {
+  /** notes/replies pages through the direct replies to the note, newest first, until one is by `accountId` and not in `except`. */
+  async findReply(statusId: string, accountId: string, except?: ReadonlySet<string>): Promise<{ id: string } | undefined> {
     for (let untilId: string | undefined; ; ) {
       const replies = await this.request('notes/replies', { noteId: statusId, limit: MAX_PAGE, untilId }, { noteId: statusId });
-      const mine = replies.find((note) => note.userId === accountId);
+      const mine = replies.find((note) => note.userId === accountId && !except?.has(note.id));
       if (mine) return { id: mine.id };
       if (replies.length < MAX_PAGE) return undefined;
       untilId = replies.at(-1)!.id;
