@@ -199,7 +199,8 @@ class MrtRecordReader extends ByteReader {
 
   /** Reads at an absolute offset already checked by `skip`. */
   u32At(offset: number): number {
-    return this.data.readUInt32BE(offset);
+    const data = this.data;
+    return ((data[offset]! << 24) | (data[offset + 1]! << 16) | (data[offset + 2]! << 8) | data[offset + 3]!) >>> 0;
   }
 
   expectAt(offset: number, message: string): void {
