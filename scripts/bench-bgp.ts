@@ -505,7 +505,12 @@ async function main(options: Options): Promise<void> {
     }
     printMrtTable(mrt);
     if (rpki) printRpkiTable(rpki);
-    const results = { ...lookups?.results, node: process.version, mrt, ...(rpki && { rpki: { vrpsGenerated: options.vrps, checks: options.checks, ...rpki } }) };
+    const results = {
+      ...lookups?.results,
+      node: process.version,
+      mrt,
+      ...(rpki && { rpki: { vrpsGenerated: options.vrps, checks: options.checks, ...rpki } }),
+    };
     if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     if (options.dir === undefined) await rm(dir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface EngineConfig {
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
   readonly bgpSource: string;
+  /** How answers name the table file's data (BGP_SOURCE_LABEL); by default its format, never its path. */
+  readonly bgpSourceLabel?: string;
   readonly bgpAsNames?: string;
   /** Route origin validation: `off`, `ripestat` or the path of a VRP file. */
   readonly bgpRpki: string;
@@ -51,6 +53,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
     bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
+    bgpSourceLabel: env.BGP_SOURCE_LABEL?.trim() || undefined,
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
     bgpRpki: env.BGP_RPKI?.trim() || 'off',
     cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),

@@ -113,6 +113,7 @@ export class LookingGlass {
     const resolvers = buildResolvers(config);
     const bgp = await openBgpSource({
       source: config.bgpSource,
+      label: config.bgpSourceLabel,
       asNamesPath: config.bgpAsNames,
       resolver: resolvers.get('')!,
       timeoutMs: config.timeoutMs,

@@ -11,6 +11,8 @@ import type { Resolver } from '../../dns/resolver.ts';
 export interface BgpSourceSettings {
   /** `cymru`, `ripestat`, `table:PATH`, `off`. */
   readonly source: string;
+  /** BGP_SOURCE_LABEL: how answers name a table file's data. */
+  readonly label?: string;
   readonly asNamesPath?: string;
   /** The engine's default resolver, for the sources that ask DNS. */
   readonly resolver: Resolver;
@@ -32,6 +34,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       const { logger } = settings;
       return await TableFileSource.open({
         path: source.slice('table:'.length),
+        label: settings.label,
         asNamesPath: settings.asNamesPath,
         ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
         ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
