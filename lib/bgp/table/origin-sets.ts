@@ -39,6 +39,8 @@ export class OriginSets {
 export class OriginSetInterner {
   private readonly sets = new SequenceInterner();
   private readonly singleIds = new Map<number, number>();
+  private lastSingle = -1;
+  private lastSingleId = -1;
   /** Scratch: members of the set being interned. */
   private members = new Uint32Array(64);
 
@@ -71,12 +73,16 @@ export class OriginSetInterner {
   }
 
   private internSingle(asn: number): number {
+    // The entries of a RIB record, and the records of one origin's prefixes, come together.
+    if (asn === this.lastSingle) return this.lastSingleId;
     let id = this.singleIds.get(asn);
     if (id === undefined) {
       this.members[0] = asn;
       id = this.sets.intern(this.members, 1);
       this.singleIds.set(asn, id);
     }
+    this.lastSingle = asn;
+    this.lastSingleId = id;
     return id;
   }
 
