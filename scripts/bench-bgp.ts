@@ -41,7 +41,7 @@ import { seededRandom } from '../test/support/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
 import { generateVrps, networkText, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';
-import { type MrtLoadReport, type MrtWritten, mrtLoadChild, reloadStallChild, snapshotLoadChild, timeBgpdump, writeMrtRib } from './bench/mrt.ts';
+import { MRT_GOALS, type MrtLoadReport, type MrtWritten, mrtLoadChild, reloadStallChild, snapshotLoadChild, timeBgpdump, writeMrtRib } from './bench/mrt.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
@@ -495,7 +495,7 @@ async function main(options: Options): Promise<void> {
     log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB`);
     const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir]);
     const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
-    const reload = await runChild<{ reloadMs: number; stallMs: number }>(['reload-stall', dir]);
+    const reload = await runChild<{ reloadMs: number; stallMs: number; reloadRssGrowthMB: number | undefined }>(['reload-stall', dir]);
     const mrt = { ...rib, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     const rpki = options.only === undefined ? await rpkiResults(dir, next, table, options, log) : undefined;
@@ -647,24 +647,65 @@ function printRadixTable(ours: ChildReport, radix: ChildReport, agree: number): 
   console.log(`same longest match as py-radix on ${fmt(agree)} of ${fmt(SAMPLE)} sampled addresses`);
 }
 
-function printMrtTable(r: MrtWritten & MrtLoadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number; reloadMs: number; stallMs: number }): void {
+function printMrtTable(
+  r: MrtWritten &
+    MrtLoadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number; reloadMs: number; stallMs: number; reloadRssGrowthMB: number | undefined },
+): void {
   const ratio = r.bgpdumpMs === undefined ? '' : `${fmt(r.bgpdumpMs / r.loadMs, 1)}×`;
   console.log(
     `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists`,
   );
+  const s = (ms: number | undefined) => seconds(ms, 2);
+  const ms = (value: number | undefined) => (value === undefined ? '—' : `${fmt(value, 0)} ms`);
+  const g = MRT_GOALS;
   const rows = [
-    ['', 'fedidig', 'bgpdump -m', 'ratio'],
-    ['load (bgpdump: its -m text to /dev/null)', seconds(r.loadMs, 2), r.bgpdumpMs === undefined ? '— (not installed)' : seconds(r.bgpdumpMs, 2), ratio],
-    ['memory: peak RSS of the loading process', megabytes(r.peakRssMB), '', ''],
-    ['memory: RSS growth from loading', megabytes(r.rssDeltaMB), '', ''],
-    ['memory: table typed arrays, all', megabytes(r.tableMB), '', ''],
-    ['memory: … of which paths and visibility', megabytes(r.pathsMB), '', ''],
-    ['snapshot: write / size', `${seconds(r.snapshotWriteMs, 2)} / ${megabytes(r.snapshotMB)}`, '', ''],
-    ['snapshot: load after a restart', seconds(r.snapshotLoadMs, 2), '', ''],
-    ['reload in the worker thread', seconds(r.reloadMs, 2), '', ''],
-    ['longest event-loop stall during it', `${fmt(r.stallMs, 0)} ms`, '', ''],
+    ['', 'fedidig', 'goal', 'before', 'bgpdump -m', 'ratio'],
+    [
+      'load (bgpdump: its -m text to /dev/null)',
+      s(r.loadMs),
+      `≤ ${s(g.loadMs.goal)}`,
+      s(g.loadMs.before),
+      r.bgpdumpMs === undefined ? '— (not installed)' : s(r.bgpdumpMs),
+      ratio,
+    ],
+    ['memory: peak RSS of the loading process', megabytes(r.peakRssMB), `≤ ${megabytes(g.peakRssMB.goal)}`, megabytes(g.peakRssMB.before), '', ''],
+    ['memory: RSS growth from loading', megabytes(r.rssDeltaMB), '', megabytes(g.rssDeltaMB.before), '', ''],
+    ['memory: table typed arrays, all', megabytes(r.tableMB), `≤ ${megabytes(g.tableMB.goal)}`, megabytes(g.tableMB.before), '', ''],
+    ['memory: … of which paths and visibility', megabytes(r.pathsMB), '', megabytes(g.pathsMB.before), '', ''],
+    [
+      'snapshot: write / size',
+      `${s(r.snapshotWriteMs)} / ${megabytes(r.snapshotMB)}`,
+      '',
+      `${s(g.snapshotWriteMs.before)} / ${megabytes(g.tableMB.before)}`,
+      '',
+      '',
+    ],
+    ['snapshot: load after a restart', s(r.snapshotLoadMs), `≤ ${s(g.snapshotLoadMs.goal)}`, s(g.snapshotLoadMs.before), '', ''],
+    ['reload in the worker thread', s(r.reloadMs), '', s(g.reloadMs.before), '', ''],
+    [
+      'the bot’s RSS during it, above before',
+      megabytes(r.reloadRssGrowthMB),
+      `≤ ${megabytes(g.reloadRssGrowthMB.goal)}`,
+      megabytes(g.reloadRssGrowthMB.before),
+      '',
+      '',
+    ],
+    ['longest event-loop stall during it', ms(r.stallMs), `≤ ${ms(g.stallMs.goal)}`, ms(g.stallMs.before), '', ''],
   ];
   for (const line of alignedRows(rows)) console.log(line);
+  const p = r.profile;
+  const total = Object.values(p).reduce((sum, value) => sum + value, 0);
+  const part = (label: string, value: number) => [label, s(value), `${fmt((100 * value) / total, 0)} %`];
+  console.log('where the load’s time goes (CPU profile, self time):');
+  const parts = [
+    part('parse (read, gunzip, MRT records, AS_PATH)', p.parseMs),
+    part('path interning (the AS path tree)', p.pathInterningMs),
+    part('list interning (path lists, peers)', p.listInterningMs),
+    part('index build (rows, sort, origins, prefix index)', p.indexBuildMs),
+    part('garbage collection', p.garbageCollectionMs),
+    part('other (I/O waits, runtime)', p.otherMs),
+  ];
+  for (const line of alignedRows(parts)) console.log(`  ${line}`);
 }
 
 function printRpkiTable(reports: Record<string, VrpReport>): void {

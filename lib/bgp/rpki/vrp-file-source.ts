@@ -24,9 +24,7 @@ export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener
 export class VrpFileSource implements RpkiSource {
   readonly name = 'file';
 
-  private constructor(
-    private readonly file: WatchedFile<LoadedVrps>,
-  ) {}
+  private constructor(private readonly file: WatchedFile<LoadedVrps>) {}
 
   /** Loads the file and starts watching it; rejects with DataFileLoadError when it cannot be loaded. */
   static async open(options: VrpFileSourceOptions): Promise<VrpFileSource> {

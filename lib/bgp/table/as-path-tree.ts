@@ -154,7 +154,9 @@ export class AsPathTreeBuilder {
     return next;
   }
 
+  /** The frozen tree; the builder's hash table is dropped first, and the builder is done. */
   build(): AsPathTree {
+    this.slots = new Uint32Array(0);
     const count = this.nodeCount;
     const values = new Uint32Array(count);
     const nexts = new Uint32Array(count);
@@ -162,6 +164,7 @@ export class AsPathTreeBuilder {
       values[i] = this.nodes[2 * i]!;
       nexts[i] = this.nodes[2 * i + 1]!;
     }
+    this.nodes = new Uint32Array(0);
     return new AsPathTree(values, nexts, this.sets.freeze());
   }
 

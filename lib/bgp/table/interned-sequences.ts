@@ -103,6 +103,11 @@ export class SequenceInterner {
     return new InternedSequences(this.offsets.slice(0, this.count + 1), this.words.slice(0, this.wordCount));
   }
 
+  /** The sequences as they are, without copying them (to copy only some, with keepOnly): valid until the next `intern`. */
+  view(): InternedSequences {
+    return new InternedSequences(this.offsets.subarray(0, this.count + 1), this.words.subarray(0, this.wordCount));
+  }
+
   private equals(id: number, words: ArrayLike<number>, length: number): boolean {
     const start = this.offsets[id]!;
     if (this.offsets[id + 1]! - start !== length) return false;

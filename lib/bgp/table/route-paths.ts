@@ -196,13 +196,15 @@ export class RoutePathsBuilder {
    * rewritten in place with the ids the frozen lists have.
    */
   build(ipv4Lists: Uint32Array, ipv6Lists: Uint32Array): RoutePaths {
+    // The tree first: its hash table goes before anything new is made.
+    const tree = this.paths.build();
     const empty = this.lists.intern([0]);
     // Lists interned on the way to a merge, and their paths, are dropped.
     const all = new Uint32Array(ipv4Lists.length + ipv6Lists.length);
     all.set(ipv4Lists);
     all.set(ipv6Lists, ipv4Lists.length);
     for (let i = 0; i < all.length; i++) if (all[i] === NO_LIST) all[i] = empty;
-    const lists = this.lists.freeze().keepOnly(all);
+    const lists = this.lists.view().keepOnly(all);
     ipv4Lists.set(all.subarray(0, ipv4Lists.length));
     ipv6Lists.set(all.subarray(ipv4Lists.length));
     // Every path interned is in some list: merging lists drops no path.
@@ -213,7 +215,7 @@ export class RoutePathsBuilder {
       });
     }
     const count = (seen: Uint8Array) => seen.reduce((sum, flag) => sum + flag, 0);
-    return new RoutePaths(this.paths.build(), count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
+    return new RoutePaths(tree, count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
   }
 
   /** Interns [peers, each distinct path of `paths[0, length)` with its count, most seen first, then by id]; `paths` is reordered. */
