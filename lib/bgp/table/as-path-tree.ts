@@ -108,10 +108,12 @@ export class AsPathTreeBuilder {
   private nodes = new Uint32Array(2 * 1024);
   private nodeCount = 0;
   /**
-   * Open addressing over the nodes' path hashes, at most half full: 0 for
-   * empty, else node id + 1 in the low `idBits` bits (the slot count's
-   * bits: ids stay below half of it) and the hash's bits above those in the
-   * rest, a tag that turns most other paths away without reading their node.
+   * Open addressing over the nodes' path hashes, at most three quarters
+   * full (the tags keep the longer probes cheap, and the table is the load's
+   * largest scratch): 0 for empty, else node id + 1 in the low `idBits` bits
+   * (the slot count's bits: ids stay below it) and the hash's bits above
+   * those in the rest, a tag that turns most other paths away without
+   * reading their node.
    */
   private slots = new Uint32Array(2048);
   private idBits = 11;
@@ -208,7 +210,7 @@ export class AsPathTreeBuilder {
     const isSet = words[k] === AS_SET_MARK;
     this.nodes[2 * id] = isSet ? this.sets.intern(words.subarray(k + 2, k + 2 + words[k + 1]!)) : words[k]!;
     this.nodes[2 * id + 1] = isSet ? (next | SET_FLAG) >>> 0 : next;
-    if (2 * this.nodeCount > this.slots.length) this.growSlots();
+    if (4 * this.nodeCount > 3 * this.slots.length) this.growSlots();
     else this.place(this.slots, hash, id);
     return id;
   }

@@ -66,8 +66,8 @@ export class SequenceInterner {
   private count = 0;
   /**
    * Slot → 0 for empty, else id + 1 in the low `idBits` bits (ids stay below
-   * half the slot count) and the hash's higher bits above them: a tag that
-   * turns most other sequences away without reading them. Kept at most half full.
+   * the slot count) and the hash's higher bits above them: a tag that turns
+   * most other sequences away without reading them. Kept at most three quarters full.
    */
   private slots = new Uint32Array(1 << 12);
   private idBits = 12;
@@ -87,7 +87,7 @@ export class SequenceInterner {
       if (entry === EMPTY_SLOT) {
         const id = this.add(words, length);
         this.slots[slot] = ((hash & ~mask) | (id + 1)) >>> 0;
-        if (2 * this.count > this.slots.length) this.growSlots();
+        if (4 * this.count > 3 * this.slots.length) this.growSlots();
         return id;
       }
       if (entry >>> this.idBits === tag && this.equals((entry & mask) - 1, words, length)) return (entry & mask) - 1;
