@@ -55,7 +55,7 @@ export interface AsnAnswer {
 }
 
 export interface BgpTableStats {
-  /** What answers, e.g. `table:/var/lib/fedidig/rib.gz`. */
+  /** What answers, e.g. `MRT RIB` or the operator's label (BGP_SOURCE_LABEL): never a path. */
   source: string;
   ipv4Prefixes?: number;
   ipv6Prefixes?: number;

@@ -96,11 +96,11 @@ describe('TableFileSource', () => {
     await assert.rejects(source.route({ kind: 'address', address: { version: 4, bytes: Uint8Array.of(10, 1, 3) } }), { name: 'InvalidBgpQueryError' });
   });
 
-  it('reports table figures and age: the dump time when the format has one, else the file time', async () => {
+  it('reports what the data is (never its path), table figures and age: the dump time when the format has one, else the file time', async () => {
     const before = new Date();
     const { source } = await open({ path: fixture('rib.mrt') });
     const stats = await source.stats();
-    assert.equal(stats.source, `table:${fixture('rib.mrt')}`);
+    assert.equal(stats.source, 'MRT RIB');
     assert.deepEqual([stats.ipv4Prefixes, stats.ipv6Prefixes, stats.originAsns], [8, 4, 16]);
     assert.deepEqual(stats.dataTime, new Date(DUMP_TIME * 1000));
     assert.ok(stats.loadedAt! >= before);
@@ -109,8 +109,9 @@ describe('TableFileSource', () => {
     await writeFile(path, risDump(64500));
     const fileTime = new Date('2024-05-01T12:00:00Z');
     await utimes(path, fileTime, fileTime);
-    const dated = await open({ path });
+    const dated = await open({ path, label: 'RIPE RIS rrc00' });
     assert.deepEqual((await dated.source.stats()).dataTime, fileTime);
+    assert.equal((await dated.source.stats()).source, 'RIPE RIS rrc00');
   });
 
   it('refuses to open a file that does not load', async () => {

@@ -112,12 +112,11 @@ describe('BGP questions from a routing table file', () => {
     assert.match(await text('bgp 193.0.0.0/20'), /193\.0\.0\.0\/20 is not announced as such; 193\.0\.0\.0\/16 covers it/);
   });
 
-  it('counts the prefixes an AS originates and shows the table in info', async () => {
+  it('counts the prefixes an AS originates and shows the table in info, never its path', async () => {
     assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
-    assert.match(
-      await text('info'),
-      /BGP Source: table:.*riswhois\.txt \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/,
-    );
+    const info = await text('info');
+    assert.match(info, /BGP Source: RIS riswhoisdump \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/);
+    assert.ok(!info.includes(dir) && !(await text('bgp 193.0.10.1')).includes(dir), 'no file system path in a public answer');
   });
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
@@ -156,7 +155,12 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
     ]);
     writeFileSync(join(dir(), 'rib.mrt'), rib);
     writeFileSync(join(dir(), 'asnames.txt'), '3356 LUMEN @admin@example.social\n1299 ARELION\n64500 ORIGIN-NET\n');
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
+    const config = readEngineConfig({
+      DNS_UPSTREAM: '127.0.0.1',
+      BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`,
+      BGP_SOURCE_LABEL: 'RIPE RIS rrc00',
+      BGP_ASNAMES: join(dir(), 'asnames.txt'),
+    });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => engine.close());
@@ -173,7 +177,7 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
   it('lists the distinct AS paths for bgp path, prepends collapsed, AS_SETs in braces', async () => {
     assert.match(
       await text('bgp path 193.0.1.1'),
-      /^🛰 BGP paths to 193\.0\.1\.1\n193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\), by 3 distinct AS paths \(prepends collapsed\), most seen first:\nAS64496 AS3356 AS64500 ×1\nAS64497 AS3356 AS64500 ×1\nAS64498 AS1299 AS64500 ×1\nSource: /,
+      /^🛰 BGP paths to 193\.0\.1\.1\n193\.0\.0\.0\/16 announced by AS64500 ORIGIN-NET\nSeen by 3 of 3 peers \(100 %\), by 3 distinct AS paths \(prepends collapsed\), most seen first:\nAS64496 AS3356 AS64500 ×1\nAS64497 AS3356 AS64500 ×1\nAS64498 AS1299 AS64500 ×1\nSource: RIPE RIS rrc00 \(/,
     );
     assert.match(await text('bgp paths 193.0.20.0/24'), /most seen first:\nAS64496 \{AS64501,AS64502\} ×1\n/);
     assert.match(await text('bgp path AS64500'), /“bgp path” lists the AS paths to an address or prefix/);

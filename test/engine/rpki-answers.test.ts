@@ -95,7 +95,7 @@ describe('RPKI in BGP answers', () => {
     assert.match(await text('help'), /with its RPKI state per origin AS \(RFC 6811\): valid, invalid and why, or not found/);
     assert.match(
       await text('info'),
-      /^RPKI origin validation: file:.*vrps\.json \(2 IPv4 and 1 IPv6 VRPs\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(2 h 0 min old\)$/m,
+      /^RPKI origin validation: JSON VRP file \(2 IPv4 and 1 IPv6 VRPs\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(2 h 0 min old\)$/m,
     );
   });
 

@@ -30,7 +30,7 @@ export type RouteValidity =
   | { readonly origin: number; readonly state: 'not-found' };
 
 export interface RpkiStats {
-  /** What answers, e.g. `file:/var/lib/rpki-client/json` or `RIPEstat (stat.ripe.net)`. */
+  /** What answers, e.g. `JSON VRP file` or `RIPEstat (stat.ripe.net)`: never a path. */
   readonly source: string;
   readonly ipv4Vrps?: number;
   readonly ipv6Vrps?: number;

@@ -10,7 +10,7 @@ import type { IpAddress } from '../../net/ip-address.ts';
 import { openDataFile, type SnapshotListener } from '../../datafile/data-file.ts';
 import type { DataFileWatching, LoadedFile, WatchedFile } from '../../datafile/watched-file.ts';
 import type { RouteValidity, RpkiSource, RpkiStats } from './rpki-source.ts';
-import { type LoadedVrps, vrpFile } from './vrp-file-loader.ts';
+import { type LoadedVrps, type VrpFormat, vrpFile } from './vrp-file-loader.ts';
 
 /** A failed reload is a DataFileLoadError. */
 export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener<RpkiStats> {
@@ -24,19 +24,16 @@ export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener
 export class VrpFileSource implements RpkiSource {
   readonly name = 'file';
 
-  private constructor(
-    private readonly path: string,
-    private readonly file: WatchedFile<LoadedVrps>,
-  ) {}
+  private constructor(private readonly file: WatchedFile<LoadedVrps>) {}
 
   /** Loads the file and starts watching it; rejects with DataFileLoadError when it cannot be loaded. */
   static async open(options: VrpFileSourceOptions): Promise<VrpFileSource> {
     const file = await openDataFile(vrpFile, {
       ...options,
-      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, loaded), ms),
-      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedVrps>) => options.onReload?.(statsOf(options.path, loaded)) }),
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(loaded), ms),
+      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedVrps>) => options.onReload?.(statsOf(loaded)) }),
     });
-    return new VrpFileSource(options.path, file);
+    return new VrpFileSource(file);
   }
 
   async validate(prefix: IpAddress, length: number, origins: readonly number[]): Promise<RouteValidity[]> {
@@ -44,7 +41,7 @@ export class VrpFileSource implements RpkiSource {
   }
 
   async stats(): Promise<RpkiStats> {
-    return statsOf(this.path, this.file.current);
+    return statsOf(this.file.current);
   }
 
   /** Loads the file now (e.g. on SIGHUP); true when a new set was swapped in. */
@@ -57,9 +54,12 @@ export class VrpFileSource implements RpkiSource {
   }
 }
 
-function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedVrps>): RpkiStats {
+/** What each format is, as answers name the source: never the file's path. */
+const FORMAT_LABELS: Readonly<Record<VrpFormat, string>> = { json: 'JSON VRP file', csv: 'CSV VRP file' };
+
+function statsOf({ value, stats, loadedAt }: LoadedFile<LoadedVrps>): RpkiStats {
   return {
-    source: `file:${path}`,
+    source: FORMAT_LABELS[value.format],
     ipv4Vrps: value.vrps.ipv4Vrps,
     ipv6Vrps: value.vrps.ipv6Vrps,
     loadedAt,

@@ -11,7 +11,8 @@ import type { Resolver } from '../../dns/resolver.ts';
 export type BgpSourceSetting =
   | { readonly kind: 'cymru' }
   | { readonly kind: 'ripestat' }
-  | { readonly kind: 'table'; readonly path: string }
+  /** `label` (BGP_SOURCE_LABEL): how answers name the table's data; by default its format, never its path. */
+  | { readonly kind: 'table'; readonly path: string; readonly label?: string }
   | { readonly kind: 'off' };
 
 export interface BgpSourceSettings {
@@ -39,6 +40,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
     case 'table':
       return TableFileSource.open({
         path: source.path,
+        label: source.label,
         asNamesPath: settings.asNamesPath,
         ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
         ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {

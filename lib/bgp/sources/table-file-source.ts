@@ -12,12 +12,15 @@ import { asNamesFile, type LoadedAsNames } from '../formats/as-names.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
 import { openDataFile, type SnapshotListener } from '../../datafile/data-file.ts';
 import { type LoadedTable, tableFile } from '../table/table-file-loader.ts';
+import type { TableFormat } from '../formats/table-format.ts';
 import type { DataFileWatching, LoadedFile, WatchedFile } from '../../datafile/watched-file.ts';
 
 /** Both files are watched alike; a failed reload is a DataFileLoadError. */
 export interface TableFileSourceOptions extends DataFileWatching, SnapshotListener<BgpTableStats> {
   /** The table file. */
   readonly path: string;
+  /** What answers shows as the source (BGP_SOURCE_LABEL, e.g. `RIPE RIS rrc00`); by default what the file is, `MRT RIB`: never its path. */
+  readonly label?: string;
   /** An AS-names file (as-names.ts). */
   readonly asNamesPath?: string;
   /** A new table was swapped in. */
@@ -36,7 +39,7 @@ export class TableFileSource implements BgpSource {
   readonly name = 'table';
 
   private constructor(
-    private readonly path: string,
+    private readonly label: string | undefined,
     private readonly table: WatchedFile<LoadedTable>,
     private readonly names: WatchedFile<LoadedAsNames> | undefined,
   ) {}
@@ -46,8 +49,8 @@ export class TableFileSource implements BgpSource {
     const { onSnapshotError } = options;
     const table = await openDataFile(tableFile, {
       ...options,
-      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.path, loaded), ms),
-      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedTable>) => options.onReload?.(statsOf(options.path, loaded)) }),
+      onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.label, loaded), ms),
+      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedTable>) => options.onReload?.(statsOf(options.label, loaded)) }),
     });
     try {
       const names =
@@ -60,7 +63,7 @@ export class TableFileSource implements BgpSource {
               onSnapshotLoaded: undefined,
               onSnapshotError,
             });
-      return new TableFileSource(options.path, table, names);
+      return new TableFileSource(options.label, table, names);
     } catch (error) {
       table.close();
       throw error;
@@ -96,7 +99,7 @@ export class TableFileSource implements BgpSource {
   }
 
   async stats(): Promise<BgpTableStats> {
-    return statsOf(this.path, this.table.current);
+    return statsOf(this.label, this.table.current);
   }
 
   /** Loads the table file now (e.g. on SIGHUP); true when a new table was swapped in. */
@@ -110,10 +113,18 @@ export class TableFileSource implements BgpSource {
   }
 }
 
-function statsOf(path: string, { value, stats, loadedAt }: LoadedFile<LoadedTable>): BgpTableStats {
+/** What each format is, as answers name the source: public answers never show the operator's file system. */
+const FORMAT_LABELS: Readonly<Record<TableFormat, string>> = {
+  mrt: 'MRT RIB',
+  bgpdump: 'bgpdump -m table',
+  'ris-whois': 'RIS riswhoisdump',
+  'caida-prefix2as': 'CAIDA prefix2as',
+};
+
+function statsOf(label: string | undefined, { value, stats, loadedAt }: LoadedFile<LoadedTable>): BgpTableStats {
   const { paths } = value.table;
   return {
-    source: `table:${path}`,
+    source: label ?? FORMAT_LABELS[value.format],
     ipv4Prefixes: value.table.ipv4Prefixes,
     ipv6Prefixes: value.table.ipv6Prefixes,
     originAsns: value.table.originAsns,

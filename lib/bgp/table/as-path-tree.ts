@@ -38,7 +38,10 @@ export class AsPathWords {
     if (asn === this.lastHop) return;
     this.lastHop = asn;
     if (asn === AS_SET_MARK) this.push(AS_SET_MARK, 1, AS_SET_MARK);
-    else this.push(asn);
+    else {
+      if (this.length === this.words.length) this.words = grown(this.words, this.length + 1);
+      this.words[this.length++] = asn;
+    }
   }
 
   /** Appends an AS_SET; an empty one says nothing and is dropped. */
@@ -91,16 +94,36 @@ export class AsPathTree {
   }
 }
 
-/** Hands out one id per distinct path while a table is built. */
+/**
+ * Hands out one id per distinct path while a table is built. A full RIB has
+ * some 30 million entries but a few million distinct paths, so most paths
+ * are recognised whole: one probe of a hash table of the nodes, keyed by the
+ * hash of the path from a node to the origin (a hash of its first hop and
+ * of the rest, so the hashes of all suffixes of a path come from one pass
+ * over its hops), and a walk down the node's chain to confirm it. Only the
+ * hops of a new path that no known path ends with are added.
+ */
 export class AsPathTreeBuilder {
-  /** Hops as (value, next | SET_FLAG) pairs. */
-  private readonly hops = new SequenceInterner();
+  /** Node id → its hop value, and its next node | SET_FLAG: two words per node. */
+  private nodes = new Uint32Array(2 * 1024);
+  private nodeCount = 0;
+  /**
+   * Open addressing over the nodes' path hashes, at most three quarters
+   * full (the tags keep the longer probes cheap, and the table is the load's
+   * largest scratch): 0 for empty, else node id + 1 in the low `idBits` bits
+   * (the slot count's bits: ids stay below it) and the hash's bits above
+   * those in the rest, a tag that turns most other paths away without
+   * reading their node.
+   */
+  private slots = new Uint32Array(2048);
+  private idBits = 11;
   private readonly sets = new SequenceInterner();
-  private readonly pair = new Uint32Array(2);
+  /** Scratch: where each hop of the path being interned starts in its words, and the hash of the path from there. */
   private starts = new Uint32Array(64);
+  private suffixHashes = new Uint32Array(64);
 
   get count(): number {
-    return this.hops.size;
+    return this.nodeCount;
   }
 
   /** The id of the path `path` holds (not empty). */
@@ -108,29 +131,140 @@ export class AsPathTreeBuilder {
     const { words, length } = path;
     let hopCount = 0;
     for (let k = 0; k < length; k = words[k] === AS_SET_MARK ? k + 2 + words[k + 1]! : k + 1) {
-      if (hopCount === this.starts.length) this.starts = grown(this.starts, hopCount + 1);
+      if (hopCount === this.starts.length) {
+        this.starts = grown(this.starts, hopCount + 1);
+        this.suffixHashes = grown(this.suffixHashes, hopCount + 1);
+      }
       this.starts[hopCount++] = k;
     }
-    let next = NO_NEXT;
+    let hash = ORIGIN_HASH;
     for (let h = hopCount - 1; h >= 0; h--) {
-      const k = this.starts[h]!;
-      const isSet = words[k] === AS_SET_MARK;
-      this.pair[0] = isSet ? this.sets.intern(words.subarray(k + 2, k + 2 + words[k + 1]!)) : words[k]!;
-      this.pair[1] = isSet ? (next | SET_FLAG) >>> 0 : next;
-      next = this.hops.intern(this.pair);
+      hash = hopHash(hopValueHash(words, this.starts[h]!), hash);
+      this.suffixHashes[h] = hash;
     }
+    // The longest suffix known: the whole path, most of the time.
+    let known = 0;
+    let next = NO_NEXT;
+    for (; known < hopCount; known++) {
+      const node = this.find(words, known, hopCount);
+      if (node >= 0) {
+        next = node;
+        break;
+      }
+    }
+    for (let h = known - 1; h >= 0; h--) next = this.add(words, this.starts[h]!, next, this.suffixHashes[h]!);
     return next;
   }
 
+  /** The frozen tree; the builder's hash table is dropped first, and the builder is done. */
   build(): AsPathTree {
-    const { offsets, words } = this.hops.freeze();
-    const count = offsets.length - 1;
+    this.slots = new Uint32Array(0);
+    const count = this.nodeCount;
     const values = new Uint32Array(count);
     const nexts = new Uint32Array(count);
     for (let i = 0; i < count; i++) {
-      values[i] = words[2 * i]!;
-      nexts[i] = words[2 * i + 1]!;
+      values[i] = this.nodes[2 * i]!;
+      nexts[i] = this.nodes[2 * i + 1]!;
     }
+    this.nodes = new Uint32Array(0);
     return new AsPathTree(values, nexts, this.sets.freeze());
   }
+
+  /** The node whose path is the hops `from` to `hopCount` of `words`, or -1. */
+  private find(words: Uint32Array, from: number, hopCount: number): number {
+    const mask = this.slots.length - 1;
+    const hash = this.suffixHashes[from]!;
+    const tag = hash >>> this.idBits;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return -1;
+      if (entry >>> this.idBits === tag && this.matches((entry & mask) - 1, words, from, hopCount)) return (entry & mask) - 1;
+    }
+  }
+
+  private matches(node: number, words: Uint32Array, from: number, hopCount: number): boolean {
+    for (let h = from; h < hopCount; h++) {
+      if (node === NO_NEXT) return false;
+      const k = this.starts[h]!;
+      const value = this.nodes[2 * node]!;
+      const next = this.nodes[2 * node + 1]!;
+      if (words[k] !== AS_SET_MARK) {
+        if (next & SET_FLAG || value !== words[k]) return false;
+      } else if (!(next & SET_FLAG) || !this.setEquals(value, words, k)) return false;
+      node = next & NEXT_MASK;
+    }
+    return node === NO_NEXT;
+  }
+
+  private setEquals(set: number, words: Uint32Array, k: number): boolean {
+    const members = this.sets.of(set);
+    const count = words[k + 1]!;
+    if (members.length !== count) return false;
+    for (let m = 0; m < count; m++) if (members[m] !== words[k + 2 + m]) return false;
+    return true;
+  }
+
+  private add(words: Uint32Array, k: number, next: number, hash: number): number {
+    const id = this.nodeCount++;
+    if (2 * id + 2 > this.nodes.length) this.nodes = grown(this.nodes, 2 * id + 2);
+    const isSet = words[k] === AS_SET_MARK;
+    this.nodes[2 * id] = isSet ? this.sets.intern(words.subarray(k + 2, k + 2 + words[k + 1]!)) : words[k]!;
+    this.nodes[2 * id + 1] = isSet ? (next | SET_FLAG) >>> 0 : next;
+    if (4 * this.nodeCount > 3 * this.slots.length) this.growSlots();
+    else this.place(this.slots, hash, id);
+    return id;
+  }
+
+  private place(slots: Uint32Array, hash: number, id: number): void {
+    const mask = slots.length - 1;
+    let slot = hash & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = ((hash & ~mask) | (id + 1)) >>> 0;
+  }
+
+  /** Twice the slots; the nodes' hashes are computed again, tails first (a node's next is older than it). */
+  private growSlots(): void {
+    const slots = new Uint32Array(this.slots.length * 2);
+    const hashes = new Uint32Array(this.nodeCount);
+    for (let id = 0; id < this.nodeCount; id++) {
+      const value = this.nodes[2 * id]!;
+      const next = this.nodes[2 * id + 1]!;
+      const rest = (next & NEXT_MASK) === NO_NEXT ? ORIGIN_HASH : hashes[next & NEXT_MASK]!;
+      hashes[id] = hopHash(next & SET_FLAG ? setHash(this.sets.of(value), 0, this.sets.of(value).length) : value, rest);
+      this.place(slots, hashes[id]!, id);
+    }
+    this.slots = slots;
+    this.idBits++;
+  }
+}
+
+/** The hash of the path after an origin: none. */
+const ORIGIN_HASH = 0x3c6ef372;
+const SET_SEED = 0x5bd1e995;
+
+/** What a hop adds to its path's hash: its ASN, or a hash of its AS_SET's members. */
+function hopValueHash(words: Uint32Array, k: number): number {
+  return words[k] === AS_SET_MARK ? setHash(words, k + 2, words[k + 1]!) : words[k]!;
+}
+
+function setHash(members: Uint32Array, start: number, count: number): number {
+  let hash = SET_SEED ^ count;
+  for (let m = start; m < start + count; m++) hash = Math.imul(hash ^ members[m]!, 0x01000193);
+  // Never an ASN's own value in practice; the walk confirms every match anyway.
+  return mix(hash) | 0x80000000;
+}
+
+/** The hash of a path: its first hop's value and the hash of the rest. */
+function hopHash(value: number, rest: number): number {
+  return mix((Math.imul(value, 0x9e3779b1) ^ Math.imul(rest, 0x85ebca77) ^ (rest >>> 16)) >>> 0);
+}
+
+/** Murmur3's finaliser: every bit of the input moves the low bits, which pick the slot. */
+function mix(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -64,8 +64,13 @@ export class SequenceInterner {
   private wordCount = 0;
   private offsets = new Uint32Array(1 << 12);
   private count = 0;
-  /** Slot → id + 1 (0: empty); kept at most half full. */
+  /**
+   * Slot → 0 for empty, else id + 1 in the low `idBits` bits (ids stay below
+   * the slot count) and the hash's higher bits above them: a tag that turns
+   * most other sequences away without reading them. Kept at most three quarters full.
+   */
   private slots = new Uint32Array(1 << 12);
+  private idBits = 12;
 
   /** Sequences interned so far. */
   get size(): number {
@@ -75,15 +80,17 @@ export class SequenceInterner {
   /** The id of `words[0 .. length)`. */
   intern(words: ArrayLike<number>, length = words.length): number {
     const mask = this.slots.length - 1;
-    for (let slot = hashWords(words, length) & mask; ; slot = (slot + 1) & mask) {
+    const hash = hashWords(words, length);
+    const tag = hash >>> this.idBits;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === EMPTY_SLOT) {
         const id = this.add(words, length);
-        this.slots[slot] = id + 1;
-        if (2 * this.count > this.slots.length) this.growSlots();
+        this.slots[slot] = ((hash & ~mask) | (id + 1)) >>> 0;
+        if (4 * this.count > 3 * this.slots.length) this.growSlots();
         return id;
       }
-      if (this.equals(entry - 1, words, length)) return entry - 1;
+      if (entry >>> this.idBits === tag && this.equals((entry & mask) - 1, words, length)) return (entry & mask) - 1;
     }
   }
 
@@ -94,6 +101,11 @@ export class SequenceInterner {
 
   freeze(): InternedSequences {
     return new InternedSequences(this.offsets.slice(0, this.count + 1), this.words.slice(0, this.wordCount));
+  }
+
+  /** The sequences as they are, without copying them (to copy only some, with keepOnly): valid until the next `intern`. */
+  view(): InternedSequences {
+    return new InternedSequences(this.offsets.subarray(0, this.count + 1), this.words.subarray(0, this.wordCount));
   }
 
   private equals(id: number, words: ArrayLike<number>, length: number): boolean {
@@ -116,12 +128,14 @@ export class SequenceInterner {
     const slots = new Uint32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let id = 0; id < this.count; id++) {
-      const sequence = this.of(id);
-      let slot = hashWords(sequence, sequence.length) & mask;
+      const start = this.offsets[id]!;
+      const hash = hashWords(this.words, this.offsets[id + 1]! - start, start);
+      let slot = hash & mask;
       while (slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+      slots[slot] = ((hash & ~mask) | (id + 1)) >>> 0;
     }
     this.slots = slots;
+    this.idBits++;
   }
 }
 
@@ -133,9 +147,9 @@ export function grown(array: Uint32Array, needed: number): Uint32Array<ArrayBuff
 }
 
 /** FNV-1a over the words, then a final mix so that the low bits (the slot) depend on all of them. */
-function hashWords(words: ArrayLike<number>, length: number): number {
+function hashWords(words: ArrayLike<number>, length: number, start = 0): number {
   let hash = 0x811c9dc5;
-  for (let k = 0; k < length; k++) hash = Math.imul(hash ^ words[k]!, 0x01000193);
+  for (let k = start; k < start + length; k++) hash = Math.imul(hash ^ words[k]!, 0x01000193);
   hash ^= hash >>> 15;
   hash = Math.imul(hash, 0x2c1b3c6d);
   return (hash ^ (hash >>> 12)) >>> 0;

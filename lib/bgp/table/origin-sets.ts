@@ -4,6 +4,8 @@
  * stores a 32-bit set id and the sets live once in two typed arrays.
  */
 
+import { grown, SequenceInterner } from './interned-sequences.ts';
+
 /** Frozen sets: members of set `id` are `asns[offsets[id] .. offsets[id + 1])`, ascending. */
 export class OriginSets {
   constructor(
@@ -29,55 +31,66 @@ export class OriginSets {
   }
 }
 
-/** Hands out one id per distinct set of origin ASNs while a table is built. */
+/**
+ * Hands out one id per distinct set of origin ASNs while a table is built:
+ * the sets in a SequenceInterner (typed arrays, no string keys), a single
+ * origin (nearly every route) found by its ASN in a Map first.
+ */
 export class OriginSetInterner {
+  private readonly sets = new SequenceInterner();
   private readonly singleIds = new Map<number, number>();
-  private readonly multiIds = new Map<string, number>();
-  private readonly sets: (readonly number[])[] = [];
+  private lastSingle = -1;
+  private lastSingleId = -1;
+  /** Scratch: members of the set being interned. */
+  private members = new Uint32Array(64);
 
   /** The id of the set of `asns` (any order, duplicates allowed, not empty). */
   intern(asns: readonly number[]): number {
-    if (asns.length === 1) return this.internSingle(asns[0]!);
-    const members = [...new Set(asns)].sort((a, b) => a - b);
-    if (members.length === 1) return this.internSingle(members[0]!);
-    const key = members.join(',');
-    let id = this.multiIds.get(key);
-    if (id === undefined) {
-      id = this.add(members);
-      this.multiIds.set(key, id);
-    }
-    return id;
+    const first = asns[0]!;
+    let single = true;
+    for (let i = 1; i < asns.length && single; i++) single = asns[i] === first;
+    if (single) return this.internSingle(first);
+    if (asns.length > this.members.length) this.members = grown(this.members, asns.length);
+    for (let i = 0; i < asns.length; i++) this.members[i] = asns[i]!;
+    return this.internMembers(asns.length);
   }
 
   /** The id of the union of two interned sets: a prefix seen with different origins (MOAS). */
   union(a: number, b: number): number {
-    return a === b ? a : this.intern([...this.sets[a]!, ...this.sets[b]!]);
+    if (a === b) return a;
+    const setA = this.sets.of(a);
+    const setB = this.sets.of(b);
+    const length = setA.length + setB.length;
+    if (length > this.members.length) this.members = grown(this.members, length);
+    this.members.set(setA);
+    this.members.set(setB, setA.length);
+    return this.internMembers(length);
   }
 
   freeze(): OriginSets {
-    const offsets = new Uint32Array(this.sets.length + 1);
-    let total = 0;
-    for (let id = 0; id < this.sets.length; id++) {
-      offsets[id] = total;
-      total += this.sets[id]!.length;
-    }
-    offsets[this.sets.length] = total;
-    const asns = new Uint32Array(total);
-    for (const [id, members] of this.sets.entries()) asns.set(members, offsets[id]!);
-    return new OriginSets(offsets, asns);
+    const { offsets, words } = this.sets.freeze();
+    return new OriginSets(offsets, words);
   }
 
   private internSingle(asn: number): number {
+    // The entries of a RIB record, and the records of one origin's prefixes, come together.
+    if (asn === this.lastSingle) return this.lastSingleId;
     let id = this.singleIds.get(asn);
     if (id === undefined) {
-      id = this.add([asn]);
+      this.members[0] = asn;
+      id = this.sets.intern(this.members, 1);
       this.singleIds.set(asn, id);
     }
+    this.lastSingle = asn;
+    this.lastSingleId = id;
     return id;
   }
 
-  private add(members: readonly number[]): number {
-    this.sets.push(members);
-    return this.sets.length - 1;
+  /** `members[0, length)` sorted, without duplicates, interned. */
+  private internMembers(length: number): number {
+    const sorted = this.members.subarray(0, length).sort();
+    let distinct = 1;
+    for (let i = 1; i < length; i++) if (sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i]!;
+    return distinct === 1 ? this.internSingle(sorted[0]!) : this.sets.intern(sorted, distinct);
   }
 }

@@ -18,7 +18,7 @@
 import { AsPathTree, AsPathTreeBuilder, type AsPathWords } from './as-path-tree.ts';
 import type { RoutePathsSeen } from '../bgp-source.ts';
 import { DataFormatError } from '../../datafile/errors.ts';
-import { InternedSequences, SequenceInterner } from './interned-sequences.ts';
+import { grown, InternedSequences, SequenceInterner } from './interned-sequences.ts';
 
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
 export const MAX_PEERS = 0x10000;
@@ -35,20 +35,24 @@ function forEachPath(list: Uint32Array, visit: (path: number, entries: number) =
   }
 }
 
-/** The RIB entries a parser read for one prefix: the path id and peer of each. Reused. */
+/** The RIB entries a parser read for one prefix: the path id and peer of each, in typed arrays reused from prefix to prefix. */
 export class PathEntries {
-  readonly paths: number[] = [];
-  readonly peers: number[] = [];
+  paths = new Uint32Array(64);
+  peers = new Uint32Array(64);
+  length = 0;
 
   clear(): void {
-    this.paths.length = 0;
-    this.peers.length = 0;
+    this.length = 0;
   }
 
   add(path: number, peer: number): void {
     if (peer >= MAX_PEERS) throw new DataFormatError(`more than ${MAX_PEERS} peers`);
-    this.paths.push(path);
-    this.peers.push(peer);
+    if (this.length === this.paths.length) {
+      this.paths = grown(this.paths, this.length + 1);
+      this.peers = grown(this.peers, this.length + 1);
+    }
+    this.paths[this.length] = path;
+    this.peers[this.length++] = peer;
   }
 }
 
@@ -131,54 +135,76 @@ export class RoutePaths {
 }
 
 /**
- * Collects the entries of each prefix while a table is built. A RIB dump
- * gives all entries of a prefix together (one MRT record, or consecutive
- * `bgpdump -m` lines), so they are held until the next prefix comes and
- * then interned as one list; a prefix that comes back later is merged, its
- * peers counted again (a RIB dump repeats no (prefix, peer)).
+ * Interns the path lists of prefixes while a table is built: the routing
+ * table builder hands over each prefix's entries once it has them all (a RIB
+ * dump gives them together: one MRT record, or consecutive `bgpdump -m`
+ * lines), and merges the lists of a prefix that comes back later, its peers
+ * counted again (a RIB dump repeats no (prefix, peer)).
  */
 export class RoutePathsBuilder {
   private readonly paths = new AsPathTreeBuilder();
   private readonly lists = new SequenceInterner();
-  private readonly ipv4Lists = new Map<number, number>();
-  private readonly ipv6Lists = new Map<string, number>();
   private readonly peersSeen = [new Uint8Array(MAX_PEERS), new Uint8Array(MAX_PEERS)] as const;
-  private pendingKey: number | string | undefined;
-  private readonly pending = new PathEntries();
-  /** Scratch: which peers the pending prefix has met, by generation. */
+  /** Scratch: which peers the list being made has met, by generation. */
   private readonly peerStamps = new Uint32Array(MAX_PEERS);
   private stamp = 0;
+  /** Scratch: the entries' paths sorted, then (path, count) runs ordered most seen first. */
+  private sorted = new Uint32Array(64);
+  private runs = new Float64Array(64);
   private listWords = new Uint32Array(64);
 
   internPath(path: AsPathWords): number {
     return this.paths.intern(path);
   }
 
-  /** Entries for the IPv4 prefix keyed `key` (number) or the IPv6 one (string). */
-  add(key: number | string, entries: PathEntries): void {
-    if (key !== this.pendingKey) {
-      this.flush();
-      this.pendingKey = key;
+  /** The id of the path list of a prefix's entries (not empty), of IPv6 when `ipv6`. */
+  list(entries: PathEntries, ipv6: boolean): number {
+    const seen = this.peersSeen[ipv6 ? 1 : 0];
+    this.stamp++;
+    let distinctPeers = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const peer = entries.peers[i]!;
+      seen[peer] = 1;
+      if (this.peerStamps[peer] !== this.stamp) {
+        this.peerStamps[peer] = this.stamp;
+        distinctPeers++;
+      }
     }
-    const seen = this.peersSeen[typeof key === 'number' ? 0 : 1];
-    for (let i = 0; i < entries.paths.length; i++) {
-      this.pending.add(entries.paths[i]!, entries.peers[i]!);
-      seen[entries.peers[i]!] = 1;
-    }
+    if (entries.length > this.sorted.length) this.sorted = grown(this.sorted, entries.length);
+    this.sorted.set(entries.paths.subarray(0, entries.length));
+    return this.internCounted(distinctPeers, this.sorted, entries.length);
   }
 
-  /** The frozen paths for routes keyed as `ipv4Keys` and `ipv6Keys` (in route order); undefined when no entries came. */
-  build(ipv4Keys: Iterable<number>, ipv6Keys: Iterable<string>): RoutePaths | undefined {
-    this.flush();
-    if (this.ipv4Lists.size + this.ipv6Lists.size === 0) return undefined;
+  /** The list of a prefix that came back: both lists' entries, their peers added up. */
+  merge(a: number, b: number): number {
+    const first = this.lists.of(a).slice();
+    const second = this.lists.of(b).slice();
+    let length = 0;
+    for (const list of [first, second]) {
+      forEachPath(list, (path, entries) => {
+        if (length + entries > this.sorted.length) this.sorted = grown(this.sorted, length + entries);
+        this.sorted.fill(path, length, length + entries);
+        length += entries;
+      });
+    }
+    return this.internCounted(first[0]! + second[0]!, this.sorted, length);
+  }
+
+  /**
+   * The frozen paths for the routes whose list ids `ipv4Lists` and
+   * `ipv6Lists` hold in route order (NO_LIST for a route without entries),
+   * rewritten in place with the ids the frozen lists have.
+   */
+  build(ipv4Lists: Uint32Array, ipv6Lists: Uint32Array): RoutePaths {
+    // The tree first: its hash table goes before anything new is made.
+    const tree = this.paths.build();
     const empty = this.lists.intern([0]);
-    const ipv4Lists = Uint32Array.from(ipv4Keys, (key) => this.ipv4Lists.get(key) ?? empty);
-    const ipv6Lists = Uint32Array.from(ipv6Keys, (key) => this.ipv6Lists.get(key) ?? empty);
     // Lists interned on the way to a merge, and their paths, are dropped.
     const all = new Uint32Array(ipv4Lists.length + ipv6Lists.length);
     all.set(ipv4Lists);
     all.set(ipv6Lists, ipv4Lists.length);
-    const lists = this.lists.freeze().keepOnly(all);
+    for (let i = 0; i < all.length; i++) if (all[i] === NO_LIST) all[i] = empty;
+    const lists = this.lists.view().keepOnly(all);
     ipv4Lists.set(all.subarray(0, ipv4Lists.length));
     ipv6Lists.set(all.subarray(ipv4Lists.length));
     // Every path interned is in some list: merging lists drops no path.
@@ -189,59 +215,61 @@ export class RoutePathsBuilder {
       });
     }
     const count = (seen: Uint8Array) => seen.reduce((sum, flag) => sum + flag, 0);
-    return new RoutePaths(this.paths.build(), count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
+    return new RoutePaths(tree, count(isPath), lists, ipv4Lists, ipv6Lists, count(this.peersSeen[0]), count(this.peersSeen[1]));
   }
 
-  private flush(): void {
-    const key = this.pendingKey;
-    if (key === undefined || this.pending.paths.length === 0) return;
-    const id = this.internList(this.pending.paths, this.pending.peers);
-    this.pending.clear();
-    if (typeof key === 'number') this.ipv4Lists.set(key, this.merged(this.ipv4Lists.get(key), id));
-    else this.ipv6Lists.set(key, this.merged(this.ipv6Lists.get(key), id));
-  }
-
-  /** The list of these entries: distinct peers, then each distinct path with its entry count, most first. */
-  private internList(paths: readonly number[], peers: readonly number[]): number {
-    this.stamp++;
-    let distinctPeers = 0;
-    for (const peer of peers) {
-      if (this.peerStamps[peer] !== this.stamp) {
-        this.peerStamps[peer] = this.stamp;
-        distinctPeers++;
-      }
+  /** Interns [peers, each distinct path of `paths[0, length)` with its count, most seen first, then by id]; `paths` is reordered. */
+  private internCounted(peers: number, paths: Uint32Array, length: number): number {
+    sortAscending(paths, length);
+    // Runs of one path as count * 2^32 + (2^32 - 1 - path): sorted descending, most seen first, then the lowest id.
+    if (length > this.runs.length) this.runs = new Float64Array(2 * length);
+    const runs = this.runs;
+    let runCount = 0;
+    let repeated = false;
+    for (let i = 0; i < length; ) {
+      const path = paths[i]!;
+      if (path > PATH_MASK) throw new DataFormatError(`more than ${PATH_MASK} AS path hops`);
+      let end = i + 1;
+      while (end < length && paths[end] === path) end++;
+      repeated ||= end - i > 1;
+      runs[runCount++] = (end - i) * 2 ** 32 + (0xffffffff - path);
+      i = end;
     }
-    const counts = new Map<number, number>();
-    for (const path of paths) counts.set(path, (counts.get(path) ?? 0) + 1);
-    return this.internCounted(distinctPeers, counts);
-  }
-
-  private internCounted(peers: number, counts: ReadonlyMap<number, number>): number {
-    const ordered = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const longest = 1 + 2 * ordered.length;
-    if (longest > this.listWords.length) this.listWords = new Uint32Array(2 * longest);
+    if (repeated) sortDescending(runs, runCount);
+    if (1 + 2 * runCount > this.listWords.length) this.listWords = grown(this.listWords, 1 + 2 * runCount);
     const words = this.listWords;
     words[0] = peers;
-    let length = 1;
-    for (const [path, count] of ordered) {
-      if (path > PATH_MASK) throw new DataFormatError(`more than ${PATH_MASK} AS path hops`);
-      if (count === 1) words[length++] = path;
+    let wordCount = 1;
+    for (let r = 0; r < runCount; r++) {
+      const count = Math.floor(runs[r]! / 2 ** 32);
+      const path = 0xffffffff - (runs[r]! % 2 ** 32);
+      if (count === 1) words[wordCount++] = path;
       else {
-        words[length++] = (path | COUNT_FOLLOWS) >>> 0;
-        words[length++] = count;
+        words[wordCount++] = (path | COUNT_FOLLOWS) >>> 0;
+        words[wordCount++] = count;
       }
     }
-    return this.lists.intern(words, length);
+    return this.lists.intern(words, wordCount);
   }
+}
 
-  private merged(existing: number | undefined, id: number): number {
-    if (existing === undefined) return id;
-    const counts = new Map<number, number>();
-    let peers = 0;
-    for (const list of [this.lists.of(existing).slice(), this.lists.of(id).slice()]) {
-      peers += list[0]!;
-      forEachPath(list, (path, entries) => counts.set(path, (counts.get(path) ?? 0) + entries));
-    }
-    return this.internCounted(peers, counts);
+/** The list id of a route without entries, while a table is built. */
+export const NO_LIST = 0xffffffff;
+
+/** Insertion sort for the few entries of a prefix; the native sort past a few dozen. */
+function sortAscending(values: Uint32Array, length: number): void {
+  if (length > 48) {
+    values.subarray(0, length).sort();
+    return;
   }
+  for (let i = 1; i < length; i++) {
+    const value = values[i]!;
+    let j = i - 1;
+    for (; j >= 0 && values[j]! > value; j--) values[j + 1] = values[j]!;
+    values[j + 1] = value;
+  }
+}
+
+function sortDescending(values: Float64Array, length: number): void {
+  values.subarray(0, length).sort().reverse();
 }

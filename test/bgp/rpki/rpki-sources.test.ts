@@ -70,7 +70,7 @@ describe('VrpFileSource', () => {
     assert.deepEqual(await states(source, [64500, 64501]), ['valid', 'invalid']);
     assert.deepEqual(await source.validate(ip('192.0.2.0'), 24, [64500]), [{ origin: 64500, state: 'not-found' }]);
     const stats = await source.stats();
-    assert.deepEqual([stats.source, stats.ipv4Vrps, stats.ipv6Vrps, stats.dataTime], [`file:${path}`, 1, 0, fileTime]);
+    assert.deepEqual([stats.source, stats.ipv4Vrps, stats.ipv6Vrps, stats.dataTime], ['CSV VRP file', 1, 0, fileTime]);
   });
 
   it('refuses to open a file that does not load', async () => {
