@@ -8,6 +8,7 @@ import { parseIpAddress } from '../net/ip-address.ts';
 import type { BgpSourceSetting } from '../bgp/sources/open-source.ts';
 import type { RpkiSourceSetting } from '../bgp/rpki/open-rpki-source.ts';
 import { unroutableReason } from '../net/special-ranges.ts';
+import { IANA_BOOTSTRAP_URL } from '../rdap/bootstrap-store.ts';
 
 /** What the query engine needs, read from the environment (`.env.example` documents each variable). */
 export interface EngineConfig {
@@ -31,6 +32,21 @@ export interface EngineConfig {
   /** Which question texts reach the logs: all, only public and unlisted ones, or none (said in `help`). */
   readonly logQueries: 'all' | 'public-only' | 'none';
   readonly trace: TraceConfig;
+  readonly rdap: RdapConfig;
+}
+
+/** `whois` over RDAP: on or off, where the bootstrap registries come from, and how far and long its requests may go. */
+export interface RdapConfig {
+  readonly enabled: boolean;
+  /** RDAP_BOOTSTRAP_DIR: the operator's dns.json, ipv4.json, ipv6.json and asn.json, used as they are. */
+  readonly bootstrapDir?: string;
+  /** Where the daily refresh fetches the four files (RDAP_BOOTSTRAP_URL, IANA's by default). */
+  readonly bootstrapUrl: string;
+  /** RDAP_ALLOW_PRIVATE: RDAP servers may be at addresses that are not globally routable (a lab). */
+  readonly allowPrivate: boolean;
+  /** One request (redirects included), and all the requests of one question. */
+  readonly timeoutMs: number;
+  readonly questionTimeoutMs: number;
 }
 
 /** `+trace`: where it starts, how long it may take, and whether it may send to addresses that are not globally routable. */
@@ -60,6 +76,22 @@ export function readEngineConfig(env: Environment): EngineConfig {
     cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),
     logQueries: oneOf(env, 'LOG_QUERIES', ['all', 'public-only', 'none'] as const),
     trace: traceFrom(env),
+    rdap: rdapFrom(env),
+  };
+}
+
+function rdapFrom(env: Environment): RdapConfig {
+  const bootstrapUrl = env.RDAP_BOOTSTRAP_URL?.trim() || IANA_BOOTSTRAP_URL;
+  if (!/^https:\/\/[^/]+\/(.*\/)?$/i.test(bootstrapUrl))
+    throw new ConfigError('RDAP_BOOTSTRAP_URL', `must be an https URL ending with / (got “${bootstrapUrl}”)`);
+  const timeoutMs = integer(env, 'RDAP_TIMEOUT_MS', 5000, 100, 60_000);
+  return {
+    enabled: oneOf(env, 'RDAP', ['on', 'off'] as const) === 'on',
+    bootstrapDir: env.RDAP_BOOTSTRAP_DIR?.trim() || undefined,
+    bootstrapUrl,
+    allowPrivate: oneOf(env, 'RDAP_ALLOW_PRIVATE', ['false', 'true'] as const) === 'true',
+    timeoutMs,
+    questionTimeoutMs: integer(env, 'RDAP_QUESTION_TIMEOUT_MS', Math.max(12_000, timeoutMs), timeoutMs, 120_000),
   };
 }
 

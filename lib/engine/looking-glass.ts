@@ -35,8 +35,11 @@ import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
 import type { ServerQuery } from '../dns/trace/trace.ts';
+import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
+import { askWhois, openWhois, type Whois } from './ask-whois.ts';
+import { bootstrapLine } from './answer/format-whois-answer.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -65,6 +68,8 @@ export interface LookingGlassOptions {
   readonly resolvers?: ReadonlyMap<string, Resolver>;
   /** How +trace sends its queries; UDP (TCP on truncation) to each server when not given. */
   readonly traceQuery?: ServerQuery;
+  /** `whois` over RDAP; undefined when RDAP=off. */
+  readonly whois?: Whois;
 }
 
 /** A trace's limits besides its time (DNS_TRACE_TIMEOUT_MS): what dig +trace needs for any real name, with room for CNAMEs and glueless delegations. */
@@ -125,6 +130,7 @@ export class LookingGlass {
    */
   static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
     const resolvers = buildResolvers(config);
+    const whois = await openWhois(config.rdap, { logger: options.logger, stateDir: options.snapshotDir });
     const bgp = await openBgpSource({
       source: config.bgpSource,
       asNamesPath: config.bgpAsNames,
@@ -143,7 +149,7 @@ export class LookingGlass {
           },
         )
       : undefined;
-    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers });
+    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers, whois });
   }
 
   /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
@@ -215,6 +221,7 @@ export class LookingGlass {
           botName: this.options.botName ?? '@dig',
           bgp: Boolean(this.options.bgp),
           rpki: Boolean(this.options.rpki),
+          whois: Boolean(this.options.whois),
           compare: this.resolvers.size > 1,
           logQueries: this.config.logQueries,
         });
@@ -230,6 +237,15 @@ export class LookingGlass {
         return this.bgpLines(question.query, question.listPaths === true);
       case 'dns':
         return this.dnsLines(question, signal);
+      case 'whois': {
+        const { whois } = this.options;
+        if (!whois) return [{ text: 'whois (RDAP) is turned off on this bot (RDAP=off).' }];
+        return askWhois(
+          question,
+          { rdap: whois.client, resolver: this.resolvers.get('')!, bgp: this.options.bgp, timeoutMs: this.config.rdap.questionTimeoutMs },
+          signal,
+        );
+      }
     }
   }
 
@@ -272,7 +288,7 @@ export class LookingGlass {
       const route = await bgp.route({ kind: 'address', address });
       return routeSummaryLine(route, await bgp.asnNames(route.origins));
     } catch (error) {
-      return { text: neutraliseText(`🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).`) };
+      return { text: `🛰 BGP: the ${bgp.name} source did not answer (${sourceFailureText(error)}).` };
     }
   }
 
@@ -291,8 +307,7 @@ export class LookingGlass {
       const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
-      // The message may quote a remote service: untrusted text like DNS data.
-      return [{ text: neutraliseText(`⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.`) }];
+      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${sourceFailureText(error)}. Try again later.` }];
     }
   }
 
@@ -304,7 +319,7 @@ export class LookingGlass {
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };
     } catch (error) {
-      return { source: rpki.name, error: error as Error };
+      return { source: rpki.name, failure: sourceFailureText(error) };
     }
   }
 
@@ -335,6 +350,7 @@ export class LookingGlass {
       ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
       ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
       { text: this.traceLine() },
+      ...(this.options.whois ? [{ text: bootstrapLine(this.options.whois.bootstrap.info()) }] : []),
       ...this.cacheLines(),
       ...added.flat(),
       { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },

@@ -24,8 +24,9 @@ export type { Logger };
  *   `bgp-snapshot-loaded` (ipv4Prefixes, ipv6Prefixes, ms), `bgp-snapshot-error` (error, errorType: SnapshotError for one
  *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
- *   `rpki-snapshot-error` (error, errorType, as for the table's); http-twin:
- *   `http-twin-error` (method, url, error);
+ *   `rpki-snapshot-error` (error, errorType, as for the table's), `rdap-bootstrap-refreshed` (publication),
+ *   `rdap-bootstrap-error` (error, errorType: a refresh failed, or the copy in STATE_DIR was ignored); http-twin:
+ *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
  * - watch: `watch-change-pending` (watch, key), `watch-posted` (watch, key, reply, ends), `watch-ended` (watch, reason),
@@ -45,4 +46,9 @@ export function createLogger(name: string, format = process.env.LOG_FORMAT, dest
 /** A logger that writes nothing, for tests and tools that do not want the events. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/** An error as log fields: its message and its class's name; anything thrown that is no Error, as text. */
+export function errorFields(error: unknown): { readonly error: string; readonly errorType: string } {
+  return error instanceof Error ? { error: error.message, errorType: error.name } : { error: String(error), errorType: typeof error };
 }

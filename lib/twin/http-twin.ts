@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { TokenBuckets } from '../policy/token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
@@ -48,13 +48,15 @@ const usage = [
   '  GET /bgp/ADDRESS             e.g. /bgp/192.0.2.1',
   '  GET /bgp/PREFIX              e.g. /bgp/192.0.2.0/24',
   '  GET /bgp/ASN                 e.g. /bgp/AS64500',
+  '  GET /whois/NAME|ADDRESS|PREFIX|ASN   e.g. /whois/example.com, /whois/192.0.2.0/24: who holds it (RDAP)',
+  '  GET /abuse/ADDRESS|PREFIX|ASN       e.g. /abuse/192.0.2.1: its abuse mailbox',
   '  GET /healthz',
   'Plain text by default; send “Accept: application/json” for JSON.',
 ].join('\n');
 
 /** A request the twin understood: the question text as a mention would say it, and the kind of question the path promises. */
 type Route =
-  | { readonly kind: 'ask'; readonly text: string; readonly expects: 'dns' | 'bgp' }
+  | { readonly kind: 'ask'; readonly text: string; readonly expects: 'dns' | 'bgp' | 'whois' }
   | { readonly kind: 'bad'; readonly problem: string }
   | { readonly kind: 'unknown' };
 
@@ -72,8 +74,8 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.logger?.error(
-        { event: 'http-twin-error', method: request.method, url: request.url, error: (error as Error).stack ?? String(error) },
-        `http twin: ${request.method} ${request.url}: ${(error as Error).message}`,
+        { event: 'http-twin-error', method: request.method, url: request.url, ...errorFields(error), stack: error instanceof Error ? error.stack : undefined },
+        `http twin: ${request.method} ${request.url}: ${errorFields(error).error}`,
       );
       if (!response.headersSent) reply(response, request, 500, 'Something went wrong on this side. Try again later.');
     });
@@ -164,6 +166,7 @@ function routeOf(path: string, query: URLSearchParams): Route {
     return { kind: 'ask', text: [name, ...typeList, ...(query.has('compare') ? ['compare'] : [])].join(' '), expects: 'dns' };
   }
   if (section === 'bgp' && segments.length <= 2) return { kind: 'ask', text: `bgp ${segments.join('/')}`, expects: 'bgp' };
+  if ((section === 'whois' || section === 'abuse') && segments.length <= 2) return { kind: 'ask', text: `${section} ${segments.join('/')}`, expects: 'whois' };
   return { kind: 'unknown' };
 }
 
@@ -208,15 +211,21 @@ export function clientKey(remoteAddress: string | undefined): string {
 }
 
 /**
- * The engine keeps a BGP question's address or prefix typed; the JSON API
- * shows it as people write it, as it always has (a reverse question's
- * address stays bytes, as documented).
+ * The engine keeps a BGP or whois question's address or prefix typed; the
+ * JSON API shows it as people write it, as it always has (a reverse
+ * question's address stays bytes, as documented).
  */
 function presentBgpQuery(question: unknown): unknown {
-  const bgp = (question ?? {}) as { kind?: string; query?: { kind: string; address?: IpAddress; prefix?: IpAddress } };
-  const { query } = bgp;
-  if (bgp.kind !== 'bgp' || !query) return question;
-  if (query.address) return { ...bgp, query: { ...query, address: formatIpAddress(query.address) } };
-  if (query.prefix) return { ...bgp, query: { ...query, prefix: formatIpAddress(query.prefix) } };
+  const asked = (question ?? {}) as { kind?: string; query?: TypedTarget; target?: TypedTarget };
+  if (asked.kind === 'bgp' && asked.query) return { ...asked, query: presentTarget(asked.query) };
+  if (asked.kind === 'whois' && asked.target) return { ...asked, target: presentTarget(asked.target) };
   return question;
+}
+
+type TypedTarget = { kind: string; address?: IpAddress; prefix?: IpAddress };
+
+function presentTarget(target: TypedTarget): unknown {
+  if (target.address) return { ...target, address: formatIpAddress(target.address) };
+  if (target.prefix) return { ...target, prefix: formatIpAddress(target.prefix) };
+  return target;
 }

@@ -263,7 +263,7 @@ describe('BGP questions from RIPEstat', () => {
     failNext = 1;
     assert.match(await text('bgp 193.0.6.139'), /193\.0\.0\.0\/21 announced by AS3333/);
     failNext = 100;
-    assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: network-info: HTTP 503/);
+    assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: RIPEstat answered HTTP 503\. Try again later\./);
     failNext = 0;
   });
 });

@@ -51,6 +51,19 @@ describe('the whole path of +trace, with hostile referrals from fake authoritati
   }
 });
 
+describe('the whole path of whois, with hostile RDAP answers', () => {
+  for (const id of [
+    'whois:engine-never-throws',
+    'whois:splitter-never-throws',
+    'whois:fits-max-characters',
+    'whois:no-third-party-mention',
+    'whois:no-hidden-characters',
+  ]) {
+    const property = fuzzProperty(id);
+    it(property.title, () => holds(property, {}, TRACE_RUNS));
+  }
+});
+
 describe('the whole path with generated records through the loopback DNS server', () => {
   let wire: Awaited<ReturnType<typeof startWireEnvironment>>;
   before(async () => {

@@ -95,6 +95,8 @@ export function botEnv(
     HEARTBEAT_TIMEOUT_MS: '4000',
     POLL_INTERVAL_MS: '300',
     RATE_LIMIT: '1000/60s',
+    // No refresh of the RDAP bootstrap may leave the machine: this URL is on loopback, which the guard refuses without RDAP_ALLOW_PRIVATE.
+    RDAP_BOOTSTRAP_URL: 'https://127.0.0.1:1/',
     ...extra,
   };
 }

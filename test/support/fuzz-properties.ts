@@ -34,6 +34,8 @@ import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
 import { BOT, mentionHtml, questionVisibility } from './hostile-html.ts';
 import { HostileResolver, hostileZone, wireCase, type HostileZone } from './hostile-resolver.ts';
+import { hostileRdapAnswers, hostileWhois, whoisQuestion } from './hostile-rdap.ts';
+import type { Whois } from '../../lib/engine/ask-whois.ts';
 import { HostileNameServers, hostileReferrals, type HostileServerAnswer } from './hostile-referrals.ts';
 import { formatLocalStatus } from '../testkit/mastodon/status-html.ts';
 import { countableLength } from '../testkit/mastodon/status-length.ts';
@@ -163,8 +165,9 @@ class RecordingEngine extends LookingGlass {
  * profile, `cn` and Team Cymru, and `traceQuery` sending +trace's queries
  * (the IANA root hints, nothing private allowed, as the bot is by default).
  */
-export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?: ServerQuery): Promise<PathRun> {
+export async function runWholePath(c: PathCase, resolver: Resolver, traceQuery?: ServerQuery, whois?: Whois): Promise<PathRun> {
   const engine = new RecordingEngine(config, {
+    whois,
     botName: `@${BOT.username}`,
     bgp: new CymruSource({ resolver }),
     resolvers: new Map([
@@ -534,6 +537,31 @@ const forbiddenAddressProperty: FuzzProperty = {
     }) as unknown as fc.IAsyncProperty<never>,
 };
 
+// ---------------------------------------------------------------------------
+// whois: generated RDAP answers
+
+const whoisPathCase = askingPathCase(fc.tuple(whoisQuestion, hostileRdapAnswers), ([question]) => question);
+
+function throughWhois(check: CheckName): FuzzProperty {
+  return {
+    id: `whois:${check}`,
+    title: `${titles[check]} (whois with hostile RDAP answers)`,
+    wire: false,
+    property: () =>
+      fc.asyncProperty(whoisPathCase, async ({ path, data: [, answers] }) => {
+        const run = await runWholePath(
+          path,
+          new HostileResolver({ outcomes: [{ kind: 'timeout', upstream: '127.0.0.1:9', timeoutMs: 1 }], routeLines: [], asNames: [] }),
+          undefined,
+          hostileWhois(answers),
+        );
+        // The question must have been read as a whois: one the parser refused would prove nothing about RDAP data.
+        assert.ok(run.error !== undefined || run.answer?.lines[0]?.text.startsWith('🪪'), `no whois: ${JSON.stringify(run.answer?.lines)}`);
+        checks[check](run);
+      }) as unknown as fc.IAsyncProperty<never>,
+  };
+}
+
 const checkNames = Object.keys(checks) as CheckName[];
 const plainQuestionChecks = checkNames.filter((name) => name !== 'visibility-never-wider' && name !== 'no-hidden-characters-from-question');
 
@@ -546,6 +574,7 @@ export const fuzzProperties: readonly FuzzProperty[] = [
   ...plainQuestionChecks.map(throughTheWire),
   ...plainQuestionChecks.map(throughTrace),
   forbiddenAddressProperty,
+  ...plainQuestionChecks.map(throughWhois),
 ];
 
 export function fuzzProperty(id: string): FuzzProperty {

@@ -13,12 +13,14 @@ export interface HelpTopics {
   readonly botName: string;
   readonly bgp: boolean;
   readonly rpki: boolean;
+  /** whois over RDAP is on. */
+  readonly whois: boolean;
   /** More than one resolver, so `compare` means something. */
   readonly compare: boolean;
   readonly logQueries: keyof typeof logging;
 }
 
-export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare: compareEnabled, logQueries }: HelpTopics): ReplyLine[] {
+export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, whois: whoisEnabled, compare: compareEnabled, logQueries }: HelpTopics): ReplyLine[] {
   const lines = [
     `I look things up in the DNS${bgpEnabled ? ' and in BGP' : ''}. Mention me with:`,
     `• a name and types: ${botName} example.com MX (default A; several types at once: A AAAA MX; ADDR = A+AAAA)`,
@@ -33,6 +35,10 @@ export function helpLines({ botName, bgp: bgpEnabled, rpki: rpkiEnabled, compare
   if (bgpEnabled && rpkiEnabled)
     lines.push('  with its RPKI state per origin AS (RFC 6811): valid, invalid and why, or not found (no ROA published, not a bad route)');
   if (bgpEnabled) lines.push('• bgp path ADDRESS: the distinct AS paths to it, most seen first');
+  if (whoisEnabled)
+    lines.push(
+      `• whois NAME, whois ADDRESS, whois PREFIX or whois AS64500 (or rdap …): who holds it, from the registry's RDAP, checked against the DNS and BGP; abuse ADDRESS|PREFIX|ASN: the abuse mailbox alone`,
+    );
   lines.push(`• watch QUESTION: I reply in its thread when the answer changes: ${botName} watch example.com NS (unwatch there to stop; watches lists yours)`);
   lines.push('• info: about this bot. I reply with the same visibility as your question.', logging[logQueries]);
   return lines.map((text) => ({ text }));

@@ -3,12 +3,14 @@ import { neutraliseText as visible } from '../../reply/safe-text.ts';
 import { formatIpAddress, networkOf, parseIpAddress, reverseDnsName, type IpAddress } from '../../net/ip-address.ts';
 import { RecordType, isQueryableType, recordTypeCode } from '../../dns/record-types.ts';
 import type { BgpQuery } from '../../bgp/bgp-source.ts';
+import { whoisQuestion, type WhoisQuestion } from './whois-question.ts';
 
 export type Question =
   | { readonly kind: 'help' }
   | { readonly kind: 'info' }
   | DnsQuestionRequest
   | { readonly kind: 'bgp'; readonly query: BgpQuery; readonly listPaths?: boolean }
+  | WhoisQuestion
   | InvalidQuestion;
 
 export interface DnsQuestionRequest {
@@ -117,6 +119,7 @@ export function parseQuestion(text: string, options: QuestionOptions): Question 
   if (others.length === 0 && /^(info|about|status)$/i.test(first)) return { kind: 'info' };
   if (rest.length > MAX_WORDS) return invalid(`your question has ${rest.length} words`, 'ask one name with up to a few types, e.g. “example.com A AAAA MX”');
   if (/^bgp$/i.test(first)) return bgpQuestion(others);
+  if (/^(whois|rdap|abuse)$/i.test(first)) return whoisQuestion(first, others.map(hostOf), bgpQuestion);
   if (others.length === 0 && (isCidr(first) || isAsn(first))) return bgpQuestion([first]);
   return dnsQuestion(rest, profile, options);
 }

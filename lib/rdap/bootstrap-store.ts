@@ -1,0 +1,144 @@
+/**
+ * Which bootstrap registries the RDAP client uses, and keeping them fresh.
+ * Three origins, in order of preference:
+ * - an operator's folder (RDAP_BOOTSTRAP_DIR), used as it is and never refreshed;
+ * - IANA's files, fetched at most once a day through the guarded fetch and
+ *   kept in STATE_DIR (`rdap-bootstrap/`), so that a restart uses them at once;
+ * - the dated copy shipped in lib/rdap/iana-bootstrap/, so that the bot
+ *   answers from its first start.
+ */
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../ops/logger.ts';
+import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
+import type { JsonFetch } from './guarded-fetch.ts';
+import shippedAsn from './iana-bootstrap/asn.json' with { type: 'json' };
+import shippedDns from './iana-bootstrap/dns.json' with { type: 'json' };
+import shippedIpv4 from './iana-bootstrap/ipv4.json' with { type: 'json' };
+import shippedIpv6 from './iana-bootstrap/ipv6.json' with { type: 'json' };
+
+/** Where IANA publishes the registries (RFC 9224 §3). */
+export const IANA_BOOTSTRAP_URL = 'https://data.iana.org/rdap/';
+/** At most one refresh (tried or done) a day. */
+export const REFRESH_INTERVAL_MS = 24 * 60 * 60_000;
+const STATE_FOLDER = 'rdap-bootstrap';
+/** Touched at each refresh tried, so that a restart does not try again within the day. */
+const ATTEMPT_MARK = 'last-attempt';
+
+export interface BootstrapInfo {
+  readonly origin: 'operator' | 'refreshed' | 'shipped';
+  /** The oldest publication time of the four files in use. */
+  readonly publication?: Date;
+  /** The operator's folder, when it is one. */
+  readonly dir?: string;
+}
+
+export interface BootstrapStoreOptions {
+  /** RDAP_BOOTSTRAP_DIR: the operator's own files, never refreshed. */
+  readonly operatorDir?: string;
+  /** STATE_DIR; without it nothing is refreshed (the lookup command runs too briefly to use a refresh). */
+  readonly stateDir?: string;
+  /** Where the four files are fetched from, with a trailing slash (IANA_BOOTSTRAP_URL; the tests' loopback server). */
+  readonly refreshUrl?: string;
+  /** The guarded fetch, with a size cap fit for the files. */
+  readonly fetch?: JsonFetch;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export class BootstrapStore {
+  private refreshing: Promise<boolean> | undefined;
+  private lastAttempt = 0;
+
+  private constructor(
+    private bootstrap: RdapBootstrap,
+    private origin: BootstrapInfo['origin'],
+    private readonly options: BootstrapStoreOptions,
+  ) {}
+
+  /**
+   * The operator's files, else the ones refreshed into STATE_DIR, else the
+   * shipped copy. Nothing is fetched until a question uses the registries: a
+   * bot nobody asks `whois` sends nothing to IANA.
+   */
+  static async open(options: BootstrapStoreOptions): Promise<BootstrapStore> {
+    if (options.operatorDir) return new BootstrapStore(await loadBootstrapDir(options.operatorDir), 'operator', options);
+    const store = new BootstrapStore(shippedBootstrap(), 'shipped', options);
+    if (options.stateDir) await store.loadState(options.stateDir);
+    return store;
+  }
+
+  /** The registries to use now; starts a refresh in the background when one is due. */
+  current(): RdapBootstrap {
+    this.refreshIfDue();
+    return this.bootstrap;
+  }
+
+  info(): BootstrapInfo {
+    return { origin: this.origin, publication: publicationOf(this.bootstrap), ...(this.origin === 'operator' && { dir: this.options.operatorDir }) };
+  }
+
+  /** Fetches IANA's files when the last try is a day old (never for the operator's files, nor without STATE_DIR); true when new ones came. */
+  refreshIfDue(): Promise<boolean> {
+    const { stateDir, fetch, refreshUrl } = this.options;
+    const now = (this.options.now ?? Date.now)();
+    if (this.origin === 'operator' || !stateDir || !fetch || !refreshUrl || this.refreshing || now - this.lastAttempt < REFRESH_INTERVAL_MS)
+      return this.refreshing ?? Promise.resolve(false);
+    this.lastAttempt = now;
+    this.refreshing = this.refresh(stateDir, fetch, refreshUrl).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refresh(stateDir: string, fetch: JsonFetch, refreshUrl: string): Promise<boolean> {
+    const { logger } = this.options;
+    const folder = join(stateDir, STATE_FOLDER);
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, ATTEMPT_MARK), new Date(this.lastAttempt).toISOString());
+      const answers = await Promise.all(bootstrapFiles.map((file) => fetch(new URL(`${file}.json`, refreshUrl).href)));
+      const files = Object.fromEntries(bootstrapFiles.map((file, i) => [file, answers[i]!.json])) as Record<BootstrapFile, unknown>;
+      const bootstrap = parseBootstrap(files);
+      // Each file written aside and renamed, so that a crash leaves whole files; the four are read together again at a restart.
+      for (const file of bootstrapFiles) {
+        const path = join(folder, `${file}.json`);
+        await writeFile(`${path}.tmp`, JSON.stringify(files[file]));
+        await rename(`${path}.tmp`, path);
+      }
+      this.bootstrap = bootstrap;
+      this.origin = 'refreshed';
+      logger.info({ event: 'rdap-bootstrap-refreshed', publication: publicationOf(bootstrap)?.toISOString() }, 'RDAP bootstrap registries refreshed');
+      return true;
+    } catch (error) {
+      logger.warn(
+        { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
+        `RDAP bootstrap refresh failed: ${(error as Error).message}`,
+      );
+      return false;
+    }
+  }
+
+  /** The files of an earlier refresh, when all four are there and whole, and the time of the last try. */
+  private async loadState(stateDir: string): Promise<void> {
+    const folder = join(stateDir, STATE_FOLDER);
+    const mark = await stat(join(folder, ATTEMPT_MARK)).catch(() => undefined);
+    if (mark) this.lastAttempt = mark.mtimeMs;
+    try {
+      this.bootstrap = await loadBootstrapDir(folder);
+      this.origin = 'refreshed';
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!missing)
+        this.options.logger.warn(
+          { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
+          `RDAP bootstrap in STATE_DIR ignored: ${(error as Error).message}`,
+        );
+    }
+  }
+}
+
+/** The dated copy in lib/rdap/iana-bootstrap/. */
+export function shippedBootstrap(): RdapBootstrap {
+  return parseBootstrap({ dns: shippedDns, ipv4: shippedIpv4, ipv6: shippedIpv6, asn: shippedAsn });
+}

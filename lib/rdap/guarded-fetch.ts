@@ -1,0 +1,198 @@
+/**
+ * The one way RDAP reaches the network: a GET of JSON over https, with every
+ * guard in one place. The URLs come from the bootstrap registries and from
+ * the links in registries' answers, which anyone who runs a registry or a
+ * registrar writes, so: https only, certificates checked against Node's store
+ * (NODE_EXTRA_CA_CERTS extends it), each host's addresses checked before a
+ * connection and the connection made to exactly those addresses (no second
+ * resolution for a rebinding name to change), a size cap, a time limit, and
+ * few redirects, each checked as the first URL was.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request, type RequestOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { LookupFunction } from 'node:net';
+import { parseIpAddress, type IpAddress } from '../net/ip-address.ts';
+import {
+  RdapMalformedError,
+  RdapNotFoundError,
+  RdapRateLimitedError,
+  RdapRedirectError,
+  RdapRefusedUrlError,
+  RdapStatusError,
+  RdapTimeoutError,
+  RdapTooLargeError,
+  RdapUnreachableError,
+} from './errors.ts';
+
+export interface GuardedFetchOptions {
+  /** Why nothing may be sent to this address, or undefined when it may (the +trace guard's rule, or none in a lab). */
+  readonly refuseAddress: (address: IpAddress) => string | undefined;
+  /** One request, redirects included. */
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly maxRedirects: number;
+  /**
+   * Certificates to trust instead of Node's store. Only for tests in one
+   * process, which cannot set NODE_EXTRA_CA_CERTS for themselves; the bot and
+   * its child-process tests leave it unset.
+   */
+  readonly ca?: string;
+}
+
+/** A JSON answer with status 200, and the URL that gave it after redirects. */
+export interface JsonAnswer {
+  readonly url: string;
+  readonly json: unknown;
+}
+
+/** GETs `url` and parses its JSON body; rejects with the named errors of errors.ts, nothing else. */
+export type JsonFetch = (url: string, signal?: AbortSignal) => Promise<JsonAnswer>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export function guardedFetch(options: GuardedFetchOptions): JsonFetch {
+  return async (start, signal) => {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    let url = start;
+    for (let hop = 0; ; hop++) {
+      const target = checkedUrl(url, options.refuseAddress);
+      const response = await get(target, options, combined).catch((error: unknown) => {
+        throw requestError(error, target.hostname, options.timeoutMs, deadline);
+      });
+      if (REDIRECTS.has(response.status)) {
+        if (hop >= options.maxRedirects) throw new RdapRedirectError(target.hostname, `more than ${options.maxRedirects} redirects`);
+        url = redirectTarget(response.location, target);
+        continue;
+      }
+      return { url: target.href, json: answerJson(response, target.hostname) };
+    }
+  };
+}
+
+/** The URL parsed, if it is https with a host whose literal address (if it is one) may be reached. */
+function checkedUrl(text: string, refuseAddress: GuardedFetchOptions['refuseAddress']): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new RdapRefusedUrlError(text.slice(0, 200), 'not a URL');
+  }
+  if (url.protocol !== 'https:') throw new RdapRefusedUrlError(url.href, 'only https is used');
+  if (url.username || url.password) throw new RdapRefusedUrlError(url.href, 'a URL with credentials');
+  const literal = parseIpAddress(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+  const refusal = literal && refuseAddress(literal);
+  if (refusal) throw new RdapRefusedUrlError(url.href, `${url.hostname} is ${refusal}`);
+  return url;
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly location?: string;
+  readonly retryAfter?: string;
+  readonly body: Buffer;
+}
+
+function get(url: URL, options: GuardedFetchOptions, signal: AbortSignal): Promise<RawResponse> {
+  const requestOptions: RequestOptions = {
+    method: 'GET',
+    headers: { accept: 'application/rdap+json, application/json;q=0.9', 'user-agent': 'fedidig (RDAP client of a fediverse looking glass)' },
+    lookup: vettedLookup(options.refuseAddress),
+    signal,
+    // A fresh connection each time: a kept-alive socket was vetted for another request's host.
+    agent: false,
+    ...(options.ca !== undefined && { ca: options.ca }),
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(url, requestOptions, (response) => {
+      const status = response.statusCode ?? 0;
+      const location = header(response, 'location');
+      const retryAfter = header(response, 'retry-after');
+      // Only a 200's body is read; others are drained and dropped.
+      if (status !== 200) {
+        response.resume();
+        response.once('end', () => resolve({ status, location, retryAfter, body: Buffer.alloc(0) }));
+        return;
+      }
+      const declared = Number(response.headers['content-length']);
+      if (declared > options.maxBytes) {
+        req.destroy(new RdapTooLargeError(url.hostname, options.maxBytes));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxBytes) req.destroy(new RdapTooLargeError(url.hostname, options.maxBytes));
+        else chunks.push(chunk);
+      });
+      response.once('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+      response.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function header(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The lookup the connection uses: the host's addresses from the system
+ * resolver, less those that may not be reached; none left is a refusal.
+ */
+function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { all: true, family: lookupOptions.family ?? 0 }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refusals: string[] = [];
+      const allowed = addresses.filter(({ address }) => {
+        const reason = refuseAddress(parseIpAddress(address)!);
+        if (reason) refusals.push(`${address} is ${reason}`);
+        return !reason;
+      });
+      if (allowed.length === 0) {
+        const why = refusals.length ? refusals.join('; ') : 'no address';
+        return callback(Object.assign(new Error(why), { refused: true }) as NodeJS.ErrnoException, '', 0);
+      }
+      if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      return callback(null, allowed[0]!.address, allowed[0]!.family);
+    });
+  };
+}
+
+/** What a failed request means: our own guard's refusal, a timeout, the question given up, or a server out of reach. */
+function requestError(error: unknown, host: string, timeoutMs: number, deadline: AbortSignal): Error {
+  if (error instanceof RdapTooLargeError) return error;
+  const cause = error as NodeJS.ErrnoException & { refused?: boolean };
+  if (cause.refused) return new RdapRefusedUrlError(`https://${host}/`, cause.message);
+  if (deadline.aborted) return new RdapTimeoutError(host, timeoutMs);
+  if (cause.name === 'AbortError') return new RdapTimeoutError(host, timeoutMs);
+  return new RdapUnreachableError(host, cause.code ?? cause.message);
+}
+
+function redirectTarget(location: string | undefined, from: URL): string {
+  if (!location) throw new RdapRedirectError(from.hostname, 'a redirect without a Location');
+  try {
+    return new URL(location, from).href;
+  } catch {
+    throw new RdapRedirectError(from.hostname, 'a redirect to something that is not a URL');
+  }
+}
+
+function answerJson(response: RawResponse, host: string): unknown {
+  if (response.status === 404) throw new RdapNotFoundError(host);
+  if (response.status === 429) {
+    const seconds = Number(response.retryAfter);
+    throw new RdapRateLimitedError(host, Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined);
+  }
+  if (response.status !== 200) throw new RdapStatusError(host, response.status);
+  try {
+    return JSON.parse(response.body.toString('utf8'));
+  } catch {
+    throw new RdapMalformedError(host, 'not JSON');
+  }
+}

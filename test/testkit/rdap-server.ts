@@ -1,0 +1,72 @@
+/**
+ * A loopback RDAP server over HTTPS (its certificate from the test's own CA,
+ * test-ca.ts) that serves registry-shaped answers by path, as
+ * rdap-registries.ts lays them out, and writes the bootstrap files that point
+ * at it. Every request is recorded, so tests can tell what was asked.
+ */
+import { createServer, type Server } from 'node:https';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { TestCa } from './test-ca.ts';
+
+/** One answer: a status, a body (JSON unless a string), headers; or a function of the request for answers that depend on it. */
+export interface RdapServerAnswer {
+  readonly status?: number;
+  readonly json?: unknown;
+  readonly body?: string | Buffer;
+  readonly headers?: Record<string, string>;
+  /** Wait this long before answering (a slow server). */
+  readonly delayMs?: number;
+}
+
+export interface RdapTestServer {
+  /** `https://127.0.0.1:PORT/` */
+  readonly url: string;
+  /** Paths asked, in order. */
+  readonly requests: string[];
+  /** Sets (or replaces) the answer at a path, e.g. `/ripe/ip/193.0.6.139`. */
+  answer(path: string, answer: RdapServerAnswer): void;
+  close(): Promise<void>;
+}
+
+export async function startRdapServer(ca: TestCa): Promise<RdapTestServer> {
+  const answers = new Map<string, RdapServerAnswer>();
+  const requests: string[] = [];
+  const server: Server = createServer({ cert: ca.certPem, key: ca.keyPem }, (request, response) => {
+    const path = decodeURIComponent((request.url ?? '/').split('?')[0]!).toLowerCase();
+    requests.push(path);
+    const found = answers.get(path) ?? { status: 404, json: { errorCode: 404, title: 'Not Found' } };
+    const send = () => {
+      const body = found.body ?? JSON.stringify(found.json ?? {});
+      response.writeHead(found.status ?? 200, { 'content-type': 'application/rdap+json', ...found.headers });
+      response.end(body);
+    };
+    if (found.delayMs) setTimeout(send, found.delayMs).unref();
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}/`,
+    requests,
+    answer: (path, answer) => answers.set(path.toLowerCase(), answer),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Bootstrap services as [entries, URLs] per file, as RFC 9224 lays them out. */
+export type BootstrapServices = Record<'dns' | 'ipv4' | 'ipv6' | 'asn', [string[], string[]][]>;
+
+/** Writes dns.json, ipv4.json, ipv6.json and asn.json into `dir`, published at `publication`. */
+export function writeBootstrapDir(dir: string, services: BootstrapServices, publication = '2026-12-01T00:00:00Z'): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [file, list] of Object.entries(services)) {
+    writeFileSync(join(dir, `${file}.json`), JSON.stringify({ description: `test ${file}`, publication, services: list, version: '1.0' }));
+  }
+  return dir;
+}
