@@ -29,7 +29,7 @@ export function watchable(question: Question, sources: EngineSources): WatchedQu
     ];
   }
   if (question.kind === 'bgp') return sources.bgp ? { kind: 'bgp', query: question.query } : 'engine';
-  if (question.kind === 'whois') return [{ text: 'I watch DNS and BGP answers, not registry records: ask whois again when you need it.' }];
+  if (question.kind === 'whois') return [{ text: 'I watch DNS and BGP questions, not whois: registration data changes too rarely to watch.' }];
   if (question.dig.trace) return [{ text: 'A watch follows what the resolvers answer, not a +trace: ask without +trace.' }];
   if (sources.forbidding(question.name.ascii) !== undefined || (question.compare && sources.resolvers.size < 2)) return 'engine';
   return question;

@@ -4,7 +4,7 @@ import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises'
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
 import type { ThreadPoster } from '../fediverse/thread-poster.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { blockReason, type BlockList } from '../policy/block-list.ts';
 import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import { checkCost, checkQuestion, type WatchedQuestion } from './watch-check.ts';
@@ -84,8 +84,8 @@ export class Watcher {
       try {
         claimed = await this.tick(signal);
       } catch (error) {
-        const { message, name } = error as Error;
-        this.log.warn({ event: 'watch-tick-failed', error: message, errorType: name }, `watches: ${message}`);
+        const fields = errorFields(error);
+        this.log.warn({ event: 'watch-tick-failed', ...fields }, `watches: ${fields.error}`);
       }
       if (claimed < this.batch) await sleep(this.tickMs, undefined, { signal }).catch(() => {});
     }
@@ -139,9 +139,9 @@ export class Watcher {
       if (!question) return await this.end(watch, 'no longer a question this bot watches');
       await this.check(watch, question, signal);
     } catch (error) {
-      const { message, name } = error as Error;
+      const fields = errorFields(error);
       // The lease runs out and the watch is checked again then.
-      this.log.warn({ event: 'watch-check-failed', watch: watch.id, error: message, errorType: name }, `watch ${watch.id}: ${message}`);
+      this.log.warn({ event: 'watch-check-failed', watch: watch.id, ...fields }, `watch ${watch.id}: ${fields.error}`);
     }
   }
 

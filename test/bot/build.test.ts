@@ -56,10 +56,10 @@ describe('the compiled build', { timeout: 180_000 }, () => {
     assert.match(upToDate, /dist\/ is up to date/);
     assert.equal(mtime('dist/bot/lookup.js'), before);
 
-    const helpText = join(checkout(), 'lib/engine/help-text.ts');
+    const helpText = join(checkout(), 'lib/engine/answer/help-text.ts');
     writeFileSync(helpText, readFileSync(helpText, 'utf8').replace('Mention me with:', 'Mention me, rebuilt, with:'));
     const { stderr: rebuilt } = await ensureBuild();
-    assert.match(rebuilt, /lib\/engine\/help-text\.ts is newer than dist\/: building/);
+    assert.match(rebuilt, /lib\/engine\/answer\/help-text\.ts is newer than dist\/: building/);
     assert.match(await lookupHelp(), /^I look things up in the DNS and in BGP\. Mention me, rebuilt, with:\n/);
     assert.match((await ensureBuild()).stderr, /dist\/ is up to date/);
   });

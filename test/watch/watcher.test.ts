@@ -237,7 +237,7 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
       it('refuses what it cannot watch, with the engine’s reasons', async () => {
         const world = watchWorld(store, { WATCH_MAX: '1' });
         assert.match((await world.say('alice', 'watch a.test +trace')).answer.lines[0].text, /not a \+trace/);
-        assert.match((await world.say('alice', 'watch whois example.test')).answer.lines[0].text, /not registry records/);
+        assert.match((await world.say('alice', 'watch whois example.com')).answer.lines[0].text, /not whois/);
         assert.match((await world.say('alice', 'watch a.test AXFR')).answer.lines[0].text, /zone transfers/i);
         assert.match((await world.say('alice', 'watch bgp 192.0.2.0/24')).answer.lines[0].text, /BGP look-ups are not enabled/);
         await world.say('alice', 'watch a.test');
