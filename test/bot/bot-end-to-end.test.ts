@@ -56,7 +56,7 @@ function ask(world: BotWorld, text: string, visibility = 'public', author = worl
   return world.instance.post(author, { status: `@dig ${text}`, visibility });
 }
 
-describe('the bot end to end', { timeout: 120_000 }, () => {
+describe('the bot end to end', { timeout: 300_000 }, () => {
   it('answers in the thread with the same visibility, mentioning only the asker', async () => {
     const { world } = await start();
     const bob = world.instance.createAccount('bob');
@@ -156,7 +156,7 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
     const { world, bot } = await start();
     await world.instance.waitFor(() => world.instance.openStreams(world.bot.acct) > 0, 10_000);
     const burst = Array.from({ length: 12 }, (_, i) => ask(world, `example.test ${i % 2 ? 'A' : 'MX'}`));
-    process.kill(workerPids(bot.output())[0], 'SIGKILL');
+    process.kill(workerPids(bot.output()).at(-1)!, 'SIGKILL');
     burst.push(...Array.from({ length: 6 }, () => ask(world, 'signed.example.test')));
     await answeredExactlyOnce(world, burst, 30_000);
     assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
@@ -238,13 +238,14 @@ describe('the bot end to end', { timeout: 120_000 }, () => {
   });
 
   it('does not let a slow DNS answer hold up the others', async () => {
-    const { world } = await start({}, { DNS_TIMEOUT_MS: '4000' });
+    // The resolver's timeout leaves a loaded machine seconds to answer the quick question while the slow one waits.
+    const { world } = await start({}, { DNS_TIMEOUT_MS: '8000' });
     const slow = ask(world, 'timeout.example.test');
     const quick = ask(world, 'example.test');
-    await world.instance.waitFor(() => world.instance.repliesTo(quick.id).length > 0, 3500);
+    await world.instance.waitFor(() => world.instance.repliesTo(quick.id).length > 0, 7000);
     assert.equal(world.instance.repliesTo(slow.id).length, 0, 'the slow question is still waiting for its resolver');
     const [reply] = await answeredExactlyOnce(world, [slow, quick]).then((r) => r);
-    assert.match(reply.content, /no answer from 127\.0\.0\.1:\d+ within 4\.0 s/);
+    assert.match(reply.content, /no answer from 127\.0\.0\.1:\d+ within 8\.0 s/);
   });
 
   it('answers from a routing table file and reloads it on SIGHUP without a restart', async () => {
