@@ -137,7 +137,7 @@ export class LookingGlass {
 
   /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
   async reload(): Promise<boolean> {
-    const changed = await Promise.all([this.options.bgp?.reload?.(), this.options.rpki?.reload?.()]);
+    const changed = await Promise.all([this.options.bgp?.reload?.(), this.options.rpki?.reload?.(), this.options.whois?.bootstrap.reload()]);
     return changed.some(Boolean);
   }
 
@@ -145,6 +145,7 @@ export class LookingGlass {
   close(): void {
     this.options.bgp?.close();
     this.options.rpki?.close();
+    this.options.whois?.bootstrap.close();
   }
 
   /** The question in a mention's text, read once; nothing is asked yet. */

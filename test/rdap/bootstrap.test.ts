@@ -158,8 +158,19 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
     assert.deepEqual(store.info(), { origin: 'operator', publication: new Date('2020-01-01T00:00:00Z'), dir });
     assert.equal(domainService(store.current(), 'x.op'), 'https://op.example/');
     assert.equal(ianaAsked(), asked);
-    writeFileSync(join(dir, 'asn.json'), '{"services": 5}');
-    await assert.rejects(loadBootstrapDir(dir), /asn\.json: no "services" array/);
+    try {
+      // Replaced by the operator: the new file is loaded (SIGHUP, or the watch); a broken one leaves the last good one answering.
+      writeBootstrapDir(dir, { dns: [[['op2'], ['https://op2.example/']]], ipv4: [], ipv6: [], asn: [] }, '2021-01-01T00:00:00Z');
+      assert.equal(await store.reload(), true);
+      assert.equal(domainService(store.current(), 'x.op2'), 'https://op2.example/');
+      writeFileSync(join(dir, 'dns.json'), '{"services": 5}');
+      await store.reload();
+      assert.equal(domainService(store.current(), 'x.op2'), 'https://op2.example/');
+    } finally {
+      store.close();
+    }
+    await assert.rejects(loadBootstrapDir(dir), /dns\.json: no "services" array/);
+    await assert.rejects(BootstrapStore.open({ operatorDir: dir, logger: silentLogger() }), /dns\.json/);
   });
 
   it('refreshes through the guarded fetch: a refresh URL on loopback is refused without RDAP_ALLOW_PRIVATE', async () => {
