@@ -40,7 +40,10 @@ export interface BootstrapInfo {
 export interface BootstrapStoreOptions {
   /** RDAP_BOOTSTRAP_DIR: the operator's own files, never refreshed. */
   readonly operatorDir?: string;
-  /** STATE_DIR; without it nothing is refreshed (the lookup command runs too briefly to use a refresh). */
+  /**
+   * STATE_DIR. Without it (the lookup command, which answers one question) nothing is refreshed,
+   * and an operator's folder is read once rather than watched through the data-file pipeline.
+   */
   readonly stateDir?: string;
   /** Where the four files are fetched from, with a trailing slash (IANA_BOOTSTRAP_URL; the tests' loopback server). */
   readonly refreshUrl?: string;
@@ -68,10 +71,12 @@ export class BootstrapStore {
    * bot nobody asks `whois` sends nothing to IANA.
    */
   static async open(options: BootstrapStoreOptions): Promise<BootstrapStore> {
-    if (options.operatorDir) {
+    if (options.operatorDir && options.stateDir) {
       const files = await openOperatorFiles(options.operatorDir, options);
       return new BootstrapStore(operatorBootstrap(files), 'operator', options, files);
     }
+    // Without STATE_DIR, a command that answers one question: read once, nothing to watch or keep.
+    if (options.operatorDir) return new BootstrapStore(await loadBootstrapDir(options.operatorDir), 'operator', options);
     const store = new BootstrapStore(shippedBootstrap(), 'shipped', options);
     if (options.stateDir) await store.loadState(options.stateDir);
     return store;
