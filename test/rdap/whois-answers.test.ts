@@ -93,6 +93,8 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
 
   it('keeps an object for a while: asked twice, fetched once', async () => {
     const glass = await engine();
+    // Against the asker's rate limit, a whois is one question.
+    assert.equal(glass.costOf(glass.read('whois AS3333')), 1);
     const before = rdap.requests.filter((path) => path === '/ripe/autnum/3333').length;
     await answer(glass, 'whois AS3333');
     await answer(glass, 'abuse AS3333');
