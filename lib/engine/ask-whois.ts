@@ -27,9 +27,9 @@ import {
   noServiceLines,
   targetText,
   type DnsView,
-} from './format-whois-answer.ts';
-import { specialRange, unroutableReason } from './special-ranges.ts';
-import type { WhoisQuestion } from './whois-question.ts';
+} from './answer/format-whois-answer.ts';
+import { specialRange, unroutableReason } from '../net/special-ranges.ts';
+import type { WhoisQuestion } from './question/whois-question.ts';
 
 export interface WhoisSources {
   readonly rdap: RdapClient;

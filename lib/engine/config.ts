@@ -1,11 +1,13 @@
 import { ConfigError } from './config-error.ts';
-import { defaultForbiddenNames } from './forbidden-names.ts';
+import { defaultForbiddenNames } from './question/forbidden-names.ts';
 import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
 import { parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import type { NameServer } from '../dns/trace/trace.ts';
 import { parseIpAddress } from '../net/ip-address.ts';
-import { unroutableReason } from './special-ranges.ts';
+import type { BgpSourceSetting } from '../bgp/sources/open-source.ts';
+import type { RpkiSourceSetting } from '../bgp/rpki/open-rpki-source.ts';
+import { unroutableReason } from '../net/special-ranges.ts';
 import { IANA_BOOTSTRAP_URL } from '../rdap/bootstrap-store.ts';
 
 /** What the query engine needs, read from the environment (`.env.example` documents each variable). */
@@ -19,10 +21,10 @@ export interface EngineConfig {
   readonly compareMax: number;
   readonly maxParts: number;
   readonly maxVisibility: Visibility;
-  readonly bgpSource: string;
+  readonly bgpSource: BgpSourceSetting;
   readonly bgpAsNames?: string;
-  /** Route origin validation: `off`, `ripestat` or the path of a VRP file. */
-  readonly bgpRpki: string;
+  /** Route origin validation. */
+  readonly bgpRpki: RpkiSourceSetting;
   /** Answers the cache holds per resolver; 0 turns the cache off. */
   readonly cacheSize: number;
   readonly cacheMaxTtlSeconds: number;
@@ -66,9 +68,9 @@ export function readEngineConfig(env: Environment): EngineConfig {
     compareMax: integer(env, 'DNS_COMPARE_MAX', 8, 2, 32),
     maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
-    bgpSource: env.BGP_SOURCE?.trim() || 'cymru',
+    bgpSource: bgpSourceFrom(env.BGP_SOURCE?.trim() || 'cymru'),
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
-    bgpRpki: env.BGP_RPKI?.trim() || 'off',
+    bgpRpki: rpkiSourceFrom(env.BGP_RPKI?.trim() || 'off'),
     cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),
     cacheMaxTtlSeconds: integer(env, 'DNS_CACHE_MAX_TTL', 3600, 1, 86_400),
     cacheMaxNegativeTtlSeconds: integer(env, 'DNS_CACHE_MAX_NEGATIVE_TTL', 300, 1, 3600),
@@ -91,6 +93,17 @@ function rdapFrom(env: Environment): RdapConfig {
     timeoutMs,
     questionTimeoutMs: integer(env, 'RDAP_QUESTION_TIMEOUT_MS', Math.max(12_000, timeoutMs), timeoutMs, 120_000),
   };
+}
+
+function bgpSourceFrom(text: string): BgpSourceSetting {
+  if (text === 'off' || text === 'cymru' || text === 'ripestat') return { kind: text };
+  if (text.startsWith('table:') && text.length > 'table:'.length) return { kind: 'table', path: text.slice('table:'.length) };
+  throw new ConfigError('BGP_SOURCE', `must be cymru, ripestat, table:PATH or off (got “${text}”)`);
+}
+
+/** `off`, `ripestat`, or any other text: the path of a VRP file. */
+function rpkiSourceFrom(text: string): RpkiSourceSetting {
+  return text === 'off' || text === 'ripestat' ? { kind: text } : { kind: 'file', path: text };
 }
 
 function traceFrom(env: Environment): TraceConfig {

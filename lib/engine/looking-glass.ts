@@ -1,12 +1,12 @@
 import type { BgpQuery, BgpSource } from '../bgp/bgp-source.ts';
 import { CachingResolver } from '../dns/caching-resolver.ts';
-import { duration } from './duration.ts';
+import { duration } from './answer/duration.ts';
 import type { EngineConfig } from './config.ts';
 import { askType } from './ask-dns.ts';
 import { compareResolvers } from './compare-resolvers.ts';
-import { formatComparison } from './format-comparison.ts';
-import { formatDnsAnswer } from './format-dns-answer.ts';
-import { ForbiddenNames } from './forbidden-names.ts';
+import { formatComparison } from './answer/format-comparison.ts';
+import { formatDnsAnswer } from './answer/format-dns-answer.ts';
+import { ForbiddenNames } from './question/forbidden-names.ts';
 import {
   formatAsnAnswer,
   formatPathsAnswer,
@@ -17,26 +17,29 @@ import {
   routeSummaryLine,
   rpkiSourceLine,
   sourceLine,
-} from './format-bgp-answer.ts';
-import { helpLines } from './help-text.ts';
+} from './answer/format-bgp-answer.ts';
+import { helpLines } from './answer/help-text.ts';
 import { openBgpSource } from '../bgp/sources/open-source.ts';
+import { ConfigError } from './config-error.ts';
+import { DataFileLoadError } from '../datafile/errors.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
 import { parseCidr } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
-import { parseQuestion, type DnsQuestionRequest, type Question } from './parse-question.ts';
+import { parseQuestion, type DnsQuestionRequest, type Question } from './question/parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-import { specialRange, unroutableReason } from './special-ranges.ts';
+import { specialRange, unroutableReason } from '../net/special-ranges.ts';
 import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
 import type { ServerQuery } from '../dns/trace/trace.ts';
-import { formatTrace } from './format-trace.ts';
+import { sourceFailureText } from './answer/source-failure.ts';
+import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 import { askWhois, openWhois, type Whois } from './ask-whois.ts';
-import { bootstrapLine } from './format-whois-answer.ts';
+import { bootstrapLine } from './answer/format-whois-answer.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -123,12 +126,14 @@ export class LookingGlass {
       timeoutMs: config.timeoutMs,
       logger: options.logger,
       snapshotDir: options.snapshotDir,
+    }).catch((error: unknown) => {
+      throw error instanceof DataFileLoadError ? new ConfigError('BGP_SOURCE', error.message) : error;
     });
     const rpki = bgp
       ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger, snapshotDir: options.snapshotDir }).catch(
           (error: unknown) => {
             bgp.close();
-            throw error;
+            throw error instanceof DataFileLoadError ? new ConfigError('BGP_RPKI', `must be off, ripestat or a VRP file that loads: ${error.message}`) : error;
           },
         )
       : undefined;
@@ -261,7 +266,7 @@ export class LookingGlass {
       const route = await bgp.route({ kind: 'address', address });
       return routeSummaryLine(route, await bgp.asnNames(route.origins));
     } catch (error) {
-      return { text: neutraliseText(`🛰 BGP: the ${bgp.name} source did not answer (${(error as Error).message}).`) };
+      return { text: `🛰 BGP: the ${bgp.name} source did not answer (${sourceFailureText(error)}).` };
     }
   }
 
@@ -280,8 +285,7 @@ export class LookingGlass {
       const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
-      // The message may quote a remote service: untrusted text like DNS data.
-      return [{ text: neutraliseText(`⚠️ The BGP source (${bgp.name}) did not answer: ${(error as Error).message}. Try again later.`) }];
+      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${sourceFailureText(error)}. Try again later.` }];
     }
   }
 
@@ -293,7 +297,7 @@ export class LookingGlass {
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };
     } catch (error) {
-      return { source: rpki.name, error: error as Error };
+      return { source: rpki.name, failure: sourceFailureText(error) };
     }
   }
 

@@ -6,7 +6,7 @@ import { mergeBlockLists, type BlockList } from '../policy/block-list.ts';
 import { FloodWatch } from '../policy/flood-watch.ts';
 import { healthOf, type Health, type Heartbeat } from '../ops/health.ts';
 import type { LogQueries } from '../policy/log-privacy.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import { floodReporter } from './flood-report.ts';
 import { NotificationListener } from './listener.ts';
@@ -141,8 +141,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         log.info({ event: 'reloaded', reason, changed }, `${reason}: ${changed ? 'reloaded the BGP table' : 'nothing to reload'}`);
         return changed;
       } catch (error) {
-        const { message, name } = error as Error;
-        log.warn({ event: 'reload-failed', reason, error: message, errorType: name }, `${reason}: reload failed, the data loaded before stays: ${message}`);
+        const fields = errorFields(error);
+        log.warn({ event: 'reload-failed', reason, ...fields }, `${reason}: reload failed, the data loaded before stays: ${fields.error}`);
         return false;
       }
     },

@@ -3,7 +3,7 @@ import type { Fediverse, MentionNotification } from '../fediverse/fediverse.ts';
 import type { MentionQueue } from './queue.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { StreamClosedError } from '../fediverse/errors.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 
 export interface ListenerOptions {
   readonly fediverse: Fediverse;
@@ -87,12 +87,9 @@ export class NotificationListener {
         if (signal.aborted) break;
         this.failures++;
         const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-        const { message, name } = error as Error;
-        if (error instanceof StreamClosedError) this.log.info({ event: 'stream-closed', silentMs: error.silentMs }, message);
-        this.log.warn(
-          { event: 'listener-retry', error: message, errorType: name, waitMs: wait, failures: this.failures },
-          `listener: ${message}; again in ${wait} ms`,
-        );
+        const fields = errorFields(error);
+        if (error instanceof StreamClosedError) this.log.info({ event: 'stream-closed', silentMs: error.silentMs }, error.message);
+        this.log.warn({ event: 'listener-retry', ...fields, waitMs: wait, failures: this.failures }, `listener: ${fields.error}; again in ${wait} ms`);
         await sleep(wait, undefined, { signal }).catch(() => {});
       }
     }

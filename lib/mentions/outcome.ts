@@ -1,7 +1,7 @@
 import { RequestRejectedError } from '../fediverse/errors.ts';
 import type { MentionNotification } from '../fediverse/fediverse.ts';
 import { mayLogQuestion, type LogQueries } from '../policy/log-privacy.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import type { MentionResponder } from './responder.ts';
 
 /**
@@ -55,16 +55,13 @@ export function mentionHandler(options: MentionHandlerOptions): (notification: M
         `mention ${id} answered in ${outcome.parts} post(s)`,
       );
     } catch (error) {
-      const { message, name } = error as Error;
+      const fields = errorFields(error);
       if (settlementOf(error) === 'refused') {
-        log.warn(
-          { event: 'mention-refused', ...event, outcome: 'refused', error: message, errorType: name },
-          `mention ${id}: the server refused the reply for good`,
-        );
+        log.warn({ event: 'mention-refused', ...event, outcome: 'refused', ...fields }, `mention ${id}: the server refused the reply for good`);
         return;
       }
       log.warn(
-        { event: 'mention-failed', ...event, outcome: 'failed', error: message, errorType: name, retryMs },
+        { event: 'mention-failed', ...event, outcome: 'failed', ...fields, retryMs },
         `mention ${id} failed; asking for it again in ${retryMs / 1000} s`,
       );
       options.retryLater(retryMs);

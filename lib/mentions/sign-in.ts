@@ -1,6 +1,6 @@
 import type { Account, Fediverse, InstanceFacts } from '../fediverse/fediverse.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 
 /** Who the bot is on which server, and how it listens there. */
 export interface Session {
@@ -30,9 +30,9 @@ export class SignInError extends Error {
   override readonly name = 'SignInError';
   constructor(
     readonly step: string,
-    cause: Error,
+    cause: unknown,
   ) {
-    super(`cannot sign in: ${step} failed: ${cause.message}`, { cause });
+    super(`cannot sign in: ${step} failed: ${errorFields(cause).error}`, { cause });
   }
 }
 
@@ -60,8 +60,8 @@ export async function signIn(fediverse: Fediverse, options: SignInOptions): Prom
           ),
       });
     } catch (error) {
-      const failure = new SignInError(name, error as Error);
-      log.error({ event: 'sign-in-gave-up', step: name, instance, error: (error as Error).message, errorType: (error as Error).name }, failure.message);
+      const failure = new SignInError(name, error);
+      log.error({ event: 'sign-in-gave-up', step: name, instance, ...errorFields(error) }, failure.message);
       throw failure;
     }
   };

@@ -26,7 +26,7 @@ export type { Logger };
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
  *   `rpki-snapshot-error` (error, errorType, as for the table's), `rdap-bootstrap-refreshed` (publication),
  *   `rdap-bootstrap-error` (error, errorType: a refresh failed, or the copy in STATE_DIR was ignored); http-twin:
- *   `http-twin-error` (method, url, error);
+ *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
@@ -44,4 +44,9 @@ export function createLogger(name: string, format = process.env.LOG_FORMAT, dest
 /** A logger that writes nothing, for tests and tools that do not want the events. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/** An error as log fields: its message and its class's name; anything thrown that is no Error, as text. */
+export function errorFields(error: unknown): { readonly error: string; readonly errorType: string } {
+  return error instanceof Error ? { error: error.message, errorType: error.name } : { error: String(error), errorType: typeof error };
 }

@@ -44,10 +44,12 @@ const markdown: MarkupWriter = {
 
 // MFM has no escapes, and more syntax than it seems: `:85a3:` in an IPv6 address is an emoji code, `@8.8.8.8` a
 // mention, a line ending in "search" a search box. <plain> shows its content as it is; its own closing tag is the one
-// thing it cannot hold.
+// thing it cannot hold. And the HTML a server makes of MFM need not escape it: Sharkey 2023.12 (happy-dom 10) writes a
+// text node's < and > as they are, so `<a href=…>` in a TXT record became a link in the HTML of its Mastodon API and
+// of ActivityPub. The data's angle brackets are written as their fullwidth look-alikes, which no HTML reads as a tag.
 const mfm: MarkupWriter = {
   contentType: 'text/x.misskeymarkdown',
-  line: (text) => (text ? `<plain>${text.replace(/<\/plain>/gi, '< /plain>')}</plain>` : text),
+  line: (text) => (text ? `<plain>${text.replace(/</g, '＜').replace(/>/g, '＞')}</plain>` : text),
   lineBreak: '\n',
 };
 

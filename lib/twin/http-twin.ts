@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { TokenBuckets } from '../policy/token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
@@ -74,8 +74,8 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.logger?.error(
-        { event: 'http-twin-error', method: request.method, url: request.url, error: (error as Error).stack ?? String(error) },
-        `http twin: ${request.method} ${request.url}: ${(error as Error).message}`,
+        { event: 'http-twin-error', method: request.method, url: request.url, ...errorFields(error), stack: error instanceof Error ? error.stack : undefined },
+        `http twin: ${request.method} ${request.url}: ${errorFields(error).error}`,
       );
       if (!response.headersSent) reply(response, request, 500, 'Something went wrong on this side. Try again later.');
     });

@@ -14,7 +14,7 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import type { RouteAnswer } from '../../lib/bgp/bgp-source.ts';
-import { formatPathsAnswer } from '../../lib/engine/format-bgp-answer.ts';
+import { formatPathsAnswer } from '../../lib/engine/answer/format-bgp-answer.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
@@ -263,7 +263,7 @@ describe('BGP questions from RIPEstat', () => {
     failNext = 1;
     assert.match(await text('bgp 193.0.6.139'), /193\.0\.0\.0\/21 announced by AS3333/);
     failNext = 100;
-    assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: network-info: HTTP 503/);
+    assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: RIPEstat answered HTTP 503\. Try again later\./);
     failNext = 0;
   });
 });

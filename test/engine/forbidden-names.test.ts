@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ianaRootHints } from '../../lib/dns/trace/root-hints.ts';
-import { ForbiddenNames, defaultForbiddenNames } from '../../lib/engine/forbidden-names.ts';
-import { unroutableReason } from '../../lib/engine/special-ranges.ts';
+import { ForbiddenNames, defaultForbiddenNames } from '../../lib/engine/question/forbidden-names.ts';
+import { unroutableReason } from '../../lib/net/special-ranges.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { DnsTimeoutError } from '../../lib/dns/errors.ts';
 import type { DnsResponse, ExtendedDnsError, Resolver } from '../../lib/dns/resolver.ts';
 import { compareResolvers } from '../../lib/engine/compare-resolvers.ts';
-import { formatComparison } from '../../lib/engine/format-comparison.ts';
-import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/parse-question.ts';
+import { formatComparison } from '../../lib/engine/answer/format-comparison.ts';
+import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/question/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { serverResponse } from '../support/fake-name-servers.ts';
 

@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { DnsTimeoutError } from '../../lib/dns/errors.ts';
 import type { DnsResponse } from '../../lib/dns/resolver.ts';
 import type { TypeOutcome } from '../../lib/engine/ask-dns.ts';
-import { formatDnsAnswer } from '../../lib/engine/format-dns-answer.ts';
-import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/parse-question.ts';
+import { formatDnsAnswer } from '../../lib/engine/answer/format-dns-answer.ts';
+import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/question/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { serverResponse } from '../support/fake-name-servers.ts';
 

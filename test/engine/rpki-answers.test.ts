@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
+import { RipeStatError } from '../../lib/bgp/sources/ripestat-client.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import type { RpkiSource } from '../../lib/bgp/rpki/rpki-source.ts';
@@ -116,7 +117,7 @@ describe('RPKI in BGP answers', () => {
     const failing: RpkiSource = {
       name: 'ripestat',
       validate: async () => {
-        throw new Error('rpki-validation: HTTP 503');
+        throw new RipeStatError('rpki-validation', { kind: 'status', status: 503 }, 'HTTP 503 <from /srv/secret>');
       },
       stats: async () => ({ source: 'RIPEstat (127.0.0.1)' }),
       close: () => {},
@@ -126,7 +127,8 @@ describe('RPKI in BGP answers', () => {
     try {
       const answer = (await degraded.answer('bgp 193.0.0.0/16')).lines.map((l) => l.text).join('\n');
       assert.match(answer, /^193\.0\.0\.0\/16 announced by AS64500$/m);
-      assert.match(answer, /^RPKI: the ripestat source did not answer \(rpki-validation: HTTP 503\)\.$/m);
+      assert.match(answer, /^RPKI: the ripestat source did not answer \(RIPEstat answered HTTP 503\)\.$/m);
+      assert.doesNotMatch(answer, /secret/, 'the error’s own text stays in the log');
     } finally {
       degraded.close();
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { unroutableReason } from '../../lib/engine/special-ranges.ts';
+import { unroutableReason } from '../../lib/net/special-ranges.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { addressService, asnService, domainService, loadBootstrapDir, parseBootstrap, publicationOf } from '../../lib/rdap/bootstrap.ts';
 import { BootstrapStore, REFRESH_INTERVAL_MS, shippedBootstrap } from '../../lib/rdap/bootstrap-store.ts';

@@ -86,15 +86,19 @@ describe('replies written as Markdown (Hollo)', () => {
 
 describe('replies written as MFM (Misskey, Sharkey)', () => {
   const writer = markupWriter('mfm');
+  it('write a line with markup-like data, </plain> included, as text that no HTML reads as a tag', () => {
+    assert.equal(writer.line('TXT "<a href=x>y</a></plain>@z"'), '<plain>TXT "＜a href=x＞y＜/a＞＜/plain＞@z"</plain>');
+  });
   it('show every line as it is: one plain node, no mention, hashtag, emoji code, link or search', () => {
     fc.assert(
       fc.property(dnsLike, (raw) => {
-        const line = neutraliseText(raw).replace(/<\/plain>/gi, '< /plain>');
+        const line = neutraliseText(raw);
         const nodes = mfm.parse(writer.line(line));
         if (line === '') return;
         assert.equal(nodes.length, 1, JSON.stringify(nodes));
         assert.equal(nodes[0].type, 'plain');
-        assert.equal(mfm.toString(nodes[0].children ?? []), line);
+        // As it is, but for its angle brackets, which a server's HTML need not escape.
+        assert.equal(mfm.toString(nodes[0].children ?? []), line.replace(/</g, '＜').replace(/>/g, '＞'));
       }),
       { numRuns: 300 },
     );

@@ -19,7 +19,7 @@ import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import type { Fediverse, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
 import { LookingGlass, type Answer } from '../../lib/engine/looking-glass.ts';
-import { parseQuestion, type Question } from '../../lib/engine/parse-question.ts';
+import { parseQuestion, type Question } from '../../lib/engine/question/parse-question.ts';
 import { formatIpAddress, parseIpAddress, reverseDnsName } from '../../lib/net/ip-address.ts';
 import { MentionResponder, type Outcome } from '../../lib/mentions/responder.ts';
 import { recordTypeName } from '../../lib/dns/record-types.ts';
@@ -27,7 +27,7 @@ import { replyMarkups, type ReplyMarkup } from '../../lib/reply/markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../lib/fediverse/reply-visibility.ts';
 import type { Resolver } from '../../lib/dns/resolver.ts';
 import type { ServerQuery } from '../../lib/dns/trace/trace.ts';
-import { unroutableReason } from '../../lib/engine/special-ranges.ts';
+import { unroutableReason } from '../../lib/net/special-ranges.ts';
 import { WaitingRateLimit } from '../../lib/policy/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
@@ -287,6 +287,9 @@ export const checks = {
     const asker = run.case.asker.acct.toLowerCase();
     posts.forEach((post, i) => {
       if (run.case.markup !== 'plain') {
+        // A server may render MFM to HTML without escaping (Sharkey 2023.12): no < or > of the data may stand outside its <plain>.
+        if (run.case.markup === 'mfm')
+          assert.doesNotMatch(post.text.replace(/<\/?plain>/g, ''), /[<>]/, `part ${i + 1}/${posts.length}: an angle bracket of the data`);
         const read = run.case.markup === 'markdown' ? readAsHollo(post.text) : readAsMfm(post.text);
         const others = read.mentions.map((m) => m.replace(/^@/, '').toLowerCase()).filter((m) => m !== asker && m !== BOT.username);
         assert.deepEqual([others, read.hashtags], [[], []], `part ${i + 1}/${posts.length} as ${run.case.markup}: ${JSON.stringify(post.text)}`);

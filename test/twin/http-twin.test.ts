@@ -228,7 +228,8 @@ describe('the HTTP twin’s limits and failures', () => {
       assert.equal(response.status, 500);
       assert.doesNotMatch(await response.text(), /exploded/);
       const [event] = named('http-twin-error');
-      assert.match(`${event?.method} ${event?.url}: ${event?.error}`, /GET \/dns\/example\.test: Error: resolver exploded/);
+      assert.deepEqual([event?.method, event?.url, event?.error, event?.errorType], ['GET', '/dns/example.test', 'resolver exploded', 'Error']);
+      assert.match(String(event?.stack), /^Error: resolver exploded\n\s+at /);
     } finally {
       await twin.close();
     }

@@ -1,13 +1,14 @@
-import { ConfigError } from '../../engine/config-error.ts';
 import type { Logger } from '../../ops/logger.ts';
 import { RipeStatRpkiSource } from './ripestat-rpki-source.ts';
 import type { RpkiSource, RpkiStats } from './rpki-source.ts';
 import { loggedSnapshot } from '../../datafile/data-file.ts';
 import { VrpFileSource } from './vrp-file-source.ts';
 
+/** BGP_RPKI, read: `off`, `ripestat` or the path of a VRP file. */
+export type RpkiSourceSetting = { readonly kind: 'off' } | { readonly kind: 'ripestat' } | { readonly kind: 'file'; readonly path: string };
+
 export interface RpkiSourceSettings {
-  /** `off`, `ripestat` or the path of a VRP file. */
-  readonly source: string;
+  readonly source: RpkiSourceSetting;
   /** How long one request to RIPEstat may take. */
   readonly timeoutMs: number;
   readonly logger: Logger;
@@ -15,28 +16,30 @@ export interface RpkiSourceSettings {
   readonly snapshotDir?: string;
 }
 
-/** The RPKI source BGP_RPKI names, opened; undefined when RPKI is off. */
+/** The RPKI source BGP_RPKI names, opened; undefined when RPKI is off. Rejects with DataFileLoadError when the VRP file cannot be loaded. */
 export async function openRpkiSource(settings: RpkiSourceSettings): Promise<RpkiSource | undefined> {
   const { source, logger } = settings;
-  if (source === 'off') return undefined;
-  if (source === 'ripestat') return new RipeStatRpkiSource({ timeoutMs: settings.timeoutMs });
-  try {
-    return await VrpFileSource.open({
-      path: source,
-      ...loggedSnapshot<RpkiStats>(logger, settings.snapshotDir, {
-        name: 'rpki-vrps.snapshot',
-        events: 'rpki',
-        what: 'RPKI VRPs',
-        figures: (stats) => ({ ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps }),
-      }),
-      onError: (error) => logger.warn({ event: 'rpki-vrps-error', error: error.message }, `RPKI VRPs: ${error.message}; the VRPs loaded before keep answering`),
-      onReload: (stats) =>
-        logger.info(
-          { event: 'rpki-vrps-loaded', ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps },
-          `RPKI VRPs loaded: ${stats.ipv4Vrps} IPv4 and ${stats.ipv6Vrps} IPv6`,
-        ),
-    });
-  } catch (error) {
-    throw new ConfigError('BGP_RPKI', `must be off, ripestat or a VRP file that loads: ${(error as Error).message}`);
+  switch (source.kind) {
+    case 'off':
+      return undefined;
+    case 'ripestat':
+      return new RipeStatRpkiSource({ timeoutMs: settings.timeoutMs });
+    case 'file':
+      return VrpFileSource.open({
+        path: source.path,
+        ...loggedSnapshot<RpkiStats>(logger, settings.snapshotDir, {
+          name: 'rpki-vrps.snapshot',
+          events: 'rpki',
+          what: 'RPKI VRPs',
+          figures: (stats) => ({ ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps }),
+        }),
+        onError: (error) =>
+          logger.warn({ event: 'rpki-vrps-error', error: error.message }, `RPKI VRPs: ${error.message}; the VRPs loaded before keep answering`),
+        onReload: (stats) =>
+          logger.info(
+            { event: 'rpki-vrps-loaded', ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps },
+            `RPKI VRPs loaded: ${stats.ipv4Vrps} IPv4 and ${stats.ipv6Vrps} IPv6`,
+          ),
+      });
   }
 }

@@ -58,7 +58,7 @@ function validityOf(data: RpkiValidationData, length: number, origin: number): R
     return { origin, state: 'invalid', reason: 'length', vrp: furthest };
   if ((status === 'invalid_asn' || status === 'invalid') && roas.length > 0 && own.length === 0)
     return { origin, state: 'invalid', reason: 'origin', covering: roas };
-  throw new RipeStatError(`rpki-validation: status “${String(status).slice(0, 20)}” with ${roas.length} ROAs that do not bear it out`);
+  throw new RipeStatError('rpki-validation', { kind: 'no-data' }, `status “${String(status).slice(0, 20)}” with ${roas.length} ROAs that do not bear it out`);
 }
 
 function checkedVrp(roa: NonNullable<RpkiValidationData['validating_roas']>[number]): Vrp[] {

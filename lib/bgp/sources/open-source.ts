@@ -5,12 +5,17 @@ import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
 import type { Logger } from '../../ops/logger.ts';
-import { ConfigError } from '../../engine/config-error.ts';
 import type { Resolver } from '../../dns/resolver.ts';
 
+/** BGP_SOURCE, read: `cymru`, `ripestat`, `table:PATH` or `off`. */
+export type BgpSourceSetting =
+  | { readonly kind: 'cymru' }
+  | { readonly kind: 'ripestat' }
+  | { readonly kind: 'table'; readonly path: string }
+  | { readonly kind: 'off' };
+
 export interface BgpSourceSettings {
-  /** `cymru`, `ripestat`, `table:PATH`, `off`. */
-  readonly source: string;
+  readonly source: BgpSourceSetting;
   readonly asNamesPath?: string;
   /** The engine's default resolver, for the sources that ask DNS. */
   readonly resolver: Resolver;
@@ -21,17 +26,19 @@ export interface BgpSourceSettings {
   readonly snapshotDir?: string;
 }
 
-/** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. */
+/** The BGP source BGP_SOURCE names, opened; undefined when BGP is off. Rejects with DataFileLoadError when a table file cannot be loaded. */
 export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSource | undefined> {
-  const { source } = settings;
-  if (source === 'off') return undefined;
-  if (source === 'cymru') return new CymruSource({ resolver: settings.resolver });
-  if (source === 'ripestat') return new RipeStatSource({ timeoutMs: settings.timeoutMs });
-  if (source.startsWith('table:') && source.length > 'table:'.length) {
-    try {
-      const { logger } = settings;
-      return await TableFileSource.open({
-        path: source.slice('table:'.length),
+  const { source, logger } = settings;
+  switch (source.kind) {
+    case 'off':
+      return undefined;
+    case 'cymru':
+      return new CymruSource({ resolver: settings.resolver });
+    case 'ripestat':
+      return new RipeStatSource({ timeoutMs: settings.timeoutMs });
+    case 'table':
+      return TableFileSource.open({
+        path: source.path,
         asNamesPath: settings.asNamesPath,
         ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
         ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
@@ -41,16 +48,12 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
           figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
         }),
         onError: (error) =>
-          settings.logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
+          logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
         onReload: (stats) =>
-          settings.logger.info(
+          logger.info(
             { event: 'bgp-table-loaded', ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes },
             `BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`,
           ),
       });
-    } catch (error) {
-      throw new ConfigError('BGP_SOURCE', `cannot load ${source.slice('table:'.length)}: ${(error as Error).message}`);
-    }
   }
-  throw new ConfigError('BGP_SOURCE', `must be cymru, ripestat, table:PATH or off (got “${source}”)`);
 }

@@ -12,9 +12,19 @@ export interface RipeStatOptions {
   readonly retries?: number;
 }
 
-/** RIPEstat answered with an error, or not at all. */
+/** Why RIPEstat gave no data: not reached (or not in time), an HTTP status, or an answer without data. */
+export type RipeStatFailure = { readonly kind: 'unreachable' } | { readonly kind: 'status'; readonly status: number } | { readonly kind: 'no-data' };
+
+/** RIPEstat answered with an error, or not at all. The message may quote RIPEstat's own words: for the log, not for an asker. */
 export class RipeStatError extends Error {
   override readonly name = 'RipeStatError';
+  constructor(
+    readonly endpoint: string,
+    readonly failure: RipeStatFailure,
+    detail: string,
+  ) {
+    super(`${endpoint}: ${detail}`);
+  }
 }
 
 // RIPEstat asks API users to name themselves with `sourceapp`.
@@ -42,13 +52,14 @@ export class RipeStatClient {
         try {
           response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' } });
         } catch (error) {
-          throw new RipeStatError(`${endpoint}: ${(error as Error).message}`);
+          throw new RipeStatError(endpoint, { kind: 'unreachable' }, error instanceof Error ? error.message : String(error));
         }
-        if (response.status >= 500) throw new RipeStatError(`${endpoint}: HTTP ${response.status}`);
+        if (response.status >= 500) throw new RipeStatError(endpoint, { kind: 'status', status: response.status }, `HTTP ${response.status}`);
         const body = (await response.json().catch(() => undefined)) as { status?: string; data?: T; messages?: [string, string][] } | undefined;
         if (!response.ok || body?.status !== 'ok' || !body.data) {
           const message = body?.messages?.map((m) => m[1]).join('; ') || `HTTP ${response.status}`;
-          throw new AbortError(new RipeStatError(`${endpoint}: ${message}`));
+          const failure: RipeStatFailure = response.ok ? { kind: 'no-data' } : { kind: 'status', status: response.status };
+          throw new AbortError(new RipeStatError(endpoint, failure, message));
         }
         return body.data;
       },

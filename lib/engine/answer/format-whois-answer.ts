@@ -4,10 +4,10 @@
  * untrusted (anyone who runs a registry, a registrar or an RIR database
  * object writes it) and goes through neutraliseText.
  */
-import type { RouteAnswer } from '../bgp/bgp-source.ts';
-import { formatIpAddress, inPrefix, parseCidr } from '../net/ip-address.ts';
-import type { BootstrapInfo } from '../rdap/bootstrap-store.ts';
-import type { DomainFound, Found } from '../rdap/rdap-client.ts';
+import type { RouteAnswer } from '../../bgp/bgp-source.ts';
+import { formatIpAddress, inPrefix, parseCidr } from '../../net/ip-address.ts';
+import type { BootstrapInfo } from '../../rdap/bootstrap-store.ts';
+import type { DomainFound, Found } from '../../rdap/rdap-client.ts';
 import { duration } from './duration.ts';
 import {
   type NoRdapServiceError,
@@ -20,11 +20,11 @@ import {
   RdapTimeoutError,
   RdapTooLargeError,
   RdapUnreachableError,
-} from '../rdap/errors.ts';
-import type { RdapAutnum, RdapContact, RdapDomain, RdapNetwork, RdapObject } from '../rdap/rdap-objects.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
-import type { WhoisQuestion, WhoisTarget } from './whois-question.ts';
+} from '../../rdap/errors.ts';
+import type { RdapAutnum, RdapContact, RdapDomain, RdapNetwork, RdapObject } from '../../rdap/rdap-objects.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
+import type { WhoisQuestion, WhoisTarget } from '../question/whois-question.ts';
 
 const DAY_MS = 86_400_000;
 /** Under this many days to go, the expiry is counted out. */

@@ -1,6 +1,6 @@
-import { DnsTimeoutError } from '../dns/errors.ts';
-import { rcodeName } from '../dns/rcodes.ts';
-import { RecordType, recordTypeName } from '../dns/record-types.ts';
+import { DnsTimeoutError } from '../../dns/errors.ts';
+import { rcodeName } from '../../dns/rcodes.ts';
+import { RecordType, recordTypeName } from '../../dns/record-types.ts';
 import {
   CnameLoopError,
   ForbiddenNameError,
@@ -11,13 +11,13 @@ import {
   TraceLimitError,
   UnresolvableDelegationError,
   UnroutableAddressError,
-} from '../dns/trace/errors.ts';
-import type { NameServer, Trace, TraceStep } from '../dns/trace/trace.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
+} from '../../dns/trace/errors.ts';
+import type { NameServer, Trace, TraceStep } from '../../dns/trace/trace.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
 import { displayName, negativeAnswerText, recordLine, shortDataLine } from './format-dns-answer.ts';
-import { wantsDnssecRecords } from './ask-dns.ts';
-import type { DnsQuestionRequest } from './parse-question.ts';
+import { wantsDnssecRecords } from '../ask-dns.ts';
+import type { DnsQuestionRequest } from '../question/parse-question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_NXDOMAIN = 3;

@@ -1,4 +1,4 @@
-import type { ReplyLine } from '../reply/split-reply.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
 
 /** The answer to `help` or to an empty question. */
 const logging = {

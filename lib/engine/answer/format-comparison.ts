@@ -1,12 +1,12 @@
-import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../dns/errors.ts';
-import { extendedErrorName } from '../dns/extended-errors.ts';
-import { rcodeName } from '../dns/rcodes.ts';
-import { RecordType, recordTypeName } from '../dns/record-types.ts';
-import type { DnsResponse } from '../dns/resolver.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
-import type { ComparedAnswer, Comparison, Difference } from './compare-resolvers.ts';
-import type { DnsQuestionRequest } from './parse-question.ts';
+import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../../dns/errors.ts';
+import { extendedErrorName } from '../../dns/extended-errors.ts';
+import { rcodeName } from '../../dns/rcodes.ts';
+import { RecordType, recordTypeName } from '../../dns/record-types.ts';
+import type { DnsResponse } from '../../dns/resolver.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
+import type { ComparedAnswer, Comparison, Difference } from '../compare-resolvers.ts';
+import type { DnsQuestionRequest } from '../question/parse-question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_NXDOMAIN = 3;

@@ -1,4 +1,4 @@
-import { internalReverseZones } from './special-ranges.ts';
+import { internalReverseZones } from '../../net/special-ranges.ts';
 
 /**
  * Names the bot refuses to ask its resolver about, so that nobody can read

@@ -1,9 +1,9 @@
-import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp/bgp-source.ts';
-import type { RouteValidity, RpkiStats, Vrp } from '../bgp/rpki/rpki-source.ts';
+import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../../bgp/bgp-source.ts';
+import type { RouteValidity, RpkiStats, Vrp } from '../../bgp/rpki/rpki-source.ts';
 import { duration } from './duration.ts';
-import { formatIpAddress } from '../net/ip-address.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
+import { formatIpAddress } from '../../net/ip-address.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
 
 const RIPESTAT = 'https://stat.ripe.net/';
 
@@ -23,7 +23,7 @@ export function formatSpecialRange(query: RouteQuery, range: { readonly cidr: st
 }
 
 /** What route origin validation said of an answer's route: a state per origin, or why there is none. */
-export type RouteRpki = { readonly validities: readonly RouteValidity[] } | { readonly source: string; readonly error: Error };
+export type RouteRpki = { readonly validities: readonly RouteValidity[] } | { readonly source: string; readonly failure: string };
 
 /** Covering VRPs listed for an origin that is not authorised; the rest are counted. */
 const MAX_LISTED_VRPS = 4;
@@ -129,7 +129,7 @@ export function routeSummaryLine(answer: RouteAnswer, names: ReadonlyMap<number,
  * origin), with what it means: no ROA was published, nothing is wrong.
  */
 function rpkiLines(prefix: string, rpki: RouteRpki): ReplyLine[] {
-  if ('error' in rpki) return [{ text: neutraliseText(`RPKI: the ${rpki.source} source did not answer (${rpki.error.message}).`) }];
+  if ('failure' in rpki) return [{ text: `RPKI: the ${rpki.source} source did not answer (${rpki.failure}).` }];
   const length = prefix.slice(prefix.indexOf('/'));
   const texts: string[] = [];
   for (const validity of rpki.validities) {

@@ -1,8 +1,8 @@
-import { parseDnsName, InvalidNameError, type DnsName } from '../dns/name.ts';
-import { neutraliseText as visible } from '../reply/safe-text.ts';
-import { formatIpAddress, networkOf, parseIpAddress, reverseDnsName, type IpAddress } from '../net/ip-address.ts';
-import { RecordType, isQueryableType, recordTypeCode } from '../dns/record-types.ts';
-import type { BgpQuery } from '../bgp/bgp-source.ts';
+import { parseDnsName, InvalidNameError, type DnsName } from '../../dns/name.ts';
+import { neutraliseText as visible } from '../../reply/safe-text.ts';
+import { formatIpAddress, networkOf, parseIpAddress, reverseDnsName, type IpAddress } from '../../net/ip-address.ts';
+import { RecordType, isQueryableType, recordTypeCode } from '../../dns/record-types.ts';
+import type { BgpQuery } from '../../bgp/bgp-source.ts';
 import { whoisQuestion, type WhoisQuestion } from './whois-question.ts';
 
 export type Question =

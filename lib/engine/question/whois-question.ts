@@ -1,6 +1,6 @@
-import type { BgpQuery } from '../bgp/bgp-source.ts';
-import { InvalidNameError, parseDnsName, type DnsName } from '../dns/name.ts';
-import { neutraliseText as visible } from '../reply/safe-text.ts';
+import type { BgpQuery } from '../../bgp/bgp-source.ts';
+import { InvalidNameError, parseDnsName, type DnsName } from '../../dns/name.ts';
+import { neutraliseText as visible } from '../../reply/safe-text.ts';
 import type { InvalidQuestion, Question } from './parse-question.ts';
 
 /** What `whois` asks about: a domain name, or what a BGP question would take (an address, a prefix, an AS number). */

@@ -1,14 +1,14 @@
-import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../dns/errors.ts';
-import { extendedErrorName, isValidationFailure } from '../dns/extended-errors.ts';
-import { rcodeName } from '../dns/rcodes.ts';
-import { RecordType, recordTypeName } from '../dns/record-types.ts';
-import type { DnsRecord, DnsResponse, ExtendedDnsError } from '../dns/resolver.ts';
-import { presentRdata } from '../dns/wire/rdata-presentation.ts';
-import { formatIpAddress } from '../net/ip-address.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
-import type { ReplyLine } from '../reply/split-reply.ts';
-import type { TypeOutcome } from './ask-dns.ts';
-import type { DnsQuestionRequest } from './parse-question.ts';
+import { DnsTimeoutError, NoUpstreamOfFamilyError } from '../../dns/errors.ts';
+import { extendedErrorName, isValidationFailure } from '../../dns/extended-errors.ts';
+import { rcodeName } from '../../dns/rcodes.ts';
+import { RecordType, recordTypeName } from '../../dns/record-types.ts';
+import type { DnsRecord, DnsResponse, ExtendedDnsError } from '../../dns/resolver.ts';
+import { presentRdata } from '../../dns/wire/rdata-presentation.ts';
+import { formatIpAddress } from '../../net/ip-address.ts';
+import { neutraliseText } from '../../reply/safe-text.ts';
+import type { ReplyLine } from '../../reply/split-reply.ts';
+import type { TypeOutcome } from '../ask-dns.ts';
+import type { DnsQuestionRequest } from '../question/parse-question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_SERVFAIL = 2;

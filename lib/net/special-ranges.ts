@@ -1,4 +1,4 @@
-import { inPrefix, parseIpAddress, reverseZones, type IpAddress } from '../net/ip-address.ts';
+import { inPrefix, parseIpAddress, reverseZones, type IpAddress } from './ip-address.ts';
 
 /**
  * Address ranges that are not routed on the Internet (IANA's special-purpose

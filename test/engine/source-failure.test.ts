@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RipeStatError } from '../../lib/bgp/sources/ripestat-client.ts';
+import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
+import { sourceFailureText } from '../../lib/engine/answer/source-failure.ts';
+
+describe('why a source did not answer, as an asker reads it', () => {
+  it('says it by the error’s class, never with the error’s own text', () => {
+    const cases: [unknown, string][] = [
+      [new RipeStatError('network-info', { kind: 'unreachable' }, 'connect ECONNREFUSED 10.0.0.1:443'), 'RIPEstat could not be reached in time'],
+      [new RipeStatError('network-info', { kind: 'status', status: 429 }, '@someone #tag'), 'RIPEstat answered HTTP 429'],
+      [new RipeStatError('network-info', { kind: 'no-data' }, 'resource unknown'), 'RIPEstat had no data for it'],
+      [new DnsTimeoutError('10.0.0.53:53', 5000), 'its DNS look-up got no answer within 5 s'],
+      [new DnsNetworkError('10.0.0.53:53', 'ECONNREFUSED'), 'its DNS look-up could not reach the resolver'],
+      [new Error('cannot load /srv/private/rib.mrt: EACCES'), 'it failed'],
+      ['thrown text', 'it failed'],
+    ];
+    for (const [error, text] of cases) assert.equal(sourceFailureText(error), text);
+  });
+});
