@@ -173,6 +173,36 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
     await assert.rejects(BootstrapStore.open({ operatorDir: dir, logger: silentLogger() }), /dns\.json/);
   });
 
+  it('keeps the operator’s files as snapshots in STATE_DIR, from which a restart answers', async () => {
+    const dir = writeBootstrapDir(folder(), {
+      dns: [[['snap'], ['https://snap.example/']]],
+      ipv4: [[['193.0.0.0/8'], ['https://ripe.example/']]],
+      ipv6: [[['2a00::/12'], ['http://plain.example/']]],
+      asn: [[['1-10', '3333'], ['https://asn.example/']]],
+    });
+    const stateDir = folder();
+    const first = await BootstrapStore.open({ operatorDir: dir, stateDir, logger: silentLogger() });
+    first.close();
+    const events: { event?: string }[] = [];
+    const logger = silentLogger();
+    logger.info = ((fields: { event?: string }) => events.push(fields)) as typeof logger.info;
+    const restarted = await BootstrapStore.open({ operatorDir: dir, stateDir, logger });
+    try {
+      assert.equal(events.filter((fields) => fields.event === 'rdap-bootstrap-snapshot-loaded').length, 4);
+      const bootstrap = restarted.current();
+      assert.equal(domainService(bootstrap, 'x.snap'), 'https://snap.example/');
+      assert.equal(addressService(bootstrap, ip('193.0.6.139')), 'https://ripe.example/');
+      assert.throws(
+        () => addressService(bootstrap, ip('2a00::1')),
+        (error: unknown) => error instanceof NoRdapServiceError && error.httpOnly,
+      );
+      assert.equal(asnService(bootstrap, 3333), 'https://asn.example/');
+      assert.throws(() => asnService(bootstrap, 11), NoRdapServiceError);
+    } finally {
+      restarted.close();
+    }
+  });
+
   it('refreshes through the guarded fetch: a refresh URL on loopback is refused without RDAP_ALLOW_PRIVATE', async () => {
     const guarded = guardedFetch({ refuseAddress: unroutableReason, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
     await assert.rejects(guarded(`${server.url}iana/dns.json`), (error: unknown) => error instanceof RdapRefusedUrlError && /loopback/.test(error.reason));
