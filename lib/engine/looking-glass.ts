@@ -154,7 +154,7 @@ export class LookingGlass {
 
   /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
   async reload(): Promise<boolean> {
-    const changed = await Promise.all([this.options.bgp?.reload?.(), this.options.rpki?.reload?.()]);
+    const changed = await Promise.all([this.options.bgp?.reload?.(), this.options.rpki?.reload?.(), this.options.whois?.bootstrap.reload()]);
     return changed.some(Boolean);
   }
 
@@ -162,6 +162,7 @@ export class LookingGlass {
   close(): void {
     this.options.bgp?.close();
     this.options.rpki?.close();
+    this.options.whois?.bootstrap.close();
   }
 
   /** The resolvers and sources, for watches (lib/watch/). */

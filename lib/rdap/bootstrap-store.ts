@@ -1,7 +1,8 @@
 /**
  * Which bootstrap registries the RDAP client uses, and keeping them fresh.
  * Three origins, in order of preference:
- * - an operator's folder (RDAP_BOOTSTRAP_DIR), used as it is and never refreshed;
+ * - an operator's folder (RDAP_BOOTSTRAP_DIR), used as it is and never refreshed from IANA, its
+ *   files watched and reloaded when the operator replaces them (the data-file pipeline);
  * - IANA's files, fetched at most once a day through the guarded fetch and
  *   kept in STATE_DIR (`rdap-bootstrap/`), so that a restart uses them at once;
  * - the dated copy shipped in lib/rdap/iana-bootstrap/, so that the bot
@@ -12,6 +13,9 @@ import { join } from 'node:path';
 import type { Logger } from '../ops/logger.ts';
 import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
+import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
+import { loggedSnapshot, openDataFile } from '../datafile/data-file.ts';
+import type { LoadedFile, WatchedFile } from '../datafile/watched-file.ts';
 import shippedAsn from './iana-bootstrap/asn.json' with { type: 'json' };
 import shippedDns from './iana-bootstrap/dns.json' with { type: 'json' };
 import shippedIpv4 from './iana-bootstrap/ipv4.json' with { type: 'json' };
@@ -36,7 +40,10 @@ export interface BootstrapInfo {
 export interface BootstrapStoreOptions {
   /** RDAP_BOOTSTRAP_DIR: the operator's own files, never refreshed. */
   readonly operatorDir?: string;
-  /** STATE_DIR; without it nothing is refreshed (the lookup command runs too briefly to use a refresh). */
+  /**
+   * STATE_DIR. Without it (the lookup command, which answers one question) nothing is refreshed,
+   * and an operator's folder is read once rather than watched through the data-file pipeline.
+   */
   readonly stateDir?: string;
   /** Where the four files are fetched from, with a trailing slash (IANA_BOOTSTRAP_URL; the tests' loopback server). */
   readonly refreshUrl?: string;
@@ -54,6 +61,8 @@ export class BootstrapStore {
     private bootstrap: RdapBootstrap,
     private origin: BootstrapInfo['origin'],
     private readonly options: BootstrapStoreOptions,
+    /** The operator's four files, watched through the data-file pipeline. */
+    private readonly operatorFiles?: readonly WatchedFile<LoadedBootstrapFile>[],
   ) {}
 
   /**
@@ -62,20 +71,37 @@ export class BootstrapStore {
    * bot nobody asks `whois` sends nothing to IANA.
    */
   static async open(options: BootstrapStoreOptions): Promise<BootstrapStore> {
+    if (options.operatorDir && options.stateDir) {
+      const files = await openOperatorFiles(options.operatorDir, options);
+      return new BootstrapStore(operatorBootstrap(files), 'operator', options, files);
+    }
+    // Without STATE_DIR, a command that answers one question: read once, nothing to watch or keep.
     if (options.operatorDir) return new BootstrapStore(await loadBootstrapDir(options.operatorDir), 'operator', options);
     const store = new BootstrapStore(shippedBootstrap(), 'shipped', options);
     if (options.stateDir) await store.loadState(options.stateDir);
     return store;
   }
 
-  /** The registries to use now; starts a refresh in the background when one is due. */
+  /** The registries to use now (the operator's as last loaded); starts a refresh in the background when one is due. */
   current(): RdapBootstrap {
+    if (this.operatorFiles) return operatorBootstrap(this.operatorFiles);
     this.refreshIfDue();
     return this.bootstrap;
   }
 
   info(): BootstrapInfo {
-    return { origin: this.origin, publication: publicationOf(this.bootstrap), ...(this.origin === 'operator' && { dir: this.options.operatorDir }) };
+    return { origin: this.origin, publication: publicationOf(this.current()), ...(this.origin === 'operator' && { dir: this.options.operatorDir }) };
+  }
+
+  /** Reads the operator's files again now (SIGHUP); true when one changed. */
+  async reload(): Promise<boolean> {
+    const changed = await Promise.all((this.operatorFiles ?? []).map((file) => file.reload()));
+    return changed.some(Boolean);
+  }
+
+  /** Stops watching the operator's files. */
+  close(): void {
+    for (const file of this.operatorFiles ?? []) file.close();
   }
 
   /** Fetches IANA's files when the last try is a day old (never for the operator's files, nor without STATE_DIR); true when new ones came. */
@@ -136,6 +162,41 @@ export class BootstrapStore {
         );
     }
   }
+}
+
+/**
+ * The operator's dns.json, ipv4.json, ipv6.json and asn.json through the
+ * data-file pipeline, each with its snapshot in STATE_DIR; a file replaced
+ * by a broken one leaves the last good one in use (`rdap-bootstrap-error`).
+ */
+async function openOperatorFiles(dir: string, options: BootstrapStoreOptions): Promise<WatchedFile<LoadedBootstrapFile>[]> {
+  const { logger, stateDir } = options;
+  const opened = await Promise.allSettled(
+    bootstrapFiles.map((file) =>
+      openDataFile(bootstrapFile, {
+        path: join(dir, `${file}.json`),
+        onError: (error) =>
+          logger.warn({ event: 'rdap-bootstrap-error', error: error.message, errorType: error.name }, `RDAP bootstrap ${file}.json: ${error.message}`),
+        ...loggedSnapshot(logger, stateDir, {
+          name: `rdap-bootstrap-${file}.snapshot`,
+          events: 'rdap-bootstrap',
+          what: `RDAP bootstrap ${file}.json`,
+          figures: (loaded: LoadedFile<LoadedBootstrapFile>) => ({ file, entries: loaded.value.registry.entries.length }),
+        }),
+      }),
+    ),
+  );
+  const failed = opened.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const result of opened) if (result.status === 'fulfilled') result.value.close();
+    throw failed.reason;
+  }
+  return opened.map((result) => (result as PromiseFulfilledResult<WatchedFile<LoadedBootstrapFile>>).value);
+}
+
+function operatorBootstrap(files: readonly WatchedFile<LoadedBootstrapFile>[]): RdapBootstrap {
+  const [dns, ipv4, ipv6, asn] = files.map((file) => file.current.value);
+  return bootstrapOf({ dns: dns!, ipv4: ipv4!, ipv6: ipv6!, asn: asn! });
 }
 
 /** The dated copy in lib/rdap/iana-bootstrap/. */

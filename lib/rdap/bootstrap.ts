@@ -14,13 +14,13 @@ export type BootstrapFile = (typeof bootstrapFiles)[number];
 /** The base URL of an RDAP service, https, ending with `/` so that `domain/NAME` appends to it. */
 export type ServiceUrl = string;
 
-interface Registry<Entry> {
+export interface Registry<Entry> {
   /** The file's `publication` time, when it has a valid one. */
   readonly publication?: Date;
   readonly entries: readonly Entry[];
 }
 
-interface Service {
+export interface Service {
   /** The https base URL, or undefined when the service is listed over plain http only. */
   readonly url?: ServiceUrl;
 }
@@ -72,11 +72,20 @@ export async function loadBootstrapDir(dir: string): Promise<RdapBootstrap> {
 /** The four files' parsed JSON, checked and typed; throws BootstrapFormatError naming the file at fault. */
 export function parseBootstrap(files: Record<BootstrapFile, unknown>): RdapBootstrap {
   return {
-    dns: parseRegistry('dns.json', files.dns, dnsEntry),
-    ipv4: parseRegistry('ipv4.json', files.ipv4, (key, url) => ipEntry(key, url, 4)),
-    ipv6: parseRegistry('ipv6.json', files.ipv6, (key, url) => ipEntry(key, url, 6)),
-    asn: parseRegistry('asn.json', files.asn, asnEntry),
+    dns: parseBootstrapFile('dns', files.dns),
+    ipv4: parseBootstrapFile('ipv4', files.ipv4),
+    ipv6: parseBootstrapFile('ipv6', files.ipv6),
+    asn: parseBootstrapFile('asn', files.asn),
   };
+}
+
+/** One file's parsed JSON as the registry it is. */
+export function parseBootstrapFile<File extends BootstrapFile>(file: File, json: unknown): RdapBootstrap[File];
+export function parseBootstrapFile(file: BootstrapFile, json: unknown): RdapBootstrap[BootstrapFile] {
+  const name = `${file}.json`;
+  if (file === 'dns') return parseRegistry(name, json, dnsEntry);
+  if (file === 'asn') return parseRegistry(name, json, asnEntry);
+  return parseRegistry(name, json, (key, url) => ipEntry(key, url, file === 'ipv4' ? 4 : 6));
 }
 
 /** The oldest `publication` of the four files, which says how current the bootstrap is. */

@@ -245,4 +245,26 @@ describe('parseQuestion', () => {
     assert.equal(dns(parse('💩.la')).name.ascii, 'xn--ls8h.la');
     assert.equal(dns(parse('עברית.example')).name.ascii, 'xn--5dbqzzl.example');
   });
+
+  it('reads whois, rdap and abuse questions: a name (IDN and pasted links too), an address, a prefix or an AS number', () => {
+    assert.deepEqual(parse('whois Café.example'), {
+      kind: 'whois',
+      target: { kind: 'domain', name: { ascii: 'xn--caf-dma.example', unicode: 'café.example' } },
+      abuseOnly: false,
+    });
+    assert.deepEqual(parse('WHOIS https://www.example.com/page'), {
+      kind: 'whois',
+      target: { kind: 'domain', name: { ascii: 'www.example.com', unicode: 'www.example.com' } },
+      abuseOnly: false,
+    });
+    assert.deepEqual(parse('rdap 192.0.2.1'), { kind: 'whois', target: { kind: 'address', address: ip('192.0.2.1') }, abuseOnly: false });
+    assert.deepEqual(parse('whois 2001:db8::1/32'), { kind: 'whois', target: { kind: 'prefix', prefix: ip('2001:db8::'), length: 32 }, abuseOnly: false });
+    assert.deepEqual(parse('abuse as64500'), { kind: 'whois', target: { kind: 'asn', asn: 64500 }, abuseOnly: true });
+    assert.match(invalid(parse('whois')).problem, /takes one name, address, prefix or AS number/);
+    assert.match(invalid(parse('whois a.example b.example')).problem, /takes one name/);
+    assert.match(invalid(parse('abuse example.com')).problem, /“abuse” takes an address, prefix or AS number/);
+    assert.match(invalid(parse('whois 192.0.2.1/33')).problem, /\/33 is not a prefix length/);
+    assert.match(invalid(parse('whois AS99999999999')).problem, /is not an IP address, prefix or AS number/);
+    assert.match(invalid(parse('whois .')).problem, /the root has no registration/);
+  });
 });

@@ -158,8 +158,49 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
     assert.deepEqual(store.info(), { origin: 'operator', publication: new Date('2020-01-01T00:00:00Z'), dir });
     assert.equal(domainService(store.current(), 'x.op'), 'https://op.example/');
     assert.equal(ianaAsked(), asked);
-    writeFileSync(join(dir, 'asn.json'), '{"services": 5}');
-    await assert.rejects(loadBootstrapDir(dir), /asn\.json: no "services" array/);
+    try {
+      // Replaced by the operator: the new file is loaded (SIGHUP, or the watch); a broken one leaves the last good one answering.
+      writeBootstrapDir(dir, { dns: [[['op2'], ['https://op2.example/']]], ipv4: [], ipv6: [], asn: [] }, '2021-01-01T00:00:00Z');
+      assert.equal(await store.reload(), true);
+      assert.equal(domainService(store.current(), 'x.op2'), 'https://op2.example/');
+      writeFileSync(join(dir, 'dns.json'), '{"services": 5}');
+      await store.reload();
+      assert.equal(domainService(store.current(), 'x.op2'), 'https://op2.example/');
+    } finally {
+      store.close();
+    }
+    await assert.rejects(loadBootstrapDir(dir), /dns\.json: no "services" array/);
+    await assert.rejects(BootstrapStore.open({ operatorDir: dir, logger: silentLogger() }), /dns\.json/);
+  });
+
+  it('keeps the operator’s files as snapshots in STATE_DIR, from which a restart answers', async () => {
+    const dir = writeBootstrapDir(folder(), {
+      dns: [[['snap'], ['https://snap.example/']]],
+      ipv4: [[['193.0.0.0/8'], ['https://ripe.example/']]],
+      ipv6: [[['2a00::/12'], ['http://plain.example/']]],
+      asn: [[['1-10', '3333'], ['https://asn.example/']]],
+    });
+    const stateDir = folder();
+    const first = await BootstrapStore.open({ operatorDir: dir, stateDir, logger: silentLogger() });
+    first.close();
+    const events: { event?: string }[] = [];
+    const logger = silentLogger();
+    logger.info = ((fields: { event?: string }) => events.push(fields)) as typeof logger.info;
+    const restarted = await BootstrapStore.open({ operatorDir: dir, stateDir, logger });
+    try {
+      assert.equal(events.filter((fields) => fields.event === 'rdap-bootstrap-snapshot-loaded').length, 4);
+      const bootstrap = restarted.current();
+      assert.equal(domainService(bootstrap, 'x.snap'), 'https://snap.example/');
+      assert.equal(addressService(bootstrap, ip('193.0.6.139')), 'https://ripe.example/');
+      assert.throws(
+        () => addressService(bootstrap, ip('2a00::1')),
+        (error: unknown) => error instanceof NoRdapServiceError && error.httpOnly,
+      );
+      assert.equal(asnService(bootstrap, 3333), 'https://asn.example/');
+      assert.throws(() => asnService(bootstrap, 11), NoRdapServiceError);
+    } finally {
+      restarted.close();
+    }
   });
 
   it('refreshes through the guarded fetch: a refresh URL on loopback is refused without RDAP_ALLOW_PRIVATE', async () => {

@@ -25,6 +25,7 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
   let rdap: RdapTestServer;
   let dns: DnsTestServer;
   let dir: string;
+  const engines: LookingGlass[] = [];
 
   before(async () => {
     ca = createTestCa();
@@ -34,6 +35,7 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
     writeBootstrapDir(dir, serveRegistries(rdap));
   });
   after(async () => {
+    for (const glass of engines) glass.close();
     await rdap.close();
     dns.close();
     ca.remove();
@@ -43,7 +45,8 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
   async function engine(env: Record<string, string> = {}): Promise<LookingGlass> {
     const config = readEngineConfig({ DNS_UPSTREAM: dns.address, RDAP_BOOTSTRAP_DIR: dir, RDAP_ALLOW_PRIVATE: 'true', RDAP_TIMEOUT_MS: '8000', ...env });
     const whois = await openWhois(config.rdap, { logger: silentLogger(), ca: ca.caPem });
-    return new LookingGlass(config, { whois });
+    engines.push(new LookingGlass(config, { whois }));
+    return engines.at(-1)!;
   }
 
   /** The answer's lines after the head line, as text. */
@@ -90,6 +93,8 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
 
   it('keeps an object for a while: asked twice, fetched once', async () => {
     const glass = await engine();
+    // Against the asker's rate limit, a whois is one question.
+    assert.equal(glass.costOf(glass.read('whois AS3333')), 1);
     const before = rdap.requests.filter((path) => path === '/ripe/autnum/3333').length;
     await answer(glass, 'whois AS3333');
     await answer(glass, 'abuse AS3333');

@@ -27,7 +27,7 @@ export function whoisQuestion(command: string, words: readonly string[], readBgp
   const word = words[0]!;
   const bgp = readBgp([word]);
   if (bgp.kind === 'bgp') return { kind: 'whois', target: bgp.query, abuseOnly };
-  if (/^[\d.:/]+$/.test(word) || /^AS\d+$/i.test(word)) return bgp.kind === 'invalid' ? bgp : invalid(`“${visible(word)}” is not an address`, USAGE);
+  if (/^(?=.*\d)[\d.:/]+$/.test(word) || /^AS\d+$/i.test(word)) return bgp.kind === 'invalid' ? bgp : invalid(`“${visible(word)}” is not an address`, USAGE);
   if (abuseOnly) return invalid('“abuse” takes an address, prefix or AS number', 'for a domain, “whois example.com” shows its registrar’s abuse mailbox');
   try {
     const name = parseDnsName(word);
