@@ -29,7 +29,7 @@ const api = await withServerRetries(() => chooseFediverseApi(url, config.fediver
     logger.warn({ event: 'api-choice-failed', error: error.message, errorType: error.name }, `cannot tell which API ${url} speaks: ${error.message}`),
 }).catch(() => process.exit(1));
 logger.info({ event: 'api-chosen', api: api.api, reason: api.reason }, `speaking ${api.api}'s API: ${api.reason}`);
-const fediverse = openFediverse(api.api, { url, token, streamSilenceMs, markup });
+const fediverse = await openFediverse(api.api, { url, token, streamSilenceMs, markup });
 // signIn logs every failed attempt, and why it gave up.
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
 const engine = await LookingGlass.open(config.engine, {

@@ -15,6 +15,12 @@ import {
   type StatusJson,
 } from '../testkit/mastodon-instance.ts';
 
+/**
+ * The test world's HEARTBEAT_TIMEOUT_MS: short, so a hung worker is replaced within a test, yet long enough for a
+ * worker started from source (tsx) on a loaded machine to sign in and connect before it counts as silent.
+ */
+export const TEST_HEARTBEAT_TIMEOUT_MS = 10_000;
+
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A DNS server, a Mastodon instance with the bot's account and an asker, and a state folder: all a bot run needs. */
@@ -92,7 +98,7 @@ export function botEnv(
     DNS_TIMEOUT_MS: '1000',
     STATE_DIR: world.stateDir,
     STREAM_SILENCE_MS: '2000',
-    HEARTBEAT_TIMEOUT_MS: '4000',
+    HEARTBEAT_TIMEOUT_MS: String(TEST_HEARTBEAT_TIMEOUT_MS),
     POLL_INTERVAL_MS: '300',
     RATE_LIMIT: '1000/60s',
     // No refresh of the RDAP bootstrap may leave the machine: this URL is on loopback, which the guard refuses without RDAP_ALLOW_PRIVATE.
