@@ -9,6 +9,7 @@ import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { DataFileLoadError } from './errors.ts';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const CHUNK_SIZE = 256 * 1024;
@@ -34,5 +35,21 @@ export async function readFileContent<T>(path: string, read: (content: FileConte
     return await read({ chunks, gzipped, stats });
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Loads a data file: its decompressed content through `parse`, with the facts
+ * every data file has (gzipped, the version read); rejects with
+ * DataFileLoadError, naming the path once, whatever failed.
+ */
+export async function loadDataFile<Parsed extends object>(
+  path: string,
+  parse: (chunks: AsyncIterable<Buffer>) => Promise<Parsed>,
+): Promise<Parsed & { readonly gzipped: boolean; readonly stats: Stats }> {
+  try {
+    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({ ...(await parse(chunks)), gzipped, stats }));
+  } catch (error) {
+    throw new DataFileLoadError(path, error);
   }
 }

@@ -12,8 +12,8 @@
  */
 
 import { parseAsn } from './asn-text.ts';
-import { DataFormatError, DataFileLoadError } from '../../datafile/errors.ts';
-import { readFileContent } from '../../datafile/file-content.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { loadDataFile } from '../../datafile/file-content.ts';
 import { TextLineParser, type LineParser } from '../../datafile/stream-parser.ts';
 import type { DataFileFacts, DataFileKind } from '../../datafile/data-file.ts';
 
@@ -31,18 +31,8 @@ export interface AsNamesParts {
 }
 
 /** Loads an AS-names file; rejects with DataFileLoadError. */
-export async function loadAsNames(path: string): Promise<LoadedAsNames> {
-  try {
-    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({
-      names: await parseAsNames(chunks),
-      format: 'text' as const,
-      gzipped,
-      dataTime: undefined,
-      stats,
-    }));
-  } catch (error) {
-    throw new DataFileLoadError(path, error);
-  }
+export function loadAsNames(path: string): Promise<LoadedAsNames> {
+  return loadDataFile(path, async (chunks) => ({ names: await parseAsNames(chunks), format: 'text' as const, dataTime: undefined }));
 }
 
 /** AS-names files in the data-file pipeline, as table files are. */

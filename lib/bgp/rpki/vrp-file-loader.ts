@@ -5,8 +5,8 @@
  * with the VRPs, not with the file's size.
  */
 
-import { DataFormatError, DataFileLoadError } from '../../datafile/errors.ts';
-import { readFileContent } from '../../datafile/file-content.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { loadDataFile } from '../../datafile/file-content.ts';
 import { parseDetectingFormat, TextLineParser } from '../../datafile/stream-parser.ts';
 import { VrpCsvParser } from './vrp-csv-parser.ts';
 import { VrpJsonParser } from './vrp-json-parser.ts';
@@ -36,11 +36,7 @@ export const vrpFile: DataFileKind<LoadedVrps, VrpSetParts> = {
 
 /** Loads a VRP file; rejects with DataFileLoadError (its cause says why). */
 export async function loadVrpFile(path: string): Promise<LoadedVrps> {
-  try {
-    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({ ...(await parseVrps(chunks)), gzipped, stats }));
-  } catch (error) {
-    throw new DataFileLoadError(path, error);
-  }
+  return loadDataFile(path, parseVrps);
 }
 
 /** Parses decompressed VRP content of either format. Throws DataFormatError. */

@@ -5,8 +5,8 @@
  * the event loop gets a turn between chunks.
  */
 
-import { DataFormatError, DataFileLoadError } from '../../datafile/errors.ts';
-import { readFileContent } from '../../datafile/file-content.ts';
+import { DataFormatError } from '../../datafile/errors.ts';
+import { loadDataFile } from '../../datafile/file-content.ts';
 import type { DataFileFacts, DataFileKind } from '../../datafile/data-file.ts';
 import { RoutingTableBuilder } from './routing-table-builder.ts';
 import { RoutingTable, type RoutingTableParts } from './routing-table.ts';
@@ -33,11 +33,7 @@ export const tableFile: DataFileKind<LoadedTable, RoutingTableParts> = {
 
 /** Loads a table file; rejects with DataFileLoadError (its cause says why). */
 export async function loadTableFile(path: string): Promise<LoadedTable> {
-  try {
-    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({ ...(await parseTable(chunks)), gzipped, stats }));
-  } catch (error) {
-    throw new DataFileLoadError(path, error);
-  }
+  return loadDataFile(path, parseTable);
 }
 
 /** Parses decompressed table content of any supported format. Throws DataFormatError. */
