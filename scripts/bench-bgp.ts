@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatIpv4, formatIpv6 } from '../lib/net/ip-address.ts';
 import { loadTableFile } from '../lib/bgp/table/table-file-loader.ts';
-import { seededRandom } from '../test/support/seeded-random.ts';
+import { seededRandom } from '../test/testkit/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';
 import { generateVrps, networkText, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './bench/vrps.ts';

@@ -5,7 +5,7 @@
  *   npx tsx scripts/bench-bot.ts [options]     (--help lists them; USAGE below)
  *
  * Everything runs on 127.0.0.1: the loopback Mastodon test instance and the
- * DNS test server live in this process (test/support/bot-process.ts), the bot
+ * DNS test server live in this process (test/testkit/bot/bot-process.ts), the bot
  * in its own processes. The run, in order:
  *
  *  1. idle: the bot starts, connects its stream, answers one mention (so
@@ -47,7 +47,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readRuntimeConfig } from '../bot/config.ts';
-import { startBotWorld } from '../test/support/bot-process.ts';
+import { startBotWorld } from '../test/testkit/bot/bot-process.ts';
 import { fmt, machine, spread } from './bench/format.ts';
 import { postMany, ReplyTracker } from './bench/load.ts';
 import { optionsOrExit } from './bench/options.ts';

@@ -6,7 +6,7 @@
  * per second, memory and the event loop's longest stall, and that each
  * scripted change is told exactly once. `--replicas 2` runs two watchers,
  * each with its own engine and connections, on one PostgreSQL the benchmark
- * starts (test/testkit/postgres.ts); else one on SQLite.
+ * starts (test/testkit/watch/postgres.ts); else one on SQLite.
  */
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +24,9 @@ import { readWatchConfig } from '../lib/watch/watch-config.ts';
 import { noProgress } from '../lib/watch/watch-rules.ts';
 import type { WatchStore } from '../lib/watch/watch-store.ts';
 import { Watcher } from '../lib/watch/watcher.ts';
-import { longestStall } from '../test/support/event-loop-stall.ts';
-import { startPostgres, type Postgres } from '../test/testkit/postgres.ts';
-import { BOT, FACTS } from '../test/mentions/memory-fediverse.ts';
+import { longestStall } from '../test/testkit/event-loop-stall.ts';
+import { startPostgres, type Postgres } from '../test/testkit/watch/postgres.ts';
+import { BOT, FACTS } from '../test/testkit/fediverse/memory-fediverse.ts';
 import { ThreadPoster } from '../lib/fediverse/thread-poster.ts';
 import { fmt, MB } from './bench/format.ts';
 import { optionsOrExit } from './bench/options.ts';

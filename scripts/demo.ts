@@ -5,7 +5,7 @@
  * each question and reply as a person reads them, then stops everything.
  */
 import { mentionText } from '../lib/fediverse/mention-text.ts';
-import { startBotWorld, startSupervisor } from '../test/support/bot-process.ts';
+import { startBotWorld, startSupervisor } from '../test/testkit/bot/bot-process.ts';
 
 const questions: [string, string][] = [
   ['example.test MX', 'public'],

@@ -2,7 +2,7 @@
  * `npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list] [--help]`
  *
  * The whole-path properties of test/mentions/whole-path.test.ts (defined once in
- * test/support/fuzz-properties.ts) with many more runs: mention HTML and DNS
+ * test/testkit/fuzz/fuzz-properties.ts) with many more runs: mention HTML and DNS
  * data from a hostile world, through the real responder, engine and splitter,
  * judged by the test Mastodon instance's own counting and extraction. Prints
  * the seed, and each failing property's shrunk counterexample with the seed
@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { fuzzProperties, startWireEnvironment, type FuzzProperty } from '../test/support/fuzz-properties.ts';
+import { fuzzProperties, startWireEnvironment, type FuzzProperty } from '../test/testkit/fuzz/fuzz-properties.ts';
 
 const { values } = parseArgs({
   options: {

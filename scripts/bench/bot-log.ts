@@ -3,7 +3,7 @@
  * per event — read as it comes, by the events' fields (lib/ops/logger.ts
  * lists them, the supervisor's too).
  */
-import type { BotProcess } from '../../test/support/bot-process.ts';
+import type { BotProcess } from '../../test/testkit/bot/bot-process.ts';
 
 export interface WorkerEvent {
   readonly pid: number;

@@ -3,7 +3,7 @@
  * bot's replies followed as they are posted.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { BotWorld } from '../../test/support/bot-process.ts';
+import type { BotWorld } from '../../test/testkit/bot/bot-process.ts';
 import type { LocalTestAccount } from '../../test/testkit/mastodon-instance.ts';
 import { questionAt, type Phase, type Question } from './questions.ts';
 

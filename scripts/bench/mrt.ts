@@ -1,7 +1,7 @@
 /**
  * The MRT part of `npm run bench:bgp`: the generated table as a RIPE RIS
  * bview would hold it, an MRT TABLE_DUMP_V2 RIB written by the tests' MRT
- * writer (test/bgp/mrt-writer.ts) with the RIB entries of 30 peers and AS
+ * writer (test/testkit/bgp/mrt-writer.ts) with the RIB entries of 30 peers and AS
  * paths shaped like the Internet's: each peer reaches an origin through a
  * tier-1 core, the tier-1 of one of the origin's few upstreams, that
  * upstream, and the origin, prepending now and then; a few peers carry a
@@ -33,8 +33,8 @@ import {
   Subtype,
   type Peer,
   type RibEntry,
-} from '../../test/bgp/mrt-writer.ts';
-import { longestStall } from '../../test/support/event-loop-stall.ts';
+} from '../../test/testkit/bgp/mrt-writer.ts';
+import { longestStall } from '../../test/testkit/event-loop-stall.ts';
 import { MB } from './format.ts';
 import { procStatus } from './processes.ts';
 import { type GeneratedFamily, networkText } from './vrps.ts';

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSupervisor, type BotProcess } from '../../test/support/bot-process.ts';
+import { startSupervisor, type BotProcess } from '../../test/testkit/bot/bot-process.ts';
 import { BotLog } from './bot-log.ts';
 import { fmt, MB } from './format.ts';
 

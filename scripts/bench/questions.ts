@@ -10,7 +10,7 @@ export interface QuestionSpec {
   readonly minParts?: number;
 }
 
-/** Answers of the test zone (test/testkit/test-zone.ts), as `npm run lookup` prints them; TTLs count down in the answer cache. */
+/** Answers of the test zone (test/testkit/dns/test-zone.ts), as `npm run lookup` prints them; TTLs count down in the answer cache. */
 export const MIX: readonly QuestionSpec[] = [
   { text: 'example.test', expect: /example\.test\. \d+ A 192\.0\.2\.1/ },
   { text: 'example.test AAAA', expect: /AAAA 2001:db8::1/ },

@@ -2,7 +2,7 @@
  * The whole-path benchmark's results: what is measured, the check of every
  * question against what the instance holds, and the report (Markdown on stdout).
  */
-import type { BotWorld } from '../../test/support/bot-process.ts';
+import type { BotWorld } from '../../test/testkit/bot/bot-process.ts';
 import type { StatusJson } from '../../test/testkit/mastodon-instance.ts';
 import type { BotLog } from './bot-log.ts';
 import { fmt, megabytes, milliseconds, seconds, spread, type Machine, type Spread } from './format.ts';

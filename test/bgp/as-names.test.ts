@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadAsNames, parseAsNames } from '../../lib/bgp/formats/as-names.ts';
-import { FIXTURE_DIR } from './fixture-table.ts';
-import { inPieces } from './table-helpers.ts';
+import { FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
+import { inPieces } from '../testkit/bgp/table-helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('asnames.txt', FIXTURE_DIR));
 

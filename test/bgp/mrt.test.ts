@@ -5,11 +5,23 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
-import { FIXTURE_DIR, fixtureMrt } from './fixture-table.ts';
-import { Segment, Subtype, asPath, attribute, mpReachNextHop, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
-import { bgpdumpOutput, inPieces, routesOf } from './table-helpers.ts';
-import { seededRandom } from '../support/seeded-random.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { FIXTURE_DIR, fixtureMrt } from '../testkit/bgp/fixture-table.ts';
+import {
+  Segment,
+  Subtype,
+  asPath,
+  attribute,
+  mpReachNextHop,
+  mrtRecord,
+  nextHop,
+  originIgp,
+  peerIndexTable,
+  ribRecord,
+  type Peer,
+} from '../testkit/bgp/mrt-writer.ts';
+import { bgpdumpOutput, inPieces, routesOf } from '../testkit/bgp/table-helpers.ts';
+import { seededRandom } from '../testkit/seeded-random.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const T = 1_700_000_000;
 const { AS_SEQUENCE, AS_SET, AS_CONFED_SEQUENCE, AS_CONFED_SET } = Segment;

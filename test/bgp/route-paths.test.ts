@@ -11,11 +11,11 @@ import { describe, it } from 'node:test';
 import type { AsPathHop, RoutePathsSeen } from '../../lib/bgp/bgp-source.ts';
 import type { RoutingTable } from '../../lib/bgp/table/routing-table.ts';
 import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
-import { fixtureMrt } from './fixture-table.ts';
-import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
-import { bgpdumpOutput, inPieces } from './table-helpers.ts';
-import { seededRandom } from '../support/seeded-random.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { fixtureMrt } from '../testkit/bgp/fixture-table.ts';
+import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
+import { bgpdumpOutput, inPieces } from '../testkit/bgp/table-helpers.ts';
+import { seededRandom } from '../testkit/seeded-random.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const T = 1_700_000_000;
 const { AS_SEQUENCE, AS_SET, AS_CONFED_SEQUENCE } = Segment;

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sources/table-file-source.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { DUMP_TIME, FIXTURE_DIR } from './fixture-table.ts';
-import { Events } from '../support/events.ts';
-import { longestStall } from '../support/event-loop-stall.ts';
+import { DUMP_TIME, FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
+import { Events } from '../testkit/events.ts';
+import { longestStall } from '../testkit/event-loop-stall.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 const ip = (text: string) => parseIpAddress(text)!;

@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadTableFile, parseTable } from '../../lib/bgp/table/table-file-loader.ts';
-import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from './fixture-table.ts';
-import { inPieces, routesOf } from './table-helpers.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from '../testkit/bgp/fixture-table.ts';
+import { inPieces, routesOf } from '../testkit/bgp/table-helpers.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 

@@ -16,14 +16,14 @@ import {
   workerPids,
   type BotProcess,
   type BotWorld,
-} from '../support/bot-process.ts';
-import { eventsNamed } from '../support/log-events.ts';
-import { testFolders } from '../support/temporary-folder.ts';
-import { freePort } from '../support/processes.ts';
+} from '../testkit/bot/bot-process.ts';
+import { eventsNamed } from '../testkit/bot/log-events.ts';
+import { testFolders } from '../testkit/temporary-folder.ts';
+import { freePort } from '../testkit/bot/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
-import { serveRegistries } from '../testkit/rdap-registries.ts';
-import { startRdapServer, writeBootstrapDir } from '../testkit/rdap-server.ts';
-import { createTestCa } from '../testkit/test-ca.ts';
+import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
+import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
+import { createTestCa } from '../testkit/rdap/test-ca.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;

@@ -10,8 +10,8 @@ import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { repoRoot } from '../support/bot-process.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { repoRoot } from '../testkit/bot/bot-process.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const run = promisify(execFile);
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOTENV_CONFIG_PATH: '/dev/null' };

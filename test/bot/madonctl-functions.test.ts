@@ -1,13 +1,13 @@
 /**
  * scripts/fedidig-functions.sh against the running bot. madonctl itself is a Go
- * program not packaged in Debian; test/support/madonctl/madonctl stands in for
+ * program not packaged in Debian; test/testkit/bot/madonctl/madonctl stands in for
  * the two calls the functions make, speaking to the loopback instance.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot, startBotWorld, startSupervisor, type BotProcess, type BotWorld } from '../support/bot-process.ts';
+import { repoRoot, startBotWorld, startSupervisor, type BotProcess, type BotWorld } from '../testkit/bot/bot-process.ts';
 
 const run = promisify(execFile);
 
@@ -28,7 +28,7 @@ describe('dnsfediverse and whichasn (scripts/fedidig-functions.sh)', { timeout: 
       cwd: repoRoot,
       env: {
         ...process.env,
-        PATH: `${repoRoot}/test/support/madonctl:${process.env.PATH}`,
+        PATH: `${repoRoot}/test/testkit/bot/madonctl:${process.env.PATH}`,
         MADONCTL_INSTANCE: world.instance.url,
         MADONCTL_TOKEN: world.alice.token,
         FEDIDIG_BOT: '@dig',

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import * as mfm from 'mfm-js';
-import type { DnsTestServer } from '../testkit/dns-test-server.ts';
+import type { DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import {
   startMisskeyInstance,
   type MisskeyInstance,
@@ -18,8 +18,8 @@ import {
   type NoteVisibility,
   type UserRecord,
 } from '../testkit/misskey-instance.ts';
-import { answeredOnceEach, aroundServer, killBotAndWorld, startSupervisor, workerPids, type BotProcess } from '../support/bot-process.ts';
-import { eventsNamed } from '../support/log-events.ts';
+import { answeredOnceEach, aroundServer, killBotAndWorld, startSupervisor, workerPids, type BotProcess } from '../testkit/bot/bot-process.ts';
+import { eventsNamed } from '../testkit/bot/log-events.ts';
 
 interface MisskeyWorld {
   readonly dns: DnsTestServer;

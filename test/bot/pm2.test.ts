@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
-import { repoRoot, startBotWorld, type BotWorld } from '../support/bot-process.ts';
+import { repoRoot, startBotWorld, type BotWorld } from '../testkit/bot/bot-process.ts';
 
 const run = promisify(execFile);
 const pm2 = join(repoRoot, 'node_modules', '.bin', 'pm2');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot } from '../support/bot-process.ts';
+import { repoRoot } from '../testkit/bot/bot-process.ts';
 import { startMastodonInstance, type MastodonInstance } from '../testkit/mastodon-instance.ts';
 import { startMisskeyInstance } from '../testkit/misskey-instance.ts';
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { eventsNamed } from '../support/log-events.ts';
+import { eventsNamed } from '../testkit/bot/log-events.ts';
 import {
   answeredOnceEach,
   assertRepliesInThread,
@@ -17,7 +17,7 @@ import {
   workerPids,
   type BotProcess,
   type BotWorld,
-} from '../support/bot-process.ts';
+} from '../testkit/bot/bot-process.ts';
 import { flavours, type Flavour, type StatusJson } from '../testkit/mastodon-instance.ts';
 
 let world: BotWorld | undefined;

@@ -15,10 +15,10 @@ import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sour
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
-import { FIXTURE_DIR } from '../bgp/fixture-table.ts';
-import { recordingLogger } from '../support/log-events.ts';
-import { Events } from '../support/events.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
+import { recordingLogger } from '../testkit/bot/log-events.ts';
+import { Events } from '../testkit/events.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 const address = (text: string) => ({ kind: 'address', address: parseIpAddress(text)! }) as const;

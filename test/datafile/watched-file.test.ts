@@ -4,8 +4,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileChangeWatcher, WatchedFile } from '../../lib/datafile/watched-file.ts';
-import { Events } from '../support/events.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { Events } from '../testkit/events.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 /** Loads a file holding a number; "bad" does not load. Counts loads and how many overlap. */
 class NumberLoader {

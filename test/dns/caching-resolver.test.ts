@@ -6,9 +6,9 @@ import type { DnsQuestion, DnsRecord, DnsResponse, Resolver } from '../../lib/dn
 import { presentRdata } from '../../lib/dns/wire/rdata-presentation.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
-import { serverResponse } from '../support/fake-name-servers.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { REFUSED_NAME, SERVFAIL_NAME, SILENT_NAME } from '../testkit/test-zone.ts';
+import { serverResponse } from '../testkit/dns/fake-name-servers.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
+import { REFUSED_NAME, SERVFAIL_NAME, SILENT_NAME } from '../testkit/dns/test-zone.ts';
 
 const A = 1;
 const MX = 15;

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { missingDnsSoftware } from '../testkit/nsd.ts';
-import { LDNS_SIGNZONE, startValidatingResolver, UNBOUND, type ValidatingResolver } from '../testkit/validating-resolver.ts';
+import { missingDnsSoftware } from '../testkit/dns/nsd.ts';
+import { LDNS_SIGNZONE, startValidatingResolver, UNBOUND, type ValidatingResolver } from '../testkit/dns/validating-resolver.ts';
 
 const run = promisify(execFile);
 

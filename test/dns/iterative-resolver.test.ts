@@ -13,7 +13,7 @@ import { TraceLimitError, UnroutableAddressError } from '../../lib/dns/trace/err
 import { IterativeResolver, type TraceLimits } from '../../lib/dns/trace/iterative-resolver.ts';
 import type { NameServer } from '../../lib/dns/trace/trace.ts';
 import { encodeQuery } from '../../lib/dns/wire/message.ts';
-import { addressRecord, authoritativeAnswer, referral, serverResponse } from '../support/fake-name-servers.ts';
+import { addressRecord, authoritativeAnswer, referral, serverResponse } from '../testkit/dns/fake-name-servers.ts';
 
 const ROOT = '198.41.0.4';
 const limits: TraceLimits = { maxReferrals: 30, maxQueries: 60, timeoutMs: 5000 };

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { postLength } from '../../lib/reply/post-length.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { missingDnsSoftware, type Nsd, startNsd } from '../testkit/nsd.ts';
+import { missingDnsSoftware, type Nsd, startNsd } from '../testkit/dns/nsd.ts';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 /**
  * +trace against DNS software we did not write: NSD serving a root, a signed
  * TLD and a signed zone, with a lame, a glueless, a looping, a dangling and a
- * half-dead delegation, on port 53 of 127.53.X.1-3 (test/testkit/dns-hierarchy.ts).
+ * half-dead delegation, on port 53 of 127.53.X.1-3 (test/testkit/dns/dns-hierarchy.ts).
  * Binding port 53 takes root, as CI and the development machines run the
  * tests; without NSD, ldns or root the suite is skipped with the reason,
  * unless FEDIDIG_REQUIRE_REAL_SERVERS=1 (as in CI) makes that a failure.
@@ -14,9 +14,9 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import type { NameServer } from '../../lib/dns/trace/trace.ts';
 import { udpServerQuery } from '../../lib/dns/trace/server-query.ts';
-import { type DnsHierarchy, startDnsHierarchy } from '../testkit/dns-hierarchy.ts';
-import { missingDnsSoftware } from '../testkit/nsd.ts';
-import { LDNS_SIGNZONE } from '../testkit/validating-resolver.ts';
+import { type DnsHierarchy, startDnsHierarchy } from '../testkit/dns/dns-hierarchy.ts';
+import { missingDnsSoftware } from '../testkit/dns/nsd.ts';
+import { LDNS_SIGNZONE } from '../testkit/dns/validating-resolver.ts';
 
 const run = promisify(execFile);
 const notRoot = process.getuid?.() !== 0 && process.env.FEDIDIG_REQUIRE_REAL_SERVERS !== '1' && 'binding port 53 of 127.53.X takes root';

@@ -7,8 +7,8 @@ import { presentRdata } from '../../lib/dns/wire/rdata-presentation.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream, parseUpstreamList } from '../../lib/dns/upstream.ts';
 import { exchangeUdp } from '../../lib/dns/transport/udp.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SPOOFED_NAME, TRUNCATED_NAME, zoneRecords, REFUSED_NAME } from '../testkit/test-zone.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
+import { SERVFAIL_NAME, SIGNED_NAME, SILENT_NAME, SPOOFED_NAME, TRUNCATED_NAME, zoneRecords, REFUSED_NAME } from '../testkit/dns/test-zone.ts';
 
 /** The character-strings of a TXT record. */
 const texts = (record: DnsRecord) => (record.rdata.kind === 'texts' ? record.rdata.texts : undefined);

@@ -1,6 +1,6 @@
 /**
  * `npm run lookup` through a real validating resolver (Unbound with EDE and
- * an NSID, in front of NSD, test/testkit/validating-resolver.ts): the AD bit
+ * an NSID, in front of NSD, test/testkit/dns/validating-resolver.ts): the AD bit
  * of a validated answer, SERVFAIL for data whose signature fails with the
  * resolver's own reason and what CD brings back, an unsigned zone, and
  * dig's options, as a network engineer would ask.
@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { missingDnsSoftware } from '../testkit/nsd.ts';
-import { LDNS_SIGNZONE, startValidatingResolver, UNBOUND, type ValidatingResolver } from '../testkit/validating-resolver.ts';
+import { missingDnsSoftware } from '../testkit/dns/nsd.ts';
+import { LDNS_SIGNZONE, startValidatingResolver, UNBOUND, type ValidatingResolver } from '../testkit/dns/validating-resolver.ts';
 
 const run = promisify(execFile);
 const lookup = async (upstream: string, question: string, env: Record<string, string> = {}) =>

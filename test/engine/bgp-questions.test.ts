@@ -19,9 +19,9 @@ import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../bgp/mrt-writer.ts';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
+import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 describe('BGP questions', () => {
   let server: DnsTestServer;

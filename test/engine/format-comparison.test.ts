@@ -11,7 +11,7 @@ import { compareResolvers } from '../../lib/engine/compare-resolvers.ts';
 import { formatComparison } from '../../lib/engine/answer/format-comparison.ts';
 import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/question/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { serverResponse } from '../support/fake-name-servers.ts';
+import { serverResponse } from '../testkit/dns/fake-name-servers.ts';
 
 const question = parseQuestion('www.example.com compare', { profiles: [], maxTypes: 5 }) as DnsQuestionRequest;
 

@@ -11,7 +11,7 @@ import type { TypeOutcome } from '../../lib/engine/ask-dns.ts';
 import { formatDnsAnswer } from '../../lib/engine/answer/format-dns-answer.ts';
 import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/question/parse-question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { serverResponse } from '../support/fake-name-servers.ts';
+import { serverResponse } from '../testkit/dns/fake-name-servers.ts';
 
 const A = 1;
 const question = (text: string) => parseQuestion(text, { profiles: [], maxTypes: 5 }) as DnsQuestionRequest;

@@ -11,7 +11,7 @@ import { RecordType } from '../../lib/dns/record-types.ts';
 import type { ServerQuery } from '../../lib/dns/trace/trace.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass, traceCost } from '../../lib/engine/looking-glass.ts';
-import { addressRecord, authoritativeAnswer, referral } from '../support/fake-name-servers.ts';
+import { addressRecord, authoritativeAnswer, referral } from '../testkit/dns/fake-name-servers.ts';
 
 const ROOT = '198.41.0.4';
 

@@ -14,8 +14,8 @@ import type { Progress } from '../../lib/mentions/progress-store.ts';
 import { SignInError, signIn } from '../../lib/mentions/sign-in.ts';
 import { parseBlockList } from '../../lib/policy/block-list.ts';
 import { PostTooLongError, RateLimitedError, RequestRejectedError } from '../../lib/fediverse/errors.ts';
-import { recordingLogger } from '../support/log-events.ts';
-import { BOT, FACTS, MemoryFediverse } from './memory-fediverse.ts';
+import { recordingLogger } from '../testkit/bot/log-events.ts';
+import { BOT, FACTS, MemoryFediverse } from '../testkit/fediverse/memory-fediverse.ts';
 
 const config: BotConfig = {
   mastodonUrl: 'https://dig.example',

@@ -13,7 +13,7 @@ import { MentionQueue } from '../../lib/mentions/queue.ts';
 import { NotificationListener } from '../../lib/mentions/listener.ts';
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
-import { recordingLogger } from '../support/log-events.ts';
+import { recordingLogger } from '../testkit/bot/log-events.ts';
 
 const folders: string[] = [];
 after(() => {

@@ -1,14 +1,14 @@
 /**
  * Properties of the whole path from a mention's HTML to the posted reply
  * parts, over hostile input: any Unicode, any HTML, up to 100 kB of it, and
- * hostile DNS data (test/support/fuzz-properties.ts defines them, with the
- * generators in test/support/hostile-*.ts). A few runs of each here, with a
+ * hostile DNS data (test/testkit/fuzz/fuzz-properties.ts defines them, with the
+ * hostile-* generators in test/testkit/). A few runs of each here, with a
  * new seed every time; `npm run fuzz` runs the same properties many more
  * times and prints the seed and counterexample of a failure.
  */
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fuzzProperty, startWireEnvironment, type FuzzProperty } from '../support/fuzz-properties.ts';
+import { fuzzProperty, startWireEnvironment, type FuzzProperty } from '../testkit/fuzz/fuzz-properties.ts';
 
 const RUNS = 200;
 const WIRE_RUNS = 30;

@@ -10,8 +10,8 @@ import { BootstrapStore, REFRESH_INTERVAL_MS, shippedBootstrap } from '../../lib
 import { BootstrapFormatError, NoRdapServiceError, RdapRefusedUrlError } from '../../lib/rdap/errors.ts';
 import { guardedFetch } from '../../lib/rdap/guarded-fetch.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
-import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/test-ca.ts';
+import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
+import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 
 const file = (services: [string[], string[]][], publication = '2026-12-01T00:00:00Z') => ({ publication, services, version: '1.0' });
 const ip = (text: string) => parseIpAddress(text)!;

@@ -15,10 +15,10 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { createHttpTwin } from '../../lib/twin/http-twin.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { HOSTILE_NAMES, PRIVATE_DATA, serveRegistries } from '../testkit/rdap-registries.ts';
-import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/test-ca.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
+import { HOSTILE_NAMES, PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
+import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
+import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 
 describe('whois answers to failures and hostile servers', { timeout: 60_000 }, () => {
   let ca: TestCa;

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { postLength } from '../../lib/reply/post-length.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { PRIVATE_DATA, serveRegistries } from '../testkit/rdap-registries.ts';
-import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/test-ca.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
+import { PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
+import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
+import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 
 const run = promisify(execFile);
 const MAX_CHARACTERS = 500;

@@ -11,8 +11,8 @@ import * as mfm from 'mfm-js';
 import { markupWriter } from '../../lib/reply/markup.ts';
 import { neutraliseText } from '../../lib/reply/safe-text.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
-import { hostileText } from '../support/hostile-text.ts';
-import { readAsHollo } from '../support/server-parsers.ts';
+import { hostileText } from '../testkit/fuzz/hostile-text.ts';
+import { readAsHollo } from '../testkit/server-parsers.ts';
 
 const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
 /** The text a reader sees: <br> lines, tags dropped, entities decoded. */

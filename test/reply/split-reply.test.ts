@@ -14,7 +14,7 @@ import { neutraliseText } from '../../lib/reply/safe-text.ts';
 import { splitReply, type ReplyLine } from '../../lib/reply/split-reply.ts';
 import { countableLength } from '../testkit/mastodon/status-length.ts';
 import { extractEntities } from '../testkit/mastodon/text-entities.ts';
-import { readAsHollo, readAsMfm } from '../support/server-parsers.ts';
+import { readAsHollo, readAsMfm } from '../testkit/server-parsers.ts';
 
 const mention = '@alice@asker.example';
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { temporaryFolder } from '../support/temporary-folder.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const run = promisify(execFile);
 const checker = new URL('../../scripts/check-links.mjs', import.meta.url).pathname;

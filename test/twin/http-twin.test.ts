@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { recordingLogger } from '../support/log-events.ts';
+import { recordingLogger } from '../testkit/bot/log-events.ts';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
@@ -7,7 +7,7 @@ import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../l
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
+import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 
 const plain = 'text/plain; charset=utf-8';
 const json = { accept: 'application/json' };

@@ -12,9 +12,9 @@ import { AuthError, StatusGoneError } from '../../lib/fediverse/errors.ts';
 import { parseBlockList } from '../../lib/policy/block-list.ts';
 import { SqlWatchStore } from '../../lib/watch/sql-watch-store.ts';
 import type { WatchStore } from '../../lib/watch/watch-store.ts';
-import { FACTS } from '../mentions/memory-fediverse.ts';
-import { missingPostgres, startPostgres, type Postgres } from '../testkit/postgres.ts';
-import { watchWorld, type WatchWorld } from './watch-world.ts';
+import { FACTS } from '../testkit/fediverse/memory-fediverse.ts';
+import { missingPostgres, startPostgres, type Postgres } from '../testkit/watch/postgres.ts';
+import { watchWorld, type WatchWorld } from '../testkit/watch/watch-world.ts';
 
 const INTERVAL = 60_000;
 let store: WatchStore;

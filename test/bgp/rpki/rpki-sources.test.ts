@@ -16,9 +16,9 @@ import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
 import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
-import { longestStall } from '../../support/event-loop-stall.ts';
-import { Events } from '../../support/events.ts';
-import { temporaryFolder } from '../../support/temporary-folder.ts';
+import { longestStall } from '../../testkit/event-loop-stall.ts';
+import { Events } from '../../testkit/events.ts';
+import { temporaryFolder } from '../../testkit/temporary-folder.ts';
 
 const ip = (text: string) => parseIpAddress(text)!;
 /** For tests that wait for the watcher: a missed change fails the test instead of hanging the run. */

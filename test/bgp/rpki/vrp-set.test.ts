@@ -9,7 +9,7 @@ import { parseIpAddress } from '../../../lib/net/ip-address.ts';
 import type { RouteValidity } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { parseVrps } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import type { VrpSet } from '../../../lib/bgp/rpki/vrp-set.ts';
-import { inPieces } from '../table-helpers.ts';
+import { inPieces } from '../../testkit/bgp/table-helpers.ts';
 
 /** rpki-client's `-j` output: numeric ASNs, every ROA with its trust anchor and expiry, other arrays after. */
 const RPKI_CLIENT_JSON = `{

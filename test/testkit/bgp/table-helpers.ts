@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
-import type { RoutingTable } from '../../lib/bgp/table/routing-table.ts';
+import type { RoutingTable } from '../../../lib/bgp/table/routing-table.ts';
 
 const BGPDUMP = '/usr/bin/bgpdump';
 const BGPDUMP_INSTALL = 'apt-get install bgpdump';

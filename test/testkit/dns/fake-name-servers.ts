@@ -3,9 +3,9 @@
  * (DnsResponse with AA, authority and additional sections), for tests that
  * put a fake ServerQuery in place of the network.
  */
-import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { RecordType } from '../../lib/dns/record-types.ts';
-import type { DnsQuestion, DnsRecord, DnsResponse } from '../../lib/dns/resolver.ts';
+import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { RecordType } from '../../../lib/dns/record-types.ts';
+import type { DnsQuestion, DnsRecord, DnsResponse } from '../../../lib/dns/resolver.ts';
 
 /** A DnsResponse to `question`: NOERROR, nothing in it, unless `fields` say otherwise. Every test that needs a response builds it here. */
 export function serverResponse(question: DnsQuestion, fields: Partial<DnsResponse>): DnsResponse {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { freePort, waitForDns } from '../support/processes.ts';
+import { freePort, waitForDns } from '../bot/processes.ts';
 
 export const NSD = '/usr/sbin/nsd';
 

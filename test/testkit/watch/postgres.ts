@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { stopAndRemove } from './nsd.ts';
+import { stopAndRemove } from '../dns/nsd.ts';
 
 function binaries(): string | undefined {
   const root = '/usr/lib/postgresql';

@@ -17,12 +17,12 @@
  * survives the wire too.
  */
 import fc from 'fast-check';
-import { DnsNetworkError, DnsTimeoutError } from '../../lib/dns/errors.ts';
-import { RecordType } from '../../lib/dns/record-types.ts';
-import type { DnsQuestion, DnsRecord, DnsResponse, Rdata, Resolver } from '../../lib/dns/resolver.ts';
-import { anyUnicode, domain, hashtagShaped, hostileText, hugeText, mentionShaped, urlShaped } from './hostile-text.ts';
+import { DnsNetworkError, DnsTimeoutError } from '../../../lib/dns/errors.ts';
+import { RecordType } from '../../../lib/dns/record-types.ts';
+import type { DnsQuestion, DnsRecord, DnsResponse, Rdata, Resolver } from '../../../lib/dns/resolver.ts';
+import { anyUnicode, domain, hashtagShaped, hostileText, hugeText, mentionShaped, urlShaped } from '../fuzz/hostile-text.ts';
 import { cat, str, u16, u32, u8, wireName } from './rdata.ts';
-import type { ZoneRecord } from '../testkit/test-zone.ts';
+import type { ZoneRecord } from './test-zone.ts';
 
 /** A record before it meets the question: no owner means the question's name, `asked` the question's type. */
 export interface HostileRecord {

@@ -6,7 +6,7 @@
 
 import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from './mrt-writer.ts';
 
-export const FIXTURE_DIR = new URL('../fixtures/bgp/', import.meta.url);
+export const FIXTURE_DIR = new URL('../../fixtures/bgp/', import.meta.url);
 
 /** 2023-11-14T22:13:20Z, the time of the dump in the MRT and bgpdump fixtures. */
 export const DUMP_TIME = 1_700_000_000;

@@ -1,4 +1,4 @@
-import { cat, hex, str, svcParam, typeBitmap, u16, u32, u8, wireName } from '../support/rdata.ts';
+import { cat, hex, str, svcParam, typeBitmap, u16, u32, u8, wireName } from './rdata.ts';
 
 /**
  * The zone the test DNS server answers. Types dns2 can encode are given as

@@ -7,9 +7,9 @@
  * about 100 kB.
  */
 import fc from 'fast-check';
-import { formatLocalStatus, formatRemoteStatus, type MentionTarget } from '../testkit/mastodon/status-html.ts';
+import { formatLocalStatus, formatRemoteStatus, type MentionTarget } from '../mastodon/status-html.ts';
 import { anyUnicode, domain, hashtagShaped, hostileText, hostileToken, hugeText, mentionShaped, urlShaped, username, whitespace } from './hostile-text.ts';
-import { hostileName } from './hostile-resolver.ts';
+import { hostileName } from '../dns/hostile-resolver.ts';
 
 /** The bot as the fuzzed statuses mention it. */
 export const BOT = {

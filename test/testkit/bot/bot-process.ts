@@ -4,16 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDnsTestServer, type DnsTestServer } from '../testkit/dns-test-server.ts';
-import { waitFor } from '../testkit/wait-for.ts';
+import { startDnsTestServer, type DnsTestServer } from '../dns/dns-test-server.ts';
+import { waitFor } from '../wait-for.ts';
 import { eventsNamed } from './log-events.ts';
-import {
-  startMastodonInstance,
-  type LocalTestAccount,
-  type MastodonInstance,
-  type MastodonInstanceOptions,
-  type StatusJson,
-} from '../testkit/mastodon-instance.ts';
+import { startMastodonInstance, type LocalTestAccount, type MastodonInstance, type MastodonInstanceOptions, type StatusJson } from '../mastodon-instance.ts';
 
 /**
  * The test world's HEARTBEAT_TIMEOUT_MS: short, so a hung worker is replaced within a test, yet long enough for a
@@ -21,7 +15,7 @@ import {
  */
 export const TEST_HEARTBEAT_TIMEOUT_MS = 10_000;
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** A DNS server, a Mastodon instance with the bot's account and an asker, and a state folder: all a bot run needs. */
 export interface BotWorld {

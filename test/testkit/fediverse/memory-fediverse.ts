@@ -3,7 +3,7 @@
  * mentions, the bot lists them (newest first, by max_id) and posts replies;
  * a test can make a post fail with any error of lib/fediverse/errors.ts.
  */
-import type { Account, Fediverse, InstanceFacts, MentionNotification, Reply } from '../../lib/fediverse/fediverse.ts';
+import type { Account, Fediverse, InstanceFacts, MentionNotification, Reply } from '../../../lib/fediverse/fediverse.ts';
 
 export const BOT: Account = { id: 'bot', acct: 'dig', url: 'https://dig.example/@dig', bot: true };
 

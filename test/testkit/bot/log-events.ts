@@ -1,6 +1,6 @@
 /** The bot's structured log, read by fields: from a logger in this process, or from a process's output (one pino JSON line per event). */
 import { pino } from 'pino';
-import type { Logger } from '../../lib/ops/logger.ts';
+import type { Logger } from '../../../lib/ops/logger.ts';
 
 export type LogEvent = Record<string, unknown> & { readonly event?: string; readonly msg?: string };
 

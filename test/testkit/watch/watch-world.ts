@@ -3,20 +3,20 @@
  * code over a resolver whose answers a test scripts, a server in memory, a
  * clock the test moves, and a real store (SQLite, or a PostgreSQL URL).
  */
-import { LookingGlass } from '../../lib/engine/looking-glass.ts';
-import { readEngineConfig } from '../../lib/engine/config.ts';
-import type { DnsQuestion, DnsResponse, Resolver } from '../../lib/dns/resolver.ts';
-import type { InstanceFacts, MentionStatus } from '../../lib/fediverse/fediverse.ts';
-import { parseIpAddress } from '../../lib/net/ip-address.ts';
-import { parseBlockList, type BlockList } from '../../lib/policy/block-list.ts';
-import { silentLogger } from '../../lib/ops/logger.ts';
-import type { CommandAnswer } from '../../lib/mentions/commands.ts';
-import { readWatchConfig, type WatchConfig } from '../../lib/watch/watch-config.ts';
-import { WatchDesk } from '../../lib/watch/watch-desk.ts';
-import type { WatchStore } from '../../lib/watch/watch-store.ts';
-import { Watcher } from '../../lib/watch/watcher.ts';
-import { ThreadPoster } from '../../lib/fediverse/thread-poster.ts';
-import { BOT, FACTS, MemoryFediverse } from '../mentions/memory-fediverse.ts';
+import { LookingGlass } from '../../../lib/engine/looking-glass.ts';
+import { readEngineConfig } from '../../../lib/engine/config.ts';
+import type { DnsQuestion, DnsResponse, Resolver } from '../../../lib/dns/resolver.ts';
+import type { InstanceFacts, MentionStatus } from '../../../lib/fediverse/fediverse.ts';
+import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { parseBlockList, type BlockList } from '../../../lib/policy/block-list.ts';
+import { silentLogger } from '../../../lib/ops/logger.ts';
+import type { CommandAnswer } from '../../../lib/mentions/commands.ts';
+import { readWatchConfig, type WatchConfig } from '../../../lib/watch/watch-config.ts';
+import { WatchDesk } from '../../../lib/watch/watch-desk.ts';
+import type { WatchStore } from '../../../lib/watch/watch-store.ts';
+import { Watcher } from '../../../lib/watch/watcher.ts';
+import { ThreadPoster } from '../../../lib/fediverse/thread-poster.ts';
+import { BOT, FACTS, MemoryFediverse } from '../fediverse/memory-fediverse.ts';
 
 /** Answers A questions with the addresses a test sets per name; every answer has a TTL of 60 s. */
 export class ScriptedResolver implements Resolver {

@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForDns } from '../support/processes.ts';
+import { freePort, waitForDns } from '../bot/processes.ts';
 import { type Nsd, startNsd, stopAndRemove } from './nsd.ts';
 
 export const UNBOUND = '/usr/sbin/unbound';

@@ -8,9 +8,9 @@
  * serves hostile answers over HTTPS in test/rdap/).
  */
 import fc from 'fast-check';
-import type { Whois } from '../../lib/engine/ask-whois.ts';
-import { parseBootstrap } from '../../lib/rdap/bootstrap.ts';
-import type { BootstrapStore } from '../../lib/rdap/bootstrap-store.ts';
+import type { Whois } from '../../../lib/engine/ask-whois.ts';
+import { parseBootstrap } from '../../../lib/rdap/bootstrap.ts';
+import type { BootstrapStore } from '../../../lib/rdap/bootstrap-store.ts';
 import {
   RdapMalformedError,
   RdapNotFoundError,
@@ -21,10 +21,10 @@ import {
   RdapTimeoutError,
   RdapTooLargeError,
   RdapUnreachableError,
-} from '../../lib/rdap/errors.ts';
-import type { JsonFetch } from '../../lib/rdap/guarded-fetch.ts';
-import { RdapClient } from '../../lib/rdap/rdap-client.ts';
-import { hashtagShaped, hostileText, mentionShaped, urlShaped } from './hostile-text.ts';
+} from '../../../lib/rdap/errors.ts';
+import type { JsonFetch } from '../../../lib/rdap/guarded-fetch.ts';
+import { RdapClient } from '../../../lib/rdap/rdap-client.ts';
+import { hashtagShaped, hostileText, mentionShaped, urlShaped } from '../fuzz/hostile-text.ts';
 
 const SERVER = 'https://rdap.hostile.example/';
 
