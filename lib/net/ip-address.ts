@@ -236,11 +236,28 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 
 /** A prefix in CIDR text, `192.0.2.0/24`, host bits as written; undefined when it is none. */
 export function parseCidr(text: string): { address: IpAddress; length: number } | undefined {
+  const read = readCidr(text);
+  return read?.kind === 'prefix' ? { address: read.address, length: read.length } : undefined;
+}
+
+/**
+ * What `ADDRESS` or `ADDRESS/LENGTH` text holds, for a reader that says what
+ * was wrong: an address alone, a prefix (host bits as written), or an address
+ * whose length (everything after the first slash) is not one for its version.
+ */
+export type CidrReading =
+  | { readonly kind: 'address'; readonly address: IpAddress }
+  | { readonly kind: 'prefix'; readonly address: IpAddress; readonly length: number }
+  | { readonly kind: 'bad-length'; readonly address: IpAddress; readonly lengthText: string };
+
+/** Reads an address or a prefix in CIDR text; undefined when the text before any slash is not an address. */
+export function readCidr(text: string): CidrReading | undefined {
   const slash = text.indexOf('/');
-  const address = slash > 0 ? parseIpAddress(text.slice(0, slash)) : undefined;
+  const address = parseIpAddress(slash < 0 ? text : text.slice(0, slash));
   if (!address) return undefined;
+  if (slash < 0) return { kind: 'address', address };
   const length = parsePrefixLength(text, slash + 1, text.length, address.version === 4 ? 32 : 128);
-  return length < 0 ? undefined : { address, length };
+  return length < 0 ? { kind: 'bad-length', address, lengthText: text.slice(slash + 1) } : { kind: 'prefix', address, length };
 }
 
 export function formatIpAddress(address: IpAddress): string {

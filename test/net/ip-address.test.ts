@@ -11,10 +11,12 @@ import {
   maskIpv4,
   maskIpv6,
   networkOf,
+  parseCidr,
   parseIpAddress,
   parseIpv4,
   parseIpv6,
   parsePrefixLength,
+  readCidr,
   reverseZones,
 } from '../../lib/net/ip-address.ts';
 
@@ -141,6 +143,27 @@ describe('prefix lengths', () => {
     assert.equal(parsePrefixLength('024', 0, 3, 128), -1);
     assert.equal(parsePrefixLength('', 0, 0, 32), -1);
     assert.equal(parsePrefixLength('2a', 0, 2, 128), -1);
+  });
+});
+
+describe('CIDR text', () => {
+  const ip = (text: string) => parseIpAddress(text)!;
+
+  it('reads an address alone, or a prefix with its host bits as written', () => {
+    assert.deepEqual(readCidr('192.0.2.1'), { kind: 'address', address: ip('192.0.2.1') });
+    assert.deepEqual(readCidr('192.0.2.77/24'), { kind: 'prefix', address: ip('192.0.2.77'), length: 24 });
+    assert.deepEqual(readCidr('2001:db8::/32'), { kind: 'prefix', address: ip('2001:db8::'), length: 32 });
+    assert.deepEqual(parseCidr('2001:db8::/128'), { address: ip('2001:db8::'), length: 128 });
+  });
+
+  it('tells a length that is none for the address’s version from text that is no address', () => {
+    assert.deepEqual(readCidr('10.0.0.0/33'), { kind: 'bad-length', address: ip('10.0.0.0'), lengthText: '33' });
+    assert.deepEqual(readCidr('10.0.0.0/'), { kind: 'bad-length', address: ip('10.0.0.0'), lengthText: '' });
+    assert.deepEqual(readCidr('10.0.0.0/24/8'), { kind: 'bad-length', address: ip('10.0.0.0'), lengthText: '24/8' });
+    assert.deepEqual(readCidr('2001:db8::/129'), { kind: 'bad-length', address: ip('2001:db8::'), lengthText: '129' });
+    for (const text of ['', '/24', 'example.com/24', '10.0.0/8', 'AS64500']) assert.equal(readCidr(text), undefined, text);
+    assert.equal(parseCidr('10.0.0.0/33'), undefined);
+    assert.equal(parseCidr('192.0.2.1'), undefined, 'an address alone is no prefix');
   });
 });
 
