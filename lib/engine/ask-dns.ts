@@ -1,7 +1,7 @@
 import { DnsNetworkError, DnsTimeoutError, NoUpstreamOfFamilyError } from '../dns/errors.ts';
 import { RecordType } from '../dns/record-types.ts';
 import type { DnsResponse, QueryOptions, Resolver } from '../dns/resolver.ts';
-import type { DnsQuestionRequest } from './question/parse-question.ts';
+import type { DnsQuestionRequest } from './question/question.ts';
 
 /** What happened to one record type of a question: a response, or why there is none. */
 export type TypeOutcome =

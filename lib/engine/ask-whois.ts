@@ -29,7 +29,7 @@ import {
   type DnsView,
 } from './answer/format-whois-answer.ts';
 import { specialRange, unroutableReason } from '../net/special-ranges.ts';
-import type { WhoisQuestion } from './question/whois-question.ts';
+import type { WhoisQuestion } from './question/question.ts';
 
 export interface WhoisSources {
   readonly rdap: RdapClient;

@@ -2,7 +2,7 @@ import type { DnsResponse, ExtendedDnsError, Resolver } from '../dns/resolver.ts
 import { presentRdata } from '../dns/wire/rdata-presentation.ts';
 import { recordTypeName } from '../dns/record-types.ts';
 import { askOnce, type TypeOutcome } from './ask-dns.ts';
-import type { DnsQuestionRequest } from './question/parse-question.ts';
+import type { DnsQuestionRequest } from './question/question.ts';
 
 /** One resolver's answer to the compared question. */
 export interface ComparedAnswer {

@@ -2,7 +2,7 @@ import type { BgpQuery } from '../bgp/bgp-source.ts';
 import { askType } from '../engine/ask-dns.ts';
 import { compareResolvers } from '../engine/compare-resolvers.ts';
 import type { EngineSources } from '../engine/looking-glass.ts';
-import type { DnsQuestionRequest } from '../engine/question/parse-question.ts';
+import type { DnsQuestionRequest } from '../engine/question/question.ts';
 import { parseCidr } from '../net/ip-address.ts';
 import { observeAsn, observeComparison, observeDns, observeRoute, type Observation } from './observe.ts';
 

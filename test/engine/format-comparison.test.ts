@@ -9,7 +9,8 @@ import { DnsTimeoutError } from '../../lib/dns/errors.ts';
 import type { DnsResponse, ExtendedDnsError, Resolver } from '../../lib/dns/resolver.ts';
 import { compareResolvers } from '../../lib/engine/compare-resolvers.ts';
 import { formatComparison } from '../../lib/engine/answer/format-comparison.ts';
-import { parseQuestion, type DnsQuestionRequest } from '../../lib/engine/question/parse-question.ts';
+import { parseQuestion } from '../../lib/engine/question/parse-question.ts';
+import type { DnsQuestionRequest } from '../../lib/engine/question/question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { serverResponse } from '../testkit/dns/fake-name-servers.ts';
 

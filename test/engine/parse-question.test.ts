@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseQuestion, type Question } from '../../lib/engine/question/parse-question.ts';
+import { parseQuestion } from '../../lib/engine/question/parse-question.ts';
+import type { Question } from '../../lib/engine/question/question.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 
 const options = { profiles: ['cn', 'quad9'], maxTypes: 5 };

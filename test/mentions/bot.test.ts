@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Answer } from '../../lib/engine/looking-glass.ts';
-import { parseQuestion, type Question } from '../../lib/engine/question/parse-question.ts';
+import { parseQuestion } from '../../lib/engine/question/parse-question.ts';
+import type { Question } from '../../lib/engine/question/question.ts';
 import { AuthError, StatusGoneError, TransientServerError } from '../../lib/fediverse/errors.ts';
 import { createBot, type Bot, type BotConfig, type BotDeps } from '../../lib/mentions/bot.ts';
 import { settlementOf } from '../../lib/mentions/outcome.ts';

@@ -6,7 +6,7 @@ import type { DnsResponse } from '../../dns/resolver.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 import type { ComparedAnswer, Comparison, Difference } from '../compare-resolvers.ts';
-import type { DnsQuestionRequest } from '../question/parse-question.ts';
+import type { DnsQuestionRequest } from '../question/question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_NXDOMAIN = 3;

@@ -8,7 +8,7 @@ import { formatIpAddress } from '../../net/ip-address.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 import type { TypeOutcome } from '../ask-dns.ts';
-import type { DnsQuestionRequest } from '../question/parse-question.ts';
+import type { DnsQuestionRequest } from '../question/question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_SERVFAIL = 2;

@@ -17,7 +17,7 @@ import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 import { displayName, negativeAnswerText, recordLine, shortDataLine } from './format-dns-answer.ts';
 import { wantsDnssecRecords } from '../ask-dns.ts';
-import type { DnsQuestionRequest } from '../question/parse-question.ts';
+import type { DnsQuestionRequest } from '../question/question.ts';
 
 const RCODE_NOERROR = 0;
 const RCODE_NXDOMAIN = 3;

@@ -24,7 +24,7 @@ import {
 import type { RdapAutnum, RdapContact, RdapDomain, RdapNetwork, RdapObject } from '../../rdap/rdap-objects.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
-import type { WhoisQuestion, WhoisTarget } from '../question/whois-question.ts';
+import type { WhoisQuestion, WhoisTarget } from '../question/question.ts';
 
 const DAY_MS = 86_400_000;
 /** Under this many days to go, the expiry is counted out. */
