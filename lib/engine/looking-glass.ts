@@ -27,6 +27,7 @@ import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
 import { parseCidr } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
 import { parseQuestion } from './question/parse-question.ts';
+import { questionFromPath, type QuestionPath } from './question/path-question.ts';
 import type { DnsQuestionRequest, Question } from './question/question.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
@@ -180,6 +181,11 @@ export class LookingGlass {
   /** The question in a mention's text, read once; nothing is asked yet. */
   read(text: string): Question {
     return parseQuestion(text, { profiles: this.profiles, maxTypes: this.config.maxTypes });
+  }
+
+  /** The question of an HTTP path's parts (the twin's), read once; nothing is asked yet. */
+  readPath(path: QuestionPath): Question {
+    return questionFromPath(path, { profiles: this.profiles, maxTypes: this.config.maxTypes });
   }
 
   /**

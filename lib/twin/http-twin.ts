@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIpAddress, type IpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
+import type { QuestionPath } from '../engine/question/path-question.ts';
+import type { Question, WhoisTarget } from '../engine/question/question.ts';
+import { formatIpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
 import { errorFields, type Logger } from '../ops/logger.ts';
 import { TokenBuckets } from '../policy/token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
-export interface TwinEngine<Question = unknown> {
-  read(text: string): Question;
+export interface TwinEngine {
+  /** The question of a path's parts, read as the engine reads a mention's, never as text. */
+  readPath(path: QuestionPath): Question;
   /** How many questions this one counts as (a comparison asks several resolvers). */
   costOf(question: Question): number;
-  answerQuestion(question: Question): Promise<{ readonly question: unknown; readonly lines: readonly { readonly text: string }[] }>;
+  answerQuestion(question: Question): Promise<{ readonly question: Question; readonly lines: readonly { readonly text: string }[] }>;
 }
 
 export interface HttpTwinOptions {
@@ -18,7 +21,6 @@ export interface HttpTwinOptions {
   readonly health: () => { readonly ok: boolean; readonly reason: string };
   /** Per client address (an IPv6 client by its /64): `count` requests per `windowMs`, refilled continuously. */
   readonly rateLimit: { readonly count: number; readonly windowMs: number };
-  /** Where failures of the engine are told; the HTTP client only learns that there was one. */
   /** Where an engine failure is told (the asker gets a bare 500). */
   readonly logger?: Logger;
 }
@@ -54,11 +56,8 @@ const usage = [
   'Plain text by default; send “Accept: application/json” for JSON.',
 ].join('\n');
 
-/** A request the twin understood: the question text as a mention would say it, and the kind of question the path promises. */
-type Route =
-  | { readonly kind: 'ask'; readonly text: string; readonly expects: 'dns' | 'bgp' | 'whois' }
-  | { readonly kind: 'bad'; readonly problem: string }
-  | { readonly kind: 'unknown' };
+/** A request the twin understood: the question's parts, as the path gives them. */
+type Route = { readonly kind: 'ask'; readonly path: QuestionPath } | { readonly kind: 'bad'; readonly problem: string } | { readonly kind: 'unknown' };
 
 /**
  * An HTTP listener that answers the questions the bot answers, for curl users
@@ -99,21 +98,25 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
     const route = routeOf(path, new URLSearchParams(search));
     if (route.kind === 'unknown') return reply(response, request, 404, usage);
     if (route.kind === 'bad') return reply(response, request, 400, `${route.problem}\n\n${usage}`);
-    const question = options.engine.read(route.text);
+    const question = options.engine.readPath(route.path);
+    // A name alone may read as help, info, an AS number or a prefix, which /dns/ does not promise.
+    if (route.path.section === 'dns' && question.kind !== 'dns' && question.kind !== 'invalid') {
+      return reply(
+        response,
+        request,
+        400,
+        `“${route.path.name}” is not a DNS question: ask /dns/NAME/TYPE for a name that reads as something else.\n\n${usage}`,
+      );
+    }
     // A comparison counts once per resolver it asks, as it does for the bot's askers: the rest of its cost is taken before it asks.
     const extra = options.engine.costOf(question) - 1;
     const extraMs = extra > 0 ? limiter.take(client, Date.now(), extra) : 0;
     if (extraMs > 0) return tooMany(response, request, extraMs);
     const answer = await options.engine.answerQuestion(question);
-    const kind = kindOf(answer.question);
     const lines = answer.lines.map((line) => line.text);
-    // Only /dns/ can get here: a lone name may read as help, info or an AS number.
-    if (kind !== route.expects && kind !== 'invalid') {
-      return reply(response, request, 400, `“${route.text}” is not a DNS question: ask /dns/NAME/TYPE for a name that reads as something else.\n\n${usage}`);
-    }
-    const status = kind === 'invalid' ? 400 : 200;
+    const status = answer.question.kind === 'invalid' ? 400 : 200;
     if (wantsJson(request)) {
-      const body = JSON.stringify({ question: presentBgpQuery(answer.question), lines }, (_key, value: unknown) =>
+      const body = JSON.stringify({ question: presentQuestion(answer.question), lines }, (_key, value: unknown) =>
         value instanceof Uint8Array ? [...value] : value,
       );
       return reply(response, request, status, body, { vary: 'Accept' }, 'application/json; charset=utf-8');
@@ -143,8 +146,8 @@ export function createHttpTwin(options: HttpTwinOptions): HttpTwin {
 }
 
 /**
- * The question text for a path, worded as a mention would word it:
- * `/dns/NAME/A+MX` → `NAME A MX`, `/bgp/192.0.2.0/24` → `bgp 192.0.2.0/24`.
+ * The question's parts in a path: `/dns/NAME/A+MX` → the name and its types,
+ * `/bgp/192.0.2.0/24` → the prefix, slash and all.
  */
 function routeOf(path: string, query: URLSearchParams): Route {
   const [empty, section, ...raw] = path.split('/');
@@ -163,20 +166,16 @@ function routeOf(path: string, query: URLSearchParams): Route {
     const [name, types] = segments;
     const typeList = types?.split(/[+,]/) ?? [];
     if (typeList.some((type) => type === '')) return { kind: 'bad', problem: `“${types}” is not a list of types: join them with + or a comma.` };
-    return { kind: 'ask', text: [name, ...typeList, ...(query.has('compare') ? ['compare'] : [])].join(' '), expects: 'dns' };
+    return { kind: 'ask', path: { section, name, types: typeList, compare: query.has('compare') } };
   }
-  if (section === 'bgp' && segments.length <= 2) return { kind: 'ask', text: `bgp ${segments.join('/')}`, expects: 'bgp' };
-  if ((section === 'whois' || section === 'abuse') && segments.length <= 2) return { kind: 'ask', text: `${section} ${segments.join('/')}`, expects: 'whois' };
+  if ((section === 'bgp' || section === 'whois' || section === 'abuse') && segments.length <= 2)
+    return { kind: 'ask', path: { section, target: segments.join('/') } };
   return { kind: 'unknown' };
 }
 
 function tooMany(response: ServerResponse, request: IncomingMessage, waitMs: number): void {
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
   reply(response, request, 429, `Too many questions from your address. Try again in ${retryAfter} s.`, { 'retry-after': String(retryAfter) });
-}
-
-function kindOf(question: unknown): unknown {
-  return typeof question === 'object' && question !== null ? (question as { kind?: unknown }).kind : undefined;
 }
 
 function wantsJson(request: IncomingMessage): boolean {
@@ -215,17 +214,14 @@ export function clientKey(remoteAddress: string | undefined): string {
  * JSON API shows it as people write it, as it always has (a reverse
  * question's address stays bytes, as documented).
  */
-function presentBgpQuery(question: unknown): unknown {
-  const asked = (question ?? {}) as { kind?: string; query?: TypedTarget; target?: TypedTarget };
-  if (asked.kind === 'bgp' && asked.query) return { ...asked, query: presentTarget(asked.query) };
-  if (asked.kind === 'whois' && asked.target) return { ...asked, target: presentTarget(asked.target) };
+function presentQuestion(question: Question): unknown {
+  if (question.kind === 'bgp') return { ...question, query: presentTarget(question.query) };
+  if (question.kind === 'whois') return { ...question, target: presentTarget(question.target) };
   return question;
 }
 
-type TypedTarget = { kind: string; address?: IpAddress; prefix?: IpAddress };
-
-function presentTarget(target: TypedTarget): unknown {
-  if (target.address) return { ...target, address: formatIpAddress(target.address) };
-  if (target.prefix) return { ...target, prefix: formatIpAddress(target.prefix) };
+function presentTarget(target: WhoisTarget): unknown {
+  if (target.kind === 'address') return { ...target, address: formatIpAddress(target.address) };
+  if (target.kind === 'prefix') return { ...target, prefix: formatIpAddress(target.prefix) };
   return target;
 }

@@ -5,6 +5,8 @@ import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { clientKey, createHttpTwin, HttpTwinError, type HttpTwin } from '../../lib/twin/http-twin.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
+import { questionFromPath, type QuestionPath } from '../../lib/engine/question/path-question.ts';
+import type { Question } from '../../lib/engine/question/question.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
@@ -185,9 +187,9 @@ describe('the HTTP twin in front of the real engine', () => {
 });
 
 describe('the HTTP twin’s limits and failures', () => {
-  /** An engine that reads every question as one, answered by `answer`. */
-  const engineAnswering = (answer: (text: string) => Promise<{ question: unknown; lines: { text: string }[] }>) => ({
-    read: (text: string) => text,
+  /** An engine that reads a path as the real one does, and answers with `answer`. */
+  const engineAnswering = (answer: (question: Question) => Promise<{ question: Question; lines: { text: string }[] }>) => ({
+    readPath: (path: QuestionPath) => questionFromPath(path, { profiles: [], maxTypes: 5 }),
     costOf: () => 1,
     answerQuestion: answer,
   });
@@ -196,9 +198,9 @@ describe('the HTTP twin’s limits and failures', () => {
 
   it('answers 429 with Retry-After once a client used its share, and still answers /healthz', async () => {
     const asked: string[] = [];
-    const engine = engineAnswering(async (text) => {
-      asked.push(text);
-      return { question: { kind: 'dns' }, lines: [{ text: 'answer' }] };
+    const engine = engineAnswering(async (question) => {
+      asked.push(question.kind === 'dns' ? question.name.ascii : question.kind);
+      return { question, lines: [{ text: 'answer' }] };
     });
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 2, windowMs: 60_000 } });
     const { port } = await twin.listen('127.0.0.1', 0);
@@ -248,7 +250,7 @@ describe('the HTTP twin’s limits and failures', () => {
   });
 
   it('closes with a keep-alive connection still open', async () => {
-    const engine = engineAnswering(async () => ({ question: { kind: 'dns' }, lines: [{ text: 'answer' }] }));
+    const engine = engineAnswering(async (question) => ({ question, lines: [{ text: 'answer' }] }));
     const twin = createHttpTwin({ engine, health: healthy, rateLimit: { count: 10, windowMs: 1000 } });
     const { port } = await twin.listen('127.0.0.1', 0);
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/dns/example.test`)).text(), 'answer\n');
