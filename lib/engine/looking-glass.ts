@@ -1,6 +1,4 @@
 import type { BgpQuery, BgpSource } from '../bgp/bgp-source.ts';
-import { CachingResolver } from '../dns/caching-resolver.ts';
-import { duration } from './answer/duration.ts';
 import type { EngineConfig } from './config.ts';
 import { askType } from './ask-dns.ts';
 import { compareResolvers } from './compare-resolvers.ts';
@@ -15,14 +13,11 @@ import {
   namedAsns,
   type RouteRpki,
   routeSummaryLine,
-  rpkiSourceLine,
-  sourceLine,
 } from './answer/format-bgp-answer.ts';
 import { helpLines } from './answer/help-text.ts';
-import { openBgpSource } from '../bgp/sources/open-source.ts';
-import { ConfigError } from './config-error.ts';
-import { DataFileLoadError } from '../datafile/errors.ts';
-import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
+import { infoLines } from './answer/info-text.ts';
+import { bgpOffLines, forbiddenNameLines, invalidQuestionLines, nothingToCompareLines, whoisOffLines } from './answer/refusals.ts';
+import { buildResolvers, buildTracer, type EngineParts, openEngineParts, TRACE_LIMITS } from './assembly.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
 import { parseCidr } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
@@ -30,18 +25,13 @@ import { parseQuestion } from './question/parse-question.ts';
 import { questionFromPath, type QuestionPath } from './question/path-question.ts';
 import type { DnsQuestionRequest, Question } from './question/question.ts';
 import type { Resolver } from '../dns/resolver.ts';
-import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-import { specialRange, unroutableReason } from '../net/special-ranges.ts';
-import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
-import { ianaRootHints } from '../dns/trace/root-hints.ts';
-import { udpServerQuery } from '../dns/trace/server-query.ts';
+import { specialRange } from '../net/special-ranges.ts';
+import type { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import type { ServerQuery } from '../dns/trace/trace.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
-import { UpstreamResolver } from '../dns/upstream-resolver.ts';
-import { askWhois, openWhois, type Whois } from './ask-whois.ts';
-import { bootstrapLine } from './answer/format-whois-answer.ts';
+import { askWhois } from './ask-whois.ts';
 
 export interface Answer {
   readonly question: Question;
@@ -60,24 +50,13 @@ export interface EngineSources {
   forbidding(name: string): string | undefined;
 }
 
-export interface LookingGlassOptions {
+/** The engine's parts (the resolvers are built from the config when not given), how the bot is addressed, and how a trace asks. */
+export interface LookingGlassOptions extends Partial<EngineParts> {
   /** How the bot is addressed in help texts, e.g. `@dig`. */
   readonly botName?: string;
-  readonly bgp?: BgpSource;
-  /** Route origin validation of the routes BGP answers name. */
-  readonly rpki?: RpkiSource;
-  /** Resolvers by profile name ('' = default); built from the config when not given. */
-  readonly resolvers?: ReadonlyMap<string, Resolver>;
   /** How +trace sends its queries; UDP (TCP on truncation) to each server when not given. */
   readonly traceQuery?: ServerQuery;
-  /** `whois` over RDAP; undefined when RDAP=off. */
-  readonly whois?: Whois;
 }
-
-/** A trace's limits besides its time (DNS_TRACE_TIMEOUT_MS): what dig +trace needs for any real name, with room for CNAMEs and glueless delegations. */
-const TRACE_LIMITS = { maxReferrals: 30, maxQueries: 60 };
-/** Each server asked by a trace answers within this or is passed over: authoritative servers answer in well under a second. */
-const TRACE_QUERY_TIMEOUT_MS = 3000;
 
 /**
  * What a trace counts as against the asker's rate limit: it asks servers
@@ -110,48 +89,12 @@ export class LookingGlass {
     this.resolvers = options.resolvers ?? buildResolvers(config);
     this.profiles = [...this.resolvers.keys()].filter(Boolean);
     this.forbidden = new ForbiddenNames(config.forbiddenNames);
-    const { rootHints, timeoutMs, allowPrivate } = config.trace;
-    this.tracer = new IterativeResolver({
-      rootHints,
-      ask: options.traceQuery ?? udpServerQuery(Math.min(config.timeoutMs, TRACE_QUERY_TIMEOUT_MS)),
-      refuseAddress: allowPrivate ? () => undefined : unroutableReason,
-      // A CNAME or a glueless name server may lead where the question itself could not go.
-      refuseName: (name) => {
-        const under = this.forbidden.forbidding(name);
-        return under === undefined
-          ? undefined
-          : `names under ${under.includes('.') ? under : `.${under}`} belong to private networks, and the operator keeps them out of reach`;
-      },
-      limits: { ...TRACE_LIMITS, timeoutMs },
-    });
+    this.tracer = buildTracer(config, options.traceQuery, (name) => this.forbidden.forbidding(name));
   }
 
-  /**
-   * The engine with the BGP source BGP_SOURCE names, asked through the default resolver, and BGP_RPKI's RPKI source;
-   * the snapshots of a table file and a VRP file are kept in `snapshotDir` (STATE_DIR).
-   */
+  /** The engine with the resolvers and sources its configuration names (assembly.ts); snapshots are kept in `snapshotDir` (STATE_DIR). */
   static async open(config: EngineConfig, options: { botName?: string; logger: Logger; snapshotDir?: string }): Promise<LookingGlass> {
-    const resolvers = buildResolvers(config);
-    const whois = await openWhois(config.rdap, { logger: options.logger, stateDir: options.snapshotDir });
-    const bgp = await openBgpSource({
-      source: config.bgpSource,
-      asNamesPath: config.bgpAsNames,
-      resolver: resolvers.get('')!,
-      timeoutMs: config.timeoutMs,
-      logger: options.logger,
-      snapshotDir: options.snapshotDir,
-    }).catch((error: unknown) => {
-      throw error instanceof DataFileLoadError ? new ConfigError('BGP_SOURCE', error.message) : error;
-    });
-    const rpki = bgp
-      ? await openRpkiSource({ source: config.bgpRpki, timeoutMs: config.timeoutMs, logger: options.logger, snapshotDir: options.snapshotDir }).catch(
-          (error: unknown) => {
-            bgp.close();
-            throw error instanceof DataFileLoadError ? new ConfigError('BGP_RPKI', `must be off, ripestat or a VRP file that loads: ${error.message}`) : error;
-          },
-        )
-      : undefined;
-    return new LookingGlass(config, { botName: options.botName, bgp, rpki, resolvers, whois });
+    return new LookingGlass(config, { botName: options.botName, ...(await openEngineParts(config, options)) });
   }
 
   /** Reloads what the engine loaded from files (a BGP table, a VRP file), for SIGHUP; true when something changed. */
@@ -234,20 +177,16 @@ export class LookingGlass {
           logQueries: this.config.logQueries,
         });
       case 'info':
-        return this.infoLines();
+        return this.info();
       case 'invalid':
-        // Problems quote the asker's words, which must not mention anyone either.
-        return [
-          { text: neutraliseText(question.refused ? `🚫 ${capitalise(question.problem)}.` : `🤔 I could not read that: ${question.problem}.`) },
-          { text: neutraliseText(`${capitalise(question.hint)}. Send “help” for examples.`) },
-        ];
+        return invalidQuestionLines(question);
       case 'bgp':
         return this.bgpLines(question.query, question.listPaths === true);
       case 'dns':
         return this.dnsLines(question, signal);
       case 'whois': {
         const { whois } = this.options;
-        if (!whois) return [{ text: 'whois (RDAP) is turned off on this bot (RDAP=off).' }];
+        if (!whois) return [...whoisOffLines];
         return askWhois(
           question,
           { rdap: whois.client, resolver: this.resolvers.get('')!, bgp: this.options.bgp, timeoutMs: this.config.rdap.questionTimeoutMs },
@@ -260,20 +199,13 @@ export class LookingGlass {
   /** The refusal of a name under DNS_FORBIDDEN_NAMES, said before any query. */
   private forbiddenLines(question: DnsQuestionRequest): ReplyLine[] | undefined {
     const forbiddenBy = this.forbidden.forbidding(question.name.ascii);
-    if (forbiddenBy === undefined) return undefined;
-    return [
-      {
-        text: `🚫 I do not look up names under ${zoneOf(forbiddenBy)}: they belong to private networks, and the operator keeps them out of reach. Ask about a public name.`,
-      },
-    ];
+    return forbiddenBy === undefined ? undefined : forbiddenNameLines(forbiddenBy);
   }
 
   private async dnsLines(question: DnsQuestionRequest, signal: AbortSignal | undefined): Promise<ReplyLine[]> {
     const refusal = this.forbiddenLines(question);
     if (refusal) return refusal;
-    if (question.compare && this.resolvers.size < 2) {
-      return [{ text: 'This bot asks one resolver only, so there is nothing to compare: ask without “compare”, or ask its operator to set up DNS_PROFILES.' }];
-    }
+    if (question.compare && this.resolvers.size < 2) return [...nothingToCompareLines];
     if (question.compare) return formatComparison(question, await compareResolvers(this.resolvers, question, this.config.compareMax, signal));
     const resolver = this.resolvers.get(question.profile ?? '')!;
     const [outcomes, bgpLine] = await Promise.all([
@@ -302,7 +234,7 @@ export class LookingGlass {
 
   private async bgpLines(query: BgpQuery, listPaths: boolean): Promise<ReplyLine[]> {
     const { bgp } = this.options;
-    if (!bgp) return [{ text: 'BGP look-ups are not enabled on this bot. Ask a name or an address instead.' }];
+    if (!bgp) return [...bgpOffLines];
     if (query.kind !== 'asn') {
       const special = query.kind === 'address' ? specialRange(query.address) : specialRange(query.prefix, query.length);
       if (special) return formatSpecialRange(query, special);
@@ -331,69 +263,26 @@ export class LookingGlass {
     }
   }
 
-  private cacheLines(): ReplyLine[] {
-    return [...this.resolvers.entries()].flatMap(([name, resolver]) => (resolver instanceof CachingResolver ? [cacheStatsLine(name, resolver)] : []));
-  }
-
-  private traceLine(): string {
-    const { rootHints, timeoutMs, allowPrivate } = this.config.trace;
-    const from =
-      rootHints === ianaRootHints ? `the IANA root servers (${rootHints.length} addresses)` : `root hints ${rootHints.map((h) => h.address).join(', ')}`;
-    const limits = `at most ${TRACE_LIMITS.maxReferrals} referrals, ${TRACE_LIMITS.maxQueries} queries and ${timeoutMs / 1000} s`;
-    return `+trace: from ${from}; ${limits}; ${allowPrivate ? 'private addresses allowed (a lab)' : 'only to public addresses'}; counts as ${traceCost(0)} or more questions.`;
-  }
-
-  private async infoLines(): Promise<ReplyLine[]> {
-    const profiles = [...this.resolvers.entries()].filter(([name]) => name).map(([name, r]) => `${name} (${r.upstreams.join(', ')})`);
+  private async info(): Promise<ReplyLine[]> {
     const [bgpStats, rpkiStats, ...added] = await Promise.all([
       this.options.bgp?.stats().catch(() => undefined),
       this.options.rpki?.stats().catch(() => undefined),
       ...this.infoSources.map((lines) => lines().catch(() => [])),
     ]);
-    return [
-      { text: `fedidig: a DNS${this.options.bgp ? ' and BGP' : ''} looking glass on the fediverse. Mention me with a name, or send “help”.` },
-      { text: `Resolver: ${this.resolvers.get('')!.upstreams.join(', ')}` },
-      ...(profiles.length ? [{ text: `Other resolvers (via NAME): ${profiles.join('; ')}` }] : []),
-      ...(profiles.length ? [{ text: `“compare” asks ${this.comparedResolvers()} of them at once (DNS_COMPARE_MAX ${this.config.compareMax})` }] : []),
-      ...(bgpStats ? [{ text: `BGP ${sourceLine(bgpStats)}` }] : []),
-      ...(rpkiStats ? [{ text: rpkiSourceLine(rpkiStats) }] : []),
-      { text: this.traceLine() },
-      ...(this.options.whois ? [{ text: bootstrapLine(this.options.whois.bootstrap.info()) }] : []),
-      ...this.cacheLines(),
-      ...added.flat(),
-      { text: `Up ${duration(Date.now() - this.startedAt.getTime())}, ${this.answered} questions answered.` },
-    ];
-  }
-}
-
-function cacheStatsLine(name: string, resolver: CachingResolver): ReplyLine {
-  const { size, hitRate, hits, coalesced, misses } = resolver.stats();
-  return {
-    text: `DNS cache${name ? ` (${name})` : ''}: ${size} answers, ${Math.round(hitRate * 100)} % hits (${hits} hits, ${coalesced} shared, ${misses} asked)`,
-  };
-}
-
-/** One resolver per profile ('' = default), each behind its own answer cache unless DNS_CACHE_SIZE is 0. */
-function buildResolvers(config: EngineConfig): Map<string, Resolver> {
-  const build = (upstreams: EngineConfig['upstreams']): Resolver => {
-    const resolver = new UpstreamResolver(upstreams, config.timeoutMs);
-    if (config.cacheSize === 0) return resolver;
-    return new CachingResolver(resolver, {
-      maxEntries: config.cacheSize,
-      maxTtlSeconds: config.cacheMaxTtlSeconds,
-      maxNegativeTtlSeconds: config.cacheMaxNegativeTtlSeconds,
+    return infoLines({
+      resolvers: this.resolvers,
+      compared: this.comparedResolvers(),
+      compareMax: this.config.compareMax,
+      bgp: Boolean(this.options.bgp),
+      bgpStats,
+      rpkiStats,
+      trace: this.config.trace,
+      traceLimits: TRACE_LIMITS,
+      traceCost: traceCost(0),
+      bootstrap: this.options.whois?.bootstrap.info(),
+      added: added.flat(),
+      upMs: Date.now() - this.startedAt.getTime(),
+      answered: this.answered,
     });
-  };
-  const resolvers = new Map<string, Resolver>([['', build(config.upstreams)]]);
-  for (const [name, upstreams] of config.profiles) resolvers.set(name, build(upstreams));
-  return resolvers;
-}
-
-/** A forbidden name as people write a zone: `.corp`, `10.in-addr.arpa`. */
-function zoneOf(forbidden: string): string {
-  return forbidden.includes('.') ? forbidden : `.${forbidden}`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  }
 }
