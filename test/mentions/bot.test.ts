@@ -30,17 +30,20 @@ const config: BotConfig = {
   engine: { logQueries: 'all', maxParts: 4, maxVisibility: 'public' },
 };
 
-/** An engine that answers at once, or when a test lets it (`hold`). */
+/**
+ * An engine that reads with the real parser, so that refusals are told from
+ * chatter as the engine reads them, and answers at once, or when a test lets
+ * it (`hold`), without asking anything.
+ */
 function fakeEngine() {
   const engine = {
     hold: undefined as Promise<void> | undefined,
     reload: async (): Promise<boolean> => true,
-    // The fake question keeps the text, for the fake answer to echo.
-    read: (text: string) => ({ kind: 'dns', name: { ascii: text.split(' ')[0] }, text }) as unknown as Question,
+    read: (text: string): Question => parseQuestion(text, { profiles: [], maxTypes: 5 }),
     costOf: (_question: Question): number => 1,
     async answerQuestion(question: Question): Promise<Answer> {
       await engine.hold;
-      return { question, lines: [{ text: `🔎 ${(question as unknown as { text: string }).text}` }], cost: 1 };
+      return { question, lines: [{ text: `🔎 ${question.kind === 'dns' ? question.name.unicode : question.kind}` }], cost: 1 };
     },
   };
   return engine;
@@ -182,7 +185,7 @@ describe('createBot', () => {
       return answerQuestion(question);
     };
     // A comparison of three resolvers counts as three questions.
-    engine.costOf = (question) => ((question as unknown as { text: string }).text.includes('compare') ? 3 : 1);
+    engine.costOf = (question) => (question.kind === 'dns' && question.compare ? 3 : 1);
     server.mention('alice', 'example.test compare');
     server.mention('alice', 'example.test');
     server.mention('alice', 'example.test');
@@ -217,12 +220,9 @@ describe('createBot', () => {
 
   it('answers in its thread what it refuses or cannot read of a dig command, so that a second try gets the reason', async () => {
     const server = new MemoryFediverse();
-    const engine = fakeEngine();
-    // The real parser, so that refusals are told from chatter as the engine reads them.
-    engine.read = (text) => ({ ...parseQuestion(text, { profiles: [], maxTypes: 5 }), text }) as unknown as Question;
     for (const text of ['example.test @8.8.8.8', 'example.test AXFR', 'dig example.test +bogus', 'thanks a lot!', 'great, thanks'])
       server.mention('alice', text, 'public', { inReplyToAccountId: BOT.id });
-    const { named } = await startBot(server, {}, { engine });
+    const { named } = await startBot(server);
     await until(() => named('mention-answered').length + named('mention-skipped').length === 5, 'five mentions handled');
     assert.deepEqual(
       named('mention-answered').map((e) => e.question),
