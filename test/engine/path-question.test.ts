@@ -8,14 +8,13 @@ const options = { profiles: ['cn'], maxTypes: 3 };
 const dnsPath = (name: string, types: string[] = [], compare = false) => questionFromPath({ section: 'dns', name, types, compare }, options);
 const ip = (text: string) => parseIpAddress(text)!;
 
-function dns(question: Question) {
-  assert.equal(question.kind, 'dns', JSON.stringify(question));
-  return question as Extract<Question, { kind: 'dns' }>;
+/** The question, checked to be of `kind`. */
+function ofKind<K extends Question['kind']>(kind: K, question: Question): Extract<Question, { kind: K }> {
+  assert.equal(question.kind, kind, JSON.stringify(question));
+  return question as Extract<Question, { kind: K }>;
 }
-function invalid(question: Question) {
-  assert.equal(question.kind, 'invalid', JSON.stringify(question));
-  return question as Extract<Question, { kind: 'invalid' }>;
-}
+const dns = (question: Question) => ofKind('dns', question);
+const invalid = (question: Question) => ofKind('invalid', question);
 
 describe('questionFromPath', () => {
   it('builds a DNS question from a name and its types, A when none is given', () => {
