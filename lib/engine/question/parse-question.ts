@@ -2,7 +2,7 @@ import { readCidr } from '../../net/ip-address.ts';
 import { bgpQuestion, isAsn, isCidr } from './bgp-question.ts';
 import { readsAsCommandLine } from './dig-options.ts';
 import { dnsQuestionFromWords, hostOf, isZonedAddress } from './dns-question.ts';
-import { invalidQuestion, type QuestionProblem } from './problem-texts.ts';
+import { invalidQuestion, questionOrInvalid } from './problem-texts.ts';
 import type { Question, QuestionOptions } from './question.ts';
 import { chooseResolver } from './resolver-choice.ts';
 import { whoisQuestion } from './whois-question.ts';
@@ -59,15 +59,4 @@ export function loneWordQuestion(word: string): Question | undefined {
   if (/^(info|about|status)$/i.test(word)) return { kind: 'info' };
   if (isCidr(word) || isAsn(word)) return questionOrInvalid(bgpQuestion([word]));
   return undefined;
-}
-
-/** A grammar's reading as the engine takes it: the question, or the invalid one that says the problem. */
-export function questionOrInvalid(read: Question | QuestionProblem): Question {
-  return isQuestion(read) ? read : invalidQuestion(read);
-}
-
-const QUESTION_KINDS: ReadonlySet<string> = new Set<Question['kind']>(['help', 'info', 'dns', 'bgp', 'whois', 'invalid']);
-
-function isQuestion(read: Question | QuestionProblem): read is Question {
-  return QUESTION_KINDS.has(read.kind);
 }

@@ -1,7 +1,7 @@
 import { bgpQuestion } from './bgp-question.ts';
 import { dnsQuestion, hostOf } from './dns-question.ts';
-import { loneWordQuestion, questionOrInvalid } from './parse-question.ts';
-import type { QuestionProblem } from './problem-texts.ts';
+import { loneWordQuestion } from './parse-question.ts';
+import { questionOrInvalid, type QuestionProblem } from './problem-texts.ts';
 import type { Question, QuestionOptions } from './question.ts';
 import { typeCodes, typeProblem } from './type-words.ts';
 import { whoisQuestion } from './whois-question.ts';

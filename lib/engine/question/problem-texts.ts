@@ -1,6 +1,6 @@
 import { formatIpAddress, type IpAddress } from '../../net/ip-address.ts';
 import { neutraliseText as visible } from '../../reply/safe-text.ts';
-import type { InvalidQuestion } from './question.ts';
+import type { InvalidQuestion, Question } from './question.ts';
 
 /**
  * Why a question could not be read, or is refused, as the grammar found it:
@@ -55,6 +55,17 @@ const WHOIS_USAGE = 'ask e.g. “whois example.com”, “whois 192.0.2.1”, �
 export function invalidQuestion(problem: QuestionProblem): InvalidQuestion {
   const [what, hint] = problemText(problem);
   return REFUSED.has(problem.kind) ? { kind: 'invalid', problem: what, hint, refused: true } : { kind: 'invalid', problem: what, hint };
+}
+
+/** A grammar's reading as the engine takes it: the question, or the invalid one that says the problem. */
+export function questionOrInvalid(read: Question | QuestionProblem): Question {
+  return isQuestion(read) ? read : invalidQuestion(read);
+}
+
+const QUESTION_KINDS: ReadonlySet<string> = new Set<Question['kind']>(['help', 'info', 'dns', 'bgp', 'whois', 'invalid']);
+
+function isQuestion(read: Question | QuestionProblem): read is Question {
+  return QUESTION_KINDS.has(read.kind);
 }
 
 /** What was wrong, and what would work instead. */
