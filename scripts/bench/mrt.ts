@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
 import { loadTableFile, tableFile } from '../../lib/bgp/table/table-file-loader.ts';
@@ -35,7 +35,7 @@ import {
   type RibEntry,
 } from '../../test/testkit/bgp/mrt-writer.ts';
 import { longestStall } from '../../test/testkit/event-loop-stall.ts';
-import { MB } from './format.ts';
+import { fmt, MB } from './format.ts';
 import { procStatus } from './processes.ts';
 import { type GeneratedFamily, networkText } from './vrps.ts';
 
@@ -141,6 +141,39 @@ export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; i
   }
   await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return { peers: peers.length, entries, bytes: (await stat(path)).size };
+}
+
+export interface KeptRib {
+  /** The options it was made with. */
+  made: string;
+  rib: MrtWritten;
+  /** `bgpdump -m` on it: minutes at full size, and the same for every run on this file. */
+  bgpdumpMs: number | undefined;
+}
+
+/** The MRT RIB in `dir` and bgpdump's time on it: kept there by an earlier run with the same options, or written and timed now. */
+export async function keptMrtRib(
+  dir: string,
+  table: { ipv4: GeneratedFamily; ipv6: GeneratedFamily },
+  options: { ipv4: number; ipv6: number; peers: number; seed: number },
+  log: (message: string) => void,
+): Promise<KeptRib> {
+  const facts = join(dir, 'bview.json');
+  const made = JSON.stringify({ ipv4: options.ipv4, ipv6: options.ipv6, peers: options.peers, seed: options.seed });
+  const kept = await readFile(facts, 'utf8').then(
+    (text) => JSON.parse(text) as KeptRib,
+    () => undefined,
+  );
+  if (kept?.made === made) {
+    log(`MRT: using the RIB of ${fmt(kept.rib.peers)} peers and bgpdump's time on it, kept in ${dir}`);
+    return kept;
+  }
+  log(`MRT: writing the RIB of ${fmt(options.peers)} peers with the MRT writer`);
+  const rib = await writeMrtRib(dir, table, options.peers);
+  log('bgpdump -m: reading it');
+  const written = { made, rib, bgpdumpMs: await timeBgpdump(dir) };
+  await writeFile(facts, JSON.stringify(written));
+  return written;
 }
 
 /** Debian's bgpdump reading the RIB into `-m` lines, thrown away: its time, and undefined when it is not installed. */
@@ -270,7 +303,13 @@ export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: 
  * and how far the process's RSS rose above what it was before (its peak,
  * reset through /proc/self/clear_refs, less its RSS before).
  */
-export async function reloadStallChild(dir: string): Promise<{ reloadMs: number; stallMs: number; reloadRssGrowthMB: number | undefined }> {
+export interface ReloadReport {
+  reloadMs: number;
+  stallMs: number;
+  reloadRssGrowthMB: number | undefined;
+}
+
+export async function reloadStallChild(dir: string): Promise<ReloadReport> {
   const source = await TableFileSource.open({
     path: join(dir, MRT_FILE),
     snapshotPath: join(dir, SNAPSHOT_FILE),
