@@ -180,7 +180,7 @@ export class MrtParser implements StreamParser {
     // An empty or missing AS_PATH: the peer originated the route.
     if (this.path.length === 0) this.path.hop(peerAs);
     this.path.appendOrigins(this.origins);
-    this.entries.add(this.builder.internAsPath(this.path), peer);
+    this.entries.add(this.builder.internAsPath(this.path, peer), peer);
   }
 
   /** Reads the AS_PATH value `data[start, end)` into `this.path`, leaving out confederation segments. */
