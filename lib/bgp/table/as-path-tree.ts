@@ -126,10 +126,11 @@ export class AsPathTreeBuilder {
   private starts = new Uint32Array(64);
   private suffixHashes = new Uint32Array(64);
   /**
-   * The path each peer had last to an origin, as node id + 1 (0: none), in
-   * blocks of 32 peers: `hintBlocks` maps (origin, peer / 32) to where its
-   * block starts in `hints`. Only a hint, confirmed by a walk: when the
-   * blocks fill HINT_WORDS, they start over.
+   * The last two paths each peer had to an origin (a prefix steered through
+   * another upstream comes between the origin's others), as node id + 1
+   * (0: none), in blocks of 32 peers: `hintBlocks` maps (origin, peer / 32)
+   * to where its block starts in `hints`. Only hints, confirmed by a walk:
+   * when the blocks fill HINT_WORDS, they start over.
    */
   private readonly hintBlocks = new Map<number, number>();
   private hints = new Uint32Array(32 * 1024);
@@ -155,12 +156,13 @@ export class AsPathTreeBuilder {
     }
     const origin = words[this.starts[hopCount - 1]!]!;
     const hint = origin === AS_SET_MARK ? -1 : this.hintAt(origin, peer);
-    if (hint >= 0) {
-      const node = this.hints[hint]! - 1;
-      if (node >= 0 && this.matches(node, words, 0, hopCount)) return node;
-    }
-    const id = this.internHops(words, hopCount);
-    if (hint >= 0) this.hints[hint] = id + 1;
+    if (hint < 0) return this.internHops(words, hopCount);
+    const last = this.hints[hint]! - 1;
+    if (last >= 0 && this.matches(last, words, 0, hopCount)) return last;
+    const before = this.hints[hint + 1]! - 1;
+    const id = before >= 0 && this.matches(before, words, 0, hopCount) ? before : this.internHops(words, hopCount);
+    this.hints[hint] = id + 1;
+    this.hints[hint + 1] = last + 1;
     return id;
   }
 
@@ -195,16 +197,16 @@ export class AsPathTreeBuilder {
           this.hintBlocks.clear();
           this.hintWords = 0;
         }
-        if (this.hintWords === this.hints.length) this.hints = grown(this.hints, this.hintWords + 32);
+        if (this.hintWords === this.hints.length) this.hints = grown(this.hints, this.hintWords + HINT_BLOCK);
         block = this.hintWords;
-        this.hints.fill(0, block, block + 32);
-        this.hintWords += 32;
+        this.hints.fill(0, block, block + HINT_BLOCK);
+        this.hintWords += HINT_BLOCK;
         this.hintBlocks.set(key, block);
       }
       this.lastHintKey = key;
       this.lastHintBlock = block;
     }
-    return this.lastHintBlock + (peer % 32);
+    return this.lastHintBlock + 2 * (peer % 32);
   }
 
   /** The frozen tree; the builder's hash table is dropped first, and the builder is done. */
@@ -291,7 +293,9 @@ export class AsPathTreeBuilder {
   }
 }
 
-/** Words of peer hints kept before they start over (32 MB): the blocks of 8 million (origin, peer) pairs. */
+/** A block of hints: two words (the last path, the one before) for each of 32 peers. */
+const HINT_BLOCK = 64;
+/** Words of peer hints kept before they start over (32 MB): the blocks of 4 million (origin, peer) pairs. */
 const HINT_WORDS = 8 * 1024 * 1024;
 
 /** The hash of the path after an origin: none. */
