@@ -177,7 +177,7 @@ export class RoutingTableBuilder {
         continue;
       }
       route++;
-      nets.set(rows.nets.subarray(row * w, row * w + w), route * w);
+      for (let k = 0; k < w; k++) nets[route * w + k] = rows.nets[row * w + k]!;
       lengths[route] = rows.lengths[row]!;
       values[route] = rows.origins[row]!;
       lists[route] = list;
