@@ -60,6 +60,7 @@ export function printMrtTable(r: MrtWritten & MrtLoadReport & ReloadReport & { b
   console.log(
     `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists`,
   );
+  console.log(`the machine's load average when the load ended: ${r.loadAverage.map((value) => fmt(value, 2)).join(', ')} (1, 5, 15 min)`);
   const s = (ms: number | undefined) => seconds(ms, 2);
   const ms = (value: number | undefined) => (value === undefined ? '—' : `${fmt(value, 0)} ms`);
   const g = MRT_GOALS;
@@ -73,6 +74,7 @@ export function printMrtTable(r: MrtWritten & MrtLoadReport & ReloadReport & { b
       r.bgpdumpMs === undefined ? '— (not installed)' : s(r.bgpdumpMs),
       ratio,
     ],
+    ['load: CPU time, user + system (profiled)', s(r.loadCpuMs), '', s(g.loadCpuMs.before), '', ''],
     ['memory: peak RSS of the loading process', megabytes(r.peakRssMB), `≤ ${megabytes(g.peakRssMB.goal)}`, megabytes(g.peakRssMB.before), '', ''],
     ['memory: RSS growth from loading', megabytes(r.rssDeltaMB), '', megabytes(g.rssDeltaMB.before), '', ''],
     ['memory: table typed arrays, all', megabytes(r.tableMB), `≤ ${megabytes(g.tableMB.goal)}`, megabytes(g.tableMB.before), '', ''],
