@@ -97,10 +97,11 @@ export class AsPathTree {
 /**
  * Hands out one id per distinct path while a table is built. A full RIB has
  * some 30 million entries but a few million distinct paths, so most paths
- * are recognised whole. First by the path the entry's peer had to the same
- * origin last (the entries of the same peers for an origin's prefixes
+ * are recognised whole. First by the last two paths the entry's peer had to
+ * the same origin (the entries of the same peers for an origin's prefixes
  * repeat, and a path's nodes all end in its origin, so they lie together
- * and the walk that confirms it stays in a few cache lines); then by one
+ * and the walk that confirms it stays in a few cache lines): 26 of the 31.5
+ * million entries of the benchmark's RIB are found so; then by one
  * probe of a hash table of the nodes, keyed by the hash of the path from a
  * node to the origin (a hash of its first hop and of the rest, so the
  * hashes of all suffixes of a path come from one pass over its hops), and a
@@ -129,8 +130,9 @@ export class AsPathTreeBuilder {
    * The last two paths each peer had to an origin (a prefix steered through
    * another upstream comes between the origin's others), as node id + 1
    * (0: none), in blocks of 32 peers: `hintBlocks` maps (origin, peer / 32)
-   * to where its block starts in `hints`. Only hints, confirmed by a walk:
-   * when the blocks fill HINT_WORDS, they start over.
+   * to where its block starts in `hints` (SEEN_ONCE before the second run of
+   * entries with that key). Only hints, confirmed by a walk: when the blocks
+   * fill HINT_WORDS, they start over.
    */
   private readonly hintBlocks = new Map<number, number>();
   private hints = new Uint32Array(32 * 1024);
