@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { formatIpv4, formatIpv6 } from '../lib/net/ip-address.ts';
+import { formatIpv4, formatIpv6, formatPrefix } from '../lib/net/ip-address.ts';
 import { loadTableFile } from '../lib/bgp/table/table-file-loader.ts';
 import { seededRandom } from '../test/testkit/seeded-random.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './bench/format.ts';
@@ -411,7 +411,10 @@ async function fedidigChild(dir: string, file: string, withLookups: boolean): Pr
   const v6n = timeLookups(count, (i) => table.lookupIpv6(ipv6[4 * i]!, ipv6[4 * i + 1]!, ipv6[4 * i + 2]!, ipv6[4 * i + 3]!));
   sum.push(v4.checksum, v6.checksum, v4n.checksum, v6n.checksum);
   report.lookups = { ipv4: v4.figures, ipv6: v6.figures, ipv4Numeric: v4n.figures, ipv6Numeric: v6n.figures };
-  const sample = (text: string) => table.matchAddress(text)?.prefix ?? '';
+  const sample = (text: string) => {
+    const match = table.matchAddress(text);
+    return match ? formatPrefix(match.prefix) : '';
+  };
   report.sample = [...ipv4Text.slice(0, SAMPLE / 2).map(sample), ...ipv6Text.slice(0, SAMPLE / 2).map(sample)];
   process.stderr.write(`checksum ${sum.join(' ')}\n`);
   return report;

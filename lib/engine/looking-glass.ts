@@ -24,7 +24,7 @@ import { ConfigError } from './config-error.ts';
 import { DataFileLoadError } from '../datafile/errors.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
-import { parseCidr } from '../net/ip-address.ts';
+import type { IpPrefix } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './question/parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
@@ -313,9 +313,8 @@ export class LookingGlass {
   }
 
   /** The RPKI state of an announced route, or why there is none; undefined without RPKI or route. */
-  private async rpkiOf(prefix: string | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
+  private async rpkiOf(route: IpPrefix | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
     const { rpki } = this.options;
-    const route = prefix === undefined ? undefined : parseCidr(prefix);
     if (!rpki || !route) return undefined;
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sources/table-file-source.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { DUMP_TIME, FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
 import { Events } from '../testkit/events.ts';
 import { longestStall } from '../testkit/event-loop-stall.ts';
@@ -57,7 +58,7 @@ describe('TableFileSource', () => {
     const address = { kind: 'address', address: ip('10.1.3.1') } as const;
     assert.deepEqual(await source.route(address), {
       query: address,
-      prefix: '10.1.2.0/23',
+      prefix: cidr('10.1.2.0/23'),
       origins: [64502, 64503],
       paths: {
         visibility: { seenBy: 2, peers: 3 },
@@ -76,7 +77,7 @@ describe('TableFileSource', () => {
     const prefix = { kind: 'prefix', prefix: ip('10.1.0.0'), length: 16 } as const;
     assert.deepEqual(await source.route(prefix), {
       query: prefix,
-      prefix: '10.1.0.0/16',
+      prefix: cidr('10.1.0.0/16'),
       origins: [64501],
       paths: { visibility: { seenBy: 1, peers: 3 }, paths: [{ hops: [64496, 64501], entries: 1 }], upstreams: [{ asn: 64496, entries: 1 }] },
       moreSpecifics: 2,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { cidr } from '../../testkit/bgp/table-helpers.ts';
 import { RipeStatRpkiSource } from '../../../lib/bgp/rpki/ripestat-rpki-source.ts';
 import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
@@ -254,16 +255,16 @@ describe('RipeStatRpkiSource', () => {
 
   it('asks once per origin and reads each state with the ROAs behind it', async () => {
     assert.deepEqual(await source.validate(ip('1.1.1.0'), 24, [13335, 64500]), [
-      { origin: 13335, state: 'valid', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
-      { origin: 64500, state: 'invalid', reason: 'origin', covering: [{ prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 }] },
+      { origin: 13335, state: 'valid', vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 } },
+      { origin: 64500, state: 'invalid', reason: 'origin', covering: [{ prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 }] },
     ]);
     assert.ok(calls.includes('/data/rpki-validation/data.json AS13335 1.1.1.0/24 fedidig'));
     assert.deepEqual(await source.validate(ip('1.1.1.0'), 25, [13335]), [
-      { origin: 13335, state: 'invalid', reason: 'length', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
+      { origin: 13335, state: 'invalid', reason: 'length', vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 } },
     ]);
     assert.deepEqual(await source.validate(ip('192.0.2.0'), 24, [64500]), [{ origin: 64500, state: 'not-found' }]);
     assert.deepEqual(await source.validate(ip('2a02:7080::'), 48, [64501]), [
-      { origin: 64501, state: 'valid', vrp: { prefix: '2a02:7080::/48', maxLength: 48, asn: 64501 } },
+      { origin: 64501, state: 'valid', vrp: { prefix: cidr('2a02:7080::/48'), maxLength: 48, asn: 64501 } },
     ]);
     assert.equal((await source.stats()).source, `RIPEstat (127.0.0.1:${port})`);
   });
