@@ -68,8 +68,8 @@ export class NotificationListener {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (!signal.aborted)
-        this.catchUp(signal).catch((error: Error) =>
-          this.log.warn({ event: 'catch-up-failed', error: error.message, errorType: error.name }, `catch-up for a failed mention: ${error.message}`),
+        this.catchUp(signal).catch((error: unknown) =>
+          this.log.warn({ event: 'catch-up-failed', ...errorFields(error) }, 'catch-up for a failed mention failed'),
         );
     }, delayMs);
     this.retryTimer.unref();

@@ -50,5 +50,10 @@ export function silentLogger(): Logger {
 
 /** An error as log fields: its message and its class's name; anything thrown that is no Error, as text. */
 export function errorFields(error: unknown): { readonly error: string; readonly errorType: string } {
-  return error instanceof Error ? { error: error.message, errorType: error.name } : { error: String(error), errorType: typeof error };
+  return { error: errorMessage(error), errorType: error instanceof Error ? error.name : typeof error };
+}
+
+/** The message of anything thrown: an Error's, or the thing as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -10,7 +10,7 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
 import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
@@ -137,10 +137,7 @@ export class BootstrapStore {
       logger.info({ event: 'rdap-bootstrap-refreshed', publication: publicationOf(bootstrap)?.toISOString() }, 'RDAP bootstrap registries refreshed');
       return true;
     } catch (error) {
-      logger.warn(
-        { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
-        `RDAP bootstrap refresh failed: ${(error as Error).message}`,
-      );
+      logger.warn({ event: 'rdap-bootstrap-error', ...errorFields(error) }, 'RDAP bootstrap refresh failed');
       return false;
     }
   }
@@ -155,11 +152,7 @@ export class BootstrapStore {
       this.origin = 'refreshed';
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      if (!missing)
-        this.options.logger.warn(
-          { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
-          `RDAP bootstrap in STATE_DIR ignored: ${(error as Error).message}`,
-        );
+      if (!missing) this.options.logger.warn({ event: 'rdap-bootstrap-error', ...errorFields(error) }, 'RDAP bootstrap in STATE_DIR ignored');
     }
   }
 }

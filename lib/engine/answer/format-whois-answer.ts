@@ -1,3 +1,4 @@
+import { sourceFailureText } from './source-failure.ts';
 /**
  * The answer to `whois` and `abuse` in words: what the registry says, and
  * where the DNS and BGP agree with it or not. Every string from RDAP is
@@ -89,7 +90,7 @@ export function formatDomainAnswer(found: DomainFound, dns: DnsView, registeredN
 }
 
 /** An address or prefix: the registered range and who holds it, and what BGP shows of it. */
-export function formatNetworkAnswer(found: Found<RdapNetwork>, route?: RouteAnswer | { readonly error: Error }): ReplyLine[] {
+export function formatNetworkAnswer(found: Found<RdapNetwork>, route?: RouteAnswer | { readonly error: unknown }): ReplyLine[] {
   const network = found.object;
   const range = `${formatIpAddress(network.startAddress)} – ${formatIpAddress(network.endAddress)}`;
   const facts = [network.name, network.type, network.country].filter(Boolean).join(', ');
@@ -208,8 +209,8 @@ function dsCheck(domain: RdapDomain, dns: DnsView): string[] {
 }
 
 /** The registered range against the route BGP knows: announced as registered, as a more-specific, covered by a less-specific, not at all, or by an origin the holder does not name. */
-function routeCheck(network: RdapNetwork, route: RouteAnswer | { readonly error: Error }): string {
-  if ('error' in route) return `BGP check: the BGP source did not answer (${route.error.message})`;
+function routeCheck(network: RdapNetwork, route: RouteAnswer | { readonly error: unknown }): string {
+  if ('error' in route) return `BGP check: the BGP source did not answer (${sourceFailureText(route.error)})`;
   if (!route.prefix) return '⚠️ BGP check: no announced route covers it';
   const announced = route.prefix;
   const shown = formatPrefix(announced);
