@@ -14,7 +14,7 @@ import { errorFields, type Logger } from '../ops/logger.ts';
 import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
 import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
-import { loggedSnapshot, openDataFile } from '../datafile/data-file.ts';
+import { loggedDataFile, openDataFile } from '../datafile/data-file.ts';
 import type { LoadedFile, WatchedFile } from '../datafile/watched-file.ts';
 import shippedAsn from './iana-bootstrap/asn.json' with { type: 'json' };
 import shippedDns from './iana-bootstrap/dns.json' with { type: 'json' };
@@ -168,11 +168,10 @@ async function openOperatorFiles(dir: string, options: BootstrapStoreOptions): P
     bootstrapFiles.map((file) =>
       openDataFile(bootstrapFile, {
         path: join(dir, `${file}.json`),
-        onError: (error) =>
-          logger.warn({ event: 'rdap-bootstrap-error', error: error.message, errorType: error.name }, `RDAP bootstrap ${file}.json: ${error.message}`),
-        ...loggedSnapshot(logger, stateDir, {
-          name: `rdap-bootstrap-${file}.snapshot`,
+        ...loggedDataFile(logger, stateDir, {
+          snapshotName: `rdap-bootstrap-${file}.snapshot`,
           events: 'rdap-bootstrap',
+          snapshotEvents: 'rdap-bootstrap',
           what: `RDAP bootstrap ${file}.json`,
           figures: (loaded: LoadedFile<LoadedBootstrapFile>) => ({ file, entries: loaded.value.registry.entries.length }),
         }),

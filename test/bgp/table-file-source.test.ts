@@ -10,7 +10,7 @@ import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { DUMP_TIME, FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
 import { Events } from '../testkit/events.ts';
-import { longestStall } from '../testkit/event-loop-stall.ts';
+import { workerThreadsStarted } from '../testkit/event-loop-stall.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
 const ip = (text: string) => parseIpAddress(text)!;
@@ -43,7 +43,7 @@ describe('TableFileSource', () => {
     const reloads = new Events<BgpTableStats>();
     const source = await TableFileSource.open({
       onError: errors.push,
-      onReload: reloads.push,
+      onLoad: reloads.push,
       pollIntervalMs: 50,
       settleMs: 20,
       ...options,
@@ -192,18 +192,17 @@ describe('TableFileSource', () => {
     assert.deepEqual((await source.route({ kind: 'address', address: ip('10.0.0.1') })).origins, [64501]);
   });
 
-  it('keeps the event loop turning while a large table is built (in a worker thread)', async () => {
+  it('builds a reloaded table in a worker thread, leaving the event loop free', async () => {
     const path = join(dir, 'large.txt');
     await writeFile(path, risDump(64500));
     const { source } = await open({ path, pollIntervalMs: 60_000, settleMs: 60_000 });
-    // 600,000 routes: built on this thread, the sort and index alone stall it for about 270 ms on a quiet
-    // 2-core machine; in the worker the longest gap is about 16 ms. The bound leaves room for a loaded CI host.
-    const routes = 600_000;
+    // What the stall costs in milliseconds is measured by the benchmark (npm run bench:bgp), not here.
+    const routes = 20_000;
     await writeFile(path, risDump(64501, routes));
-    const { result: swapped, stallMs } = await longestStall(() => source.reload());
+    const { result: swapped, workers } = await workerThreadsStarted(() => source.reload());
     assert.equal(swapped, true);
+    assert.equal(workers, 1, 'one worker thread built the table');
     assert.equal((await source.stats()).ipv4Prefixes, routes + 1);
-    assert.ok(stallMs < 150, `the event loop stalled ${Math.round(stallMs)} ms during the reload`);
   });
 
   it('reloads the AS-names file when it changes', WATCHING, async () => {
