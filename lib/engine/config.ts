@@ -3,7 +3,7 @@ import { defaultForbiddenNames } from './question/forbidden-names.ts';
 import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
 import { InvalidUpstreamError, parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
-import type { NameServer } from '../dns/trace/trace.ts';
+import type { NameServer } from '../dns/trace/name-server.ts';
 import { parseIpAddress } from '../net/ip-address.ts';
 import type { BgpSourceSetting } from '../bgp/sources/open-source.ts';
 import type { RpkiSourceSetting } from '../bgp/rpki/open-rpki-source.ts';

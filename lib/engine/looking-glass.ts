@@ -34,7 +34,7 @@ import { specialRange, unroutableReason } from '../net/special-ranges.ts';
 import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
-import type { ServerQuery } from '../dns/trace/trace.ts';
+import type { ServerQuery } from '../dns/trace/name-server.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';

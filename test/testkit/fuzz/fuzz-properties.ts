@@ -26,7 +26,7 @@ import { recordTypeName } from '../../../lib/dns/record-types.ts';
 import { replyMarkups, type ReplyMarkup } from '../../../lib/reply/markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../../lib/fediverse/reply-visibility.ts';
 import type { Resolver } from '../../../lib/dns/resolver.ts';
-import type { ServerQuery } from '../../../lib/dns/trace/trace.ts';
+import type { ServerQuery } from '../../../lib/dns/trace/name-server.ts';
 import { unroutableReason } from '../../../lib/net/special-ranges.ts';
 import { WaitingRateLimit } from '../../../lib/policy/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../../lib/dns/upstream-resolver.ts';
