@@ -91,7 +91,7 @@ function renderHollo(text: string, context: RenderContext): RenderedStatus {
   // createMarkdownIt() in src/text.ts.
   const md = new MarkdownIt({ linkify: true, html: false });
   md.linkify.set({ fuzzyLink: true });
-  md.use<MentionOptions>(mentionPlugin, {
+  md.use<[MentionOptions]>(mentionPlugin, {
     ...(context.bareLocalMentions ? { localDomain: () => context.localDomain } : {}),
     link: (handle: string) => {
       const account = accountOf(handle);
@@ -102,7 +102,7 @@ function renderHollo(text: string, context: RenderContext): RenderedStatus {
     linkAttributes: () => ({ translate: 'no', class: 'h-card u-url mention' }),
     label: (handle: string) => `@<span>${escapeHtml(handle.replaceAll(/(?:^@)|(?:@[^@]+$)/g, ''))}</span>`,
   });
-  md.use<HashtagOptions>(hashtagPlugin, {
+  md.use<[HashtagOptions]>(hashtagPlugin, {
     link: (tag: string) => new URL(`/tags/${encodeURIComponent(tag.substring(1))}`, context.baseUrl).href,
     linkAttributes: () => ({ class: 'mention hashtag', rel: 'tag' }),
     label: (tag: string) => `#<span>${escapeHtml(tag.substring(1))}</span>`,
