@@ -8,7 +8,7 @@ import { RecordType } from '../dns/record-types.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { rcodeName } from '../dns/rcodes.ts';
 import { MAX_BOOTSTRAP_BYTES } from '../rdap/bootstrap.ts';
-import { BootstrapStore } from '../rdap/bootstrap-store.ts';
+import { BootstrapStore, type BootstrapRegistries } from '../rdap/bootstrap-store.ts';
 import { NoRdapServiceError } from '../rdap/errors.ts';
 import { guardedFetch } from '../rdap/guarded-fetch.ts';
 import { RdapClient } from '../rdap/rdap-client.ts';
@@ -49,7 +49,7 @@ const MAX_REDIRECTS = 3;
 /** The RDAP side of the engine: the client, and the bootstrap registries it asks where to go. */
 export interface Whois {
   readonly client: RdapClient;
-  readonly bootstrap: BootstrapStore;
+  readonly bootstrap: BootstrapRegistries;
 }
 
 /**

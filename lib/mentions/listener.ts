@@ -5,8 +5,11 @@ import { withServerRetries } from '../fediverse/server-retry.ts';
 import { StreamClosedError } from '../fediverse/errors.ts';
 import { errorFields, type Logger } from '../ops/logger.ts';
 
+/** What the listener asks of the server: pages of mentions, and their stream. */
+export type MentionSource = Pick<Fediverse, 'mentions' | 'streamNotifications'>;
+
 export interface ListenerOptions {
-  readonly fediverse: Fediverse;
+  readonly fediverse: MentionSource;
   readonly queue: MentionQueue;
   /** Stream when the instance has a streaming API, or always poll. */
   readonly streaming: boolean;

@@ -37,6 +37,14 @@ export interface BootstrapInfo {
   readonly dir?: string;
 }
 
+/** What the engine does with the registries besides reading them (that is the RDAP client's): tells where they come from, reloads and closes them. */
+export interface BootstrapRegistries {
+  info(): BootstrapInfo;
+  /** True when a file changed. */
+  reload(): Promise<boolean>;
+  close(): void;
+}
+
 export interface BootstrapStoreOptions {
   /** RDAP_BOOTSTRAP_DIR: the operator's own files, never refreshed. */
   readonly operatorDir?: string;
@@ -53,7 +61,7 @@ export interface BootstrapStoreOptions {
   readonly now?: () => number;
 }
 
-export class BootstrapStore {
+export class BootstrapStore implements BootstrapRegistries {
   private refreshing: Promise<boolean> | undefined;
   private lastAttempt = 0;
 
