@@ -24,7 +24,7 @@ import { ConfigError } from './config-error.ts';
 import { DataFileLoadError } from '../datafile/errors.ts';
 import { openRpkiSource } from '../bgp/rpki/open-rpki-source.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
-import { parseCidr } from '../net/ip-address.ts';
+import type { IpPrefix } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
 import { parseQuestion, type DnsQuestionRequest, type Question } from './question/parse-question.ts';
 import type { Resolver } from '../dns/resolver.ts';
@@ -34,7 +34,7 @@ import { specialRange, unroutableReason } from '../net/special-ranges.ts';
 import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
-import type { ServerQuery } from '../dns/trace/trace.ts';
+import type { ServerQuery } from '../dns/trace/name-server.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
@@ -313,9 +313,8 @@ export class LookingGlass {
   }
 
   /** The RPKI state of an announced route, or why there is none; undefined without RPKI or route. */
-  private async rpkiOf(prefix: string | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
+  private async rpkiOf(route: IpPrefix | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
     const { rpki } = this.options;
-    const route = prefix === undefined ? undefined : parseCidr(prefix);
     if (!rpki || !route) return undefined;
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };

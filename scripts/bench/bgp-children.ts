@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadTableFile } from '../../lib/bgp/table/table-file-loader.ts';
-import { formatIpv4, formatIpv6 } from '../../lib/net/ip-address.ts';
+import { formatIpv4, formatIpv6, formatPrefix } from '../../lib/net/ip-address.ts';
 import { FORMATS, type GeneratedTable, writeFormats } from './bgp-generator.ts';
 import { fmt, MB } from './format.ts';
 import { mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
@@ -110,7 +110,10 @@ async function fedidigChild(dir: string, file: string, withLookups: boolean): Pr
   const v6n = timeLookups(count, (i) => table.lookupIpv6(ipv6[4 * i]!, ipv6[4 * i + 1]!, ipv6[4 * i + 2]!, ipv6[4 * i + 3]!));
   sum.push(v4.checksum, v6.checksum, v4n.checksum, v6n.checksum);
   report.lookups = { ipv4: v4.figures, ipv6: v6.figures, ipv4Numeric: v4n.figures, ipv6Numeric: v6n.figures };
-  const sample = (text: string) => table.matchAddress(text)?.prefix ?? '';
+  const sample = (text: string) => {
+    const match = table.matchAddress(text);
+    return match ? formatPrefix(match.prefix) : '';
+  };
   report.sample = [...ipv4Text.slice(0, SAMPLE / 2).map(sample), ...ipv6Text.slice(0, SAMPLE / 2).map(sample)];
   process.stderr.write(`checksum ${sum.join(' ')}\n`);
   return report;

@@ -14,6 +14,7 @@ import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { fixtureMrt } from '../testkit/bgp/fixture-table.ts';
 import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
 import { bgpdumpOutput, inPieces } from '../testkit/bgp/table-helpers.ts';
+import { formatPrefix } from '../../lib/net/ip-address.ts';
 import { seededRandom } from '../testkit/seeded-random.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
@@ -56,7 +57,7 @@ function pathsOf(table: RoutingTable): Map<string, PathsText> {
   for (let handle = 0; handle < table.ipv4Prefixes + table.ipv6Prefixes; handle++) {
     const { prefix, paths } = table.route(handle);
     assert.ok(paths, `${prefix} has paths`);
-    routes.set(prefix, pathsText(paths));
+    routes.set(formatPrefix(prefix), pathsText(paths));
   }
   return routes;
 }
