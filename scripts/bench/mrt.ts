@@ -14,6 +14,7 @@
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
@@ -229,13 +230,7 @@ const PROFILE_PARTS: readonly [keyof LoadProfile, RegExp][] = [
   ['indexBuild', /\/(routing-table-builder|prefix-order|prefix-index|origin-sets|origin-asn-counts|routing-table)\.ts$/],
 ].map(([part, pattern]) => [`${part}Ms` as keyof LoadProfile, pattern as RegExp]);
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function loadProfile(profile: CpuProfile): LoadProfile {
+function loadProfile(profile: Profiler.Profile): LoadProfile {
   const byPart: LoadProfile = { parseMs: 0, pathInterningMs: 0, listInterningMs: 0, indexBuildMs: 0, garbageCollectionMs: 0, otherMs: 0 };
   const partOf = new Map<number, keyof LoadProfile>();
   for (const { id, callFrame } of profile.nodes) {
@@ -243,8 +238,9 @@ function loadProfile(profile: CpuProfile): LoadProfile {
       callFrame.functionName === '(garbage collector)' ? 'garbageCollectionMs' : PROFILE_PARTS.find(([, pattern]) => pattern.test(callFrame.url))?.[0];
     partOf.set(id, part ?? 'otherMs');
   }
-  profile.samples.forEach((id, i) => {
-    byPart[partOf.get(id)!] += (profile.timeDeltas[i] ?? 0) / 1000;
+  const { samples = [], timeDeltas = [] } = profile;
+  samples.forEach((id, i) => {
+    byPart[partOf.get(id)!] += (timeDeltas[i] ?? 0) / 1000;
   });
   return byPart;
 }
@@ -278,7 +274,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   const loaded = await loadTableFile(join(dir, MRT_FILE));
   const loadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+  const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   const after = memory();
   const paths = loaded.table.paths!;
