@@ -15,7 +15,7 @@ import { createBot } from '../lib/mentions/bot.ts';
 import { ProgressStore } from '../lib/mentions/progress-store.ts';
 import { signIn } from '../lib/mentions/sign-in.ts';
 import { watchBlockList } from '../lib/policy/block-list-file.ts';
-import { fileHeartbeat } from '../lib/ops/health.ts';
+import { beatingWhile, fileHeartbeat } from '../lib/ops/health.ts';
 import { createHttpTwin } from '../lib/twin/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
 import { openWatchStore } from '../lib/watch/open-watch-store.ts';
@@ -32,12 +32,20 @@ logger.info({ event: 'api-chosen', api: api.api, reason: api.reason }, `speaking
 const fediverse = await openFediverse(api.api, { url, token, streamSilenceMs, markup });
 // signIn logs every failed attempt, and why it gave up.
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
-const engine = await LookingGlass.open(config.engine, {
-  botName: session.botName,
-  logger: logger.child({ component: 'engine' }),
-  snapshotDir: config.stateDir,
-}).catch(exitOnConfigError);
-const watches = await openWatchStore(config.watch, config.stateDir);
+const heartbeat = fileHeartbeat(join(config.stateDir, 'heartbeat'));
+// Opening the data can outlast HEARTBEAT_TIMEOUT_MS (a full RIB's first load); the supervisor must not take that for a hang.
+const [engine, watches] = await beatingWhile(
+  heartbeat,
+  config.heartbeatTimeoutMs,
+  Promise.all([
+    LookingGlass.open(config.engine, {
+      botName: session.botName,
+      logger: logger.child({ component: 'engine' }),
+      snapshotDir: config.stateDir,
+    }).catch(exitOnConfigError),
+    openWatchStore(config.watch, config.stateDir),
+  ]),
+);
 engine.addInfo(async () => [
   {
     text: `Watches: ${await watches.store.countRunning()} running (at most ${config.watch.max}, ${config.watch.perAsker} per account), kept in ${watches.kind}`,
@@ -50,7 +58,7 @@ const bot = createBot(config, {
   engine,
   progress: new ProgressStore(config.stateDir),
   logger,
-  heartbeat: fileHeartbeat(join(config.stateDir, 'heartbeat')),
+  heartbeat,
   blockListFile: blockListFile?.current,
   watch: { store: watches.store, config: config.watch, sources: engine.sources(), owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` },
 });

@@ -53,10 +53,10 @@ async function startResponder(answers: Map<string, string>) {
     queries++;
     const request = Packet.parse(message);
     const response = Packet.createResponseFromRequest(request);
-    const [question] = request.questions as unknown as { name: string }[];
+    const [question] = request.questions;
     const address = answers.get(question.name.toLowerCase());
     if (address) response.answers.push({ name: question.name, type: 1, class: 1, ttl: 0, address } as never);
-    else (response.header as unknown as { rcode: number }).rcode = 3;
+    else response.header.rcode = 3;
     socket.send(response.toBuffer(), from.port, from.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

@@ -10,7 +10,6 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import fc from 'fast-check';
 import { fuzzProperties, startWireEnvironment, type FuzzProperty } from '../test/testkit/fuzz/fuzz-properties.ts';
 
 const { values } = parseArgs({
@@ -70,7 +69,7 @@ try {
   for (const p of chosen) {
     const numRuns = p.wire ? wireRuns : runs;
     const started = performance.now();
-    const details = await fc.check(p.property({ wire }), { numRuns, seed });
+    const details = await p.check({ wire }, { numRuns, seed });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (!details.failed) {
       console.log(`ok    ${p.id} (${details.numRuns} runs, ${seconds} s)`);
@@ -79,8 +78,8 @@ try {
     failed.push(p.id);
     console.log(`FAIL  ${p.id} (after ${details.numRuns} runs, ${details.numShrinks} shrinks, ${seconds} s): ${p.title}`);
     console.log(`      replay: npm run fuzz -- --only ${p.id} --seed ${details.seed} (fast-check path “${details.counterexamplePath}”)`);
-    console.log(`      counterexample: ${fc.stringify(details.counterexample)}`);
-    const error = details.errorInstance;
+    console.log(`      counterexample: ${details.counterexample}`);
+    const { error } = details;
     console.log(`      error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 } finally {

@@ -5,7 +5,7 @@
  * questions one at a time. Fields a source cannot know stay undefined, so
  * every source fits the same shapes.
  */
-import type { IpAddress } from '../net/ip-address.ts';
+import type { IpAddress, IpPrefix } from '../net/ip-address.ts';
 
 /**
  * A BGP question as the question parser read it, once: sources and
@@ -23,8 +23,8 @@ export type RouteQuery = Exclude<BgpQuery, { kind: 'asn' }>;
 
 export interface RouteAnswer {
   query: RouteQuery;
-  /** The longest announced prefix covering the query, CIDR; undefined when none is announced. */
-  prefix?: string;
+  /** The longest announced prefix covering the query; undefined when none is announced. */
+  prefix?: IpPrefix;
   /** Origin ASes of `prefix`, ascending; several for MOAS or an AS_SET; empty when unrouted. */
   origins: readonly number[];
   /** For a prefix query: announced prefixes strictly inside the queried prefix. */

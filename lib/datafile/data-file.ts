@@ -180,29 +180,51 @@ if (!isMainThread && typeof workerData === 'object' && workerData !== null && 'e
   await postBuildResult(serveBuild);
 }
 
+/** How a data file's life is logged: `<events>-loaded` and `<events>-error` for the file, `<snapshotEvents>-snapshot-…` for its snapshot. */
+export interface DataFileLog<T> {
+  /** The snapshot's file name in STATE_DIR. */
+  readonly snapshotName: string;
+  /** `bgp-table`: the file's events. */
+  readonly events: string;
+  /** `bgp`: the snapshot's events. */
+  readonly snapshotEvents: string;
+  /** `BGP table`: the data, as log lines name it. */
+  readonly what: string;
+  /** The fields that say how much was loaded. */
+  readonly figures: (value: T) => Record<string, unknown>;
+}
+
 /**
- * The snapshot options of a data file: the snapshot `name` in `dir`
- * (STATE_DIR; no snapshot without one), its use and its refusal logged as
- * `<events>-snapshot-loaded` (with `figures`, and ms) and `<events>-snapshot-error`.
+ * The logging options of a data file, one shape for every kind: a version
+ * swapped in (`<events>-loaded` with its figures), one that could not be
+ * (`<events>-error`; the version before keeps answering), and its snapshot
+ * in `dir` (STATE_DIR; no snapshot without one) used or refused.
  */
-export function loggedSnapshot<T>(
+export function loggedDataFile<T>(
   logger: Logger,
   dir: string | undefined,
-  snapshot: { readonly name: string; readonly events: string; readonly what: string; readonly figures: (value: T) => Record<string, unknown> },
-): { readonly snapshotPath?: string } & SnapshotListener<T> {
-  if (dir === undefined) return {};
-  const { events, what } = snapshot;
+  log: DataFileLog<T>,
+): { readonly snapshotPath?: string; readonly onError: (error: Error) => void; readonly onLoad: (value: T) => void } & SnapshotListener<T> {
+  const { events, what } = log;
   return {
-    snapshotPath: join(dir, snapshot.name),
+    ...loggedSnapshot(logger, dir, log),
+    onError: (error) =>
+      logger.warn({ event: `${events}-error`, error: error.message, errorType: error.name }, `${what} not loaded; the version before keeps answering`),
+    onLoad: (value) => logger.info({ event: `${events}-loaded`, ...log.figures(value) }, `${what} loaded`),
+  };
+}
+
+function loggedSnapshot<T>(logger: Logger, dir: string | undefined, log: DataFileLog<T>): { readonly snapshotPath?: string } & SnapshotListener<T> {
+  if (dir === undefined) return {};
+  const { snapshotEvents: events, what } = log;
+  return {
+    snapshotPath: join(dir, log.snapshotName),
     onSnapshotLoaded: (value, ms) =>
       logger.info(
-        { event: `${events}-snapshot-loaded`, ...snapshot.figures(value), ms: Math.round(ms) },
+        { event: `${events}-snapshot-loaded`, ...log.figures(value), ms: Math.round(ms) },
         `${what} answering from the snapshot (read in ${Math.round(ms)} ms); the file is loaded again only if it changed`,
       ),
     onSnapshotError: (error) =>
-      logger.warn(
-        { event: `${events}-snapshot-error`, error: error.message, errorType: error.name },
-        `${what} snapshot: ${error.message}; going on without it`,
-      ),
+      logger.warn({ event: `${events}-snapshot-error`, error: error.message, errorType: error.name }, `${what} snapshot not used; going on without it`),
   };
 }

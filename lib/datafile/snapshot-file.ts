@@ -17,7 +17,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { SnapshotError } from './errors.ts';
 import type { FileVersion } from './watched-file.ts';
@@ -28,12 +27,8 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 const PREAMBLE_LENGTH = MAGIC.length + 8;
 const CHECKSUM_LENGTH = 32;
 const ALIGNMENT = 8;
-/**
- * Hashed a slice at a time, the event loop turning between slices (the
- * writing thread still hears its messages), and read a slice at a time,
- * hashing one while the next is read.
- */
-const HASH_SLICE = 4 * 1024 * 1024;
+/** Read a slice at a time, hashing one while the next is read. */
+const READ_SLICE = 4 * 1024 * 1024;
 
 const ARRAY_TYPES = { Uint8Array, Int32Array, Uint32Array } as const;
 type ArrayType = keyof typeof ARRAY_TYPES;
@@ -70,13 +65,9 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
   for (const array of arrays) {
     chunks.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength), Buffer.alloc(align(array.byteLength) - array.byteLength));
   }
+  // Written in the build's worker thread, which has nothing else to do meanwhile: hashed in one go.
   const hash = createHash('sha256');
-  for (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += HASH_SLICE) {
-      hash.update(chunk.subarray(at, at + HASH_SLICE));
-      await nextTurn();
-    }
-  }
+  for (const chunk of chunks) hash.update(chunk);
   chunks.push(hash.digest());
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}-${threadId}-${++writes}.tmp`;
@@ -127,7 +118,7 @@ async function readHashing(path: string): Promise<{ bytes: Buffer; digest: Buffe
     const bytes = Buffer.allocUnsafeSlow(size);
     const checkedLength = Math.max(0, size - CHECKSUM_LENGTH);
     const hash = createHash('sha256');
-    const readAt = (offset: number) => handle.read(bytes, offset, Math.min(HASH_SLICE, size - offset), offset);
+    const readAt = (offset: number) => handle.read(bytes, offset, Math.min(READ_SLICE, size - offset), offset);
     let reading = size > 0 ? readAt(0) : undefined;
     for (let offset = 0; reading !== undefined; ) {
       const { bytesRead } = await reading;

@@ -75,7 +75,7 @@ export class UpstreamResolver implements Resolver {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof AttemptTimeout) throw new DnsTimeoutError(server.label, this.timeoutMs);
-      throw new DnsNetworkError(server.label, (error as Error).message || String(error));
+      throw new DnsNetworkError(server.label, (error instanceof Error && error.message) || String(error));
     } finally {
       clearTimeout(timer);
     }

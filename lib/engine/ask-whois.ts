@@ -8,11 +8,12 @@ import { RecordType } from '../dns/record-types.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { rcodeName } from '../dns/rcodes.ts';
 import { MAX_BOOTSTRAP_BYTES } from '../rdap/bootstrap.ts';
-import { BootstrapStore } from '../rdap/bootstrap-store.ts';
+import { BootstrapStore, type BootstrapRegistries } from '../rdap/bootstrap-store.ts';
 import { NoRdapServiceError } from '../rdap/errors.ts';
 import { guardedFetch } from '../rdap/guarded-fetch.ts';
 import { RdapClient } from '../rdap/rdap-client.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorMessage, type Logger } from '../ops/logger.ts';
+import { sourceFailureText } from './answer/source-failure.ts';
 import type { RdapConfig } from './config.ts';
 import { ConfigError } from './config-error.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
@@ -48,7 +49,7 @@ const MAX_REDIRECTS = 3;
 /** The RDAP side of the engine: the client, and the bootstrap registries it asks where to go. */
 export interface Whois {
   readonly client: RdapClient;
-  readonly bootstrap: BootstrapStore;
+  readonly bootstrap: BootstrapRegistries;
 }
 
 /**
@@ -72,7 +73,7 @@ export async function openWhois(config: RdapConfig, options: { logger: Logger; s
     logger: options.logger,
   }).catch((error: unknown) => {
     // Only the operator's folder is read at start in a way that can fail.
-    throw new ConfigError('RDAP_BOOTSTRAP_DIR', (error as Error).message);
+    throw new ConfigError('RDAP_BOOTSTRAP_DIR', errorMessage(error));
   });
   return { bootstrap, client: new RdapClient({ bootstrap: () => bootstrap.current(), fetch: guardedFetch({ ...guard, maxBytes: MAX_ANSWER_BYTES }) }) };
 }
@@ -134,7 +135,7 @@ async function domainLines(asked: string, sources: WhoisSources, signal: AbortSi
 async function dnsView(resolver: Resolver, name: string, signal: AbortSignal): Promise<DnsView> {
   const [ns, ds] = await Promise.allSettled([resolver.resolve({ name, type: RecordType.NS }, signal), resolver.resolve({ name, type: RecordType.DS }, signal)]);
   const dsRecords = ds.status === 'fulfilled' && ds.value.rcode === 0 ? ds.value.answers.filter((record) => record.type === RecordType.DS).length : undefined;
-  if (ns.status === 'rejected') return { dsRecords, problem: `the resolver did not answer (${(ns.reason as Error).message})` };
+  if (ns.status === 'rejected') return { dsRecords, problem: `the resolver gave no NS set: ${sourceFailureText(ns.reason)}` };
   if (ns.value.rcode !== 0) return { dsRecords, problem: `the resolver answered ${rcodeName(ns.value.rcode)} for the NS set` };
   const nameservers = ns.value.answers.flatMap((record) =>
     record.type === RecordType.NS && record.rdata.kind === 'name' ? [record.rdata.target.toLowerCase().replace(/\.$/, '')] : [],
@@ -142,7 +143,7 @@ async function dnsView(resolver: Resolver, name: string, signal: AbortSignal): P
   return { nameservers, dsRecords };
 }
 
-async function routeOf(bgp: BgpSource | undefined, target: WhoisQuestion['target']): Promise<RouteAnswer | { error: Error } | undefined> {
+async function routeOf(bgp: BgpSource | undefined, target: WhoisQuestion['target']): Promise<RouteAnswer | { error: unknown } | undefined> {
   if (!bgp || (target.kind !== 'address' && target.kind !== 'prefix')) return undefined;
-  return bgp.route(target).catch((error: unknown) => ({ error: error as Error }));
+  return bgp.route(target).catch((error: unknown) => ({ error }));
 }

@@ -7,7 +7,7 @@ import { CachingResolver } from '../dns/caching-resolver.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
-import type { ServerQuery } from '../dns/trace/trace.ts';
+import type { ServerQuery } from '../dns/trace/name-server.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
 import { unroutableReason } from '../net/special-ranges.ts';
 import type { Logger } from '../ops/logger.ts';

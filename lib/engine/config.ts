@@ -1,9 +1,9 @@
 import { ConfigError } from './config-error.ts';
 import { defaultForbiddenNames } from './question/forbidden-names.ts';
 import { isVisibility, visibilities, type Visibility } from '../fediverse/reply-visibility.ts';
-import { parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
+import { InvalidUpstreamError, parseUpstream, parseUpstreamList, systemUpstreams, type Upstream } from '../dns/upstream.ts';
 import { ianaRootHints } from '../dns/trace/root-hints.ts';
-import type { NameServer } from '../dns/trace/trace.ts';
+import type { NameServer } from '../dns/trace/name-server.ts';
 import { parseIpAddress } from '../net/ip-address.ts';
 import type { BgpSourceSetting } from '../bgp/sources/open-source.ts';
 import type { RpkiSourceSetting } from '../bgp/rpki/open-rpki-source.ts';
@@ -139,7 +139,8 @@ function upstreamsFrom(env: Environment, variable: string): Upstream[] {
   try {
     return env[variable]?.trim() ? parseUpstreamList(env[variable]!) : systemUpstreams();
   } catch (error) {
-    throw new ConfigError(variable, (error as Error).message);
+    if (!(error instanceof InvalidUpstreamError)) throw error;
+    throw new ConfigError(variable, error.message);
   }
 }
 
@@ -154,7 +155,8 @@ function profilesFrom(text: string | undefined): Map<string, Upstream[]> {
     try {
       profiles.set(match[1].toLowerCase(), parseUpstreamList(match[2]));
     } catch (error) {
-      throw new ConfigError('DNS_PROFILES', `${match[1]}: ${(error as Error).message}`);
+      if (!(error instanceof InvalidUpstreamError)) throw error;
+      throw new ConfigError('DNS_PROFILES', `${match[1]}: ${error.message}`);
     }
   }
   return profiles;

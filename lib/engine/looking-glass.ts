@@ -19,7 +19,7 @@ import { infoLines } from './answer/info-text.ts';
 import { bgpOffLines, forbiddenNameLines, invalidQuestionLines, nothingToCompareLines, whoisOffLines } from './answer/refusals.ts';
 import { buildResolvers, buildTracer, type EngineParts, openEngineParts, TRACE_LIMITS } from './assembly.ts';
 import type { RpkiSource } from '../bgp/rpki/rpki-source.ts';
-import { parseCidr } from '../net/ip-address.ts';
+import type { IpPrefix } from '../net/ip-address.ts';
 import type { Logger } from '../ops/logger.ts';
 import { parseQuestion } from './question/parse-question.ts';
 import { questionFromPath, type QuestionPath } from './question/path-question.ts';
@@ -28,7 +28,7 @@ import type { Resolver } from '../dns/resolver.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { specialRange } from '../net/special-ranges.ts';
 import type { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
-import type { ServerQuery } from '../dns/trace/trace.ts';
+import type { ServerQuery } from '../dns/trace/name-server.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { askWhois } from './ask-whois.ts';
@@ -252,9 +252,8 @@ export class LookingGlass {
   }
 
   /** The RPKI state of an announced route, or why there is none; undefined without RPKI or route. */
-  private async rpkiOf(prefix: string | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
+  private async rpkiOf(route: IpPrefix | undefined, origins: readonly number[]): Promise<RouteRpki | undefined> {
     const { rpki } = this.options;
-    const route = prefix === undefined ? undefined : parseCidr(prefix);
     if (!rpki || !route) return undefined;
     try {
       return { validities: await rpki.validate(route.address, route.length, origins) };

@@ -5,6 +5,7 @@ import { AuthError, PostTooLongError, RateLimitedError, RequestRejectedError, St
 import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
 import { fetchNodeinfo } from './nodeinfo.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
+import { errorMessage } from '../ops/logger.ts';
 
 export interface MastodonClientOptions {
   readonly url: string;
@@ -147,7 +148,7 @@ export class MastodonClient implements Fediverse {
     try {
       await Promise.race([consume, closed]);
     } catch (error) {
-      if (!signal.aborted) throw new TransientServerError(`stream failed: ${(error as Error).message}`, undefined, { cause: error });
+      if (!signal.aborted) throw new TransientServerError(`stream failed: ${errorMessage(error)}`, undefined, { cause: error });
     } finally {
       clearInterval(watchdog);
       signal.removeEventListener('abort', close);
@@ -189,7 +190,7 @@ function errorOf(error: unknown, context: RequestContext): Error {
   const options = { cause: error };
   if (!(error instanceof MastoHttpError)) {
     // Network errors, timeouts, and a proxy's HTML error page, which masto cannot parse.
-    return new TransientServerError((error as Error)?.message ?? String(error), undefined, options);
+    return new TransientServerError(errorMessage(error), undefined, options);
   }
   const status = error.statusCode;
   if (status === 429) return new RateLimitedError(resetOf(error), options);

@@ -10,6 +10,7 @@ import { TransientServerError } from './errors.ts';
 import { softwareOfNodeinfo, speaksMisskeyApi } from './instance-facts.ts';
 import { MastodonClient, type MastodonClientOptions } from './mastodon-client.ts';
 import { fetchNodeinfo } from './nodeinfo.ts';
+import { errorMessage } from '../ops/logger.ts';
 
 export const fediverseApis = ['mastodon', 'misskey'] as const;
 export type FediverseApi = (typeof fediverseApis)[number];
@@ -44,7 +45,7 @@ async function hasMastodonApi(url: string): Promise<boolean> {
   try {
     response = await fetch(new URL('/api/v1/instance', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch (error) {
-    throw new TransientServerError(`cannot reach ${url}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new TransientServerError(`cannot reach ${url}: ${errorMessage(error)}`, undefined, { cause: error });
   }
   await response.body?.cancel();
   if (response.status >= 500 || response.status === 429) throw new TransientServerError(`${url}/api/v1/instance answered ${response.status}`, response.status);

@@ -1,7 +1,7 @@
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { floodReportText, floodSummary, type FloodReport } from '../policy/flood-watch.ts';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 
@@ -36,8 +36,6 @@ export function floodReporter(options: FloodReporterOptions): (report: FloodRepo
       signal: options.signal,
       retries: options.retries,
       onWait: (reason, ms) => log.info({ event: 'rate-limited', waitMs: ms }, `${reason}, waiting ${ms} ms`),
-    }).catch((error: Error) =>
-      log.warn({ event: 'flood-report-failed', error: error.message, errorType: error.name }, `could not tell the operator about the flood: ${error.message}`),
-    );
+    }).catch((error: unknown) => log.warn({ event: 'flood-report-failed', ...errorFields(error) }, 'could not tell the operator about the flood'));
   };
 }

@@ -5,8 +5,11 @@ import { withServerRetries } from '../fediverse/server-retry.ts';
 import { StreamClosedError } from '../fediverse/errors.ts';
 import { errorFields, type Logger } from '../ops/logger.ts';
 
+/** What the listener asks of the server: pages of mentions, and their stream. */
+export type MentionSource = Pick<Fediverse, 'mentions' | 'streamNotifications'>;
+
 export interface ListenerOptions {
-  readonly fediverse: Fediverse;
+  readonly fediverse: MentionSource;
   readonly queue: MentionQueue;
   /** Stream when the instance has a streaming API, or always poll. */
   readonly streaming: boolean;
@@ -68,8 +71,8 @@ export class NotificationListener {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (!signal.aborted)
-        this.catchUp(signal).catch((error: Error) =>
-          this.log.warn({ event: 'catch-up-failed', error: error.message, errorType: error.name }, `catch-up for a failed mention: ${error.message}`),
+        this.catchUp(signal).catch((error: unknown) =>
+          this.log.warn({ event: 'catch-up-failed', ...errorFields(error) }, 'catch-up for a failed mention failed'),
         );
     }, delayMs);
     this.retryTimer.unref();

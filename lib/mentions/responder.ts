@@ -10,7 +10,7 @@ import { mentionText } from '../fediverse/mention-text.ts';
 import { replyVisibility, type Visibility } from '../fediverse/reply-visibility.ts';
 import { ThreadPoster } from '../fediverse/thread-poster.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
-import type { CommandAnswer, MentionCommands } from './commands.ts';
+import type { CommandAnswer, MentionCommands } from '../watch/mention-commands.ts';
 
 export interface ResponderOptions {
   readonly fediverse: Fediverse;

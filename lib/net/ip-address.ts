@@ -23,6 +23,12 @@ export interface IpAddress {
   readonly bytes: Uint8Array;
 }
 
+/** A prefix: an address and how many of its leading bits name the network. */
+export interface IpPrefix {
+  readonly address: IpAddress;
+  readonly length: number;
+}
+
 /** `::ffff:0:0/96`, the IPv4-mapped IPv6 range (RFC 4291 §2.5.5.2). */
 export const IPV4_MAPPED_PREFIX_LENGTH = 96;
 
@@ -235,7 +241,7 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 }
 
 /** A prefix in CIDR text, `192.0.2.0/24`, host bits as written; undefined when it is none. */
-export function parseCidr(text: string): { address: IpAddress; length: number } | undefined {
+export function parseCidr(text: string): IpPrefix | undefined {
   const read = readCidr(text);
   return read?.kind === 'prefix' ? { address: read.address, length: read.length } : undefined;
 }
@@ -247,7 +253,7 @@ export function parseCidr(text: string): { address: IpAddress; length: number } 
  */
 export type CidrReading =
   | { readonly kind: 'address'; readonly address: IpAddress }
-  | { readonly kind: 'prefix'; readonly address: IpAddress; readonly length: number }
+  | ({ readonly kind: 'prefix' } & IpPrefix)
   | { readonly kind: 'bad-length'; readonly address: IpAddress; readonly lengthText: string };
 
 /** Reads an address or a prefix in CIDR text; undefined when the text before any slash is not an address. */
@@ -258,6 +264,27 @@ export function readCidr(text: string): CidrReading | undefined {
   if (slash < 0) return { kind: 'address', address };
   const length = parsePrefixLength(text, slash + 1, text.length, address.version === 4 ? 32 : 128);
   return length < 0 ? { kind: 'bad-length', address, lengthText: text.slice(slash + 1) } : { kind: 'prefix', address, length };
+}
+
+/** The IPv4 network `net/length` (host bits already clear) as a prefix. */
+export function ipv4Prefix(net: number, length: number): IpPrefix {
+  return { address: { version: 4, bytes: bytesOfWords([net]) }, length };
+}
+
+/** The IPv6 network in `words[offset, offset + 4)`/length (host bits already clear) as a prefix. */
+export function ipv6Prefix(words: ArrayLike<number>, offset: number, length: number): IpPrefix {
+  const network = [words[offset]!, words[offset + 1]!, words[offset + 2]!, words[offset + 3]!];
+  return { address: { version: 6, bytes: bytesOfWords(network) }, length };
+}
+
+/** CIDR text, `192.0.2.0/24`: how a prefix is shown. */
+export function formatPrefix({ address, length }: IpPrefix): string {
+  return `${formatIpAddress(address)}/${length}`;
+}
+
+/** True when both are the same network of the same length (host bits ignored). */
+export function samePrefix(a: IpPrefix, b: IpPrefix): boolean {
+  return a.length === b.length && a.address.version === b.address.version && inPrefix(a.address, b.address, a.length);
 }
 
 export function formatIpAddress(address: IpAddress): string {

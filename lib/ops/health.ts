@@ -18,6 +18,22 @@ export function fileHeartbeat(path: string): Heartbeat {
   return { beat: () => writeHeartbeat(path), ageMs: () => heartbeatAge(path) };
 }
 
+/**
+ * Beats `heartbeat` four times per `timeoutMs` (HEARTBEAT_TIMEOUT_MS) until `work` settles: a worker opening its
+ * data (the first load of a full RIB without a snapshot takes tens of seconds,
+ * in a worker thread) is alive while its event loop turns, and must not be
+ * replaced for silence before it could connect. A hung event loop beats no more.
+ */
+export async function beatingWhile<T>(heartbeat: Heartbeat, timeoutMs: number, work: Promise<T>): Promise<T> {
+  heartbeat.beat();
+  const timer = setInterval(() => heartbeat.beat(), timeoutMs / 4);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export interface HealthInputs {
   /** Whether the listener is connected to the server now, and since when (or since when it is not). */
   readonly connection: { readonly connected: boolean; readonly since: Date };

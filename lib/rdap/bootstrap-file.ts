@@ -58,7 +58,8 @@ export async function loadBootstrapFile(path: string): Promise<LoadedBootstrapFi
       try {
         json = JSON.parse(Buffer.concat(buffers).toString('utf8'));
       } catch (error) {
-        throw new DataFormatError(`not JSON (${(error as Error).message})`);
+        if (!(error instanceof SyntaxError)) throw error;
+        throw new DataFormatError(`not JSON (${error.message})`);
       }
       const registry = parseBootstrapFile(file, json);
       return { format: file, gzipped, dataTime: registry.publication, stats, registry };

@@ -10,11 +10,11 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../ops/logger.ts';
+import { errorFields, type Logger } from '../ops/logger.ts';
 import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
 import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
-import { loggedSnapshot, openDataFile } from '../datafile/data-file.ts';
+import { loggedDataFile, openDataFile } from '../datafile/data-file.ts';
 import type { LoadedFile, WatchedFile } from '../datafile/watched-file.ts';
 import shippedAsn from './iana-bootstrap/asn.json' with { type: 'json' };
 import shippedDns from './iana-bootstrap/dns.json' with { type: 'json' };
@@ -37,6 +37,14 @@ export interface BootstrapInfo {
   readonly dir?: string;
 }
 
+/** What the engine does with the registries besides reading them (that is the RDAP client's): tells where they come from, reloads and closes them. */
+export interface BootstrapRegistries {
+  info(): BootstrapInfo;
+  /** True when a file changed. */
+  reload(): Promise<boolean>;
+  close(): void;
+}
+
 export interface BootstrapStoreOptions {
   /** RDAP_BOOTSTRAP_DIR: the operator's own files, never refreshed. */
   readonly operatorDir?: string;
@@ -53,7 +61,7 @@ export interface BootstrapStoreOptions {
   readonly now?: () => number;
 }
 
-export class BootstrapStore {
+export class BootstrapStore implements BootstrapRegistries {
   private refreshing: Promise<boolean> | undefined;
   private lastAttempt = 0;
 
@@ -137,10 +145,7 @@ export class BootstrapStore {
       logger.info({ event: 'rdap-bootstrap-refreshed', publication: publicationOf(bootstrap)?.toISOString() }, 'RDAP bootstrap registries refreshed');
       return true;
     } catch (error) {
-      logger.warn(
-        { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
-        `RDAP bootstrap refresh failed: ${(error as Error).message}`,
-      );
+      logger.warn({ event: 'rdap-bootstrap-error', ...errorFields(error) }, 'RDAP bootstrap refresh failed');
       return false;
     }
   }
@@ -155,11 +160,7 @@ export class BootstrapStore {
       this.origin = 'refreshed';
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      if (!missing)
-        this.options.logger.warn(
-          { event: 'rdap-bootstrap-error', error: (error as Error).message, errorType: (error as Error).name },
-          `RDAP bootstrap in STATE_DIR ignored: ${(error as Error).message}`,
-        );
+      if (!missing) this.options.logger.warn({ event: 'rdap-bootstrap-error', ...errorFields(error) }, 'RDAP bootstrap in STATE_DIR ignored');
     }
   }
 }
@@ -175,11 +176,10 @@ async function openOperatorFiles(dir: string, options: BootstrapStoreOptions): P
     bootstrapFiles.map((file) =>
       openDataFile(bootstrapFile, {
         path: join(dir, `${file}.json`),
-        onError: (error) =>
-          logger.warn({ event: 'rdap-bootstrap-error', error: error.message, errorType: error.name }, `RDAP bootstrap ${file}.json: ${error.message}`),
-        ...loggedSnapshot(logger, stateDir, {
-          name: `rdap-bootstrap-${file}.snapshot`,
+        ...loggedDataFile(logger, stateDir, {
+          snapshotName: `rdap-bootstrap-${file}.snapshot`,
           events: 'rdap-bootstrap',
+          snapshotEvents: 'rdap-bootstrap',
           what: `RDAP bootstrap ${file}.json`,
           figures: (loaded: LoadedFile<LoadedBootstrapFile>) => ({ file, entries: loaded.value.registry.entries.length }),
         }),

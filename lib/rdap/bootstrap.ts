@@ -61,7 +61,8 @@ export async function loadBootstrapDir(dir: string): Promise<RdapBootstrap> {
       try {
         json = JSON.parse(text);
       } catch (error) {
-        throw new BootstrapFormatError(path, `not JSON (${(error as Error).message})`);
+        if (!(error instanceof SyntaxError)) throw error;
+        throw new BootstrapFormatError(path, `not JSON (${error.message})`);
       }
       return json;
     }),

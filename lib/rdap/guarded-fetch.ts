@@ -13,6 +13,7 @@ import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { parseIpAddress, type IpAddress } from '../net/ip-address.ts';
+import { errorMessage } from '../ops/logger.ts';
 import {
   RdapMalformedError,
   RdapNotFoundError,
@@ -144,6 +145,11 @@ function header(response: IncomingMessage, name: string): string | undefined {
  * The lookup the connection uses: the host's addresses from the system
  * resolver, less those that may not be reached; none left is a refusal.
  */
+/** Every address a host name resolved to may not be reached: raised in the lookup, so that no connection is opened. */
+class AddressRefusedError extends Error {
+  override name = 'AddressRefusedError';
+}
+
 function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { all: true, family: lookupOptions.family ?? 0 }, (error, addresses: LookupAddress[]) => {
@@ -156,9 +162,9 @@ function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): Look
       });
       if (allowed.length === 0) {
         const why = refusals.length ? refusals.join('; ') : 'no address';
-        return callback(Object.assign(new Error(why), { refused: true }) as NodeJS.ErrnoException, '', 0);
+        return callback(new AddressRefusedError(why), '', 0);
       }
-      if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      if (lookupOptions.all) return callback(null, allowed);
       return callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
@@ -167,11 +173,11 @@ function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): Look
 /** What a failed request means: our own guard's refusal, a timeout, the question given up, or a server out of reach. */
 function requestError(error: unknown, host: string, timeoutMs: number, deadline: AbortSignal): Error {
   if (error instanceof RdapTooLargeError) return error;
-  const cause = error as NodeJS.ErrnoException & { refused?: boolean };
-  if (cause.refused) return new RdapRefusedUrlError(`https://${host}/`, cause.message);
+  if (error instanceof AddressRefusedError) return new RdapRefusedUrlError(`https://${host}/`, error.message);
   if (deadline.aborted) return new RdapTimeoutError(host, timeoutMs);
-  if (cause.name === 'AbortError') return new RdapTimeoutError(host, timeoutMs);
-  return new RdapUnreachableError(host, cause.code ?? cause.message);
+  if (error instanceof Error && error.name === 'AbortError') return new RdapTimeoutError(host, timeoutMs);
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return new RdapUnreachableError(host, code ?? errorMessage(error));
 }
 
 function redirectTarget(location: string | undefined, from: URL): string {

@@ -22,7 +22,7 @@ export interface Found<T extends RdapObject> {
 /** A domain from its registry, and from the registrar's server when the registry links to one. */
 export interface DomainFound extends Found<RdapDomain> {
   /** The registrar's answer, or why there is none; undefined when the registry links to no registrar server. */
-  readonly registrar?: Found<RdapDomain> | { readonly error: Error; readonly url: string };
+  readonly registrar?: Found<RdapDomain> | { readonly error: unknown; readonly url: string };
 }
 
 export interface RdapClientOptions {
@@ -59,7 +59,7 @@ export class RdapClient {
     if (link === undefined) return registry;
     const registrar = await this.fetchObject(link, 'domain', signal)
       .then((found) => checked(found, (domain) => domain.ldhName === asciiName, `a record of another name than ${asciiName}`))
-      .catch((error: unknown) => ({ error: error as Error, url: link }));
+      .catch((error: unknown) => ({ error, url: link }));
     return { ...registry, registrar };
   }
 

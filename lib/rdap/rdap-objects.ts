@@ -9,7 +9,7 @@
  * count, so hostile JSON costs little and yields little; a top level that is
  * not the object asked for is an RdapMalformedError.
  */
-import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/ip-address.ts';
+import { type IpAddress, type IpPrefix, networkOf, parseIpAddress } from '../net/ip-address.ts';
 import { RdapMalformedError } from './errors.ts';
 
 /** Characters kept of any string; longer ones are cut and marked. */
@@ -67,7 +67,7 @@ export interface RdapNetwork extends RdapObjectCommon {
   readonly startAddress: IpAddress;
   readonly endAddress: IpAddress;
   /** The range as CIDRs (cidr0 extension, else computed from start and end). */
-  readonly cidrs: readonly string[];
+  readonly cidrs: readonly IpPrefix[];
   readonly name?: string;
   readonly type?: string;
   readonly country?: string;
@@ -259,29 +259,29 @@ function redactions(value: unknown): string[] {
 }
 
 /** cidr0_cidrs (the cidr0 extension most RIRs serve): [{v4prefix or v6prefix, length}]. */
-function cidr0(value: unknown, version: 4 | 6): string[] | undefined {
+function cidr0(value: unknown, version: 4 | 6): IpPrefix[] | undefined {
   const cidrs = list(value).flatMap((entry) => {
     if (!isObject(entry) || typeof entry.length !== 'number') return [];
     const prefix = text(version === 4 ? entry.v4prefix : entry.v6prefix);
     const address = prefix ? parseIpAddress(prefix) : undefined;
     const max = version === 4 ? 32 : 128;
     return address?.version === version && Number.isInteger(entry.length) && entry.length >= 0 && entry.length <= max
-      ? [`${formatIpAddress(address)}/${entry.length}`]
+      ? [{ address: networkOf(address, entry.length), length: entry.length }]
       : [];
   });
   return cidrs.length ? cidrs : undefined;
 }
 
 /** The fewest CIDRs that make up start–end, at most MAX_LIST of them. */
-export function rangeCidrs(start: IpAddress, end: IpAddress): string[] {
+export function rangeCidrs(start: IpAddress, end: IpAddress): IpPrefix[] {
   const bits = start.bytes.length * 8;
   let from = bigintOf(start.bytes);
   const to = bigintOf(end.bytes);
-  const cidrs: string[] = [];
+  const cidrs: IpPrefix[] = [];
   while (from <= to && cidrs.length < MAX_LIST) {
     let size = 0;
     while (size < bits && (from & ((1n << BigInt(size + 1)) - 1n)) === 0n && from + (1n << BigInt(size + 1)) - 1n <= to) size++;
-    cidrs.push(`${formatIpAddress({ version: start.version, bytes: bytesOf(from, start.bytes.length) })}/${bits - size}`);
+    cidrs.push({ address: { version: start.version, bytes: bytesOf(from, start.bytes.length) }, length: bits - size });
     from += 1n << BigInt(size);
   }
   return cidrs;

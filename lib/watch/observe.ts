@@ -4,6 +4,7 @@
  * failed) is no state at all: a watch never reports its own trouble asking
  * as a change of the world.
  */
+import { formatPrefix } from '../net/ip-address.ts';
 import type { AsnAnswer, RouteAnswer } from '../bgp/bgp-source.ts';
 import type { RouteValidity } from '../bgp/rpki/rpki-source.ts';
 import type { DnsResponse } from '../dns/resolver.ts';
@@ -72,7 +73,7 @@ export function observeRoute(route: RouteAnswer, validities: readonly RouteValid
   const visible = visibility && visibility.peers > 0 ? visibility.seenBy / visibility.peers >= visibilityThreshold : undefined;
   return {
     kind: 'route',
-    ...(route.prefix !== undefined && { prefix: route.prefix }),
+    ...(route.prefix !== undefined && { prefix: formatPrefix(route.prefix) }),
     origins: [...route.origins].sort((a, b) => a - b),
     ...(route.moreSpecifics !== undefined && { moreSpecifics: route.moreSpecifics }),
     ...(visible !== undefined && { visible }),

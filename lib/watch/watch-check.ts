@@ -3,7 +3,6 @@ import { askType } from '../engine/ask-dns.ts';
 import { compareResolvers } from '../engine/compare-resolvers.ts';
 import type { EngineSources } from '../engine/looking-glass.ts';
 import type { DnsQuestionRequest } from '../engine/question/question.ts';
-import { parseCidr } from '../net/ip-address.ts';
 import { observeAsn, observeComparison, observeDns, observeRoute, type Observation } from './observe.ts';
 
 /** The questions a watch can follow: a DNS question (not +trace) or a BGP one. */
@@ -37,7 +36,7 @@ export async function checkQuestion(
   try {
     if (question.query.kind === 'asn') return { state: observeAsn(await bgp.asn(question.query.asn)) };
     const route = await bgp.route(question.query);
-    const announced = route.prefix === undefined ? undefined : parseCidr(route.prefix);
+    const announced = route.prefix;
     const validities = rpki && announced ? await rpki.validate(announced.address, announced.length, route.origins) : undefined;
     return { state: observeRoute(route, validities, visibilityThreshold) };
   } catch {

@@ -1,6 +1,6 @@
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import type { Question } from '../engine/question/question.ts';
-import type { CommandAnswer, CommandAsker, MentionCommand, MentionCommands } from '../mentions/commands.ts';
+import type { CommandAnswer, CommandAsker, MentionCommand, MentionCommands } from './mention-commands.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { lifetimeMs, readWatchCommand, type WatchCommand } from './watch-command.ts';

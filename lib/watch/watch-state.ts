@@ -29,7 +29,7 @@ export interface AgreementGroup {
 
 export interface RouteState {
   readonly kind: 'route';
-  /** The most specific announced prefix covering the watched one; undefined when none is. */
+  /** The most specific announced prefix covering the watched one, as CIDR text (states are stored as JSON and shown as they are); undefined when none is. */
   readonly prefix?: string;
   readonly origins: readonly number[];
   /** Announced prefixes strictly inside the watched one, where the source counts them. */

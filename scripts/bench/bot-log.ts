@@ -22,7 +22,28 @@ export interface MentionEvent {
   readonly error?: string;
 }
 
-const MENTION_EVENTS = new Set(['mention-answered', 'mention-skipped', 'mention-refused', 'mention-failed']);
+const MENTION_OUTCOMES = new Map<string, MentionEvent['outcome']>([
+  ['mention-answered', 'answered'],
+  ['mention-skipped', 'skipped'],
+  ['mention-refused', 'refused'],
+  ['mention-failed', 'failed'],
+]);
+
+/** A mention event's fields, those of the wrong type left out. */
+function mentionEvent(outcome: MentionEvent['outcome'], fields: Readonly<Record<string, unknown>>): MentionEvent {
+  const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    mention: String(fields.mention),
+    outcome,
+    queueMs: number(fields.queueMs),
+    dnsMs: number(fields.dnsMs),
+    postMs: number(fields.postMs),
+    parts: number(fields.parts),
+    reason: text(fields.reason),
+    error: text(fields.error),
+  };
+}
 
 export class BotLog {
   /** The supervisor's `worker-started` events. */
@@ -65,8 +86,9 @@ export class BotLog {
     const msg = String(fields.msg ?? '');
     const at = Number(fields.time);
     const pid = Number(fields.pid);
-    if (event !== undefined && MENTION_EVENTS.has(event)) {
-      this.mentions.push({ ...fields, outcome: event.slice('mention-'.length) } as unknown as MentionEvent);
+    const outcome = event === undefined ? undefined : MENTION_OUTCOMES.get(event);
+    if (outcome) {
+      this.mentions.push(mentionEvent(outcome, fields));
       return;
     }
     if (this.lifecycle.length < 5000) {

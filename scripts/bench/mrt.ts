@@ -14,10 +14,12 @@
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
 import { loadTableFile, tableFile } from '../../lib/bgp/table/table-file-loader.ts';
@@ -35,7 +37,7 @@ import {
   type RibEntry,
 } from '../../test/testkit/bgp/mrt-writer.ts';
 import { longestStall } from '../../test/testkit/event-loop-stall.ts';
-import { MB } from './format.ts';
+import { fmt, MB } from './format.ts';
 import { procStatus } from './processes.ts';
 import { type GeneratedFamily, networkText } from './vrps.ts';
 
@@ -143,6 +145,39 @@ export async function writeMrtRib(dir: string, table: { ipv4: GeneratedFamily; i
   return { peers: peers.length, entries, bytes: (await stat(path)).size };
 }
 
+export interface KeptRib {
+  /** The options it was made with. */
+  made: string;
+  rib: MrtWritten;
+  /** `bgpdump -m` on it: minutes at full size, and the same for every run on this file. */
+  bgpdumpMs: number | undefined;
+}
+
+/** The MRT RIB in `dir` and bgpdump's time on it: kept there by an earlier run with the same options, or written and timed now. */
+export async function keptMrtRib(
+  dir: string,
+  table: { ipv4: GeneratedFamily; ipv6: GeneratedFamily },
+  options: { ipv4: number; ipv6: number; peers: number; seed: number },
+  log: (message: string) => void,
+): Promise<KeptRib> {
+  const facts = join(dir, 'bview.json');
+  const made = JSON.stringify({ ipv4: options.ipv4, ipv6: options.ipv6, peers: options.peers, seed: options.seed });
+  const kept = await readFile(facts, 'utf8').then(
+    (text) => JSON.parse(text) as KeptRib,
+    () => undefined,
+  );
+  if (kept?.made === made) {
+    log(`MRT: using the RIB of ${fmt(kept.rib.peers)} peers and bgpdump's time on it, kept in ${dir}`);
+    return kept;
+  }
+  log(`MRT: writing the RIB of ${fmt(options.peers)} peers with the MRT writer`);
+  const rib = await writeMrtRib(dir, table, options.peers);
+  log('bgpdump -m: reading it');
+  const written = { made, rib, bgpdumpMs: await timeBgpdump(dir) };
+  await writeFile(facts, JSON.stringify(written));
+  return written;
+}
+
 /** Debian's bgpdump reading the RIB into `-m` lines, thrown away: its time, and undefined when it is not installed. */
 export async function timeBgpdump(dir: string): Promise<number | undefined> {
   const devNull = openSync('/dev/null', 'w');
@@ -164,6 +199,8 @@ export async function timeBgpdump(dir: string): Promise<number | undefined> {
  */
 export const MRT_GOALS = {
   loadMs: { goal: 5000, before: 37_090 },
+  // CPU time before: a one-shot load of commit 6a23fb7's code on 2026-12-05, at a load average of 10 to 19.
+  loadCpuMs: { goal: undefined, before: 76_900 },
   peakRssMB: { goal: 350, before: 629 },
   rssDeltaMB: { goal: undefined, before: 207 },
   tableMB: { goal: 131, before: 131 },
@@ -193,13 +230,7 @@ const PROFILE_PARTS: readonly [keyof LoadProfile, RegExp][] = [
   ['indexBuild', /\/(routing-table-builder|prefix-order|prefix-index|origin-sets|origin-asn-counts|routing-table)\.ts$/],
 ].map(([part, pattern]) => [`${part}Ms` as keyof LoadProfile, pattern as RegExp]);
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function loadProfile(profile: CpuProfile): LoadProfile {
+function loadProfile(profile: Profiler.Profile): LoadProfile {
   const byPart: LoadProfile = { parseMs: 0, pathInterningMs: 0, listInterningMs: 0, indexBuildMs: 0, garbageCollectionMs: 0, otherMs: 0 };
   const partOf = new Map<number, keyof LoadProfile>();
   for (const { id, callFrame } of profile.nodes) {
@@ -207,14 +238,19 @@ function loadProfile(profile: CpuProfile): LoadProfile {
       callFrame.functionName === '(garbage collector)' ? 'garbageCollectionMs' : PROFILE_PARTS.find(([, pattern]) => pattern.test(callFrame.url))?.[0];
     partOf.set(id, part ?? 'otherMs');
   }
-  profile.samples.forEach((id, i) => {
-    byPart[partOf.get(id)!] += (profile.timeDeltas[i] ?? 0) / 1000;
+  const { samples = [], timeDeltas = [] } = profile;
+  samples.forEach((id, i) => {
+    byPart[partOf.get(id)!] += (timeDeltas[i] ?? 0) / 1000;
   });
   return byPart;
 }
 
 export interface MrtLoadReport {
   loadMs: number;
+  /** CPU time of the load (user + system, all threads): on a shared machine, the figure that other work inflates least. */
+  loadCpuMs: number;
+  /** The machine's load average (1, 5, 15 minutes) when the load ended: how far the wall time is another's. */
+  loadAverage: number[];
   profile: LoadProfile;
   peakRssMB: number | undefined;
   rssDeltaMB: number;
@@ -234,9 +270,11 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const loaded = await loadTableFile(join(dir, MRT_FILE));
   const loadMs = performance.now() - started;
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+  const cpu = process.cpuUsage(cpuBefore);
+  const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   const after = memory();
   const paths = loaded.table.paths!;
@@ -245,6 +283,8 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   const snapshotWriteMs = performance.now() - writeStarted;
   return {
     loadMs,
+    loadCpuMs: (cpu.user + cpu.system) / 1000,
+    loadAverage: loadavg(),
     profile: loadProfile(profile),
     peakRssMB: procStatus(process.pid, 'VmHWM'),
     rssDeltaMB: (after.rss - before.rss) / MB,
@@ -270,7 +310,13 @@ export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: 
  * and how far the process's RSS rose above what it was before (its peak,
  * reset through /proc/self/clear_refs, less its RSS before).
  */
-export async function reloadStallChild(dir: string): Promise<{ reloadMs: number; stallMs: number; reloadRssGrowthMB: number | undefined }> {
+export interface ReloadReport {
+  reloadMs: number;
+  stallMs: number;
+  reloadRssGrowthMB: number | undefined;
+}
+
+export async function reloadStallChild(dir: string): Promise<ReloadReport> {
   const source = await TableFileSource.open({
     path: join(dir, MRT_FILE),
     snapshotPath: join(dir, SNAPSHOT_FILE),

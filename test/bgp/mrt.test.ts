@@ -128,6 +128,19 @@ describe('MRT records', () => {
       await assert.rejects(parseMrt(content()), { name: 'DataFormatError', message });
     });
   }
+
+  it('reads the same routes whatever chunks the file comes in, records cut anywhere, and names the offset of a bad one', async () => {
+    const rib = randomRib(7, 60);
+    const whole = routesOf((await parseMrt(rib)).table);
+    for (const size of [1, 5, 12, 13, 100, 4096]) {
+      assert.deepEqual(routesOf((await parseTable(inPieces(rib, size))).table), whole, `chunks of ${size} bytes`);
+    }
+    const badAt = rib.length;
+    const bad = Buffer.concat([rib, mrtRecord(T, Subtype.RIB_IPV4_UNICAST, Buffer.from([0, 0, 0, 0, 99]))]);
+    for (const size of [1, 7, 4096]) {
+      await assert.rejects(parseTable(inPieces(bad, size)), { name: 'DataFormatError', position: { offset: badAt } }, `chunks of ${size} bytes`);
+    }
+  });
 });
 
 /** A RIB of random routes exercising every AS_PATH shape the parsers handle. */

@@ -14,6 +14,7 @@ import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { fixtureMrt } from '../testkit/bgp/fixture-table.ts';
 import { Segment, Subtype, asPath, mpReachNextHop, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
 import { bgpdumpOutput, inPieces } from '../testkit/bgp/table-helpers.ts';
+import { formatPrefix } from '../../lib/net/ip-address.ts';
 import { seededRandom } from '../testkit/seeded-random.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
@@ -56,7 +57,7 @@ function pathsOf(table: RoutingTable): Map<string, PathsText> {
   for (let handle = 0; handle < table.ipv4Prefixes + table.ipv6Prefixes; handle++) {
     const { prefix, paths } = table.route(handle);
     assert.ok(paths, `${prefix} has paths`);
-    routes.set(prefix, pathsText(paths));
+    routes.set(formatPrefix(prefix), pathsText(paths));
   }
   return routes;
 }
@@ -186,6 +187,26 @@ describe('paths, visibility and upstreams', () => {
     ]);
     const routes = pathsOf((await parseTable(inPieces(rib))).table);
     assert.deepEqual(routes.get('198.51.100.0/24'), { visibility: '2/2', paths: ['1299 3356 64500 ×1', '3356 64500 ×1'], upstreams: ['3356 ×2'] });
+  });
+
+  it('gives each prefix the path its peer carries it by, when a peer’s path to an origin changes from prefix to prefix', async () => {
+    // The path tree first tries the path the peer had to the origin last: here it is right, wrong, then right again.
+    const paths = [
+      [3356, 64500],
+      [3356, 174, 64500],
+      [3356, 64500],
+      [3356, 174, 174, 64500],
+      [3356, 1299, 64500],
+    ];
+    const rib = Buffer.concat([
+      peerIndexTable(T, '192.0.2.254', 'paths', PEERS),
+      ...paths.map((path, i) => ribRecord(T, Subtype.RIB_IPV4_UNICAST, i, `198.51.${100 + i}.0`, 24, [entry(0, [[AS_SEQUENCE, path]])])),
+    ]);
+    const routes = pathsOf((await parseTable(inPieces(rib))).table);
+    assert.deepEqual(
+      paths.map((_, i) => routes.get(`198.51.${100 + i}.0/24`)?.paths),
+      [['3356 64500 ×1'], ['3356 174 64500 ×1'], ['3356 64500 ×1'], ['3356 174 64500 ×1'], ['3356 1299 64500 ×1']],
+    );
   });
 
   it('has no paths for formats without them', async () => {

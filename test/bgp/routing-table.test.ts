@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatIpv4, formatIpv6 } from '../../lib/net/ip-address.ts';
+import { formatIpv4, formatIpv6, type IpPrefix } from '../../lib/net/ip-address.ts';
+import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { RoutingTableBuilder } from '../../lib/bgp/table/routing-table-builder.ts';
 import { NO_ROUTE, type RoutingTable } from '../../lib/bgp/table/routing-table.ts';
 
@@ -29,7 +30,7 @@ function text(bits: number, value: bigint): string {
 }
 
 /** Brute force: the longest entry covering the address, origins merged over duplicates. */
-function referenceMatch(entries: readonly Entry[], address: bigint, maxLength = 128): { prefix: string; origins: number[] } | undefined {
+function referenceMatch(entries: readonly Entry[], address: bigint, maxLength = 128): { prefix: IpPrefix; origins: number[] } | undefined {
   let best = -1;
   for (const entry of entries) {
     if (entry.length <= maxLength && entry.length > best && covers(entry, address)) best = entry.length;
@@ -37,7 +38,7 @@ function referenceMatch(entries: readonly Entry[], address: bigint, maxLength = 
   if (best < 0) return undefined;
   const same = entries.filter((entry) => entry.length === best && covers(entry, address));
   const origins = [...new Set(same.flatMap((entry) => entry.origins))].sort((a, b) => a - b);
-  return { prefix: `${text(same[0]!.bits, same[0]!.net)}/${best}`, origins };
+  return { prefix: cidr(`${text(same[0]!.bits, same[0]!.net)}/${best}`), origins };
 }
 
 function referenceMoreSpecifics(entries: readonly Entry[], net: bigint, length: number, bits: number): number {
@@ -111,7 +112,7 @@ for (const bits of [32, 128] as const) {
           for (const query of queries) {
             const net = query & mask(bits, length);
             const answer = table.matchPrefix(text(bits, query), length);
-            assert.equal(answer.prefix, `${text(bits, net)}/${length}`);
+            assert.deepEqual(answer.prefix, cidr(`${text(bits, net)}/${length}`));
             assert.deepEqual(answer.covering, referenceMatch(entries, net, length));
             assert.equal(answer.moreSpecifics, referenceMoreSpecifics(entries, net, length, bits));
           }
@@ -158,22 +159,22 @@ describe('routing table, worked example', () => {
   const table = builder.build();
 
   it('answers the longest match with all origins', () => {
-    assert.deepEqual(table.matchAddress('10.1.2.3'), { prefix: '10.1.2.0/24', origins: [64502, 64503] });
-    assert.deepEqual(table.matchAddress('10.1.2.200'), { prefix: '10.1.2.128/25', origins: [64504, 64505] });
-    assert.deepEqual(table.matchAddress('10.1.3.0'), { prefix: '10.1.0.0/16', origins: [64501] });
-    assert.deepEqual(table.matchAddress('10.200.0.1'), { prefix: '10.0.0.0/8', origins: [64500] });
+    assert.deepEqual(table.matchAddress('10.1.2.3'), { prefix: cidr('10.1.2.0/24'), origins: [64502, 64503] });
+    assert.deepEqual(table.matchAddress('10.1.2.200'), { prefix: cidr('10.1.2.128/25'), origins: [64504, 64505] });
+    assert.deepEqual(table.matchAddress('10.1.3.0'), { prefix: cidr('10.1.0.0/16'), origins: [64501] });
+    assert.deepEqual(table.matchAddress('10.200.0.1'), { prefix: cidr('10.0.0.0/8'), origins: [64500] });
     assert.equal(table.matchAddress('11.0.0.1'), undefined);
-    assert.deepEqual(table.matchAddress('2001:db8:1::1'), { prefix: '2001:db8:1::1/128', origins: [64512] });
-    assert.deepEqual(table.matchAddress('2001:db8:1::2'), { prefix: '2001:db8:1::/48', origins: [64511] });
-    assert.deepEqual(table.matchAddress('2001:DB8:ffff::'), { prefix: '2001:db8::/32', origins: [64510] });
+    assert.deepEqual(table.matchAddress('2001:db8:1::1'), { prefix: cidr('2001:db8:1::1/128'), origins: [64512] });
+    assert.deepEqual(table.matchAddress('2001:db8:1::2'), { prefix: cidr('2001:db8:1::/48'), origins: [64511] });
+    assert.deepEqual(table.matchAddress('2001:DB8:ffff::'), { prefix: cidr('2001:db8::/32'), origins: [64510] });
   });
 
   it('looks IPv4-mapped IPv6 addresses and prefixes up as IPv4', () => {
-    assert.deepEqual(table.matchAddress('::ffff:10.1.2.3'), { prefix: '10.1.2.0/24', origins: [64502, 64503] });
-    assert.deepEqual(table.matchAddress('::ffff:a01:203'), { prefix: '10.1.2.0/24', origins: [64502, 64503] });
+    assert.deepEqual(table.matchAddress('::ffff:10.1.2.3'), { prefix: cidr('10.1.2.0/24'), origins: [64502, 64503] });
+    assert.deepEqual(table.matchAddress('::ffff:a01:203'), { prefix: cidr('10.1.2.0/24'), origins: [64502, 64503] });
     assert.deepEqual(table.matchPrefix('::ffff:10.1.0.0', 112), {
-      prefix: '10.1.0.0/16',
-      covering: { prefix: '10.1.0.0/16', origins: [64501] },
+      prefix: cidr('10.1.0.0/16'),
+      covering: { prefix: cidr('10.1.0.0/16'), origins: [64501] },
       moreSpecifics: 2,
     });
   });
@@ -181,21 +182,21 @@ describe('routing table, worked example', () => {
   it('answers prefixes with their covering route and more-specifics', () => {
     assert.deepEqual(table.matchPrefix('10.0.0.0', 8).moreSpecifics, 3);
     assert.deepEqual(table.matchPrefix('10.1.2.0', 23), {
-      prefix: '10.1.2.0/23',
-      covering: { prefix: '10.1.0.0/16', origins: [64501] },
+      prefix: cidr('10.1.2.0/23'),
+      covering: { prefix: cidr('10.1.0.0/16'), origins: [64501] },
       moreSpecifics: 2,
     });
     assert.deepEqual(table.matchPrefix('10.99.0.0', 16).moreSpecifics, 0);
     assert.equal(table.matchPrefix('0.0.0.0', 0).covering, undefined);
     assert.equal(table.matchPrefix('0.0.0.0', 0).moreSpecifics, 4);
     assert.equal(table.matchPrefix('2001:db8:1::', 48).moreSpecifics, 1);
-    assert.equal(table.matchPrefix('2001:db8:1::1', 128).covering?.prefix, '2001:db8:1::1/128');
+    assert.deepEqual(table.matchPrefix('2001:db8:1::1', 128).covering?.prefix, cidr('2001:db8:1::1/128'));
   });
 
   it('gives dense handles, IPv4 first, and NO_ROUTE', () => {
     assert.equal(table.lookupIpv4(0x0a010203), 2); // 10.0.0.0/8, 10.1.0.0/16, then 10.1.2.0/24
     assert.equal(table.lookupIpv4(0x0b000000), NO_ROUTE);
-    assert.equal(table.route(table.lookupIpv6(0x20010db8, 0x00010000, 0, 1)).prefix, '2001:db8:1::1/128');
+    assert.deepEqual(table.route(table.lookupIpv6(0x20010db8, 0x00010000, 0, 1)).prefix, cidr('2001:db8:1::1/128'));
     assert.equal(table.lookupIpv6(0x20010db9, 0, 0, 0), NO_ROUTE);
   });
 

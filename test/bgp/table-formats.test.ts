@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadTableFile, parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { DUMP_TIME, FIXTURE_DIR, FIXTURE_ROUTES } from '../testkit/bgp/fixture-table.ts';
-import { inPieces, routesOf } from '../testkit/bgp/table-helpers.ts';
+import { cidr, inPieces, routesOf } from '../testkit/bgp/table-helpers.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
@@ -43,10 +43,10 @@ describe('table files of every format load to the same table', () => {
       const match = table.matchAddress(address);
       return match && { prefix: match.prefix, origins: match.origins };
     };
-    assert.deepEqual(withoutPaths('10.1.2.200'), { prefix: '10.1.2.128/25', origins: [64504, 64505] });
-    assert.deepEqual(withoutPaths('10.1.3.1'), { prefix: '10.1.2.0/23', origins: [64502, 64503] });
-    assert.deepEqual(withoutPaths('203.0.113.9'), { prefix: '203.0.113.0/24', origins: [64496] });
-    assert.deepEqual(withoutPaths('2001:db8:1:2::5'), { prefix: '2001:db8:1:2::/64', origins: [64513, 64514] });
+    assert.deepEqual(withoutPaths('10.1.2.200'), { prefix: cidr('10.1.2.128/25'), origins: [64504, 64505] });
+    assert.deepEqual(withoutPaths('10.1.3.1'), { prefix: cidr('10.1.2.0/23'), origins: [64502, 64503] });
+    assert.deepEqual(withoutPaths('203.0.113.9'), { prefix: cidr('203.0.113.0/24'), origins: [64496] });
+    assert.deepEqual(withoutPaths('2001:db8:1:2::5'), { prefix: cidr('2001:db8:1:2::/64'), origins: [64513, 64514] });
     assert.equal(table.matchAddress('8.8.8.8'), undefined);
     assert.equal(table.matchPrefix('10.0.0.0', 8).moreSpecifics, 3);
     assert.deepEqual(table.originatedBy(64496), { ipv4: 1, ipv6: 0 });

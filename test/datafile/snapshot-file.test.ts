@@ -81,7 +81,7 @@ describe('table snapshots', () => {
     const snapshotErrors = new Events<Error>();
     const source = await TableFileSource.open({
       onError: (error) => assert.fail(error),
-      onReload: reloads.push,
+      onLoad: reloads.push,
       onSnapshotLoaded: (_stats, ms) => snapshots.push(ms),
       onSnapshotError: snapshotErrors.push,
       pollIntervalMs: 60_000,

@@ -11,7 +11,7 @@ import { RecordType } from '../../lib/dns/record-types.ts';
 import type { DnsQuestion, DnsResponse } from '../../lib/dns/resolver.ts';
 import { TraceLimitError, UnroutableAddressError } from '../../lib/dns/trace/errors.ts';
 import { IterativeResolver, type TraceLimits } from '../../lib/dns/trace/iterative-resolver.ts';
-import type { NameServer } from '../../lib/dns/trace/trace.ts';
+import type { NameServer } from '../../lib/dns/trace/name-server.ts';
 import { encodeQuery } from '../../lib/dns/wire/message.ts';
 import { addressRecord, authoritativeAnswer, referral, serverResponse } from '../testkit/dns/fake-name-servers.ts';
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
-import type { NameServer } from '../../lib/dns/trace/trace.ts';
+import type { NameServer } from '../../lib/dns/trace/name-server.ts';
 import { udpServerQuery } from '../../lib/dns/trace/server-query.ts';
 import { type DnsHierarchy, startDnsHierarchy } from '../testkit/dns/dns-hierarchy.ts';
 import { missingDnsSoftware } from '../testkit/dns/nsd.ts';

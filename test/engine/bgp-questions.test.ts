@@ -16,6 +16,7 @@ import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import type { RouteAnswer } from '../../lib/bgp/bgp-source.ts';
 import { formatPathsAnswer } from '../../lib/engine/answer/format-bgp-answer.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
@@ -187,7 +188,7 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
     const paths = Array.from({ length: 60 }, (_, i) => ({ hops: [64_496 + i, 3356, 64_500], entries: 60 - i }));
     const answer: RouteAnswer = {
       query: { kind: 'address', address: parseIpAddress('193.0.1.1')! },
-      prefix: '193.0.0.0/16',
+      prefix: cidr('193.0.0.0/16'),
       origins: [64_500],
       paths: { visibility: { seenBy: 60, peers: 61 }, paths, upstreams: [{ asn: 3356, entries: 1830 }] },
     };

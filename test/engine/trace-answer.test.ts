@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DnsTimeoutError } from '../../lib/dns/errors.ts';
 import { RecordType } from '../../lib/dns/record-types.ts';
-import type { ServerQuery } from '../../lib/dns/trace/trace.ts';
+import type { ServerQuery } from '../../lib/dns/trace/name-server.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass, traceCost } from '../../lib/engine/looking-glass.ts';
 import { addressRecord, authoritativeAnswer, referral } from '../testkit/dns/fake-name-servers.ts';

@@ -7,17 +7,16 @@
  * times and prints the seed and counterexample of a failure.
  */
 import { after, before, describe, it } from 'node:test';
-import fc from 'fast-check';
-import { fuzzProperty, startWireEnvironment, type FuzzProperty } from '../testkit/fuzz/fuzz-properties.ts';
+import { fuzzProperty, startWireEnvironment, type FuzzEnvironment, type FuzzProperty } from '../testkit/fuzz/fuzz-properties.ts';
 
 const RUNS = 200;
 const WIRE_RUNS = 30;
 const TRACE_RUNS = 100;
 
 /** Fails with fast-check's report: the seed, the path and the shrunk counterexample. */
-async function holds(property: FuzzProperty, env: Parameters<FuzzProperty['property']>[0], numRuns: number): Promise<void> {
-  const details = await fc.check(property.property(env), { numRuns });
-  if (details.failed) throw new Error(`${property.id}: ${fc.defaultReportMessage(details)}`, { cause: details.errorInstance });
+async function holds(property: FuzzProperty, env: FuzzEnvironment, numRuns: number): Promise<void> {
+  const details = await property.check(env, { numRuns });
+  if (details.failed) throw new Error(`${property.id}: ${details.report}`, { cause: details.error });
 }
 
 describe('the whole path, mention HTML → reply parts, with hostile mentions and DNS data', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { floodReportText, floodSummary } from '../../lib/policy/flood-watch.ts';
-import { fileHeartbeat, healthOf } from '../../lib/ops/health.ts';
+import { beatingWhile, fileHeartbeat, healthOf } from '../../lib/ops/health.ts';
 import { mayLogQuestion } from '../../lib/policy/log-privacy.ts';
 
 describe('LOG_QUERIES', () => {
@@ -54,6 +54,32 @@ describe('health', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the heartbeat while the worker opens its data', () => {
+  it('beats until the work settles, then no more', async () => {
+    const beats: number[] = [];
+    const heartbeat = { beat: () => beats.push(Date.now()), ageMs: () => 0 };
+    let finish!: (value: string) => void;
+    const opening = beatingWhile(heartbeat, 20, new Promise<string>((resolve) => (finish = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const during = beats.length;
+    assert.ok(during >= 2, `beat ${during} times while the work ran`);
+    finish('opened');
+    assert.equal(await opening, 'opened');
+    const after = beats.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(beats.length, after, 'no beat after the work settled');
+  });
+
+  it('passes on a failure, and stops beating', async () => {
+    let beats = 0;
+    const heartbeat = { beat: () => void beats++, ageMs: () => 0 };
+    await assert.rejects(beatingWhile(heartbeat, 20, Promise.reject(new RangeError('no table'))), RangeError);
+    const after = beats;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(beats, after);
   });
 });
 

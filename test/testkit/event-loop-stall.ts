@@ -17,3 +17,15 @@ export async function longestStall<T>(during: () => Promise<T>): Promise<{ resul
     clearInterval(timer);
   }
 }
+
+/** Calls `during` while counting the worker threads started meanwhile: whether work left this thread, without timing it. */
+export async function workerThreadsStarted<T>(during: () => Promise<T>): Promise<{ result: T; workers: number }> {
+  let workers = 0;
+  const onWorker = () => workers++;
+  process.on('worker', onWorker);
+  try {
+    return { result: await during(), workers };
+  } finally {
+    process.off('worker', onWorker);
+  }
+}

@@ -19,7 +19,7 @@ import { listen } from './listen.ts';
 import { waitFor } from './wait-for.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { packMe, packNote, packNotification, packUserLite, type Json, type Site } from './misskey/entities.ts';
-import { invalidParam, MisskeyApiError, MisskeyStore, type CreateNoteParams, type NoteRecord, type UserRecord } from './misskey/model.ts';
+import { invalidParam, MisskeyApiError, MisskeyStore, readCreateNoteParams, type CreateNoteParams, type NoteRecord, type UserRecord } from './misskey/model.ts';
 
 export type { NoteRecord, UserRecord, NoteVisibility } from './misskey/model.ts';
 
@@ -223,7 +223,7 @@ export class MisskeyInstance {
         credential: true,
         handle: (me, params) => {
           this.#checkCreateLimit(me!);
-          const created = store.createNote(me!, params as unknown as CreateNoteParams);
+          const created = store.createNote(me!, readCreateNoteParams(params));
           return { createdNote: packNote(created, site) };
         },
       },

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
+import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { observeRoute } from '../../lib/watch/observe.ts';
 import { readWatchCommand } from '../../lib/watch/watch-command.ts';
 import { checkDelay, judge, noProgress } from '../../lib/watch/watch-rules.ts';
@@ -56,7 +57,7 @@ describe('what counts as a BGP change', () => {
     observeRoute(
       {
         query: { kind: 'prefix', prefix: parseIpAddress('192.0.2.0')!, length: 24 },
-        prefix: '192.0.2.0/24',
+        prefix: cidr('192.0.2.0/24'),
         origins,
         moreSpecifics,
         paths: { visibility: { seenBy, peers: 10 } },

@@ -65,7 +65,8 @@ export class BgpdumpTextParser implements LineParser {
     this.readPath(line, b[pathField]!, b[pathField + 1]! - 1);
     if (this.path.length === 0) this.path.hop(this.peerAs(line));
     this.entry.clear();
-    this.entry.add(this.builder.internAsPath(this.path), this.peer(line));
+    const peer = this.peer(line);
+    this.entry.add(this.builder.internAsPath(this.path, peer), peer);
     this.origins.length = 0;
     this.path.appendOrigins(this.origins);
     if (!this.builder.addPrefix(line, this.origins, b[PREFIX_FIELD]!, b[PREFIX_FIELD + 1]! - 1, this.entry)) {

@@ -34,6 +34,7 @@ import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
 import type { StreamParser } from '../../datafile/stream-parser.ts';
 
 const HEADER_LENGTH = 12;
+const EMPTY = Buffer.alloc(0);
 /** Larger than any real record (a RIB entry for every peer of a big collector); a guard against garbage lengths. */
 const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
 
@@ -53,7 +54,7 @@ const AS_SEQUENCE = 2;
 const AS_CONFED_SET = 4;
 
 export class MrtParser implements StreamParser {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   /** Bytes of the input before `pending`, for error positions. */
   private consumed = 0;
   private peerAsns: Uint32Array | undefined;
@@ -74,19 +75,37 @@ export class MrtParser implements StreamParser {
   }
 
   push(chunk: Buffer): void {
-    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    let offset = 0;
-    while (data.length - offset >= HEADER_LENGTH) {
-      const length = data.readUInt32BE(offset + 8);
-      if (length > MAX_RECORD_LENGTH) {
-        throw new DataFormatError(`MRT record length ${length} is not plausible`, { offset: this.consumed + offset });
-      }
-      if (data.length - offset - HEADER_LENGTH < length) break;
-      this.record(data, offset, length);
+    let from = 0;
+    // The record cut at the last chunk's end is completed with the bytes it lacks, rather than the whole chunk copied behind it.
+    while (this.pending.length > 0) {
+      const wanted = this.pending.length < HEADER_LENGTH ? HEADER_LENGTH : HEADER_LENGTH + this.recordLength(this.pending, 0, this.consumed);
+      const taken = Math.min(wanted - this.pending.length, chunk.length - from);
+      if (taken > 0) this.pending = Buffer.concat([this.pending, chunk.subarray(from, from + taken)]);
+      from += taken;
+      if (this.pending.length < wanted) return;
+      if (wanted === HEADER_LENGTH && this.recordLength(this.pending, 0, this.consumed) > 0) continue;
+      this.record(this.pending, 0, wanted - HEADER_LENGTH, this.consumed);
+      this.consumed += wanted;
+      this.pending = EMPTY;
+    }
+    /** The input offset of `chunk[0]`. */
+    const base = this.consumed - from;
+    let offset = from;
+    while (chunk.length - offset >= HEADER_LENGTH) {
+      const length = this.recordLength(chunk, offset, base + offset);
+      if (chunk.length - offset - HEADER_LENGTH < length) break;
+      this.record(chunk, offset, length, base + offset);
       offset += HEADER_LENGTH + length;
     }
-    this.consumed += offset;
-    this.pending = data.subarray(offset);
+    this.consumed += offset - from;
+    this.pending = chunk.subarray(offset);
+  }
+
+  /** The body length of the record at `data[offset]`, whose header is there; `at` is its input offset, for the error. */
+  private recordLength(data: Buffer, offset: number, at: number): number {
+    const length = data.readUInt32BE(offset + 8);
+    if (length > MAX_RECORD_LENGTH) throw new DataFormatError(`MRT record length ${length} is not plausible`, { offset: at });
+    return length;
   }
 
   end(): void {
@@ -95,10 +114,11 @@ export class MrtParser implements StreamParser {
     }
   }
 
-  private record(data: Buffer, offset: number, length: number): void {
+  /** The record at `data[offset]`, with a body of `length` bytes; `at` is its input offset, for errors. */
+  private record(data: Buffer, offset: number, length: number, at: number): void {
     if (data.readUInt16BE(offset + 4) !== TABLE_DUMP_V2) return;
     const subtype = data.readUInt16BE(offset + 6);
-    this.reader.startRecord(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, this.consumed + offset);
+    this.reader.startRecord(data, offset + HEADER_LENGTH, offset + HEADER_LENGTH + length, at);
     if (subtype === PEER_INDEX_TABLE) {
       this.dumpTime = data.readUInt32BE(offset);
       this.peerIndexTable();
@@ -180,7 +200,7 @@ export class MrtParser implements StreamParser {
     // An empty or missing AS_PATH: the peer originated the route.
     if (this.path.length === 0) this.path.hop(peerAs);
     this.path.appendOrigins(this.origins);
-    this.entries.add(this.builder.internAsPath(this.path), peer);
+    this.entries.add(this.builder.internAsPath(this.path, peer), peer);
   }
 
   /** Reads the AS_PATH value `data[start, end)` into `this.path`, leaving out confederation segments. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../../ops/logger.ts';
 import { RipeStatRpkiSource } from './ripestat-rpki-source.ts';
 import type { RpkiSource, RpkiStats } from './rpki-source.ts';
-import { loggedSnapshot } from '../../datafile/data-file.ts';
+import { loggedDataFile } from '../../datafile/data-file.ts';
 import { VrpFileSource } from './vrp-file-source.ts';
 
 /** BGP_RPKI, read: `off`, `ripestat` or the path of a VRP file. */
@@ -27,19 +27,13 @@ export async function openRpkiSource(settings: RpkiSourceSettings): Promise<Rpki
     case 'file':
       return VrpFileSource.open({
         path: source.path,
-        ...loggedSnapshot<RpkiStats>(logger, settings.snapshotDir, {
-          name: 'rpki-vrps.snapshot',
-          events: 'rpki',
+        ...loggedDataFile<RpkiStats>(logger, settings.snapshotDir, {
+          snapshotName: 'rpki-vrps.snapshot',
+          events: 'rpki-vrps',
+          snapshotEvents: 'rpki',
           what: 'RPKI VRPs',
           figures: (stats) => ({ ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps }),
         }),
-        onError: (error) =>
-          logger.warn({ event: 'rpki-vrps-error', error: error.message }, `RPKI VRPs: ${error.message}; the VRPs loaded before keep answering`),
-        onReload: (stats) =>
-          logger.info(
-            { event: 'rpki-vrps-loaded', ipv4Vrps: stats.ipv4Vrps, ipv6Vrps: stats.ipv6Vrps },
-            `RPKI VRPs loaded: ${stats.ipv4Vrps} IPv4 and ${stats.ipv6Vrps} IPv6`,
-          ),
       });
   }
 }

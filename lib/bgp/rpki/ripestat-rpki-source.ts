@@ -66,5 +66,5 @@ function checkedVrp(roa: NonNullable<RpkiValidationData['validating_roas']>[numb
   const prefix = typeof roa.prefix === 'string' ? parseCidr(roa.prefix) : undefined;
   const maxLength = roa.max_length;
   if (!prefix || !Number.isInteger(asn) || asn < 0 || asn > 0xffffffff || !Number.isInteger(maxLength)) return [];
-  return [{ prefix: roa.prefix!, maxLength: maxLength!, asn }];
+  return [{ prefix, maxLength: maxLength!, asn }];
 }

@@ -5,12 +5,12 @@
  * (ripestat-rpki-source.ts). Both answer the same question, per origin AS of
  * an announced prefix, in the same shapes.
  */
-import type { IpAddress } from '../../net/ip-address.ts';
+import type { IpAddress, IpPrefix } from '../../net/ip-address.ts';
 
 /** A validated ROA payload: `asn` may originate `prefix` and its more-specifics up to `maxLength`. */
 export interface Vrp {
-  /** CIDR text, host bits clear. */
-  readonly prefix: string;
+  /** Host bits clear. */
+  readonly prefix: IpPrefix;
   readonly maxLength: number;
   /** 0 for an AS0 ROA (RFC 6483 §4): no AS may originate the prefix. */
   readonly asn: number;

@@ -16,7 +16,7 @@ import { type LoadedVrps, type VrpFormat, vrpFile } from './vrp-file-loader.ts';
 export interface VrpFileSourceOptions extends DataFileWatching, SnapshotListener<RpkiStats> {
   readonly path: string;
   /** A new VRP set was swapped in. */
-  readonly onReload?: (stats: RpkiStats) => void;
+  readonly onLoad?: (stats: RpkiStats) => void;
   /** Where to keep a snapshot of the VRPs (STATE_DIR), as TableFileSource keeps the table's. */
   readonly snapshotPath?: string;
 }
@@ -31,7 +31,7 @@ export class VrpFileSource implements RpkiSource {
     const file = await openDataFile(vrpFile, {
       ...options,
       onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(loaded), ms),
-      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedVrps>) => options.onReload?.(statsOf(loaded)) }),
+      onLoad: (loaded) => options.onLoad?.(statsOf(loaded)),
     });
     return new VrpFileSource(file);
   }

@@ -21,7 +21,7 @@
 import { InvalidBgpQueryError } from '../errors.ts';
 import { Ipv4PrefixIndex, Ipv6PrefixIndex, type PrefixIndex, type PrefixIndexParts } from '../../net/prefix-index.ts';
 import { wordsOf } from '../table/routing-table.ts';
-import { formatIpv4, formatIpv6, type IpAddress, maskIpv4, maskIpv6 } from '../../net/ip-address.ts';
+import { type IpAddress, ipv4Prefix, ipv6Prefix, maskIpv4, maskIpv6 } from '../../net/ip-address.ts';
 import type { RouteValidity, Vrp } from './rpki-source.ts';
 
 /** The VRPs of one family's prefixes, in prefix order: the index's values are where each prefix's start. */
@@ -154,9 +154,10 @@ export class VrpSet {
   }
 
   private vrp({ prefixes, entries }: VrpFamily, prefix: number, entry: number): Vrp {
-    const network = prefixes.words === 1 ? formatIpv4(prefixes.nets[prefix]!) : formatIpv6(prefixes.nets, prefix * 4);
+    const length = prefixes.lengths[prefix]!;
+    const network = prefixes.words === 1 ? ipv4Prefix(prefixes.nets[prefix]!, length) : ipv6Prefix(prefixes.nets, prefix * 4, length);
     const ta = this.trustAnchorNames[entries.trustAnchors[entry]!];
-    const vrp: Vrp = { prefix: `${network}/${prefixes.lengths[prefix]}`, maxLength: entries.maxLengths[entry]!, asn: entries.asns[entry]! };
+    const vrp: Vrp = { prefix: network, maxLength: entries.maxLengths[entry]!, asn: entries.asns[entry]! };
     return ta ? { prefix: vrp.prefix, maxLength: vrp.maxLength, asn: vrp.asn, ta } : vrp;
   }
 }

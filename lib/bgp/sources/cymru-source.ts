@@ -6,7 +6,7 @@
  *   AS64500.asn.cymru.com            "64500 | US | arin | 2000-01-01 | EXAMPLE-AS - Example, US"
  * One TXT per covering prefix; several origins in one record for MOAS.
  */
-import { parseIpAddress, reverseDnsName } from '../../net/ip-address.ts';
+import { type IpPrefix, parseCidr, reverseDnsName } from '../../net/ip-address.ts';
 import { RecordType } from '../../dns/record-types.ts';
 import type { Resolver } from '../../dns/resolver.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
@@ -18,8 +18,7 @@ export interface CymruSourceOptions {
 }
 
 interface Announcement {
-  readonly prefix: string;
-  readonly length: number;
+  readonly prefix: IpPrefix;
   readonly origins: number[];
 }
 
@@ -36,9 +35,9 @@ export class CymruSource implements BgpSource {
     const arpa = reverseDnsName(address).replace(/\.(in-addr|ip6)\.arpa$/, '');
     const owner = `${arpa}.${address.version === 4 ? 'origin' : 'origin6'}.${this.zone}`;
     const maxLength = query.kind === 'prefix' ? query.length : address.version === 4 ? 32 : 128;
-    const announcements = (await this.texts(owner)).map(parseAnnouncement).filter((a): a is Announcement => a !== undefined && a.length <= maxLength);
-    const best = announcements.sort((a, b) => b.length - a.length)[0];
-    return best ? { query, prefix: `${best.prefix}/${best.length}`, origins: [...new Set(best.origins)].sort((a, b) => a - b) } : { query, origins: [] };
+    const announcements = (await this.texts(owner)).map(parseAnnouncement).filter((a): a is Announcement => a !== undefined && a.prefix.length <= maxLength);
+    const best = announcements.sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    return best ? { query, prefix: best.prefix, origins: [...new Set(best.origins)].sort((a, b) => a - b) } : { query, origins: [] };
   }
 
   async asn(asn: number): Promise<AsnAnswer> {
@@ -71,11 +70,11 @@ export class CymruSource implements BgpSource {
 
 function parseAnnouncement(text: string): Announcement | undefined {
   const [originField, prefixField] = text.split('|').map((s) => s.trim());
-  const [prefix, lengthText] = (prefixField ?? '').split('/');
+  const prefix = parseCidr(prefixField ?? '');
   const origins = (originField ?? '')
     .split(/\s+/)
     .filter((s) => /^\d+$/.test(s))
     .map(Number);
-  if (!parseIpAddress(prefix ?? '') || !/^\d+$/.test(lengthText ?? '') || origins.length === 0) return undefined;
-  return { prefix, length: Number(lengthText), origins };
+  if (!prefix || origins.length === 0) return undefined;
+  return { prefix, origins };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BgpSource, BgpTableStats } from '../bgp-source.ts';
-import { loggedSnapshot } from '../../datafile/data-file.ts';
+import { loggedDataFile } from '../../datafile/data-file.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
@@ -43,19 +43,13 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
         label: source.label,
         asNamesPath: settings.asNamesPath,
         ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
-        ...loggedSnapshot<BgpTableStats>(logger, settings.snapshotDir, {
-          name: 'bgp-table.snapshot',
-          events: 'bgp',
+        ...loggedDataFile<BgpTableStats>(logger, settings.snapshotDir, {
+          snapshotName: 'bgp-table.snapshot',
+          events: 'bgp-table',
+          snapshotEvents: 'bgp',
           what: 'BGP table',
           figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
         }),
-        onError: (error) =>
-          logger.warn({ event: 'bgp-table-error', error: error.message }, `BGP table: ${error.message}; the table loaded before keeps answering`),
-        onReload: (stats) =>
-          logger.info(
-            { event: 'bgp-table-loaded', ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes },
-            `BGP table loaded: ${stats.ipv4Prefixes} IPv4 and ${stats.ipv6Prefixes} IPv6 prefixes`,
-          ),
       });
   }
 }

@@ -4,6 +4,7 @@
  * `data` when its status is ok. What it answers is untrusted data.
  */
 import pRetry, { AbortError } from 'p-retry';
+import { errorMessage } from '../../ops/logger.ts';
 
 export interface RipeStatOptions {
   /** Default https://stat.ripe.net; tests point it at a loopback server. */
@@ -52,7 +53,7 @@ export class RipeStatClient {
         try {
           response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' } });
         } catch (error) {
-          throw new RipeStatError(endpoint, { kind: 'unreachable' }, error instanceof Error ? error.message : String(error));
+          throw new RipeStatError(endpoint, { kind: 'unreachable' }, errorMessage(error));
         }
         if (response.status >= 500) throw new RipeStatError(endpoint, { kind: 'status', status: response.status }, `HTTP ${response.status}`);
         const body = (await response.json().catch(() => undefined)) as { status?: string; data?: T; messages?: [string, string][] } | undefined;

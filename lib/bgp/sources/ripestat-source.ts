@@ -10,7 +10,7 @@
  * RIPEstat has no AS paths to give, but its visibility of a route is RIS's
  * peers', asked once the route is known; without it the answer goes on.
  */
-import { formatIpAddress, type IpAddress, parseCidr } from '../../net/ip-address.ts';
+import { formatIpAddress, formatPrefix, type IpPrefix, parseCidr } from '../../net/ip-address.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
 import { RipeStatClient, type RipeStatOptions } from './ripestat-client.ts';
 
@@ -43,11 +43,13 @@ export class RipeStatSource implements BgpSource {
     return covering ? this.announced(query, covering, info.asns?.map(Number)) : { query, origins: [] };
   }
 
-  private async announced(query: RouteQuery, { text: prefix, address }: CheckedPrefix, origins: readonly number[] | undefined): Promise<RouteAnswer> {
+  private async announced(query: RouteQuery, prefix: IpPrefix, origins: readonly number[] | undefined): Promise<RouteAnswer> {
     const status = await this.client
-      .call<{ visibility?: Partial<Record<'v4' | 'v6', { ris_peers_seeing?: unknown; total_ris_peers?: unknown }>> }>('routing-status', { resource: prefix })
+      .call<{ visibility?: Partial<Record<'v4' | 'v6', { ris_peers_seeing?: unknown; total_ris_peers?: unknown }>> }>('routing-status', {
+        resource: formatPrefix(prefix),
+      })
       .catch(() => undefined);
-    const family = status?.visibility?.[address.version === 6 ? 'v6' : 'v4'];
+    const family = status?.visibility?.[prefix.address.version === 6 ? 'v6' : 'v4'];
     const seenBy = family?.ris_peers_seeing;
     const peers = family?.total_ris_peers;
     const answer: RouteAnswer = { query, prefix, origins: sorted(origins) };
@@ -77,17 +79,9 @@ export class RipeStatSource implements BgpSource {
   close(): void {}
 }
 
-/** A prefix from RIPEstat's JSON as text and as parsed, kept so that its length and family are not read from the text again. */
-interface CheckedPrefix {
-  readonly text: string;
-  readonly address: IpAddress;
-  readonly length: number;
-}
-
 /** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data). */
-function checkedPrefix(text: string | undefined): CheckedPrefix | undefined {
-  const cidr = text === undefined ? undefined : parseCidr(text);
-  return cidr && { text: text!, ...cidr };
+function checkedPrefix(text: string | undefined): IpPrefix | undefined {
+  return text === undefined ? undefined : parseCidr(text);
 }
 
 function isCount(value: unknown): value is number {

@@ -24,7 +24,7 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
   /** An AS-names file (as-names.ts). */
   readonly asNamesPath?: string;
   /** A new table was swapped in. */
-  readonly onReload?: (stats: BgpTableStats) => void;
+  readonly onLoad?: (stats: BgpTableStats) => void;
   /**
    * Where to keep a snapshot of the table (STATE_DIR): each table loaded is
    * written there, and at open a snapshot of this table file answers at once
@@ -50,7 +50,7 @@ export class TableFileSource implements BgpSource {
     const table = await openDataFile(tableFile, {
       ...options,
       onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.label, loaded), ms),
-      ...(options.onReload && { onLoad: (loaded: LoadedFile<LoadedTable>) => options.onReload?.(statsOf(options.label, loaded)) }),
+      onLoad: (loaded) => options.onLoad?.(statsOf(options.label, loaded)),
     });
     try {
       const names =
@@ -62,6 +62,7 @@ export class TableFileSource implements BgpSource {
               snapshotPath: options.asNamesSnapshotPath,
               onSnapshotLoaded: undefined,
               onSnapshotError,
+              onLoad: undefined,
             });
       return new TableFileSource(options.label, table, names);
     } catch (error) {

@@ -32,26 +32,30 @@ export class InternedSequences {
    * way (merged lists) and never kept do not outlive the build.
    */
   keepOnly(ids: Uint32Array): InternedSequences {
+    // Typed arrays and plain loops: a full RIB keeps some 400,000 lists for over a million routes.
     const renumbered = new Int32Array(this.count).fill(-1);
-    const kept: number[] = [];
+    const kept = new Uint32Array(Math.min(this.count, ids.length));
+    let keptCount = 0;
     for (let i = 0; i < ids.length; i++) {
       let id = renumbered[ids[i]!]!;
       if (id < 0) {
-        id = kept.length;
+        id = keptCount++;
         renumbered[ids[i]!] = id;
-        kept.push(ids[i]!);
+        kept[id] = ids[i]!;
       }
       ids[i] = id;
     }
-    const offsets = new Uint32Array(kept.length + 1);
+    const offsets = new Uint32Array(keptCount + 1);
     let total = 0;
-    kept.forEach((old, id) => {
+    for (let id = 0; id < keptCount; id++) {
       offsets[id] = total;
-      total += this.offsets[old + 1]! - this.offsets[old]!;
-    });
-    offsets[kept.length] = total;
+      total += this.offsets[kept[id]! + 1]! - this.offsets[kept[id]!]!;
+    }
+    offsets[keptCount] = total;
     const words = new Uint32Array(total);
-    for (const [id, old] of kept.entries()) words.set(this.of(old), offsets[id]!);
+    for (let id = 0; id < keptCount; id++) {
+      for (let from = this.offsets[kept[id]!]!, to = offsets[id]!; to < offsets[id + 1]!; from++, to++) words[to] = this.words[from]!;
+    }
     return new InternedSequences(offsets, words);
   }
 }

@@ -153,8 +153,9 @@ export class RoutePathsBuilder {
   private runs = new Float64Array(64);
   private listWords = new Uint32Array(64);
 
-  internPath(path: AsPathWords): number {
-    return this.paths.intern(path);
+  /** The id of `path`, as `peer` carries it. */
+  internPath(path: AsPathWords, peer: number): number {
+    return this.paths.intern(path, peer);
   }
 
   /** The id of the path list of a prefix's entries (not empty), of IPv6 when `ipv6`. */

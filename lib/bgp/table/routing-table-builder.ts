@@ -78,9 +78,9 @@ export class RoutingTableBuilder {
     return this.ipv4.count + this.ipv6.count;
   }
 
-  /** The id of an AS path, for the entries of the prefixes added next. */
-  internAsPath(path: AsPathWords): number {
-    return this.paths.internPath(path);
+  /** The id of an AS path that peer `peer` carries, for the entries of the prefixes added next. */
+  internAsPath(path: AsPathWords, peer: number): number {
+    return this.paths.internPath(path, peer);
   }
 
   /** Adds an IPv4 prefix, with its RIB entries where the format has them; host bits of `net` are cleared. */
@@ -177,7 +177,7 @@ export class RoutingTableBuilder {
         continue;
       }
       route++;
-      nets.set(rows.nets.subarray(row * w, row * w + w), route * w);
+      for (let k = 0; k < w; k++) nets[route * w + k] = rows.nets[row * w + k]!;
       lengths[route] = rows.lengths[row]!;
       values[route] = rows.origins[row]!;
       lists[route] = list;

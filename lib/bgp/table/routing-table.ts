@@ -43,9 +43,10 @@ import { InvalidBgpQueryError } from '../errors.ts';
 import {
   IPV4_MAPPED_PREFIX_LENGTH,
   formatIpAddress,
-  formatIpv4,
-  formatIpv6,
   type IpAddress,
+  type IpPrefix,
+  ipv4Prefix,
+  ipv6Prefix,
   isIpv4Mapped,
   maskIpv4,
   maskIpv6,
@@ -62,8 +63,8 @@ import { RoutePaths, type RoutePathsParts } from './route-paths.ts';
 export const NO_ROUTE = -1;
 
 export interface RouteMatch {
-  /** The announced prefix in CIDR notation. */
-  readonly prefix: string;
+  /** The announced prefix, host bits clear. */
+  readonly prefix: IpPrefix;
   /** Its origin ASes, ascending: several for MOAS or an AS_SET origin. */
   readonly origins: readonly number[];
   /** Its paths, visibility and upstreams, from a table with AS paths. */
@@ -72,7 +73,7 @@ export interface RouteMatch {
 
 export interface PrefixMatch {
   /** The queried prefix, host bits cleared (IPv4-mapped IPv6 given as IPv4). */
-  readonly prefix: string;
+  readonly prefix: IpPrefix;
   /** The longest announced prefix covering all of it, if any (it may be the prefix itself). */
   readonly covering?: RouteMatch;
   /** Announced prefixes strictly inside it. */
@@ -192,7 +193,7 @@ export class RoutingTable {
   route(handle: number): RouteMatch {
     const ipv6 = handle >= this.ipv4.size;
     const id = ipv6 ? handle - this.ipv4.size : handle;
-    const prefix = ipv6 ? `${formatIpv6(this.ipv6.nets, id * 4)}/${this.ipv6.lengths[id]}` : `${formatIpv4(this.ipv4.nets[id]!)}/${this.ipv4.lengths[id]}`;
+    const prefix = ipv6 ? ipv6Prefix(this.ipv6.nets, id * 4, this.ipv6.lengths[id]!) : ipv4Prefix(this.ipv4.nets[id]!, this.ipv4.lengths[id]!);
     const origins = this.originSets.members((ipv6 ? this.ipv6 : this.ipv4).values[id]!);
     return this.paths ? { prefix, origins, paths: this.paths.seen(id, ipv6) } : { prefix, origins };
   }
@@ -225,7 +226,7 @@ export class RoutingTable {
     maskIpv6(w, length);
     const covering = this.ipv6.covering(w, length);
     return {
-      prefix: `${formatIpv6(w)}/${length}`,
+      prefix: ipv6Prefix(w, 0, length),
       covering: covering >= 0 ? this.route(this.ipv4.size + covering) : undefined,
       moreSpecifics: this.ipv6.countMoreSpecifics(w, length),
     };
@@ -240,7 +241,7 @@ export class RoutingTable {
     const net = Uint32Array.of(maskIpv4(address, length));
     const covering = this.ipv4.covering(net, length);
     return {
-      prefix: `${formatIpv4(net[0]!)}/${length}`,
+      prefix: ipv4Prefix(net[0]!, length),
       covering: covering >= 0 ? this.route(covering) : undefined,
       moreSpecifics: this.ipv4.countMoreSpecifics(net, length),
     };

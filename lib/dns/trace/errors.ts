@@ -1,4 +1,4 @@
-import type { NameServer } from './trace.ts';
+import type { NameServer } from './name-server.ts';
 
 /** Why a trace ended before an authoritative answer; what the trace did until then stays in its steps. */
 export abstract class TraceFailure extends Error {}

@@ -15,7 +15,8 @@ import {
   UnroutableAddressError,
   ForbiddenNameError,
 } from './errors.ts';
-import type { NameServer, ServerQuery, StepOutcome, Trace, TraceStep } from './trace.ts';
+import type { NameServer, ServerQuery } from './name-server.ts';
+import type { StepOutcome, Trace, TraceStep } from './trace.ts';
 
 export interface TraceLimits {
   readonly maxReferrals: number;

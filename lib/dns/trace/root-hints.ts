@@ -1,4 +1,4 @@
-import type { NameServer } from './trace.ts';
+import type { NameServer } from './name-server.ts';
 
 /**
  * The root servers' addresses as IANA publishes them (named.root, of

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { UpstreamResolver } from '../upstream-resolver.ts';
-import type { ServerQuery } from './trace.ts';
+import type { ServerQuery } from './name-server.ts';
 
 /**
  * The trace's queries as the bot sends them: UDP to the server's address and

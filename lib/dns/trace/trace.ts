@@ -5,18 +5,9 @@
  * (`.` for the root); all of them came from DNS and are untrusted.
  */
 import type { DnsTimeoutError, DnsNetworkError } from '../errors.ts';
-import type { DnsQuestion, DnsRecord, DnsResponse } from '../resolver.ts';
+import type { DnsQuestion, DnsRecord } from '../resolver.ts';
+import type { NameServer } from './name-server.ts';
 import type { TraceFailure } from './errors.ts';
-
-/** A server the trace asks: its name in the NS set that led to it (none for a root hint) and the address asked. */
-export interface NameServer {
-  readonly name?: string;
-  readonly address: string;
-  readonly port: number;
-}
-
-/** Sends one query to one server (UDP, TCP on truncation); tests put their own servers or fakes here. */
-export type ServerQuery = (server: NameServer, question: DnsQuestion, signal: AbortSignal) => Promise<DnsResponse>;
 
 export type StepOutcome =
   /** Not authoritative, with NS records for a zone closer to the name: go there. */

@@ -17,7 +17,7 @@ export function abortableExchange<T>(
       close();
       settle();
     };
-    const onAbort = () => finish(() => reject(signal.reason as Error));
+    const onAbort = () => finish(() => reject(signal.reason));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort);
     start(

@@ -1,7 +1,7 @@
 import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../../bgp/bgp-source.ts';
 import type { RouteValidity, RpkiStats, Vrp } from '../../bgp/rpki/rpki-source.ts';
 import { duration } from './duration.ts';
-import { formatIpAddress } from '../../net/ip-address.ts';
+import { formatIpAddress, formatPrefix, type IpPrefix, samePrefix } from '../../net/ip-address.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 
@@ -35,15 +35,17 @@ export function formatRouteAnswer(answer: RouteAnswer, names: ReadonlyMap<number
   if (!answer.prefix) {
     lines.push({ text: `No announced prefix covers ${asked} in ${stats.source}.` });
   } else {
+    const { query } = answer;
+    const announced = formatPrefix(answer.prefix);
     const moas = answer.origins.length > 1 ? ' (several origins: MOAS)' : '';
-    lines.push({ text: neutraliseText(`${answer.prefix} announced by ${originsText(answer.origins, names)}${moas}`), record: true });
-    if (answer.query.kind === 'prefix' && answer.prefix !== asked)
-      lines.push({ text: neutraliseText(`${asked} is not announced as such; ${answer.prefix} covers it.`) });
+    lines.push({ text: neutraliseText(`${announced} announced by ${originsText(answer.origins, names)}${moas}`), record: true });
+    if (query.kind === 'prefix' && !samePrefix(answer.prefix, { address: query.prefix, length: query.length }))
+      lines.push({ text: neutraliseText(`${asked} is not announced as such; ${announced} covers it.`) });
     if (answer.moreSpecifics !== undefined && answer.query.kind === 'prefix')
       lines.push({ text: `${answer.moreSpecifics} more-specific prefix${answer.moreSpecifics === 1 ? ' is' : 'es are'} announced inside ${asked}.` });
     lines.push(...visibilityLines(answer, names));
     if (rpki) lines.push(...rpkiLines(answer.prefix, rpki));
-    lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${answer.prefix}`) });
+    lines.push({ text: neutraliseText(`RIPEstat: ${RIPESTAT}${announced}`) });
   }
   lines.push({ text: sourceLine(stats) });
   return lines;
@@ -84,7 +86,7 @@ export function formatPathsAnswer(answer: RouteAnswer, names: ReadonlyMap<number
     lines.push({ text: `No announced prefix covers ${asked} in ${stats.source}.` }, { text: sourceLine(stats) });
     return lines;
   }
-  lines.push({ text: neutraliseText(`${answer.prefix} announced by ${originsText(answer.origins, names)}`) });
+  lines.push({ text: neutraliseText(`${formatPrefix(answer.prefix)} announced by ${originsText(answer.origins, names)}`) });
   const { paths, visibility } = answer.paths ?? {};
   if (paths === undefined) {
     lines.push({ text: neutraliseText(`The ${stats.source} source has no AS paths: they come from an MRT RIB or bgpdump -m table (BGP_SOURCE=table:PATH).`) });
@@ -120,7 +122,7 @@ export function formatAsnAnswer(answer: AsnAnswer, stats: BgpTableStats): ReplyL
 /** The short line under a reverse lookup: who announces the address. */
 export function routeSummaryLine(answer: RouteAnswer, names: ReadonlyMap<number, string>): ReplyLine {
   if (!answer.prefix) return { text: '🛰 BGP: no announced prefix covers this address.' };
-  return { text: neutraliseText(`🛰 BGP: ${answer.prefix} from ${originsText(answer.origins, names)}`) };
+  return { text: neutraliseText(`🛰 BGP: ${formatPrefix(answer.prefix)} from ${originsText(answer.origins, names)}`) };
 }
 
 /**
@@ -128,9 +130,9 @@ export function routeSummaryLine(answer: RouteAnswer, names: ReadonlyMap<number,
  * origins at once (whether a ROA covers a route does not depend on its
  * origin), with what it means: no ROA was published, nothing is wrong.
  */
-function rpkiLines(prefix: string, rpki: RouteRpki): ReplyLine[] {
+function rpkiLines(prefix: IpPrefix, rpki: RouteRpki): ReplyLine[] {
   if ('failure' in rpki) return [{ text: `RPKI: the ${rpki.source} source did not answer (${rpki.failure}).` }];
-  const length = prefix.slice(prefix.indexOf('/'));
+  const length = `/${prefix.length}`;
   const texts: string[] = [];
   for (const validity of rpki.validities) {
     if (validity.state === 'valid') texts.push(`RPKI ✅ valid for AS${validity.origin}: ROA ${vrpText(validity.vrp)}`);
@@ -140,7 +142,7 @@ function rpkiLines(prefix: string, rpki: RouteRpki): ReplyLine[] {
   }
   const notFound = rpki.validities.filter((validity) => validity.state === 'not-found').map((validity) => `AS${validity.origin}`);
   if (notFound.length > 0)
-    texts.push(`RPKI ❔ not found for ${notFound.join(' and ')}: no ROA covers ${prefix} (no sign of a bad route: its holder published none)`);
+    texts.push(`RPKI ❔ not found for ${notFound.join(' and ')}: no ROA covers ${formatPrefix(prefix)} (no sign of a bad route: its holder published none)`);
   return texts.map((text) => ({ text: neutraliseText(text) }));
 }
 
@@ -150,7 +152,7 @@ function authorisedText(covering: readonly Vrp[]): string {
   const listed = (vrps: readonly Vrp[]) =>
     vrps
       .slice(0, MAX_LISTED_VRPS)
-      .map((vrp) => `AS${vrp.asn} (${vrp.prefix} max /${vrp.maxLength})`)
+      .map((vrp) => `AS${vrp.asn} (${formatPrefix(vrp.prefix)} max /${vrp.maxLength})`)
       .join(', ') + (vrps.length > MAX_LISTED_VRPS ? ` and ${vrps.length - MAX_LISTED_VRPS} more` : '');
   if (authorising.length === 0) return `only AS0 ROAs cover it, which let no AS originate it: ${listed(covering)}`;
   return `ROAs cover it for ${listed(authorising)}`;
@@ -158,7 +160,7 @@ function authorisedText(covering: readonly Vrp[]): string {
 
 /** `193.0.20.0/24 max /24, ripe`; the trust anchor's name is untrusted data. */
 function vrpText(vrp: Vrp): string {
-  return `AS${vrp.asn} ${vrp.prefix} max /${vrp.maxLength}${vrp.ta ? `, ${vrp.ta}` : ''}`;
+  return `AS${vrp.asn} ${formatPrefix(vrp.prefix)} max /${vrp.maxLength}${vrp.ta ? `, ${vrp.ta}` : ''}`;
 }
 
 export function sourceLine(stats: BgpTableStats): string {

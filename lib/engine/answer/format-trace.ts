@@ -12,7 +12,8 @@ import {
   UnresolvableDelegationError,
   UnroutableAddressError,
 } from '../../dns/trace/errors.ts';
-import type { NameServer, Trace, TraceStep } from '../../dns/trace/trace.ts';
+import type { NameServer } from '../../dns/trace/name-server.ts';
+import type { Trace, TraceStep } from '../../dns/trace/trace.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 import { displayName, negativeAnswerText, recordLine, shortDataLine } from './format-dns-answer.ts';

@@ -1,3 +1,4 @@
+import { sourceFailureText } from './source-failure.ts';
 /**
  * The answer to `whois` and `abuse` in words: what the registry says, and
  * where the DNS and BGP agree with it or not. Every string from RDAP is
@@ -5,7 +6,7 @@
  * object writes it) and goes through neutraliseText.
  */
 import type { RouteAnswer } from '../../bgp/bgp-source.ts';
-import { formatIpAddress, inPrefix, parseCidr } from '../../net/ip-address.ts';
+import { formatIpAddress, formatPrefix, inPrefix, samePrefix } from '../../net/ip-address.ts';
 import type { BootstrapInfo } from '../../rdap/bootstrap-store.ts';
 import type { DomainFound, Found } from '../../rdap/rdap-client.ts';
 import { duration } from './duration.ts';
@@ -89,11 +90,11 @@ export function formatDomainAnswer(found: DomainFound, dns: DnsView, registeredN
 }
 
 /** An address or prefix: the registered range and who holds it, and what BGP shows of it. */
-export function formatNetworkAnswer(found: Found<RdapNetwork>, route?: RouteAnswer | { readonly error: Error }): ReplyLine[] {
+export function formatNetworkAnswer(found: Found<RdapNetwork>, route?: RouteAnswer | { readonly error: unknown }): ReplyLine[] {
   const network = found.object;
   const range = `${formatIpAddress(network.startAddress)} – ${formatIpAddress(network.endAddress)}`;
   const facts = [network.name, network.type, network.country].filter(Boolean).join(', ');
-  const lines = [`${network.cidrs.join(', ')} (${range})${facts ? `: ${facts}` : ''}`];
+  const lines = [`${network.cidrs.map(formatPrefix).join(', ')} (${range})${facts ? `: ${facts}` : ''}`];
   if (network.handle) lines.push(`Handle: ${network.handle}${network.parentHandle ? `, parent ${network.parentHandle}` : ''}`);
   lines.push(...commonLines(network));
   if (route) lines.push(routeCheck(network, route));
@@ -112,7 +113,7 @@ export function formatAutnumAnswer(found: Found<RdapAutnum>): ReplyLine[] {
 /** `abuse X`: the mailbox alone, and what it is the mailbox of. */
 export function formatAbuseAnswer(found: Found<RdapNetwork | RdapAutnum>): ReplyLine[] {
   const object = found.object;
-  const of = object.objectClass === 'autnum' ? `AS${object.startAutnum}` : object.cidrs.join(', ');
+  const of = object.objectClass === 'autnum' ? `AS${object.startAutnum}` : object.cidrs.map(formatPrefix).join(', ');
   const registry = registryName(object, found.url);
   const text = object.abuse?.email
     ? `Abuse mailbox for ${of} (${registry}): ${object.abuse.email}`
@@ -208,24 +209,21 @@ function dsCheck(domain: RdapDomain, dns: DnsView): string[] {
 }
 
 /** The registered range against the route BGP knows: announced as registered, as a more-specific, covered by a less-specific, not at all, or by an origin the holder does not name. */
-function routeCheck(network: RdapNetwork, route: RouteAnswer | { readonly error: Error }): string {
-  if ('error' in route) return `BGP check: the BGP source did not answer (${route.error.message})`;
+function routeCheck(network: RdapNetwork, route: RouteAnswer | { readonly error: unknown }): string {
+  if ('error' in route) return `BGP check: the BGP source did not answer (${sourceFailureText(route.error)})`;
   if (!route.prefix) return '⚠️ BGP check: no announced route covers it';
-  const announced = parseCidr(route.prefix);
+  const announced = route.prefix;
+  const shown = formatPrefix(announced);
   const origins = route.origins.map((asn) => `AS${asn}`).join(', ');
   const unnamed = network.originAutnums.length > 0 ? route.origins.filter((asn) => !network.originAutnums.includes(asn)) : [];
   const originNote = unnamed.length
     ? `; ⚠️ the holder names ${network.originAutnums.map((asn) => `AS${asn}`).join(', ')} as origins, not ${unnamed.map((asn) => `AS${asn}`).join(', ')}`
     : '';
   let relation: string;
-  if (network.cidrs.includes(route.prefix)) relation = `✅ BGP check: ${route.prefix} is announced as registered, by ${origins}`;
-  else if (
-    announced &&
-    inPrefix(network.startAddress, announced.address, announced.length) &&
-    inPrefix(network.endAddress, announced.address, announced.length)
-  )
-    relation = `BGP check: announced only within a less-specific route, ${route.prefix} by ${origins}`;
-  else relation = `BGP check: announced as a more-specific, ${route.prefix} by ${origins}, inside the registered range`;
+  if (network.cidrs.some((cidr) => samePrefix(cidr, announced))) relation = `✅ BGP check: ${shown} is announced as registered, by ${origins}`;
+  else if (inPrefix(network.startAddress, announced.address, announced.length) && inPrefix(network.endAddress, announced.address, announced.length))
+    relation = `BGP check: announced only within a less-specific route, ${shown} by ${origins}`;
+  else relation = `BGP check: announced as a more-specific, ${shown} by ${origins}, inside the registered range`;
   return `${relation}${originNote}`;
 }
 

@@ -15,6 +15,7 @@ import type { ReplyMarkup } from '../../reply/markup.ts';
 import { errorOfResponse, type RequestContext } from './api-errors.ts';
 import { followMainChannel } from './main-stream.ts';
 import { MISSKEY_VISIBILITY, MisskeyAccounts, mentionsOf, QUESTION_TYPES } from './notes.ts';
+import { errorMessage } from '../../ops/logger.ts';
 
 export interface MisskeyClientOptions {
   readonly url: string;
@@ -51,8 +52,8 @@ export class MisskeyClient implements Fediverse {
       origin: this.origin,
       credential: this.options.token,
       fetch: async (input, init) => {
-        const response = await fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch((error: Error) => {
-          throw new TransientServerError(error.message, undefined, { cause: error });
+        const response = await fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch((error: unknown) => {
+          throw new TransientServerError(errorMessage(error), undefined, { cause: error });
         });
         if (response.status >= 200 && response.status < 300) return response;
         throw await errorOfResponse(response, context);

@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { cidr } from '../../testkit/bgp/table-helpers.ts';
 import { RipeStatRpkiSource } from '../../../lib/bgp/rpki/ripestat-rpki-source.ts';
 import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
 import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
-import { longestStall } from '../../testkit/event-loop-stall.ts';
+import { workerThreadsStarted } from '../../testkit/event-loop-stall.ts';
 import { Events } from '../../testkit/events.ts';
 import { temporaryFolder } from '../../testkit/temporary-folder.ts';
 
@@ -55,7 +56,7 @@ describe('VrpFileSource', () => {
   async function open(path: string) {
     const errors = new Events<Error>();
     const reloads = new Events<RpkiStats>();
-    const source = await VrpFileSource.open({ path, onError: errors.push, onReload: reloads.push, pollIntervalMs: 50, settleMs: 20 });
+    const source = await VrpFileSource.open({ path, onError: errors.push, onLoad: reloads.push, pollIntervalMs: 50, settleMs: 20 });
     sources.push(source);
     return { source, errors, reloads };
   }
@@ -126,27 +127,26 @@ describe('VrpFileSource', () => {
     assert.deepEqual(await states(source, [64500]), ['invalid']);
   });
 
-  it('keeps the event loop turning while a large set is built (in a worker thread)', async () => {
+  it('builds a reloaded set in a worker thread, leaving the event loop free', async () => {
     const path = join(dir, 'large.csv');
     await writeFile(path, csv(64500));
     // Not watched: the reload measured is the one asked for.
     const source = await VrpFileSource.open({ path, onError: () => {}, pollIntervalMs: 60_000, settleMs: 60_000 });
     sources.push(source);
-    // Half of them IPv6 /64s of one /32, which the builder's native first-word sort leaves to its comparator (as it
-    // leaves a large network's many /48s): built on this thread, 600,000 stall it for 210-270 ms on a quiet 2-core
-    // machine; in the worker the longest gap is 10-13 ms. The bound leaves room for a loaded CI host.
-    const vrps = 600_000;
+    // Half of them IPv6 /64s of one /32, which the builder's native first-word sort leaves to its comparator. What
+    // the stall costs in milliseconds is measured by the benchmark (npm run bench:bgp), not here.
+    const vrps = 20_000;
     await writeFile(
       path,
       csv(64501, vrps, (i) => i % 2 === 1),
     );
-    const { result: swapped, stallMs } = await longestStall(() => source.reload());
+    const { result: swapped, workers } = await workerThreadsStarted(() => source.reload());
     assert.equal(swapped, true);
+    assert.equal(workers, 1, 'one worker thread built the set');
     const stats = await source.stats();
     assert.deepEqual([stats.ipv4Vrps, stats.ipv6Vrps], [vrps / 2 + 1, vrps / 2]);
     assert.deepEqual(await states(source, [64501]), ['valid']);
-    assert.equal((await source.validate(ip('2001:db8:4:93df::'), 64, [64501]))[0]!.state, 'valid');
-    assert.ok(stallMs < 150, `the event loop stalled ${Math.round(stallMs)} ms during the reload`);
+    assert.equal((await source.validate(ip('2001:db8:0:4e1f::'), 64, [64501]))[0]!.state, 'valid');
   });
 });
 
@@ -165,7 +165,7 @@ describe('VRP snapshots', () => {
       path,
       snapshotPath,
       onError: (error) => assert.fail(error),
-      onReload: reloads.push,
+      onLoad: reloads.push,
       onSnapshotLoaded: snapshots.push,
       onSnapshotError: snapshotErrors.push,
       pollIntervalMs: 60_000,
@@ -254,16 +254,16 @@ describe('RipeStatRpkiSource', () => {
 
   it('asks once per origin and reads each state with the ROAs behind it', async () => {
     assert.deepEqual(await source.validate(ip('1.1.1.0'), 24, [13335, 64500]), [
-      { origin: 13335, state: 'valid', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
-      { origin: 64500, state: 'invalid', reason: 'origin', covering: [{ prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 }] },
+      { origin: 13335, state: 'valid', vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 } },
+      { origin: 64500, state: 'invalid', reason: 'origin', covering: [{ prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 }] },
     ]);
     assert.ok(calls.includes('/data/rpki-validation/data.json AS13335 1.1.1.0/24 fedidig'));
     assert.deepEqual(await source.validate(ip('1.1.1.0'), 25, [13335]), [
-      { origin: 13335, state: 'invalid', reason: 'length', vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 } },
+      { origin: 13335, state: 'invalid', reason: 'length', vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 } },
     ]);
     assert.deepEqual(await source.validate(ip('192.0.2.0'), 24, [64500]), [{ origin: 64500, state: 'not-found' }]);
     assert.deepEqual(await source.validate(ip('2a02:7080::'), 48, [64501]), [
-      { origin: 64501, state: 'valid', vrp: { prefix: '2a02:7080::/48', maxLength: 48, asn: 64501 } },
+      { origin: 64501, state: 'valid', vrp: { prefix: cidr('2a02:7080::/48'), maxLength: 48, asn: 64501 } },
     ]);
     assert.equal((await source.stats()).source, `RIPEstat (127.0.0.1:${port})`);
   });

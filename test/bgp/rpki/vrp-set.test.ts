@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIpAddress } from '../../../lib/net/ip-address.ts';
+import { formatPrefix, parseIpAddress } from '../../../lib/net/ip-address.ts';
 import type { RouteValidity } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { parseVrps } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import type { VrpSet } from '../../../lib/bgp/rpki/vrp-set.ts';
-import { inPieces } from '../../testkit/bgp/table-helpers.ts';
+import { cidr, inPieces } from '../../testkit/bgp/table-helpers.ts';
 
 /** rpki-client's `-j` output: numeric ASNs, every ROA with its trust anchor and expiry, other arrays after. */
 const RPKI_CLIENT_JSON = `{
@@ -62,13 +62,13 @@ function check(vrps: VrpSet, route: string, origin: number): string {
 function summary(validity: RouteValidity): string {
   switch (validity.state) {
     case 'valid':
-      return `valid ${validity.vrp.prefix}-${validity.vrp.maxLength} AS${validity.vrp.asn}`;
+      return `valid ${formatPrefix(validity.vrp.prefix)}-${validity.vrp.maxLength} AS${validity.vrp.asn}`;
     case 'not-found':
       return 'not-found';
     case 'invalid':
       return validity.reason === 'length'
-        ? `invalid length ${validity.vrp.prefix}-${validity.vrp.maxLength} AS${validity.vrp.asn}`
-        : `invalid origin ${validity.covering.map((vrp) => `${vrp.prefix}-${vrp.maxLength}:AS${vrp.asn}`).join(' ')}`;
+        ? `invalid length ${formatPrefix(validity.vrp.prefix)}-${validity.vrp.maxLength} AS${validity.vrp.asn}`
+        : `invalid origin ${validity.covering.map((vrp) => `${formatPrefix(vrp.prefix)}-${vrp.maxLength}:AS${vrp.asn}`).join(' ')}`;
   }
 }
 
@@ -124,7 +124,7 @@ describe('route origin validation (RFC 6811)', async () => {
     assert.deepEqual(vrps.validate(ip('1.1.1.0'), 24, 13335), {
       origin: 13335,
       state: 'valid',
-      vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335, ta: 'apnic' },
+      vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335, ta: 'apnic' },
     });
   });
 
@@ -169,7 +169,7 @@ describe('VRP files', () => {
     assert.deepEqual(vrps.validate(ip('1.1.1.0'), 24, 13335), {
       origin: 13335,
       state: 'valid',
-      vrp: { prefix: '1.1.1.0/24', maxLength: 24, asn: 13335 },
+      vrp: { prefix: cidr('1.1.1.0/24'), maxLength: 24, asn: 13335 },
     });
   });
 

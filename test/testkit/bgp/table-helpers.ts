@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import type { RoutingTable } from '../../../lib/bgp/table/routing-table.ts';
+import { formatPrefix, type IpPrefix, parseCidr } from '../../../lib/net/ip-address.ts';
 
 const BGPDUMP = '/usr/bin/bgpdump';
 const BGPDUMP_INSTALL = 'apt-get install bgpdump';
@@ -31,7 +32,7 @@ export function routesOf(table: RoutingTable): string[] {
   const routes: string[] = [];
   for (let handle = 0; handle < table.ipv4Prefixes + table.ipv6Prefixes; handle++) {
     const { prefix, origins } = table.route(handle);
-    routes.push([prefix, ...origins].join(' '));
+    routes.push([formatPrefix(prefix), ...origins].join(' '));
   }
   return routes;
 }
@@ -39,4 +40,11 @@ export function routesOf(table: RoutingTable): string[] {
 /** Content handed over in pieces of `size` bytes (all at once by default), as a stream would. */
 export async function* inPieces(content: Buffer, size = content.length): AsyncGenerator<Buffer> {
   for (let i = 0; i < content.length; i += size) yield content.subarray(i, i + size);
+}
+
+/** A prefix written as CIDR text, for expected values: `cidr('192.0.2.0/24')`. */
+export function cidr(text: string): IpPrefix {
+  const prefix = parseCidr(text);
+  assert.ok(prefix, `${text} is a prefix`);
+  return prefix;
 }

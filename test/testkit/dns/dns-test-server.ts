@@ -1,5 +1,6 @@
 import dns2 from 'dns2';
 import { Socket } from 'node:net';
+import { dns2Message, dns2Sockets } from './dns2-view.ts';
 import {
   REFUSED_NAME,
   ROTATING_ADDRESSES,
@@ -36,7 +37,7 @@ export interface DnsTestServer {
 }
 
 type Request = InstanceType<typeof Packet>;
-type Send = (response: unknown) => unknown;
+type Send = Parameters<dns2.DnsHandler>[1];
 
 /**
  * An authoritative server for the test zone on 127.0.0.1, UDP and TCP on the
@@ -49,7 +50,7 @@ export async function startDnsTestServer(records: readonly ZoneRecord[] = zoneRe
   const { server, port } = await listeningServer((request, send, client) => answer(request, send, client, records, queries));
   // A connection whose query was never answered (the silent name) would hold close() for dns2's idle timeout.
   const connections = new Set<Socket>();
-  tcpServerOf(server).on('connection', (socket: Socket) => {
+  dns2Sockets(server).tcp.on('connection', (socket: Socket) => {
     connections.add(socket);
     socket.on('close', () => connections.delete(socket));
   });
@@ -65,10 +66,6 @@ export async function startDnsTestServer(records: readonly ZoneRecord[] = zoneRe
   };
 }
 
-type Servers = { udp: import('node:dgram').Socket; tcp: import('node:net').Server };
-const serversOf = (server: ReturnType<typeof dns2.createServer>) => (server as unknown as { servers: Servers }).servers;
-const tcpServerOf = (server: ReturnType<typeof dns2.createServer>) => serversOf(server).tcp;
-
 /**
  * A dns2 server listening on UDP and TCP on the same random port. UDP takes a
  * free port; TCP may find it taken (an outgoing connection can hold the same
@@ -76,12 +73,10 @@ const tcpServerOf = (server: ReturnType<typeof dns2.createServer>) => serversOf(
  * and a new one tries. dns2 re-emits its sockets' errors on itself, so the
  * attempt listens there too, or a taken port would be an uncaught exception.
  */
-async function listeningServer(
-  handle: (request: Request, send: Send, client: unknown) => void,
-): Promise<{ server: ReturnType<typeof dns2.createServer>; port: number }> {
+async function listeningServer(handle: dns2.DnsHandler): Promise<{ server: dns2.DnsServer; port: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const server = dns2.createServer({ udp: true, tcp: true, handle } as never);
-    const { udp, tcp } = serversOf(server);
+    const server = dns2.createServer({ udp: true, tcp: true, handle });
+    const { udp, tcp } = dns2Sockets(server);
     const taken = (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') throw error;
     };
@@ -100,11 +95,10 @@ async function listeningServer(
 }
 
 function answer(request: Request, send: Send, client: unknown, records: readonly ZoneRecord[], log: LoggedQuery[]): void {
-  const [question] = request.questions as unknown as { name: string; type: number }[];
-  const opt = (request.additionals as unknown as { type: number; doFlag?: boolean }[]).find((r) => r.type === 41);
+  const [question] = request.questions;
+  const { header: flags, opt } = dns2Message(request);
   const transport = client instanceof Socket ? 'tcp' : 'udp';
   const name = question.name.toLowerCase();
-  const flags = request.header as unknown as { ad: number; cd: number };
   log.push({
     name,
     type: question.type,
@@ -116,7 +110,7 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
   });
   if (name === SILENT_NAME) return;
   const response = Packet.createResponseFromRequest(request);
-  const header = response.header as unknown as Record<string, number>;
+  const { header } = dns2Message(response);
   header.ra = 1;
   if (opt) response.additionals.push(Packet.Resource.EDNS([]));
   if (name === SERVFAIL_NAME || name === REFUSED_NAME) {
@@ -134,7 +128,7 @@ function answer(request: Request, send: Send, client: unknown, records: readonly
   response.authorities.push(...authorities.map(resource));
   if (name === SPOOFED_NAME && transport === 'udp') {
     const forged = Packet.createResponseFromRequest(request);
-    (forged.header as unknown as Record<string, number>).id = (request.header.id + 1) & 0xffff;
+    forged.header.id = (request.header.id + 1) & 0xffff;
     forged.answers.push(resource({ ...SOA_RECORD, name, type: 1, fields: { address: '203.0.113.66' } }));
     send(forged);
   }

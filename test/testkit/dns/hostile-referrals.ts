@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { DnsNetworkError, DnsTimeoutError } from '../../../lib/dns/errors.ts';
 import { RecordType } from '../../../lib/dns/record-types.ts';
 import type { DnsQuestion, DnsRecord, DnsResponse } from '../../../lib/dns/resolver.ts';
-import type { NameServer, ServerQuery } from '../../../lib/dns/trace/trace.ts';
+import type { NameServer, ServerQuery } from '../../../lib/dns/trace/name-server.ts';
 import { addressRecord, authoritativeAnswer, serverResponse } from './fake-name-servers.ts';
 import { hostileDnsRecord, hostileName, hostileRecord, txtString, type HostileRecord } from './hostile-resolver.ts';
 

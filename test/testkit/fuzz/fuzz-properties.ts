@@ -27,7 +27,7 @@ import { recordTypeName } from '../../../lib/dns/record-types.ts';
 import { replyMarkups, type ReplyMarkup } from '../../../lib/reply/markup.ts';
 import { isVisibility, replyVisibility, visibilities, type Visibility } from '../../../lib/fediverse/reply-visibility.ts';
 import type { Resolver } from '../../../lib/dns/resolver.ts';
-import type { ServerQuery } from '../../../lib/dns/trace/trace.ts';
+import type { ServerQuery } from '../../../lib/dns/trace/name-server.ts';
 import { unroutableReason } from '../../../lib/net/special-ranges.ts';
 import { WaitingRateLimit } from '../../../lib/policy/waiting-rate-limit.ts';
 import { UpstreamResolver } from '../../../lib/dns/upstream-resolver.ts';
@@ -343,12 +343,45 @@ export interface FuzzEnvironment {
   wire?: WireEnvironment;
 }
 
+/** What checking a property found, whatever the type of the values it generates. */
+export interface FuzzCheck {
+  readonly failed: boolean;
+  readonly numRuns: number;
+  readonly numShrinks: number;
+  readonly seed: number;
+  /** With the seed, replays the failure. */
+  readonly counterexamplePath: string | null;
+  /** The shrunk counterexample as fast-check prints it. */
+  readonly counterexample: string;
+  readonly error: unknown;
+  /** fast-check's report of a failure: the seed, the path and the counterexample. */
+  readonly report: string | undefined;
+}
+
 export interface FuzzProperty {
   readonly id: string;
   readonly title: string;
   /** Goes through the loopback DNS server: slower, run fewer times. */
   readonly wire: boolean;
-  property(env: FuzzEnvironment): fc.IAsyncProperty<never> | fc.IProperty<never>;
+  /** Runs the property `numRuns` times, from `seed` or a new one. */
+  check(env: FuzzEnvironment, runs: { readonly numRuns: number; readonly seed?: number }): Promise<FuzzCheck>;
+}
+
+/** The check of a property, built for each environment, of any values. */
+function checking<Ts>(property: (env: FuzzEnvironment) => fc.IRawProperty<Ts>): FuzzProperty['check'] {
+  return async (env, runs) => {
+    const details = await fc.check(property(env), runs);
+    return {
+      failed: details.failed,
+      numRuns: details.numRuns,
+      numShrinks: details.numShrinks,
+      seed: details.seed,
+      counterexamplePath: details.counterexamplePath,
+      counterexample: fc.stringify(details.counterexample),
+      error: details.errorInstance,
+      report: fc.defaultReportMessage(details),
+    };
+  };
 }
 
 const titles: Record<CheckName, string> = {
@@ -369,10 +402,7 @@ function inProcess(check: CheckName): FuzzProperty {
     id: check,
     title: `${titles[check]} (hostile mention HTML and DNS data, in-process)`,
     wire: false,
-    property: () =>
-      fc.asyncProperty(inProcessCase, async ({ path, zone }) =>
-        checks[check](await runWholePath(path, new HostileResolver(zone))),
-      ) as unknown as fc.IAsyncProperty<never>,
+    check: checking(() => fc.asyncProperty(inProcessCase, async ({ path, zone }) => checks[check](await runWholePath(path, new HostileResolver(zone))))),
   };
 }
 
@@ -381,14 +411,15 @@ const replyVisibilityProperty: FuzzProperty = {
   id: 'reply-visibility',
   title: '4. replyVisibility is never wider than the question’s visibility or the cap, for any string',
   wire: false,
-  property: () =>
+  check: checking(() =>
     fc.property(fc.oneof(questionVisibility, fc.string({ unit: 'binary', maxLength: 40 })), fc.constantFrom(...visibilities), (question, cap) => {
       const reply = replyVisibility(question, cap);
       assert.ok(isVisibility(reply), `replyVisibility(${JSON.stringify(question)}, ${cap}) = ${JSON.stringify(reply)}`);
       assert.ok(visibilities.indexOf(reply) <= visibilities.indexOf(cap));
       if (isVisibility(question)) assert.ok(visibilities.indexOf(reply) <= visibilities.indexOf(question));
       else assert.equal(reply, 'direct', `replyVisibility(${JSON.stringify(question)}, ${cap})`);
-    }) as unknown as fc.IProperty<never>,
+    }),
+  ),
 };
 
 /** What Node takes for an IP address, in the forms people write (RFC 4291: compressed, full, upper case, embedded IPv4). */
@@ -415,7 +446,7 @@ const addressFormsProperty: FuzzProperty = {
   id: 'address-forms',
   title: 'every address net.isIP accepts, in any punctuation, is the reverse lookup of that address',
   wire: false,
-  property: () =>
+  check: checking(() =>
     fc.property(writtenAddress, inSentence, (address, around) => {
       // A trailing dot after an IPv4 address ends the sentence, not a name.
       const text = around.replace('x', address);
@@ -425,7 +456,8 @@ const addressFormsProperty: FuzzProperty = {
       assert.equal(question.kind, 'dns', `${JSON.stringify(text)}: ${JSON.stringify(question)}`);
       assert.equal(question.kind === 'dns' && question.name.ascii, reverseDnsName(expected), JSON.stringify(text));
       assert.equal(question.kind === 'dns' && question.address && formatIpAddress(question.address), formatIpAddress(expected));
-    }) as unknown as fc.IProperty<never>,
+    }),
+  ),
 };
 
 // ---------------------------------------------------------------------------
@@ -466,7 +498,7 @@ function throughTheWire(check: CheckName): FuzzProperty {
     id: `wire:${check}`,
     title: `${titles[check]} (generated records through the loopback DNS server)`,
     wire: true,
-    property: (env) => {
+    check: checking((env) => {
       const wire = env.wire;
       if (!wire) throw new Error('the wire properties need startWireEnvironment()');
       return fc.asyncProperty(wirePathCase, async ({ path, data: { records } }) => {
@@ -476,8 +508,8 @@ function throughTheWire(check: CheckName): FuzzProperty {
         const lines = run.answer?.lines.map((l) => l.text).join('\n') ?? '';
         assert.doesNotMatch(lines, /no answer from|could not reach/, `the loopback server did not answer: ${lines}`);
         checks[check](run);
-      }) as unknown as fc.IAsyncProperty<never>;
-    },
+      });
+    }),
   };
 }
 
@@ -517,12 +549,13 @@ function throughTrace(check: CheckName): FuzzProperty {
     id: `trace:${check}`,
     title: `${titles[check]} (+trace with hostile referrals)`,
     wire: false,
-    property: () =>
+    check: checking(() =>
       fc.asyncProperty(tracePathCase, async ({ path, data: [, answers] }) => {
         const { run, servers } = await runTrace(path, answers);
         checks[check](run);
         noQueryToForbiddenAddress(servers);
-      }) as unknown as fc.IAsyncProperty<never>,
+      }),
+    ),
   };
 }
 
@@ -530,12 +563,13 @@ const forbiddenAddressProperty: FuzzProperty = {
   id: 'trace:no-query-to-forbidden-address',
   title: '6. +trace never sends a query to a loopback, private, link-local, ULA or documentation address, whatever the referrals say',
   wire: false,
-  property: () =>
+  check: checking(() =>
     fc.asyncProperty(tracePathCase, async ({ path, data: [, answers] }) => {
       const { servers } = await runTrace(path, answers);
       noQueryToForbiddenAddress(servers);
       assert.ok(servers.asked.length <= 60, `${servers.asked.length} queries`);
-    }) as unknown as fc.IAsyncProperty<never>,
+    }),
+  ),
 };
 
 // ---------------------------------------------------------------------------
@@ -548,7 +582,7 @@ function throughWhois(check: CheckName): FuzzProperty {
     id: `whois:${check}`,
     title: `${titles[check]} (whois with hostile RDAP answers)`,
     wire: false,
-    property: () =>
+    check: checking(() =>
       fc.asyncProperty(whoisPathCase, async ({ path, data: [, answers] }) => {
         const run = await runWholePath(
           path,
@@ -559,7 +593,8 @@ function throughWhois(check: CheckName): FuzzProperty {
         // The question must have been read as a whois: one the parser refused would prove nothing about RDAP data.
         assert.ok(run.error !== undefined || run.answer?.lines[0]?.text.startsWith('🪪'), `no whois: ${JSON.stringify(run.answer?.lines)}`);
         checks[check](run);
-      }) as unknown as fc.IAsyncProperty<never>,
+      }),
+    ),
   };
 }
 

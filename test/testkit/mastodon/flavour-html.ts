@@ -14,8 +14,8 @@
  *               lib/pleroma/formatter.ex (Linkify with validate_tld: :no_scheme).
  *   sharkey     core/MfmService.ts toMastoApiHtml(mfm.parse(text)), mfm-js 0.26.
  */
-import { hashtag as hashtagPlugin } from '@fedify/markdown-it-hashtag';
-import { mention as mentionPlugin } from '@fedify/markdown-it-mention';
+import { type PluginOptions as HashtagOptions, hashtag as hashtagPlugin } from '@fedify/markdown-it-hashtag';
+import { type PluginOptions as MentionOptions, mention as mentionPlugin } from '@fedify/markdown-it-mention';
 import MarkdownIt from 'markdown-it';
 import * as mfm from 'mfm-js';
 import type { Renderer } from './flavours.ts';
@@ -82,8 +82,6 @@ function resolve(context: RenderContext, username: string, domain: string | unde
 
 // ---------------------------------------------------------------- Hollo
 
-type AnyPlugin = (md: InstanceType<typeof MarkdownIt>, options: Record<string, unknown>) => void;
-
 function renderHollo(text: string, context: RenderContext): RenderedStatus {
   const found = new Found();
   const accountOf = (handle: string) => {
@@ -93,7 +91,7 @@ function renderHollo(text: string, context: RenderContext): RenderedStatus {
   // createMarkdownIt() in src/text.ts.
   const md = new MarkdownIt({ linkify: true, html: false });
   md.linkify.set({ fuzzyLink: true });
-  md.use(mentionPlugin as unknown as AnyPlugin, {
+  md.use<[MentionOptions]>(mentionPlugin, {
     ...(context.bareLocalMentions ? { localDomain: () => context.localDomain } : {}),
     link: (handle: string) => {
       const account = accountOf(handle);
@@ -104,7 +102,7 @@ function renderHollo(text: string, context: RenderContext): RenderedStatus {
     linkAttributes: () => ({ translate: 'no', class: 'h-card u-url mention' }),
     label: (handle: string) => `@<span>${escapeHtml(handle.replaceAll(/(?:^@)|(?:@[^@]+$)/g, ''))}</span>`,
   });
-  md.use(hashtagPlugin as unknown as AnyPlugin, {
+  md.use<[HashtagOptions]>(hashtagPlugin, {
     link: (tag: string) => new URL(`/tags/${encodeURIComponent(tag.substring(1))}`, context.baseUrl).href,
     linkAttributes: () => ({ class: 'mention hashtag', rel: 'tag' }),
     label: (tag: string) => `#<span>${escapeHtml(tag.substring(1))}</span>`,

@@ -77,6 +77,33 @@ export interface CreateNoteParams {
   readonly localOnly?: boolean;
 }
 
+/**
+ * The parameters of a notes/create request as its schema types them, read
+ * from the request's JSON; a value of the wrong type is refused with the
+ * error createNote gives it (lengths and the reply are checked there).
+ */
+export function readCreateNoteParams(params: Readonly<Record<string, unknown>>): CreateNoteParams {
+  const { text, visibility, visibleUserIds, replyId, localOnly } = params;
+  if (typeof text !== 'string') throw invalidParam('#/properties/text/minLength', 'must NOT have fewer than 1 characters');
+  if (visibility !== undefined && visibility !== null && !isNoteVisibility(visibility))
+    throw invalidParam('#/properties/visibility/enum', 'must be equal to one of the allowed values');
+  if (visibleUserIds !== undefined && visibleUserIds !== null && !Array.isArray(visibleUserIds))
+    throw invalidParam('#/properties/visibleUserIds/type', 'must be array');
+  if (replyId !== undefined && replyId !== null && typeof replyId !== 'string') throw invalidParam('#/properties/replyId/type', 'must be string,null');
+  return {
+    text,
+    visibility: visibility ?? undefined,
+    // An id that is not a string names no user.
+    visibleUserIds: visibleUserIds?.filter((id): id is string => typeof id === 'string'),
+    replyId,
+    localOnly: Boolean(localOnly),
+  };
+}
+
+function isNoteVisibility(value: unknown): value is NoteVisibility {
+  return noteVisibilities.some((visibility) => visibility === value);
+}
+
 /** Called with every notification as it is created: the streaming server's `mainStream:<userId>`. */
 export type NotificationListener = (notifiee: UserRecord, notification: NotificationRecord) => void;
 
@@ -140,7 +167,7 @@ export class MisskeyStore {
   /** NoteCreateService.create with the checks of endpoints/notes/create.ts before it. */
   createNote(user: UserRecord, params: CreateNoteParams): NoteRecord {
     const text = params.text;
-    if (typeof text !== 'string' || text.length < 1) throw invalidParam('#/properties/text/minLength', 'must NOT have fewer than 1 characters');
+    if (text.length < 1) throw invalidParam('#/properties/text/minLength', 'must NOT have fewer than 1 characters');
     // ajv counts code points (its ucs2length), against MAX_NOTE_TEXT_LENGTH.
     if ([...text].length > this.maxNoteTextLength)
       throw invalidParam('#/properties/text/maxLength', `must NOT have more than ${this.maxNoteTextLength} characters`);

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { Whois } from '../../../lib/engine/ask-whois.ts';
 import { parseBootstrap } from '../../../lib/rdap/bootstrap.ts';
-import type { BootstrapStore } from '../../../lib/rdap/bootstrap-store.ts';
+import type { BootstrapRegistries } from '../../../lib/rdap/bootstrap-store.ts';
 import {
   RdapMalformedError,
   RdapNotFoundError,
@@ -180,6 +180,7 @@ export function hostileWhois(answers: readonly unknown[]): Whois {
     ipv6: { services: [[['::/0'], [SERVER]]] },
     asn: { services: [[['0-4294967295'], [SERVER]]] },
   });
-  const store = { current: () => bootstrap, info: () => ({ origin: 'operator' as const }) } as unknown as BootstrapStore;
-  return { bootstrap: store, client: new RdapClient({ bootstrap: () => bootstrap, fetch, cacheSize: 0 }) };
+  // Fixed registries, as an operator's folder that never changes.
+  const registries: BootstrapRegistries = { info: () => ({ origin: 'operator' }), reload: async () => false, close: () => {} };
+  return { bootstrap: registries, client: new RdapClient({ bootstrap: () => bootstrap, fetch, cacheSize: 0 }) };
 }

@@ -10,7 +10,7 @@ import type { InstanceFacts, MentionStatus } from '../../../lib/fediverse/fedive
 import { parseIpAddress } from '../../../lib/net/ip-address.ts';
 import { parseBlockList, type BlockList } from '../../../lib/policy/block-list.ts';
 import { silentLogger } from '../../../lib/ops/logger.ts';
-import type { CommandAnswer } from '../../../lib/mentions/commands.ts';
+import type { CommandAnswer } from '../../../lib/watch/mention-commands.ts';
 import { readWatchConfig, type WatchConfig } from '../../../lib/watch/watch-config.ts';
 import { WatchDesk } from '../../../lib/watch/watch-desk.ts';
 import type { WatchStore } from '../../../lib/watch/watch-store.ts';

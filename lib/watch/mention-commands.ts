@@ -4,8 +4,9 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 
 /**
  * What is said to the bot besides questions for the engine (`watch`,
- * `unwatch`, `watches`: lib/watch/): read from the mention's text first, and
- * answered in the thread like a question, under the same rate limits.
+ * `unwatch`, `watches`): read from the mention's text first, and answered in
+ * the thread like a question, under the same rate limits. Watching is the
+ * only such thing yet, so the responder's contract lives here, below it.
  */
 export interface MentionCommands {
   read(text: string): MentionCommand | undefined;
