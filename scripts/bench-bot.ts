@@ -54,6 +54,7 @@ import { optionsOrExit } from './bench/options.ts';
 import { cpuMs, killAll, machineCpuMs, procStatus, running, sampleRss, startBot, stillOurs, tempDirs, until, type BotRun } from './bench/processes.ts';
 import { MIX, type Phase } from './bench/questions.ts';
 import { analyse, printTable, type Results } from './bench/report.ts';
+import { errorMessage } from '../lib/ops/logger.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bot.ts [options]   (--name=value works too)
@@ -297,7 +298,7 @@ async function main(options: Options): Promise<number> {
         hung.newWorkerMs = (replacement?.at ?? NaN) - stoppedAt;
         hung.connectedMs = (connectedLine?.at ?? NaN) - stoppedAt;
       } catch (error) {
-        results.failures.push(`hung worker: ${(error as Error).message}`);
+        results.failures.push(`hung worker: ${errorMessage(error)}`);
       }
     }
 
@@ -308,7 +309,7 @@ async function main(options: Options): Promise<number> {
     log('checking every question (the test instance renders slowly with this many statuses)');
     analyse(results, world, tracker, run.botLog, connected.at);
   } catch (error) {
-    results.failures.push((error as Error).message);
+    results.failures.push(errorMessage(error));
     for (const run of runs) log(`--- last lines of the bot's output ---\n${run.botLog.tail.join('\n')}`);
   } finally {
     if (results.failures.length) for (const run of runs) log(`--- the bot's life (not the mentions) ---\n${run.botLog.lifecycle.slice(-60).join('\n')}`);

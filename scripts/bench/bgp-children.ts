@@ -21,6 +21,7 @@ import { FORMATS, type GeneratedTable, writeFormats } from './bgp-generator.ts';
 import { fmt, MB } from './format.ts';
 import { mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
 import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './vrps.ts';
+import { errorMessage } from '../../lib/ops/logger.ts';
 
 /** What a child process reports. */
 export interface ChildReport {
@@ -160,7 +161,7 @@ async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: numb
     const { stdout } = await promisify(execFile)('/usr/bin/python3', [peer, dir, String(SAMPLE)], { maxBuffer: 256 * MB });
     return JSON.parse(stdout) as ChildReport & { peakRssMB: number };
   } catch (error) {
-    process.stderr.write(`py-radix left out: ${(error as Error).message.split('\n')[0]} (apt-get install python3-radix)\n`);
+    process.stderr.write(`py-radix left out: ${errorMessage(error).split('\n')[0]} (apt-get install python3-radix)\n`);
     return undefined;
   }
 }

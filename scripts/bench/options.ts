@@ -37,7 +37,9 @@ export function readOptions<S extends Record<string, OptionSpec>>(args: readonly
   try {
     ({ values } = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // parseArgs refuses an unknown option or a missing value with a TypeError (ERR_PARSE_ARGS_*).
+    if (!(error instanceof TypeError)) throw error;
+    throw new UsageError(error.message);
   }
   if (values.help) return undefined;
   const read: Record<string, unknown> = {};

@@ -24,6 +24,7 @@ import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-in
 import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa } from '../testkit/rdap/test-ca.ts';
+import { errorMessage } from '../../lib/ops/logger.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
@@ -48,7 +49,7 @@ async function answeredExactlyOnce(world: BotWorld, questions: StatusJson[], tim
     .waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs)
     .catch((error) => {
       const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
-      throw new Error(`${(error as Error).message}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
+      throw new Error(`${errorMessage(error)}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
     });
   // Give a duplicate the chance to show up before counting.
   await new Promise((resolve) => setTimeout(resolve, 800));

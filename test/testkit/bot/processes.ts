@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { UpstreamResolver } from '../../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../../lib/dns/upstream.ts';
+import { errorMessage } from '../../../lib/ops/logger.ts';
 
 /** A port free for both TCP and UDP on 127.0.0.1 at the time of asking. */
 export async function freePort(): Promise<number> {
@@ -30,7 +31,7 @@ export async function waitForDns(host: string, port: number, timeoutMs = 15_000)
       await resolver.resolve({ name: '', type: 6 });
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`no DNS server on ${host}:${port} after ${timeoutMs} ms: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`no DNS server on ${host}:${port} after ${timeoutMs} ms: ${errorMessage(error)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

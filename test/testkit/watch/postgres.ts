@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stopAndRemove } from '../dns/nsd.ts';
+import { errorMessage } from '../../../lib/ops/logger.ts';
 
 function binaries(): string | undefined {
   const root = '/usr/lib/postgresql';
@@ -57,7 +58,7 @@ export async function startPostgres(): Promise<Postgres> {
       await client.end().catch(() => {});
       if (Date.now() > deadline || server.exitCode !== null) {
         await stopAndRemove(server, dir);
-        throw new Error(`PostgreSQL did not start in ${dir}: ${(error as Error).message}`);
+        throw new Error(`PostgreSQL did not start in ${dir}: ${errorMessage(error)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
