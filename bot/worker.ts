@@ -34,17 +34,18 @@ const fediverse = await openFediverse(api.api, { url, token, streamSilenceMs, ma
 const session = await signIn(fediverse, { logger, instanceUrl: url, streaming: config.streaming }).catch(() => process.exit(1));
 const heartbeat = fileHeartbeat(join(config.stateDir, 'heartbeat'));
 // Opening the data can outlast HEARTBEAT_TIMEOUT_MS (a full RIB's first load); the supervisor must not take that for a hang.
-const [engine, watches] = await beatingWhile(
+// The watch store is opened once the engine's configuration held: a bad one exits before any database is touched.
+const { engine, watches } = await beatingWhile(
   heartbeat,
   config.heartbeatTimeoutMs,
-  Promise.all([
-    LookingGlass.open(config.engine, {
+  (async () => {
+    const engine = await LookingGlass.open(config.engine, {
       botName: session.botName,
       logger: logger.child({ component: 'engine' }),
       snapshotDir: config.stateDir,
-    }).catch(exitOnConfigError),
-    openWatchStore(config.watch, config.stateDir),
-  ]),
+    }).catch(exitOnConfigError);
+    return { engine, watches: await openWatchStore(config.watch, config.stateDir) };
+  })(),
 );
 engine.addInfo(async () => [
   {

@@ -54,7 +54,7 @@ import { optionsOrExit } from './bench/options.ts';
 import { cpuMs, killAll, machineCpuMs, procStatus, running, sampleRss, startBot, stillOurs, tempDirs, until, type BotRun } from './bench/processes.ts';
 import { MIX, type Phase } from './bench/questions.ts';
 import { analyse, printTable, type Results } from './bench/report.ts';
-import { errorMessage } from '../lib/ops/logger.ts';
+import { errorMessage } from '../lib/ops/error-fields.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bot.ts [options]   (--name=value works too)

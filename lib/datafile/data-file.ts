@@ -16,6 +16,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { postBuildResult, postableError, revivedError, runBuildWorker, type PostedError } from './build-thread.ts';
 import { DataFileLoadError } from './errors.ts';
 import { type DataFileFacts, readFileSnapshot, writeFileSnapshot } from './snapshot-file.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import type { Logger } from '../ops/logger.ts';
 import { type DataFileWatching, fileVersionOf, type LoadedFile, WatchedFile, watchingOptions } from './watched-file.ts';
 
@@ -192,6 +193,8 @@ export interface DataFileLog<T> {
   readonly what: string;
   /** The fields that say how much was loaded. */
   readonly figures: (value: T) => Record<string, unknown>;
+  /** Fields that say which file it is, where a kind has several (RDAP's four bootstrap files), in every event. */
+  readonly fields?: Record<string, unknown>;
 }
 
 /**
@@ -209,8 +212,8 @@ export function loggedDataFile<T>(
   return {
     ...loggedSnapshot(logger, dir, log),
     onError: (error) =>
-      logger.warn({ event: `${events}-error`, error: error.message, errorType: error.name }, `${what} not loaded; the version before keeps answering`),
-    onLoad: (value) => logger.info({ event: `${events}-loaded`, ...log.figures(value) }, `${what} loaded`),
+      logger.warn({ event: `${events}-error`, ...log.fields, ...errorFields(error) }, `${what} not loaded; the version before keeps answering`),
+    onLoad: (value) => logger.info({ event: `${events}-loaded`, ...log.fields, ...log.figures(value) }, `${what} loaded`),
   };
 }
 
@@ -221,10 +224,10 @@ function loggedSnapshot<T>(logger: Logger, dir: string | undefined, log: DataFil
     snapshotPath: join(dir, log.snapshotName),
     onSnapshotLoaded: (value, ms) =>
       logger.info(
-        { event: `${events}-snapshot-loaded`, ...log.figures(value), ms: Math.round(ms) },
+        { event: `${events}-snapshot-loaded`, ...log.fields, ...log.figures(value), ms: Math.round(ms) },
         `${what} answering from the snapshot (read in ${Math.round(ms)} ms); the file is loaded again only if it changed`,
       ),
     onSnapshotError: (error) =>
-      logger.warn({ event: `${events}-snapshot-error`, error: error.message, errorType: error.name }, `${what} snapshot not used; going on without it`),
+      logger.warn({ event: `${events}-snapshot-error`, ...log.fields, ...errorFields(error) }, `${what} snapshot not used; going on without it`),
   };
 }

@@ -1,5 +1,7 @@
 /** Errors of the data-file pipeline (any data file: a routing table, VRPs, AS names), each its own class so callers can tell them apart. */
 
+import { errorMessage } from '../ops/error-fields.ts';
+
 /** Where in a data file a problem was found, for the operator to look. */
 export interface DataFilePosition {
   /** 1-based line of a text file. */
@@ -31,7 +33,7 @@ export class DataFileLoadError extends Error {
     readonly path: string,
     cause: unknown,
   ) {
-    super(`cannot load ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`cannot load ${path}: ${errorMessage(cause)}`, { cause });
   }
 }
 

@@ -8,6 +8,7 @@ import { exchangeTcp } from './transport/tcp.ts';
 import { exchangeUdp, type ResponseFilter } from './transport/udp.ts';
 import type { Upstream } from './upstream.ts';
 import type { DnsQuestion, DnsResponse, Resolver } from './resolver.ts';
+import { errorMessage } from '../ops/error-fields.ts';
 
 const RCODE_FORMERR = 1;
 
@@ -75,7 +76,7 @@ export class UpstreamResolver implements Resolver {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof AttemptTimeout) throw new DnsTimeoutError(server.label, this.timeoutMs);
-      throw new DnsNetworkError(server.label, (error instanceof Error && error.message) || String(error));
+      throw new DnsNetworkError(server.label, errorMessage(error) || String(error));
     } finally {
       clearTimeout(timer);
     }

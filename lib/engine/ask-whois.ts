@@ -12,7 +12,8 @@ import { BootstrapStore, type BootstrapRegistries } from '../rdap/bootstrap-stor
 import { NoRdapServiceError } from '../rdap/errors.ts';
 import { guardedFetch } from '../rdap/guarded-fetch.ts';
 import { RdapClient } from '../rdap/rdap-client.ts';
-import { errorMessage, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorMessage } from '../ops/error-fields.ts';
 import { sourceFailureText } from './answer/source-failure.ts';
 import type { RdapConfig } from './config.ts';
 import { ConfigError } from './config-error.ts';

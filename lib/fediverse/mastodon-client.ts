@@ -5,7 +5,7 @@ import { AuthError, PostTooLongError, RateLimitedError, RequestRejectedError, St
 import { readInstanceFacts, type InstanceFacts } from './instance-facts.ts';
 import { fetchNodeinfo } from './nodeinfo.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
-import { errorMessage } from '../ops/logger.ts';
+import { errorMessage } from '../ops/error-fields.ts';
 
 export interface MastodonClientOptions {
   readonly url: string;

@@ -10,7 +10,7 @@ import { TransientServerError } from './errors.ts';
 import { softwareOfNodeinfo, speaksMisskeyApi } from './instance-facts.ts';
 import { MastodonClient, type MastodonClientOptions } from './mastodon-client.ts';
 import { fetchNodeinfo } from './nodeinfo.ts';
-import { errorMessage } from '../ops/logger.ts';
+import { errorMessage } from '../ops/error-fields.ts';
 
 export const fediverseApis = ['mastodon', 'misskey'] as const;
 export type FediverseApi = (typeof fediverseApis)[number];

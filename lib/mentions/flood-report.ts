@@ -1,7 +1,8 @@
 import type { Fediverse } from '../fediverse/fediverse.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { floodReportText, floodSummary, type FloodReport } from '../policy/flood-watch.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import { markupWriter, type ReplyMarkup } from '../reply/markup.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 

@@ -3,7 +3,8 @@ import type { Fediverse, MentionNotification } from '../fediverse/fediverse.ts';
 import type { MentionQueue } from './queue.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
 import { StreamClosedError } from '../fediverse/errors.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 
 /** What the listener asks of the server: pages of mentions, and their stream. */
 export type MentionSource = Pick<Fediverse, 'mentions' | 'streamNotifications'>;

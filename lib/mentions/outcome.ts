@@ -1,7 +1,8 @@
 import { RequestRejectedError } from '../fediverse/errors.ts';
 import type { MentionNotification } from '../fediverse/fediverse.ts';
 import { mayLogQuestion, type LogQueries } from '../policy/log-privacy.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import type { MentionResponder } from './responder.ts';
 
 /**

@@ -1,6 +1,7 @@
 import type { Account, Fediverse, InstanceFacts } from '../fediverse/fediverse.ts';
 import { withServerRetries } from '../fediverse/server-retry.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 
 /** Who the bot is on which server, and how it listens there. */
 export interface Session {

@@ -266,6 +266,12 @@ export function readCidr(text: string): CidrReading | undefined {
   return length < 0 ? { kind: 'bad-length', address, lengthText: text.slice(slash + 1) } : { kind: 'prefix', address, length };
 }
 
+/** CIDR text read as a network, host bits cleared: a remote source's text need not clear them. */
+export function parseNetwork(text: string): IpPrefix | undefined {
+  const prefix = parseCidr(text);
+  return prefix && { address: networkOf(prefix.address, prefix.length), length: prefix.length };
+}
+
 /** The IPv4 network `net/length` (host bits already clear) as a prefix. */
 export function ipv4Prefix(net: number, length: number): IpPrefix {
   return { address: { version: 4, bytes: bytesOfWords([net]) }, length };

@@ -6,7 +6,7 @@ export interface Health {
   readonly reason: string;
 }
 
-/** The worker's sign of life: beaten while it is really connected, read by /healthz (and by the supervisor, from the file). */
+/** The worker's sign of life: beaten while it is really connected (and while it opens its data: beatingWhile), read by /healthz and, from the file, by the supervisor. */
 export interface Heartbeat {
   beat(): void;
   /** Milliseconds since the last beat; Infinity before the first. */

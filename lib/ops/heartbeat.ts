@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** The worker touches this file while it is really connected; the supervisor reads its age. */
+/** The worker touches this file while it is really connected (and while it opens its data); the supervisor reads its age. */
 export function writeHeartbeat(path: string, now = new Date()): void {
   try {
     utimesSync(path, now, now);

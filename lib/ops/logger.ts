@@ -20,13 +20,13 @@ export type { Logger };
  *   `mention-skipped` (reason), `mention-refused` and `mention-failed` (error, errorType); each with mention,
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
- *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error, errorType),
+ *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error, errorType), `bgp-as-names-error`,
  *   `bgp-snapshot-loaded` (ipv4Prefixes, ipv6Prefixes, ms), `bgp-snapshot-error` (error, errorType: SnapshotError for one
  *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error, errorType), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),
  *   `rpki-snapshot-error` (error, errorType, as for the table's), `rdap-bootstrap-refreshed` (publication),
  *   `rdap-bootstrap-error` (error, errorType: a refresh failed, the copy in STATE_DIR was ignored, or an operator's file not reloaded),
- *   `rdap-bootstrap-loaded` (file, entries), `rdap-bootstrap-snapshot-loaded` and `-error`, as the table's; http-twin:
+ *   `rdap-bootstrap-loaded` (file, entries), `rdap-bootstrap-snapshot-loaded` and `-error`, as the table's, each with file; http-twin:
  *   `http-twin-error` (method, url, error, errorType, stack);
  * - bot: `stopping`, `stop-grace-over`, `reloaded` (changed), `reload-failed`; the worker: `api-chosen` (api: mastodon |
  *   misskey, reason), `api-choice-failed` (error, errorType), `http-twin-listening`, `stopped`;
@@ -47,14 +47,4 @@ export function createLogger(name: string, format = process.env.LOG_FORMAT, dest
 /** A logger that writes nothing, for tests and tools that do not want the events. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
-}
-
-/** An error as log fields: its message and its class's name; anything thrown that is no Error, as text. */
-export function errorFields(error: unknown): { readonly error: string; readonly errorType: string } {
-  return { error: errorMessage(error), errorType: error instanceof Error ? error.name : typeof error };
-}
-
-/** The message of anything thrown: an Error's, or the thing as text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,7 +10,8 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
 import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
@@ -181,7 +182,8 @@ async function openOperatorFiles(dir: string, options: BootstrapStoreOptions): P
           events: 'rdap-bootstrap',
           snapshotEvents: 'rdap-bootstrap',
           what: `RDAP bootstrap ${file}.json`,
-          figures: (loaded: LoadedFile<LoadedBootstrapFile>) => ({ file, entries: loaded.value.registry.entries.length }),
+          figures: (loaded: LoadedFile<LoadedBootstrapFile>) => ({ entries: loaded.value.registry.entries.length }),
+          fields: { file },
         }),
       }),
     ),

@@ -13,7 +13,7 @@ import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { parseIpAddress, type IpAddress } from '../net/ip-address.ts';
-import { errorMessage } from '../ops/logger.ts';
+import { errorMessage } from '../ops/error-fields.ts';
 import {
   RdapMalformedError,
   RdapNotFoundError,
@@ -141,14 +141,15 @@ function header(response: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/**
- * The lookup the connection uses: the host's addresses from the system
- * resolver, less those that may not be reached; none left is a refusal.
- */
 /** Every address a host name resolved to may not be reached: raised in the lookup, so that no connection is opened. */
 class AddressRefusedError extends Error {
   override name = 'AddressRefusedError';
 }
+
+/**
+ * The lookup the connection uses: the host's addresses from the system
+ * resolver, less those that may not be reached; none left is a refusal.
+ */
 
 function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): LookupFunction {
   return (hostname, lookupOptions, callback) => {

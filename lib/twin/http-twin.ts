@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { QuestionPath } from '../engine/question/path-question.ts';
 import type { Question, WhoisTarget } from '../engine/question/question.ts';
 import { formatIpAddress, networkOf, parseIpAddress } from '../net/ip-address.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import { TokenBuckets } from '../policy/token-buckets.ts';
 
 /** What the twin needs of the engine; LookingGlass fits it. The question is read first, so that its cost is taken before anything is asked. */
@@ -158,7 +159,7 @@ function routeOf(path: string, query: URLSearchParams): Route {
   } catch {
     return { kind: 'bad', problem: 'The path is not valid percent-encoded UTF-8.' };
   }
-  // A space would smuggle more words into the question (“bgp”, “via …”) than the path shows, and so would dig's options.
+  // No name or type holds these; the asker hears what the path may hold before the grammar says what it expected.
   if (segments.some((segment) => /\s/u.test(segment))) return { kind: 'bad', problem: 'A name or type cannot contain spaces.' };
   if (segments.some((segment) => /^[+@-]/.test(segment)))
     return { kind: 'bad', problem: 'A name or type cannot start with +, - or @: options go after ?, e.g. ?compare.' };

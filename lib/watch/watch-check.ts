@@ -36,8 +36,7 @@ export async function checkQuestion(
   try {
     if (question.query.kind === 'asn') return { state: observeAsn(await bgp.asn(question.query.asn)) };
     const route = await bgp.route(question.query);
-    const announced = route.prefix;
-    const validities = rpki && announced ? await rpki.validate(announced.address, announced.length, route.origins) : undefined;
+    const validities = rpki && route.prefix ? await rpki.validate(route.prefix.address, route.prefix.length, route.origins) : undefined;
     return { state: observeRoute(route, validities, visibilityThreshold) };
   } catch {
     // A source that did not answer (a remote service down, RPKI not loaded yet) tells nothing about the route.

@@ -4,7 +4,8 @@ import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises'
 import type { EngineSources, LookingGlass } from '../engine/looking-glass.ts';
 import { RequestRejectedError, StatusGoneError } from '../fediverse/errors.ts';
 import type { ThreadPoster } from '../fediverse/thread-poster.ts';
-import { errorFields, type Logger } from '../ops/logger.ts';
+import type { Logger } from '../ops/logger.ts';
+import { errorFields } from '../ops/error-fields.ts';
 import { blockReason, type BlockList } from '../policy/block-list.ts';
 import { WaitingRateLimit } from '../policy/waiting-rate-limit.ts';
 import { checkCost, checkQuestion, type WatchedQuestion } from './watch-check.ts';

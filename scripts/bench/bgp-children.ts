@@ -21,7 +21,7 @@ import { FORMATS, type GeneratedTable, writeFormats } from './bgp-generator.ts';
 import { fmt, MB } from './format.ts';
 import { mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
 import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './vrps.ts';
-import { errorMessage } from '../../lib/ops/logger.ts';
+import { errorMessage } from '../../lib/ops/error-fields.ts';
 
 /** What a child process reports. */
 export interface ChildReport {

@@ -24,7 +24,7 @@ import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-in
 import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa } from '../testkit/rdap/test-ca.ts';
-import { errorMessage } from '../../lib/ops/logger.ts';
+import { errorMessage } from '../../lib/ops/error-fields.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;

@@ -13,7 +13,7 @@
  */
 
 import { RipeStatClient, RipeStatError, type RipeStatOptions } from '../sources/ripestat-client.ts';
-import { formatIpAddress, type IpAddress, parseCidr } from '../../net/ip-address.ts';
+import { formatPrefix, type IpAddress, parseNetwork } from '../../net/ip-address.ts';
 import type { RouteValidity, RpkiSource, RpkiStats, Vrp } from './rpki-source.ts';
 
 interface RpkiValidationData {
@@ -30,7 +30,7 @@ export class RipeStatRpkiSource implements RpkiSource {
   }
 
   validate(prefix: IpAddress, length: number, origins: readonly number[]): Promise<RouteValidity[]> {
-    const route = `${formatIpAddress(prefix)}/${length}`;
+    const route = formatPrefix({ address: prefix, length });
     return Promise.all(
       origins.map(async (origin) => {
         const data = await this.client.call<RpkiValidationData>('rpki-validation', { resource: `AS${origin}`, prefix: route });
@@ -63,7 +63,7 @@ function validityOf(data: RpkiValidationData, length: number, origin: number): R
 
 function checkedVrp(roa: NonNullable<RpkiValidationData['validating_roas']>[number]): Vrp[] {
   const asn = Number(roa.origin);
-  const prefix = typeof roa.prefix === 'string' ? parseCidr(roa.prefix) : undefined;
+  const prefix = typeof roa.prefix === 'string' ? parseNetwork(roa.prefix) : undefined;
   const maxLength = roa.max_length;
   if (!prefix || !Number.isInteger(asn) || asn < 0 || asn > 0xffffffff || !Number.isInteger(maxLength)) return [];
   return [{ prefix, maxLength: maxLength!, asn }];

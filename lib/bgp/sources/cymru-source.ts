@@ -6,7 +6,7 @@
  *   AS64500.asn.cymru.com            "64500 | US | arin | 2000-01-01 | EXAMPLE-AS - Example, US"
  * One TXT per covering prefix; several origins in one record for MOAS.
  */
-import { type IpPrefix, parseCidr, reverseDnsName } from '../../net/ip-address.ts';
+import { type IpPrefix, parseNetwork, reverseDnsName } from '../../net/ip-address.ts';
 import { RecordType } from '../../dns/record-types.ts';
 import type { Resolver } from '../../dns/resolver.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
@@ -70,7 +70,7 @@ export class CymruSource implements BgpSource {
 
 function parseAnnouncement(text: string): Announcement | undefined {
   const [originField, prefixField] = text.split('|').map((s) => s.trim());
-  const prefix = parseCidr(prefixField ?? '');
+  const prefix = parseNetwork(prefixField ?? '');
   const origins = (originField ?? '')
     .split(/\s+/)
     .filter((s) => /^\d+$/.test(s))

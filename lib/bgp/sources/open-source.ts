@@ -5,6 +5,7 @@ import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
 import type { Logger } from '../../ops/logger.ts';
+import { errorFields } from '../../ops/error-fields.ts';
 import type { Resolver } from '../../dns/resolver.ts';
 
 /** BGP_SOURCE, read: `cymru`, `ripestat`, `table:PATH` or `off`. */
@@ -50,6 +51,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
           what: 'BGP table',
           figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
         }),
+        onAsNamesError: (error) => logger.warn({ event: 'bgp-as-names-error', ...errorFields(error) }, 'AS names not loaded; the names before keep answering'),
       });
   }
 }

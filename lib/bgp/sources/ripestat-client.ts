@@ -4,7 +4,7 @@
  * `data` when its status is ok. What it answers is untrusted data.
  */
 import pRetry, { AbortError } from 'p-retry';
-import { errorMessage } from '../../ops/logger.ts';
+import { errorMessage } from '../../ops/error-fields.ts';
 
 export interface RipeStatOptions {
   /** Default https://stat.ripe.net; tests point it at a loopback server. */

@@ -10,7 +10,7 @@
  * RIPEstat has no AS paths to give, but its visibility of a route is RIS's
  * peers', asked once the route is known; without it the answer goes on.
  */
-import { formatIpAddress, formatPrefix, type IpPrefix, parseCidr } from '../../net/ip-address.ts';
+import { formatIpAddress, formatPrefix, type IpPrefix, parseNetwork } from '../../net/ip-address.ts';
 import type { AsnAnswer, BgpSource, BgpTableStats, RouteAnswer, RouteQuery } from '../bgp-source.ts';
 import { RipeStatClient, type RipeStatOptions } from './ripestat-client.ts';
 
@@ -79,9 +79,9 @@ export class RipeStatSource implements BgpSource {
   close(): void {}
 }
 
-/** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data). */
+/** A prefix from RIPEstat's JSON, used only when it really is one (the answer is untrusted data), as a network. */
 function checkedPrefix(text: string | undefined): IpPrefix | undefined {
-  return text === undefined ? undefined : parseCidr(text);
+  return text === undefined ? undefined : parseNetwork(text);
 }
 
 function isCount(value: unknown): value is number {

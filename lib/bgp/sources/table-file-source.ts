@@ -23,6 +23,8 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
   readonly label?: string;
   /** An AS-names file (as-names.ts). */
   readonly asNamesPath?: string;
+  /** A reload of the AS-names file failed (the names before keep answering); `onError` hears it when this is not given. */
+  readonly onAsNamesError?: (error: Error) => void;
   /** A new table was swapped in. */
   readonly onLoad?: (stats: BgpTableStats) => void;
   /**
@@ -63,6 +65,7 @@ export class TableFileSource implements BgpSource {
               onSnapshotLoaded: undefined,
               onSnapshotError,
               onLoad: undefined,
+              onError: options.onAsNamesError ?? options.onError,
             });
       return new TableFileSource(options.label, table, names);
     } catch (error) {

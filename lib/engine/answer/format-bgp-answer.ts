@@ -14,7 +14,7 @@ export function originsText(origins: readonly number[], names: ReadonlyMap<numbe
 
 /** The address or prefix asked, as the reply writes it: `192.0.2.1`, `2001:db8::/32`. */
 function askedText(query: RouteQuery): string {
-  return query.kind === 'address' ? formatIpAddress(query.address) : `${formatIpAddress(query.prefix)}/${query.length}`;
+  return query.kind === 'address' ? formatIpAddress(query.address) : formatPrefix({ address: query.prefix, length: query.length });
 }
 
 /** The answer to `bgp ADDRESS` or `bgp PREFIX` in a range that is not routed on the Internet, asked of no source. */

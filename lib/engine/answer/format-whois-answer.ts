@@ -1,4 +1,3 @@
-import { sourceFailureText } from './source-failure.ts';
 /**
  * The answer to `whois` and `abuse` in words: what the registry says, and
  * where the DNS and BGP agree with it or not. Every string from RDAP is
@@ -26,6 +25,7 @@ import type { RdapAutnum, RdapContact, RdapDomain, RdapNetwork, RdapObject } fro
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
 import type { WhoisQuestion, WhoisTarget } from '../question/question.ts';
+import { sourceFailureText } from './source-failure.ts';
 
 const DAY_MS = 86_400_000;
 /** Under this many days to go, the expiry is counted out. */
@@ -55,7 +55,7 @@ export function targetText(target: WhoisTarget): string {
   if (target.kind === 'domain') return target.name.unicode === target.name.ascii ? target.name.ascii : `${target.name.unicode} (${target.name.ascii})`;
   if (target.kind === 'asn') return `AS${target.asn}`;
   if (target.kind === 'address') return formatIpAddress(target.address);
-  return `${formatIpAddress(target.prefix)}/${target.length}`;
+  return formatPrefix({ address: target.prefix, length: target.length });
 }
 
 export function headLine(question: WhoisQuestion): ReplyLine {

@@ -1,5 +1,5 @@
 /**
- * Why a BGP or RPKI source gave no answer, in words of our own: an error's
+ * Why a BGP or RPKI source (or the resolver asked for a whois cross-check) gave no answer, in words of our own: an error's
  * message may quote a remote service (RIPEstat's messages, a resolver's
  * address) or the operator's file system, so it goes to the log, never to an
  * asker. Each failure is told by its class, where the protocol decided it.

@@ -15,7 +15,7 @@ import type { ReplyMarkup } from '../../reply/markup.ts';
 import { errorOfResponse, type RequestContext } from './api-errors.ts';
 import { followMainChannel } from './main-stream.ts';
 import { MISSKEY_VISIBILITY, MisskeyAccounts, mentionsOf, QUESTION_TYPES } from './notes.ts';
-import { errorMessage } from '../../ops/logger.ts';
+import { errorMessage } from '../../ops/error-fields.ts';
 
 export interface MisskeyClientOptions {
   readonly url: string;

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { UpstreamResolver } from '../../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../../lib/dns/upstream.ts';
-import { errorMessage } from '../../../lib/ops/logger.ts';
+import { errorMessage } from '../../../lib/ops/error-fields.ts';
 
 /** A port free for both TCP and UDP on 127.0.0.1 at the time of asking. */
 export async function freePort(): Promise<number> {

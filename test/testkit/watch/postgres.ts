@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stopAndRemove } from '../dns/nsd.ts';
-import { errorMessage } from '../../../lib/ops/logger.ts';
+import { errorMessage } from '../../../lib/ops/error-fields.ts';
 
 function binaries(): string | undefined {
   const root = '/usr/lib/postgresql';
