@@ -156,7 +156,7 @@ async function packageChild(dir: string): Promise<ChildReport> {
 
 /** Debian's python3-radix in its own process (scripts/bench/radix_peer.py); undefined when it is not installed. */
 async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: number }) | undefined> {
-  const peer = fileURLToPath(new URL('./bench/radix_peer.py', import.meta.url));
+  const peer = fileURLToPath(new URL('./radix_peer.py', import.meta.url));
   try {
     const { stdout } = await promisify(execFile)('/usr/bin/python3', [peer, dir, String(SAMPLE)], { maxBuffer: 256 * MB });
     return JSON.parse(stdout) as ChildReport & { peakRssMB: number };
