@@ -20,7 +20,8 @@ export type { Logger };
  *   `mention-skipped` (reason), `mention-refused` and `mention-failed` (error, errorType); each with mention,
  *   asker, visibility, queueMs and `outcome` (answered, skipped, refused, failed);
  * - flood-watch: `flood` (the report), `flood-report-failed`; block-list: `block-list-loaded` (accounts,
- *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error, errorType), `bgp-as-names-error`,
+ *   instances), `block-list-error`; engine: `bgp-table-loaded` (ipv4Prefixes, ipv6Prefixes), `bgp-table-error` (error, errorType), `bgp-as-names-loaded` (asNames), `bgp-as-names-error`,
+ *   `bgp-as-names-snapshot-loaded` and `-error` (as the table's),
  *   `bgp-snapshot-loaded` (ipv4Prefixes, ipv6Prefixes, ms), `bgp-snapshot-error` (error, errorType: SnapshotError for one
  *   ignored: another format version or table file, cut short or corrupt; else a snapshot not read or written),
  *   `rpki-vrps-loaded` (ipv4Vrps, ipv6Vrps), `rpki-vrps-error` (error, errorType), `rpki-snapshot-loaded` (ipv4Vrps, ipv6Vrps, ms),

@@ -53,7 +53,7 @@ describe('TableFileSource', () => {
   }
 
   it('answers addresses, prefixes and ASes from the fixture, with names', async () => {
-    const { source } = await open({ path: fixture('rib.mrt.gz'), asNamesPath: fixture('asnames.txt') });
+    const { source } = await open({ path: fixture('rib.mrt.gz'), asNames: { path: fixture('asnames.txt') } });
     assert.equal(source.name, 'table');
     const address = { kind: 'address', address: ip('10.1.3.1') } as const;
     assert.deepEqual(await source.route(address), {
@@ -119,7 +119,7 @@ describe('TableFileSource', () => {
     const path = join(dir, 'broken-at-start.txt');
     await writeFile(path, 'not a table\n');
     await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'DataFileLoadError' });
-    await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNamesPath: join(dir, 'no-names'), onError: () => {} }), {
+    await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNames: { path: join(dir, 'no-names') }, onError: () => {} }), {
       name: 'DataFileLoadError',
       message: /no-names/,
     });
@@ -208,7 +208,7 @@ describe('TableFileSource', () => {
   it('reloads the AS-names file when it changes', WATCHING, async () => {
     const names = join(dir, 'names.txt');
     await writeFile(names, '64500 FIRST-NAME\n');
-    const { source } = await open({ path: fixture('rib.mrt'), asNamesPath: names });
+    const { source } = await open({ path: fixture('rib.mrt'), asNames: { path: names } });
     assert.equal((await source.asn(64500)).name, 'FIRST-NAME');
     await writeFile(`${names}.tmp`, '64500 SECOND-NAME\n');
     await rename(`${names}.tmp`, names);

@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import type { BgpSource, BgpTableStats } from '../bgp-source.ts';
 import { loggedDataFile } from '../../datafile/data-file.ts';
 import { CymruSource } from './cymru-source.ts';
 import { RipeStatSource } from './ripestat-source.ts';
 import { TableFileSource } from './table-file-source.ts';
 import type { Logger } from '../../ops/logger.ts';
-import { errorFields } from '../../ops/error-fields.ts';
+import type { LoadedFile } from '../../datafile/watched-file.ts';
+import type { LoadedAsNames } from '../formats/as-names.ts';
 import type { Resolver } from '../../dns/resolver.ts';
 
 /** BGP_SOURCE, read: `cymru`, `ripestat`, `table:PATH` or `off`. */
@@ -42,8 +42,6 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       return TableFileSource.open({
         path: source.path,
         label: source.label,
-        asNamesPath: settings.asNamesPath,
-        ...(settings.snapshotDir !== undefined && { asNamesSnapshotPath: join(settings.snapshotDir, 'bgp-as-names.snapshot') }),
         ...loggedDataFile<BgpTableStats>(logger, settings.snapshotDir, {
           snapshotName: 'bgp-table.snapshot',
           events: 'bgp-table',
@@ -51,7 +49,18 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
           what: 'BGP table',
           figures: (stats) => ({ ipv4Prefixes: stats.ipv4Prefixes, ipv6Prefixes: stats.ipv6Prefixes }),
         }),
-        onAsNamesError: (error) => logger.warn({ event: 'bgp-as-names-error', ...errorFields(error) }, 'AS names not loaded; the names before keep answering'),
+        ...(settings.asNamesPath !== undefined && {
+          asNames: {
+            path: settings.asNamesPath,
+            ...loggedDataFile<LoadedFile<LoadedAsNames>>(logger, settings.snapshotDir, {
+              snapshotName: 'bgp-as-names.snapshot',
+              events: 'bgp-as-names',
+              snapshotEvents: 'bgp-as-names',
+              what: 'AS names',
+              figures: (loaded) => ({ asNames: loaded.value.names.size }),
+            }),
+          },
+        }),
       });
   }
 }

@@ -21,10 +21,8 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
   readonly path: string;
   /** What answers shows as the source (BGP_SOURCE_LABEL, e.g. `RIPE RIS rrc00`); by default what the file is, `MRT RIB`: never its path. */
   readonly label?: string;
-  /** An AS-names file (as-names.ts). */
-  readonly asNamesPath?: string;
-  /** A reload of the AS-names file failed (the names before keep answering); `onError` hears it when this is not given. */
-  readonly onAsNamesError?: (error: Error) => void;
+  /** An AS-names file (as-names.ts), watched as the table is, with its own snapshot and reports. */
+  readonly asNames?: AsNamesFileOptions;
   /** A new table was swapped in. */
   readonly onLoad?: (stats: BgpTableStats) => void;
   /**
@@ -33,8 +31,15 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
    * while the file, if it has changed since, is loaded in the background.
    */
   readonly snapshotPath?: string;
-  /** Where to keep a snapshot of the AS names, likewise. */
-  readonly asNamesSnapshotPath?: string;
+}
+
+export interface AsNamesFileOptions extends SnapshotListener<LoadedFile<LoadedAsNames>> {
+  readonly path: string;
+  /** Where to keep a snapshot of the AS names (STATE_DIR). */
+  readonly snapshotPath?: string;
+  /** A reload of the AS-names file failed (the names before keep answering); the table's `onError` hears it when this is not given. */
+  readonly onError?: (error: Error) => void;
+  readonly onLoad?: (loaded: LoadedFile<LoadedAsNames>) => void;
 }
 
 export class TableFileSource implements BgpSource {
@@ -48,24 +53,21 @@ export class TableFileSource implements BgpSource {
 
   /** Loads the files and starts watching them; rejects with DataFileLoadError when one cannot be loaded. */
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
-    const { onSnapshotError } = options;
     const table = await openDataFile(tableFile, {
       ...options,
       onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.label, loaded), ms),
       onLoad: (loaded) => options.onLoad?.(statsOf(options.label, loaded)),
     });
     try {
+      const { asNames } = options;
       const names =
-        options.asNamesPath === undefined
+        asNames === undefined
           ? undefined
           : await openDataFile(asNamesFile, {
-              ...options,
-              path: options.asNamesPath,
-              snapshotPath: options.asNamesSnapshotPath,
-              onSnapshotLoaded: undefined,
-              onSnapshotError,
-              onLoad: undefined,
-              onError: options.onAsNamesError ?? options.onError,
+              pollIntervalMs: options.pollIntervalMs,
+              settleMs: options.settleMs,
+              ...asNames,
+              onError: asNames.onError ?? options.onError,
             });
       return new TableFileSource(options.label, table, names);
     } catch (error) {
