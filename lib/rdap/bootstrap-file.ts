@@ -5,7 +5,7 @@
  * whole when the operator replaces it. Which registry a file is comes from
  * its name, and is the loaded value's `format`.
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DataFileFacts, DataFileKind } from '../datafile/data-file.ts';
 import { DataFileLoadError, DataFormatError } from '../datafile/errors.ts';
 import { readFileContent } from '../datafile/file-content.ts';
@@ -105,6 +105,12 @@ export const bootstrapFile: DataFileKind<LoadedBootstrapFile, BootstrapFileParts
     return { ...facts, registry: { ...publication, entries } as RdapBootstrap[BootstrapFile] };
   },
 };
+
+/** Reads `dns.json`, `ipv4.json`, `ipv6.json` and `asn.json` from a folder, as IANA publishes them, once (nothing watched); rejects with DataFileLoadError. */
+export async function loadBootstrapDir(dir: string): Promise<RdapBootstrap> {
+  const [dns, ipv4, ipv6, asn] = await Promise.all(bootstrapFiles.map((file) => loadBootstrapFile(join(dir, `${file}.json`))));
+  return bootstrapOf({ dns: dns!, ipv4: ipv4!, ipv6: ipv6!, asn: asn! });
+}
 
 /** The four files' registries together, as the RDAP client asks them (each file's registry is of its name's kind: its format). */
 export function bootstrapOf(files: Record<BootstrapFile, LoadedBootstrapFile>): RdapBootstrap {

@@ -12,9 +12,10 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../ops/logger.ts';
 import { errorFields } from '../ops/error-fields.ts';
-import { bootstrapFiles, loadBootstrapDir, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
+import { bootstrapFiles, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
 import type { JsonFetch } from './guarded-fetch.ts';
-import { bootstrapFile, bootstrapOf, type LoadedBootstrapFile } from './bootstrap-file.ts';
+import { bootstrapFile, bootstrapOf, loadBootstrapDir, type LoadedBootstrapFile } from './bootstrap-file.ts';
+import { DataFileLoadError } from '../datafile/errors.ts';
 import { loggedDataFile, openDataFile } from '../datafile/data-file.ts';
 import type { LoadedFile, WatchedFile } from '../datafile/watched-file.ts';
 import shippedAsn from './iana-bootstrap/asn.json' with { type: 'json' };
@@ -160,7 +161,9 @@ export class BootstrapStore implements BootstrapRegistries {
       this.bootstrap = await loadBootstrapDir(folder);
       this.origin = 'refreshed';
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      // No earlier refresh (no file there yet) is no error to report.
+      const cause = error instanceof DataFileLoadError ? error.cause : error;
+      const missing = cause instanceof Error && 'code' in cause && cause.code === 'ENOENT';
       if (!missing) this.options.logger.warn({ event: 'rdap-bootstrap-error', ...errorFields(error) }, 'RDAP bootstrap in STATE_DIR ignored');
     }
   }

@@ -3,8 +3,6 @@
  * a TLD, an address range or an AS number range. Each of the four files is
  * parsed once into a typed registry; look-ups are done on those.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { formatIpAddress, inPrefix, parseCidr, type IpAddress } from '../net/ip-address.ts';
 import { BootstrapFormatError, NoRdapServiceError } from './errors.ts';
 
@@ -49,26 +47,6 @@ export interface RdapBootstrap {
 /** Bytes a bootstrap file may have: IANA's dns.json is about 100 kB. */
 export const MAX_BOOTSTRAP_BYTES = 4 * 1024 * 1024;
 const MAX_SERVICES = 100_000;
-
-/** Reads `dns.json`, `ipv4.json`, `ipv6.json` and `asn.json` from a folder, as IANA publishes them. */
-export async function loadBootstrapDir(dir: string): Promise<RdapBootstrap> {
-  const [dns, ipv4, ipv6, asn] = await Promise.all(
-    bootstrapFiles.map(async (file) => {
-      const path = join(dir, `${file}.json`);
-      const text = await readFile(path, 'utf8');
-      if (text.length > MAX_BOOTSTRAP_BYTES) throw new BootstrapFormatError(path, `larger than ${MAX_BOOTSTRAP_BYTES} bytes`);
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
-        throw new BootstrapFormatError(path, `not JSON (${error.message})`);
-      }
-      return json;
-    }),
-  );
-  return parseBootstrap({ dns, ipv4, ipv6, asn });
-}
 
 /** The four files' parsed JSON, checked and typed; throws BootstrapFormatError naming the file at fault. */
 export function parseBootstrap(files: Record<BootstrapFile, unknown>): RdapBootstrap {
