@@ -8,7 +8,7 @@ import { parseIpAddress } from '../net/ip-address.ts';
 import type { BgpSourceSetting } from '../bgp/sources/open-source.ts';
 import type { RpkiSourceSetting } from '../bgp/rpki/open-rpki-source.ts';
 import { unroutableReason } from '../net/special-ranges.ts';
-import { IANA_BOOTSTRAP_URL } from '../rdap/bootstrap-store.ts';
+import { IANA_BOOTSTRAP_URL } from '../rdap/bootstrap.ts';
 
 /** What the query engine needs, read from the environment (`.env.example` documents each variable). */
 export interface EngineConfig {

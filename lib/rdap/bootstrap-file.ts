@@ -8,7 +8,7 @@
 import { basename, join } from 'node:path';
 import type { DataFileFacts, DataFileKind } from '../datafile/data-file.ts';
 import { DataFileLoadError, DataFormatError } from '../datafile/errors.ts';
-import { readFileContent } from '../datafile/file-content.ts';
+import { loadDataFile } from '../datafile/file-content.ts';
 import {
   bootstrapFiles,
   MAX_BOOTSTRAP_BYTES,
@@ -44,29 +44,26 @@ export interface BootstrapFileParts {
 /** Loads one bootstrap file; rejects with DataFileLoadError. */
 export async function loadBootstrapFile(path: string): Promise<LoadedBootstrapFile> {
   const file = bootstrapFiles.find((name) => basename(path) === `${name}.json`);
-  try {
-    if (file === undefined) throw new DataFormatError(`the file's name is none of ${bootstrapFiles.map((name) => `${name}.json`).join(', ')}`);
-    return await readFileContent(path, async ({ chunks, gzipped, stats }) => {
-      const buffers: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of chunks) {
-        size += chunk.length;
-        if (size > MAX_BOOTSTRAP_BYTES) throw new DataFormatError(`larger than ${MAX_BOOTSTRAP_BYTES} bytes`);
-        buffers.push(chunk);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(Buffer.concat(buffers).toString('utf8'));
-      } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
-        throw new DataFormatError(`not JSON (${error.message})`);
-      }
-      const registry = parseBootstrapFile(file, json);
-      return { format: file, gzipped, dataTime: registry.publication, stats, registry };
-    });
-  } catch (error) {
-    throw new DataFileLoadError(path, error);
-  }
+  if (file === undefined)
+    throw new DataFileLoadError(path, new DataFormatError(`the file's name is none of ${bootstrapFiles.map((name) => `${name}.json`).join(', ')}`));
+  return loadDataFile(path, async (chunks) => {
+    const buffers: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      if (size > MAX_BOOTSTRAP_BYTES) throw new DataFormatError(`larger than ${MAX_BOOTSTRAP_BYTES} bytes`);
+      buffers.push(chunk);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(buffers).toString('utf8'));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new DataFormatError(`not JSON (${error.message})`);
+    }
+    const registry = parseBootstrapFile(file, json);
+    return { format: file, dataTime: registry.publication, registry };
+  });
 }
 
 export const bootstrapFile: DataFileKind<LoadedBootstrapFile, BootstrapFileParts> = {

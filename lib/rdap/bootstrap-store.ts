@@ -23,8 +23,6 @@ import shippedDns from './iana-bootstrap/dns.json' with { type: 'json' };
 import shippedIpv4 from './iana-bootstrap/ipv4.json' with { type: 'json' };
 import shippedIpv6 from './iana-bootstrap/ipv6.json' with { type: 'json' };
 
-/** Where IANA publishes the registries (RFC 9224 §3). */
-export const IANA_BOOTSTRAP_URL = 'https://data.iana.org/rdap/';
 /** At most one refresh (tried or done) a day. */
 export const REFRESH_INTERVAL_MS = 24 * 60 * 60_000;
 const STATE_FOLDER = 'rdap-bootstrap';
@@ -99,8 +97,10 @@ export class BootstrapStore implements BootstrapRegistries {
     return this.bootstrap;
   }
 
+  /** What `info` says of the registries; reading them for it starts no refresh (only a whois question may reach IANA). */
   info(): BootstrapInfo {
-    return { origin: this.origin, publication: publicationOf(this.current()), ...(this.origin === 'operator' && { dir: this.options.operatorDir }) };
+    const bootstrap = this.operatorFiles ? operatorBootstrap(this.operatorFiles) : this.bootstrap;
+    return { origin: this.origin, publication: publicationOf(bootstrap), ...(this.origin === 'operator' && { dir: this.options.operatorDir }) };
   }
 
   /** Reads the operator's files again now (SIGHUP); true when one changed. */

@@ -44,6 +44,9 @@ export interface RdapBootstrap {
   readonly asn: Registry<AsnEntry>;
 }
 
+/** Where IANA publishes the registries (RFC 9224 §3). */
+export const IANA_BOOTSTRAP_URL = 'https://data.iana.org/rdap/';
+
 /** Bytes a bootstrap file may have: IANA's dns.json is about 100 kB. */
 export const MAX_BOOTSTRAP_BYTES = 4 * 1024 * 1024;
 const MAX_SERVICES = 100_000;

@@ -273,7 +273,7 @@ function cidr0(value: unknown, version: 4 | 6): IpPrefix[] | undefined {
 }
 
 /** The fewest CIDRs that make up start–end, at most MAX_LIST of them. */
-export function rangeCidrs(start: IpAddress, end: IpAddress): IpPrefix[] {
+function rangeCidrs(start: IpAddress, end: IpAddress): IpPrefix[] {
   const bits = start.bytes.length * 8;
   let from = bigintOf(start.bytes);
   const to = bigintOf(end.bytes);

@@ -33,7 +33,7 @@ export interface Verdict {
 
 export const noProgress: WatchProgress = { candidateChecks: 0, changesToday: 0 };
 
-export function utcDay(ms: number): string {
+function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

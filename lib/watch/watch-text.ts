@@ -5,7 +5,7 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 import { describeChange, describeState, parseState } from './watch-state.ts';
 import type { WatchRecord } from './watch-store.ts';
 
-export function dateText(ms: number): string {
+function dateText(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

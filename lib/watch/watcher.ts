@@ -221,7 +221,7 @@ export class Watcher {
 }
 
 /** The Idempotency-Key of a change: the watch, the states before and after, and the day's count (A→B→A→B are four changes). */
-export function changeKey(watchId: string, before: string, progress: WatchProgress): string {
+function changeKey(watchId: string, before: string, progress: WatchProgress): string {
   const change = createHash('sha256').update(`${before}\n${progress.reported}\n${progress.day}\n${progress.changesToday}`).digest('hex').slice(0, 24);
   return `fedidig-watch-${watchId}-${change}`;
 }

@@ -2,7 +2,7 @@ import { parseIpAddress } from '../../net/ip-address.ts';
 import type { QuestionProblem } from './problem-texts.ts';
 
 /** The word `compare`, which `via all` and `@all` also stand for: the question to every resolver, side by side. */
-export const COMPARE = 'compare';
+const COMPARE = 'compare';
 
 export function isCompareWord(word: string): boolean {
   return /^compare$/i.test(word);
