@@ -1,12 +1,12 @@
 /** The words of watch replies, in one place. The question and every state pass through neutraliseText. */
-import { duration } from '../engine/answer/duration.ts';
+import { duration, utcMinute } from '../engine/answer/duration.ts';
 import { neutraliseText } from '../reply/safe-text.ts';
 import type { ReplyLine } from '../reply/split-reply.ts';
 import { describeChange, describeState, parseState } from './watch-state.ts';
 import type { WatchRecord } from './watch-store.ts';
 
 function dateText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return utcMinute(new Date(ms));
 }
 
 function quoted(question: string): string {

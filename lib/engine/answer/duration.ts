@@ -6,3 +6,13 @@ export function duration(ms: number): string {
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} days`;
 }
+
+/** A moment to the minute, as replies show one: `2026-12-05 09:30 UTC`. */
+export function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** When some data was made and how old it is now: `2026-12-05 09:30 UTC (12 min old)`. */
+export function timeAndAge(date: Date): string {
+  return `${utcMinute(date)} (${duration(Date.now() - date.getTime())} old)`;
+}

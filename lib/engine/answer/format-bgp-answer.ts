@@ -1,6 +1,6 @@
 import type { AsPathHop, AsnAnswer, BgpTableStats, RouteAnswer, RouteQuery } from '../../bgp/bgp-source.ts';
 import type { RouteValidity, RpkiStats, Vrp } from '../../bgp/rpki/rpki-source.ts';
-import { duration } from './duration.ts';
+import { timeAndAge } from './duration.ts';
 import { formatIpAddress, formatPrefix, type IpPrefix, samePrefix } from '../../net/ip-address.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
@@ -184,5 +184,5 @@ export function rpkiSourceLine(stats: RpkiStats): string {
 }
 
 function ageText(dataTime: Date | undefined): string {
-  return dataTime ? `, data from ${dataTime.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - dataTime.getTime())} old)` : '';
+  return dataTime ? `, data from ${timeAndAge(dataTime)}` : '';
 }

@@ -8,7 +8,7 @@ import type { RouteAnswer } from '../../bgp/bgp-source.ts';
 import { formatIpAddress, formatPrefix, inPrefix, samePrefix } from '../../net/ip-address.ts';
 import type { BootstrapInfo } from '../../rdap/bootstrap-store.ts';
 import type { DomainFound, Found } from '../../rdap/rdap-client.ts';
-import { duration } from './duration.ts';
+import { timeAndAge } from './duration.ts';
 import {
   type NoRdapServiceError,
   RdapMalformedError,
@@ -276,8 +276,6 @@ export function bootstrapLine(info: BootstrapInfo): string {
     refreshed: "IANA's, refreshed at most once a day",
     shipped: 'the copy shipped with the bot, until a refresh from IANA succeeds',
   }[info.origin];
-  const age = info.publication
-    ? `, published ${info.publication.toISOString().slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - info.publication.getTime())} old)`
-    : '';
+  const age = info.publication ? `, published ${timeAndAge(info.publication)}` : '';
   return `whois (RDAP): bootstrap registries from ${origin}${age}`;
 }
