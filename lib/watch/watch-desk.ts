@@ -108,7 +108,8 @@ export class WatchDesk implements MentionCommands {
     }
     if (added === 'total-limit')
       return { lines: [{ text: `🚫 ${config.max} watches run already, the most my operator allows for everyone together. Try again later.` }] };
-    return this.started((await store.get(status.id)) ?? watch);
+    // A mention answered again (after a crash) finds the watch it started the first time: that row is the one told.
+    return this.started(added === 'added' ? watch : ((await store.get(status.id)) ?? watch));
   }
 
   private started(watch: NewWatch): CommandAnswer {
