@@ -98,7 +98,10 @@ for (const bits of [32, 128] as const) {
         fc.property(entriesAndQueries(bits), ({ entries, queries }) => {
           const table = build(entries);
           for (const query of queries) {
-            assert.deepEqual(table.matchAddress(text(bits, query)), referenceMatch(entries, query), text(bits, query));
+            // An IPv4-mapped address (::ffff:0:0/96) is looked up as the IPv4 address it carries, and these tables hold
+            // routes of one family: no match, whatever covers it in IPv6 (the mapped tests below give it IPv4 routes).
+            const mapped = bits === 128 && query >> 32n === 0xffffn;
+            assert.deepEqual(table.matchAddress(text(bits, query)), mapped ? undefined : referenceMatch(entries, query), text(bits, query));
           }
         }),
         { numRuns: 300 },
