@@ -5,7 +5,7 @@
  * replaced (renamed over) meanwhile.
  */
 
-import type { Stats } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -14,11 +14,27 @@ import { DataFileLoadError } from './errors.ts';
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const CHUNK_SIZE = 256 * 1024;
 
-export interface FileContent {
-  /** The decompressed bytes, in chunks of up to 256 KiB. */
-  readonly chunks: AsyncIterable<Buffer>;
+/** A data file as it was opened: for threads of this process that read it too, by its descriptor. */
+export interface OpenFile {
+  readonly fd: number;
   readonly gzipped: boolean;
   readonly stats: Stats;
+}
+
+export interface FileContent extends OpenFile {
+  /** The decompressed bytes, in chunks of up to 256 KiB. */
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+/**
+ * The decompressed content of the open file `fd` from its start, read by
+ * position: every reader of the descriptor reads the file that was opened,
+ * even if it has been replaced since, and leaves it open.
+ */
+export function contentOf({ fd, gzipped }: Pick<OpenFile, 'fd' | 'gzipped'>): AsyncIterable<Buffer> {
+  const raw = createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
+  // pipeline() passes a read error on to the gunzip stream, whose iteration then throws it.
+  return gzipped ? pipeline(raw, createGunzip({ chunkSize: CHUNK_SIZE }), () => {}) : raw;
 }
 
 /** Calls `read` with the file's content; the file is closed when its promise settles. */
@@ -29,10 +45,7 @@ export async function readFileContent<T>(path: string, read: (content: FileConte
     const magic = Buffer.alloc(GZIP_MAGIC.length);
     const { bytesRead } = await handle.read(magic, 0, magic.length, 0);
     const gzipped = bytesRead === magic.length && GZIP_MAGIC.every((byte, i) => magic[i] === byte);
-    const raw = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
-    // pipeline() passes a read error on to the gunzip stream, whose iteration then throws it.
-    const chunks = gzipped ? pipeline(raw, createGunzip({ chunkSize: CHUNK_SIZE }), () => {}) : raw;
-    return await read({ chunks, gzipped, stats });
+    return await read({ chunks: contentOf({ fd: handle.fd, gzipped }), fd: handle.fd, gzipped, stats });
   } finally {
     await handle.close();
   }
@@ -45,10 +58,10 @@ export async function readFileContent<T>(path: string, read: (content: FileConte
  */
 export async function loadDataFile<Parsed extends object>(
   path: string,
-  parse: (chunks: AsyncIterable<Buffer>) => Promise<Parsed>,
+  parse: (chunks: AsyncIterable<Buffer>, file: OpenFile) => Promise<Parsed>,
 ): Promise<Parsed & { readonly gzipped: boolean; readonly stats: Stats }> {
   try {
-    return await readFileContent(path, async ({ chunks, gzipped, stats }) => ({ ...(await parse(chunks)), gzipped, stats }));
+    return await readFileContent(path, async (file) => ({ ...(await parse(file.chunks, file)), gzipped: file.gzipped, stats: file.stats }));
   } catch (error) {
     throw new DataFileLoadError(path, error);
   }

@@ -6,25 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseTable } from '../../lib/bgp/table/table-file-loader.ts';
 import { FIXTURE_DIR, fixtureMrt } from '../testkit/bgp/fixture-table.ts';
-import {
-  Segment,
-  Subtype,
-  asPath,
-  attribute,
-  mpReachNextHop,
-  mrtRecord,
-  nextHop,
-  originIgp,
-  peerIndexTable,
-  ribRecord,
-  type Peer,
-} from '../testkit/bgp/mrt-writer.ts';
+import { Segment, Subtype, asPath, attribute, mrtRecord, nextHop, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
 import { bgpdumpOutput, inPieces, routesOf } from '../testkit/bgp/table-helpers.ts';
-import { seededRandom } from '../testkit/seeded-random.ts';
+import { randomRib } from '../testkit/bgp/random-rib.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const T = 1_700_000_000;
-const { AS_SEQUENCE, AS_SET, AS_CONFED_SEQUENCE, AS_CONFED_SET } = Segment;
+const { AS_SEQUENCE, AS_CONFED_SEQUENCE, AS_CONFED_SET } = Segment;
 
 const parseMrt = (content: Buffer) => parseTable(inPieces(content));
 
@@ -142,43 +130,6 @@ describe('MRT records', () => {
     }
   });
 });
-
-/** A RIB of random routes exercising every AS_PATH shape the parsers handle. */
-function randomRib(seed: number, records: number): Buffer {
-  const next = seededRandom(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const asn = () => (next() < 0.2 ? 4_200_000_000 + Math.floor(next() * 1000) : 1 + Math.floor(next() * 70_000));
-  const asns = (max: number) => Array.from({ length: 1 + Math.floor(next() * max) }, asn);
-  const peers: Peer[] = [
-    { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
-    { bgpId: '192.0.2.2', address: '2001:db8::2', asn: 4_200_000_001 },
-    { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64497, as4: true },
-  ];
-  const path = () => {
-    const segments: [number, number[]][] = [];
-    if (next() < 0.1) segments.push([pick([AS_CONFED_SEQUENCE, AS_CONFED_SET]), asns(2)]);
-    if (next() < 0.9) segments.push([AS_SEQUENCE, asns(5)]);
-    if (next() < 0.15) segments.push([AS_SET, asns(3)]);
-    return asPath(segments, next() < 0.2);
-  };
-  const out = [peerIndexTable(T, '192.0.2.254', 'random', peers)];
-  for (let seq = 0; seq < records; seq++) {
-    const ipv6 = next() < 0.3;
-    const length = Math.floor(next() * (ipv6 ? 129 : 33));
-    const prefix = ipv6
-      ? Array.from({ length: 8 }, (_, i) => (i === 0 ? 0x2001 : Math.floor(next() * 0x10000)).toString(16)).join(':')
-      : Array.from({ length: 4 }, () => Math.floor(next() * 256)).join('.');
-    const entries = Array.from({ length: 1 + Math.floor(next() * 3) }, () => {
-      const peerIndex = Math.floor(next() * peers.length);
-      const hop = ipv6 ? mpReachNextHop('2001:db8::2') : nextHop('192.0.2.1');
-      return { peerIndex, originatedTime: T - seq, attributes: [originIgp(), path(), hop] };
-    });
-    const subtype = ipv6 ? Subtype.RIB_IPV6_UNICAST : Subtype.RIB_IPV4_UNICAST;
-    // The writer keeps only the prefix bytes the length covers; bits beyond it may be set.
-    out.push(ribRecord(T, subtype, seq, prefix, length, entries));
-  }
-  return Buffer.concat(out);
-}
 
 describe('cross-check with Debian’s bgpdump', () => {
   const dir = temporaryFolder('fedidig-mrt-');

@@ -28,10 +28,16 @@
 
 import { ByteReader } from '../../net/byte-reader.ts';
 import { DataFormatError } from '../../datafile/errors.ts';
-import { AsPathWords } from '../table/as-path-tree.ts';
+import { AsPathWords, partitionOf } from '../table/as-path-tree.ts';
 import { PathEntries } from '../table/route-paths.ts';
 import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
 import type { StreamParser } from '../../datafile/stream-parser.ts';
+
+/** One of `count` partitions of a file's RIB entries, each read by its own thread. */
+export interface TablePartition {
+  readonly index: number;
+  readonly count: number;
+}
 
 const HEADER_LENGTH = 12;
 const EMPTY = Buffer.alloc(0);
@@ -67,8 +73,31 @@ export class MrtParser implements StreamParser {
   private readonly entries = new PathEntries();
   private readonly path = new AsPathWords();
   private readonly setMembers: number[] = [];
+  /** RIB entries read so far, of every partition: the ordinal that orders the paths of several partitions as one. */
+  private entriesRead = 0;
 
-  constructor(private readonly builder: RoutingTableBuilder) {}
+  /**
+   * `partition`: read only the entries whose paths are this partition's
+   * (partitionOf their last hop), as one of several threads reading the
+   * same file; without it, all.
+   */
+  constructor(
+    private readonly builder: RoutingTableBuilder,
+    private readonly partition?: TablePartition,
+  ) {}
+
+  /**
+   * Whether the entry of `peer` whose path ends in `lastHop` is this
+   * partition's to read; when not, its peer is noted for the prefix's
+   * visibility all the same.
+   */
+  private owns(lastHop: number, peer: number): boolean {
+    if (this.partition === undefined) return true;
+    const partition = partitionOf(lastHop, this.partition.count);
+    if (partition === this.partition.index) return true;
+    this.entries.addElsewhere(peer, partition);
+    return false;
+  }
 
   get dataTime(): Date | undefined {
     return this.dumpTime < 0 ? undefined : new Date(this.dumpTime * 1000);
@@ -156,18 +185,56 @@ export class MrtParser implements StreamParser {
     // Each entry: peer index u16, originated time u32, [path id u32], attribute length u16.
     const headerLength = addPath ? 12 : 8;
     const data = c.data;
-    for (let entries = c.u16(); entries > 0; entries--) {
-      const at = c.offset;
-      if (at + headerLength > c.end) throw c.error(PAST_THE_RECORD);
+    const recordEnd = c.end;
+    const origins = this.origins;
+    const pathEntries = this.entries;
+    // The origin pushed last, kept in a local: reading the array's end for every entry cost a second of a full RIB.
+    let lastOrigin = -1;
+    let at = c.offset + 2;
+    for (let entries = c.u16(); entries > 0; entries--, this.entriesRead++) {
+      if (at + headerLength > recordEnd) throw c.error(PAST_THE_RECORD);
       const peer = (data[at]! << 8) | data[at + 1]!;
       if (peer >= peerAsns.length) throw c.error(`peer index ${peer} not in the PEER_INDEX_TABLE`);
       const attributesStart = at + headerLength;
       const attributesEnd = attributesStart + ((data[attributesStart - 2]! << 8) | data[attributesStart - 1]!);
-      if (attributesEnd > c.end) throw c.error(PAST_THE_RECORD);
-      this.entry(attributesStart, attributesEnd, peer, peerAsns[peer]!);
-      c.offset = attributesEnd;
+      if (attributesEnd > recordEnd) throw c.error(PAST_THE_RECORD);
+      at = attributesEnd;
+      // Of two AS_PATH attributes, the last counts.
+      let pathStart = -1;
+      let pathEnd = -1;
+      for (let a = attributesStart; a < attributesEnd; ) {
+        if (a + 3 > attributesEnd) throw c.error(ATTRIBUTES_OVERRUN);
+        const extended = data[a]! & ATTRIBUTE_EXTENDED_LENGTH;
+        if (extended && a + 4 > attributesEnd) throw c.error(ATTRIBUTES_OVERRUN);
+        const valueStart = a + (extended ? 4 : 3);
+        const valueEnd = valueStart + (extended ? (data[a + 2]! << 8) | data[a + 3]! : data[a + 2]!);
+        if (valueEnd > attributesEnd) throw c.error(ATTRIBUTES_OVERRUN);
+        if (data[a + 1] === ATTRIBUTE_AS_PATH) {
+          pathStart = valueStart;
+          pathEnd = valueEnd;
+        }
+        a = valueEnd;
+      }
+      // Most AS_PATHs are one AS_SEQUENCE that the peer had lately to the same origin: recognised from the bytes as they are.
+      const sequence = pathEnd - pathStart >= 6 && data[pathStart] === AS_SEQUENCE && pathStart + 2 + 4 * data[pathStart + 1]! === pathEnd;
+      if (sequence) {
+        const origin = u32(data, pathEnd - 4);
+        if (!this.owns(origin, peer)) continue;
+        const id = this.builder.hintedAsSequence(data, pathStart + 2, pathEnd, peer);
+        if (id >= 0) {
+          if (origin !== lastOrigin) {
+            origins.push(origin);
+            lastOrigin = origin;
+          }
+          pathEntries.add(id, peer);
+          continue;
+        }
+      }
+      this.entry(data, pathStart, pathEnd, sequence, peer, peerAsns[peer]!);
     }
-    if (this.origins.length === 0) return;
+    c.offset = at;
+    // A record all of whose entries other partitions read still counts for the visibility of its prefix, if that comes on.
+    if (this.origins.length === 0 && this.entries.elsewhereCount === 0) return;
     const words = this.prefixWords;
     for (let k = 0; k < 4; k++) {
       words[k] = ((bytes[4 * k]! << 24) | (bytes[4 * k + 1]! << 16) | (bytes[4 * k + 2]! << 8) | bytes[4 * k + 3]!) >>> 0;
@@ -176,31 +243,15 @@ export class MrtParser implements StreamParser {
     else this.builder.addIpv6(words, length, this.origins, 0, this.entries);
   }
 
-  /**
-   * Reads one RIB entry's attributes, `[start, end)` of the record: its
-   * origins go to `this.origins`, its path to `this.entries`. Read straight
-   * from the bytes, as this runs some 30 million times for a full RIB.
-   */
-  private entry(start: number, end: number, peer: number, peerAs: number): void {
-    const c = this.reader;
-    const data = c.data;
+  /** The RIB entry whose AS_PATH is `data[pathStart, pathEnd)` (none: -1), when its bytes did not say which path it is. */
+  private entry(data: Buffer, pathStart: number, pathEnd: number, sequence: boolean, peer: number, peerAs: number): void {
     this.path.clear();
-    let at = start;
-    while (at < end) {
-      if (at + 3 > end) throw c.error(ATTRIBUTES_OVERRUN);
-      const extended = data[at]! & ATTRIBUTE_EXTENDED_LENGTH;
-      if (extended && at + 4 > end) throw c.error(ATTRIBUTES_OVERRUN);
-      const valueStart = at + (extended ? 4 : 3);
-      const valueEnd = valueStart + (extended ? (data[at + 2]! << 8) | data[at + 3]! : data[at + 2]!);
-      if (valueEnd > end) throw c.error(ATTRIBUTES_OVERRUN);
-      // Of two AS_PATH attributes, the last counts.
-      if (data[at + 1] === ATTRIBUTE_AS_PATH) this.asPath(data, valueStart, valueEnd);
-      at = valueEnd;
-    }
+    if (pathStart >= 0) this.asPath(data, pathStart, pathEnd);
     // An empty or missing AS_PATH: the peer originated the route.
     if (this.path.length === 0) this.path.hop(peerAs);
+    if (!sequence && !this.owns(this.path.originHop(), peer)) return;
     this.path.appendOrigins(this.origins);
-    this.entries.add(this.builder.internAsPath(this.path, peer), peer);
+    this.entries.add(this.builder.internAsPath(this.path, peer, sequence, this.entriesRead), peer);
   }
 
   /** Reads the AS_PATH value `data[start, end)` into `this.path`, leaving out confederation segments. */

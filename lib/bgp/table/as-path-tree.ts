@@ -13,7 +13,7 @@
  */
 
 import type { AsPathHop } from '../bgp-source.ts';
-import { grown, type InternedSequences, SequenceInterner } from './interned-sequences.ts';
+import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
 
 const AS_SET_MARK = 0;
 /** In `hopNexts`: the hop's value is the id of an AS_SET in `sets`, not an ASN. */
@@ -50,6 +50,13 @@ export class AsPathWords {
     if (distinct.length === 0) return;
     this.lastHop = -1;
     this.push(AS_SET_MARK, distinct.length, ...distinct);
+  }
+
+  /** The last hop: the origin's ASN, or AS_SET_MARK when an AS_SET ends the path (0 too for an empty path). */
+  originHop(): number {
+    let start = -1;
+    for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
+    return start < 0 ? AS_SET_MARK : this.words[start]!;
   }
 
   /**
@@ -141,12 +148,108 @@ export class AsPathTreeBuilder {
   private lastHintKey = -1;
   private lastHintBlock = 0;
 
+  /** Set once other partitions' nodes are absorbed: the hash table is gone, so nothing may be interned after. */
+  private absorbed = false;
+  /**
+   * Of a builder reading one partition of a file: for each node, the
+   * ordinal (in the whole file) of the RIB entry that made it, so that the
+   * partitions' nodes can be numbered as one builder would have made them.
+   */
+  private ordinals: Uint32Array | undefined;
+  /** The ordinal of the entry being interned. */
+  private ordinal = 0;
+
+  constructor(options: { readonly partitioned?: boolean } = {}) {
+    if (options.partitioned) this.ordinals = new Uint32Array(1024);
+  }
+
   get count(): number {
     return this.nodeCount;
   }
 
-  /** The id of the path `path` holds (not empty), as peer `peer` carries it. */
-  intern(path: AsPathWords, peer: number): number {
+  /** The nodes, their ordinals and AS sets as they are, for the builder of partition 0 to absorb. */
+  parts(): AsPathTreeBuilderParts {
+    if (this.ordinals === undefined) throw new Error('only a partition’s builder hands its paths over');
+    return { nodes: this.nodes.subarray(0, 2 * this.nodeCount), ordinals: this.ordinals.subarray(0, this.nodeCount), sets: this.sets.view().parts() };
+  }
+
+  /**
+   * Joins the paths that the builders of the other partitions of the file
+   * read to these (no path is in two: see partitionOf), every node numbered
+   * again in the order of the entries that made them: the order one builder
+   * reading the whole file would have made them in, so the table is the
+   * same path for path and id for id. Returns, for this builder and then
+   * each of `others`, the new id of each of its nodes. The hash table and
+   * hints go: nothing is interned after.
+   */
+  absorb(others: readonly AsPathTreeBuilderParts[]): Uint32Array[] {
+    const all = [this.parts(), ...others];
+    this.absorbed = true;
+    this.slots = new Uint32Array(0);
+    this.hints = new Uint32Array(0);
+    this.hintBlocks.clear();
+    const setIds = all.map((part, p) => {
+      const sets = InternedSequences.fromParts(part.sets);
+      return Uint32Array.from({ length: sets.count }, (_, id) => (p === 0 ? id : this.sets.intern(sets.of(id))));
+    });
+    const counts = all.map((part) => part.ordinals.length);
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    const newIds = counts.map((count) => new Uint32Array(count));
+    // Each partition made its nodes in the order of its entries: merged by ordinal, they are in the file's order.
+    const taken = new Array<number>(all.length).fill(0);
+    for (let id = 0; id < total; id++) {
+      let from = -1;
+      for (let p = 0; p < all.length; p++) {
+        if (taken[p]! < counts[p]! && (from < 0 || all[p]!.ordinals[taken[p]!]! < all[from]!.ordinals[taken[from]!]!)) from = p;
+      }
+      newIds[from]![taken[from]!++] = id;
+    }
+    const nodes = new Uint32Array(2 * total);
+    all.forEach((part, p) => {
+      const ids = newIds[p]!;
+      for (let id = 0; id < ids.length; id++) {
+        const value = part.nodes[2 * id]!;
+        const nextNode = part.nodes[2 * id + 1]! & NEXT_MASK;
+        const set = part.nodes[2 * id + 1]! & SET_FLAG;
+        nodes[2 * ids[id]!] = set ? setIds[p]![value]! : value;
+        nodes[2 * ids[id]! + 1] = ((nextNode === NO_NEXT ? NO_NEXT : ids[nextNode]!) | set) >>> 0;
+      }
+    });
+    this.nodes = nodes;
+    this.nodeCount = total;
+    this.ordinals = undefined;
+    return newIds;
+  }
+
+  /**
+   * The id of the path that is one AS_SEQUENCE of 4-byte ASNs, big-endian in
+   * `data[start, end)` (not empty), as MRT stores most AS_PATHs, when it is
+   * one of the paths `peer` last had to its origin; -1 when it is not (then
+   * `intern` it, telling it the hints were tried). Read from the bytes
+   * without writing the path's words first: this is how most entries of a
+   * RIB are recognised.
+   */
+  hintedSequence(data: Uint8Array, start: number, end: number, peer: number): number {
+    const origin = u32(data, end - 4);
+    const hint = origin === AS_SET_MARK ? -1 : this.hintAt(origin, peer);
+    if (hint < 0) return -1;
+    const last = this.hints[hint]! - 1;
+    if (last >= 0 && this.matchesSequence(last, data, start, end)) return last;
+    const before = this.hints[hint + 1]! - 1;
+    if (before < 0 || !this.matchesSequence(before, data, start, end)) return -1;
+    this.hints[hint] = before + 1;
+    this.hints[hint + 1] = last + 1;
+    return before;
+  }
+
+  /**
+   * The id of the path `path` holds (not empty), as peer `peer` carries it;
+   * `hintsTried` when hintedSequence was asked first; `ordinal`: of the
+   * entry in the file, for a partition's builder.
+   */
+  intern(path: AsPathWords, peer: number, hintsTried = false, ordinal = 0): number {
+    if (this.absorbed) throw new Error('a path interned after other partitions were absorbed');
+    this.ordinal = ordinal;
     const { words, length } = path;
     let hopCount = 0;
     for (let k = 0; k < length; k = words[k] === AS_SET_MARK ? k + 2 + words[k + 1]! : k + 1) {
@@ -160,9 +263,9 @@ export class AsPathTreeBuilder {
     const hint = origin === AS_SET_MARK ? -1 : this.hintAt(origin, peer);
     if (hint < 0) return this.internHops(words, hopCount);
     const last = this.hints[hint]! - 1;
-    if (last >= 0 && this.matches(last, words, 0, hopCount)) return last;
+    if (!hintsTried && last >= 0 && this.matches(last, words, 0, hopCount)) return last;
     const before = this.hints[hint + 1]! - 1;
-    const id = before >= 0 && this.matches(before, words, 0, hopCount) ? before : this.internHops(words, hopCount);
+    const id = !hintsTried && before >= 0 && this.matches(before, words, 0, hopCount) ? before : this.internHops(words, hopCount);
     this.hints[hint] = id + 1;
     this.hints[hint + 1] = last + 1;
     return id;
@@ -223,12 +326,19 @@ export class AsPathTreeBuilder {
     const count = this.nodeCount;
     const values = new Uint32Array(count);
     const nexts = new Uint32Array(count);
+    let setNodes = 0;
     for (let i = 0; i < count; i++) {
       values[i] = this.nodes[2 * i]!;
       nexts[i] = this.nodes[2 * i + 1]!;
+      if (nexts[i]! & SET_FLAG) setNodes++;
     }
     this.nodes = new Uint32Array(0);
-    return new AsPathTree(values, nexts, this.sets.freeze());
+    // AS sets numbered in the order the nodes use them, as nodes are numbered: the same whichever partitions read them.
+    const setIds = new Uint32Array(setNodes);
+    for (let i = 0, k = 0; i < count; i++) if (nexts[i]! & SET_FLAG) setIds[k++] = values[i]!;
+    const sets = this.sets.view().keepOnly(setIds);
+    for (let i = 0, k = 0; i < count; i++) if (nexts[i]! & SET_FLAG) values[i] = setIds[k++]!;
+    return new AsPathTree(values, nexts, sets);
   }
 
   /** The node whose path is the hops `from` to `hopCount` of `words`, or -1. */
@@ -257,6 +367,21 @@ export class AsPathTreeBuilder {
     return node === NO_NEXT;
   }
 
+  /** Whether `node`'s path is the AS_SEQUENCE `data[start, end)`, prepends collapsed (an AS0 is a set: never matched here). */
+  private matchesSequence(node: number, data: Uint8Array, start: number, end: number): boolean {
+    let previous = -1;
+    for (let k = start; k < end; k += 4) {
+      const asn = u32(data, k);
+      if (asn === previous) continue;
+      previous = asn;
+      if (node === NO_NEXT) return false;
+      const next = this.nodes[2 * node + 1]!;
+      if (next & SET_FLAG || this.nodes[2 * node] !== asn) return false;
+      node = next & NEXT_MASK;
+    }
+    return node === NO_NEXT;
+  }
+
   private setEquals(set: number, words: Uint32Array, k: number): boolean {
     const members = this.sets.of(set);
     const count = words[k + 1]!;
@@ -271,6 +396,10 @@ export class AsPathTreeBuilder {
     const isSet = words[k] === AS_SET_MARK;
     this.nodes[2 * id] = isSet ? this.sets.intern(words.subarray(k + 2, k + 2 + words[k + 1]!)) : words[k]!;
     this.nodes[2 * id + 1] = isSet ? (next | SET_FLAG) >>> 0 : next;
+    if (this.ordinals !== undefined) {
+      if (id === this.ordinals.length) this.ordinals = grown(this.ordinals, id + 1);
+      this.ordinals[id] = this.ordinal;
+    }
     if (4 * this.nodeCount > 3 * this.slots.length) this.growSlots();
     else this.place(this.slots, hash, id);
     return id;
@@ -299,6 +428,23 @@ export class AsPathTreeBuilder {
   }
 }
 
+/** What a builder hands over to the one that absorbs it: its nodes (value, next | SET_FLAG), their entries' ordinals and AS sets. */
+export interface AsPathTreeBuilderParts {
+  readonly nodes: Uint32Array;
+  readonly ordinals: Uint32Array;
+  readonly sets: SequencesParts;
+}
+
+/**
+ * Which of `count` partitions of a file reads the paths whose last hop is
+ * `lastHop` (an ASN, or AS_SET_MARK). Every node of a path stands for a
+ * suffix of it, which ends in the same hop: so the partitions' trees share
+ * no node, and are joined without looking any up.
+ */
+export function partitionOf(lastHop: number, count: number): number {
+  return lastHop === AS_SET_MARK ? 0 : (Math.imul(lastHop, 0x9e3779b1) >>> 0) % count;
+}
+
 /** In `hintBlocks`: the (origin, peers) seen in one run of entries only, so far, and given no block yet. */
 const SEEN_ONCE = -1;
 /** A block of hints: two words (the last path, the one before) for each of 32 peers. */
@@ -325,6 +471,11 @@ function setHash(members: Uint32Array, start: number, count: number): number {
 /** The hash of a path: its first hop's value and the hash of the rest. */
 function hopHash(value: number, rest: number): number {
   return mix((Math.imul(value, 0x9e3779b1) ^ Math.imul(rest, 0x85ebca77) ^ (rest >>> 16)) >>> 0);
+}
+
+/** The big-endian 32-bit word at `data[at]`. */
+function u32(data: Uint8Array, at: number): number {
+  return ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
 }
 
 /** Murmur3's finaliser: every bit of the input moves the low bits, which pick the slot. */

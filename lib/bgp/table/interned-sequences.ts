@@ -6,12 +6,26 @@
  * the sequences, their offsets and the hash slots are all typed arrays.
  */
 
+/** The arrays of InternedSequences, as they cross threads. */
+export interface SequencesParts {
+  readonly offsets: Uint32Array;
+  readonly words: Uint32Array;
+}
+
 /** Frozen sequences: sequence `id` is `words[offsets[id] .. offsets[id + 1])`. */
 export class InternedSequences {
   constructor(
     readonly offsets: Uint32Array,
     readonly words: Uint32Array,
   ) {}
+
+  static fromParts({ offsets, words }: SequencesParts): InternedSequences {
+    return new InternedSequences(offsets, words);
+  }
+
+  parts(): SequencesParts {
+    return { offsets: this.offsets, words: this.words };
+  }
 
   get count(): number {
     return this.offsets.length - 1;
@@ -103,13 +117,15 @@ export class SequenceInterner {
     return this.words.subarray(this.offsets[id]!, this.offsets[id + 1]!);
   }
 
-  freeze(): InternedSequences {
-    return new InternedSequences(this.offsets.slice(0, this.count + 1), this.words.slice(0, this.wordCount));
-  }
-
   /** The sequences as they are, without copying them (to copy only some, with keepOnly): valid until the next `intern`. */
   view(): InternedSequences {
     return new InternedSequences(this.offsets.subarray(0, this.count + 1), this.words.subarray(0, this.wordCount));
+  }
+
+  /** Rewrites every sequence in place with `rewrite` (keeping its length), then finds them again by their new words. */
+  rewrite(rewrite: (words: Uint32Array) => void): void {
+    for (let id = 0; id < this.count; id++) rewrite(this.of(id));
+    this.slots = this.hashed(this.slots.length);
   }
 
   private equals(id: number, words: ArrayLike<number>, length: number): boolean {
@@ -129,7 +145,13 @@ export class SequenceInterner {
   }
 
   private growSlots(): void {
-    const slots = new Uint32Array(this.slots.length * 2);
+    this.slots = this.hashed(this.slots.length * 2);
+    this.idBits++;
+  }
+
+  /** A table of `size` slots holding every sequence. */
+  private hashed(size: number): Uint32Array<ArrayBuffer> {
+    const slots = new Uint32Array(size);
     const mask = slots.length - 1;
     for (let id = 0; id < this.count; id++) {
       const start = this.offsets[id]!;
@@ -138,8 +160,7 @@ export class SequenceInterner {
       while (slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
       slots[slot] = ((hash & ~mask) | (id + 1)) >>> 0;
     }
-    this.slots = slots;
-    this.idBits++;
+    return slots;
   }
 }
 

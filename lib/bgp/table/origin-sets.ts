@@ -4,7 +4,7 @@
  * stores a 32-bit set id and the sets live once in two typed arrays.
  */
 
-import { grown, SequenceInterner } from './interned-sequences.ts';
+import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
 
 /** Frozen sets: members of set `id` are `asns[offsets[id] .. offsets[id + 1])`, ascending. */
 export class OriginSets {
@@ -67,8 +67,42 @@ export class OriginSetInterner {
     return this.internMembers(length);
   }
 
-  freeze(): OriginSets {
-    const { offsets, words } = this.sets.freeze();
+  /** The sets as they are, for the builder of another partition of the file to absorb. */
+  parts(): SequencesParts {
+    return this.sets.view().parts();
+  }
+
+  /** Interns the sets another builder made (see parts); returns the ids they have here. */
+  absorb(parts: SequencesParts): Uint32Array {
+    const sets = InternedSequences.fromParts(parts);
+    const ids = new Uint32Array(sets.count);
+    for (let id = 0; id < ids.length; id++) {
+      const members = sets.of(id);
+      if (members.length > this.members.length) this.members = grown(this.members, members.length);
+      this.members.set(members);
+      ids[id] = this.internMembers(members.length);
+    }
+    return ids;
+  }
+
+  /**
+   * The sets the routes use, their ids in `values` (each family's route
+   * values) renumbered in place in order of first use: sets interned on
+   * the way (a partition's share of a MOAS prefix, merged later) are dropped.
+   */
+  freeze(...values: Uint32Array[]): OriginSets {
+    const all = new Uint32Array(values.reduce((sum, family) => sum + family.length, 0));
+    let at = 0;
+    for (const family of values) {
+      all.set(family, at);
+      at += family.length;
+    }
+    const { offsets, words } = this.sets.view().keepOnly(all);
+    at = 0;
+    for (const family of values) {
+      family.set(all.subarray(at, at + family.length));
+      at += family.length;
+    }
     return new OriginSets(offsets, words);
   }
 

@@ -15,10 +15,10 @@
  * - per route, the id of its list (per family, in route order).
  */
 
-import { AsPathTree, AsPathTreeBuilder, type AsPathWords } from './as-path-tree.ts';
+import { AsPathTree, AsPathTreeBuilder, type AsPathTreeBuilderParts, type AsPathWords } from './as-path-tree.ts';
 import type { RoutePathsSeen } from '../bgp-source.ts';
 import { DataFormatError } from '../../datafile/errors.ts';
-import { grown, InternedSequences, SequenceInterner } from './interned-sequences.ts';
+import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
 
 /** Peers are numbered as the MRT PEER_INDEX_TABLE does, in 16 bits. */
 export const MAX_PEERS = 0x10000;
@@ -35,14 +35,28 @@ function forEachPath(list: Uint32Array, visit: (path: number, entries: number) =
   }
 }
 
-/** The RIB entries a parser read for one prefix: the path id and peer of each, in typed arrays reused from prefix to prefix. */
+/** No partition: of a whole file's builder, or before any entry read elsewhere. */
+const NO_PARTITION = 0xffff;
+
+/**
+ * The RIB entries a parser read for one prefix: the path id and peer of
+ * each, in typed arrays reused from prefix to prefix; and, when several
+ * threads read partitions of the file, the peers of the prefix's entries
+ * that other partitions read, which count for its visibility all the same.
+ */
 export class PathEntries {
   paths = new Uint32Array(64);
   peers = new Uint32Array(64);
   length = 0;
+  elsewherePeers = new Uint32Array(64);
+  elsewhereCount = 0;
+  /** The lowest partition that read one of the entries elsewhere. */
+  lowestElsewhere = NO_PARTITION;
 
   clear(): void {
     this.length = 0;
+    this.elsewhereCount = 0;
+    this.lowestElsewhere = NO_PARTITION;
   }
 
   add(path: number, peer: number): void {
@@ -53,6 +67,19 @@ export class PathEntries {
     }
     this.paths[this.length] = path;
     this.peers[this.length++] = peer;
+  }
+
+  /** An entry of `peer` that partition `partition` reads. */
+  addElsewhere(peer: number, partition: number): void {
+    if (this.elsewhereCount === this.elsewherePeers.length) this.elsewherePeers = grown(this.elsewherePeers, this.elsewhereCount + 1);
+    this.elsewherePeers[this.elsewhereCount++] = peer;
+    this.lowestElsewhere = Math.min(this.lowestElsewhere, partition);
+  }
+
+  /** Adds the entries of `other`, of the same prefix. */
+  append(other: PathEntries): void {
+    for (let i = 0; i < other.length; i++) this.add(other.paths[i]!, other.peers[i]!);
+    for (let i = 0; i < other.elsewhereCount; i++) this.addElsewhere(other.elsewherePeers[i]!, other.lowestElsewhere);
   }
 }
 
@@ -142,7 +169,7 @@ export class RoutePaths {
  * counted again (a RIB dump repeats no (prefix, peer)).
  */
 export class RoutePathsBuilder {
-  private readonly paths = new AsPathTreeBuilder();
+  private readonly paths: AsPathTreeBuilder;
   private readonly lists = new SequenceInterner();
   private readonly peersSeen = [new Uint8Array(MAX_PEERS), new Uint8Array(MAX_PEERS)] as const;
   /** Scratch: which peers the list being made has met, by generation. */
@@ -153,9 +180,50 @@ export class RoutePathsBuilder {
   private runs = new Float64Array(64);
   private listWords = new Uint32Array(64);
 
-  /** The id of `path`, as `peer` carries it. */
-  internPath(path: AsPathWords, peer: number): number {
-    return this.paths.intern(path, peer);
+  /** The partition of the file this builder reads (see partitioned-read.ts); 0 for all of it. */
+  private readonly partition: number;
+
+  constructor(options: { readonly partition?: number } = {}) {
+    this.partition = options.partition ?? 0;
+    this.paths = new AsPathTreeBuilder({ partitioned: options.partition !== undefined });
+  }
+
+  /** The id of `path`, as `peer` carries it (`hintsTried`, `ordinal`: see AsPathTreeBuilder.intern). */
+  internPath(path: AsPathWords, peer: number, hintsTried = false, ordinal = 0): number {
+    return this.paths.intern(path, peer, hintsTried, ordinal);
+  }
+
+  /** See AsPathTreeBuilder.hintedSequence. */
+  hintedSequence(data: Uint8Array, start: number, end: number, peer: number): number {
+    return this.paths.hintedSequence(data, start, end, peer);
+  }
+
+  /** What this builder read, for the builder of partition 0 to absorb. */
+  parts(): RoutePathsBuilderParts {
+    return { paths: this.paths.parts(), lists: this.lists.view().parts(), ipv4PeersSeen: this.peersSeen[0], ipv6PeersSeen: this.peersSeen[1] };
+  }
+
+  /**
+   * Adds what the builders of the other partitions of the file read, every
+   * path numbered as one builder would have (AsPathTreeBuilder.absorb), so
+   * each list keeps its order; returns, for each of `others`, the ids its
+   * lists have here.
+   */
+  absorb(others: readonly RoutePathsBuilderParts[]): Uint32Array[] {
+    const [own, ...theirs] = this.paths.absorb(others.map((part) => part.paths));
+    this.lists.rewrite((list) => renumberPaths(list, list, own!));
+    return others.map((part, p) => {
+      for (let peer = 0; peer < MAX_PEERS; peer++) {
+        this.peersSeen[0][peer] |= part.ipv4PeersSeen[peer]!;
+        this.peersSeen[1][peer] |= part.ipv6PeersSeen[peer]!;
+      }
+      const lists = InternedSequences.fromParts(part.lists);
+      return Uint32Array.from({ length: lists.count }, (_, id) => {
+        const list = lists.of(id);
+        if (list.length > this.listWords.length) this.listWords = grown(this.listWords, list.length);
+        return this.lists.intern(renumberPaths(list, this.listWords, theirs[p]!), list.length);
+      });
+    });
   }
 
   /** The id of the path list of a prefix's entries (not empty), of IPv6 when `ipv6`. */
@@ -163,17 +231,20 @@ export class RoutePathsBuilder {
     const seen = this.peersSeen[ipv6 ? 1 : 0];
     this.stamp++;
     let distinctPeers = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const peer = entries.peers[i]!;
+    const count = (peer: number): void => {
       seen[peer] = 1;
       if (this.peerStamps[peer] !== this.stamp) {
         this.peerStamps[peer] = this.stamp;
         distinctPeers++;
       }
-    }
+    };
+    for (let i = 0; i < entries.length; i++) count(entries.peers[i]!);
+    for (let i = 0; i < entries.elsewhereCount; i++) count(entries.elsewherePeers[i]!);
     if (entries.length > this.sorted.length) this.sorted = grown(this.sorted, entries.length);
     this.sorted.set(entries.paths.subarray(0, entries.length));
-    return this.internCounted(distinctPeers, this.sorted, entries.length);
+    // A prefix whose entries several partitions read: the lowest of them counts its peers, as their lists are added up when joined.
+    const peers = entries.lowestElsewhere < this.partition ? 0 : distinctPeers;
+    return this.internCounted(peers, this.sorted, entries.length);
   }
 
   /** The list of a prefix that came back: both lists' entries, their peers added up. */
@@ -252,6 +323,28 @@ export class RoutePathsBuilder {
     }
     return this.lists.intern(words, wordCount);
   }
+}
+
+/** `list` with its path ids renumbered by `ids`, written to `out` (which may be `list`). */
+function renumberPaths(list: Uint32Array, out: Uint32Array, ids: Uint32Array): Uint32Array {
+  out[0] = list[0]!;
+  for (let k = 1; k < list.length; k++) {
+    const word = list[k]!;
+    if (word & COUNT_FOLLOWS) {
+      out[k] = (ids[word & PATH_MASK]! | COUNT_FOLLOWS) >>> 0;
+      k++;
+      out[k] = list[k]!;
+    } else out[k] = ids[word]!;
+  }
+  return out;
+}
+
+/** What a RoutePathsBuilder hands over to the one that absorbs it. */
+export interface RoutePathsBuilderParts {
+  readonly paths: AsPathTreeBuilderParts;
+  readonly lists: SequencesParts;
+  readonly ipv4PeersSeen: Uint8Array;
+  readonly ipv6PeersSeen: Uint8Array;
 }
 
 /** The list id of a route without entries, while a table is built. */

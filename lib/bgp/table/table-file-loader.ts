@@ -2,19 +2,26 @@
  * Reads a table file of any supported format, gzip-compressed or not, into a
  * RoutingTable. The file is streamed through the parser,
  * so memory grows with the distinct prefixes, not with the file's size, and
- * the event loop gets a turn between chunks.
+ * the event loop gets a turn between chunks. A large MRT RIB is read by
+ * several threads at once (partitioned-read.ts).
  */
 
+import { availableParallelism } from 'node:os';
 import { DataFormatError } from '../../datafile/errors.ts';
-import { loadDataFile } from '../../datafile/file-content.ts';
+import { loadDataFile, type OpenFile } from '../../datafile/file-content.ts';
 import type { DataFileFacts, DataFileKind } from '../../datafile/data-file.ts';
-import { RoutingTableBuilder } from './routing-table-builder.ts';
+import { MrtParser } from '../formats/mrt-parser.ts';
+import { readOtherPartitions } from './partitioned-read.ts';
+import { RoutingTableBuilder, type RoutingTableBuilderParts } from './routing-table-builder.ts';
 import { RoutingTable, type RoutingTableParts } from './routing-table.ts';
 import { createTableParser, detectTableFormat, type TableFormat } from '../formats/table-format.ts';
-import { parseDetectingFormat } from '../../datafile/stream-parser.ts';
+import { parseDetectingFormat, type StreamParser } from '../../datafile/stream-parser.ts';
 
 /** Give up looking for the first data line after this much (comments, or not text). */
 const MAX_HEAD_LENGTH = 1024 * 1024;
+/** An MRT file this large (as stored) is read by a thread per core, up to MAX_THREADS: a full RIB is 30 million entries. */
+const THREADED_SIZE = 32 * 1024 * 1024;
+const MAX_THREADS = 4;
 
 /** A table file loaded: its table, and its facts (the time, for MRT and bgpdump). */
 export interface LoadedTable extends DataFileFacts<TableFormat> {
@@ -26,20 +33,49 @@ export const tableFile: DataFileKind<LoadedTable, RoutingTableParts> = {
   name: 'bgp-table',
   module: import.meta.url,
   exportName: 'tableFile',
-  load: loadTableFile,
+  load: (path) => loadTableFile(path),
   parts: (loaded) => loaded.table.parts(),
   assemble: (facts, parts) => ({ ...facts, table: RoutingTable.fromParts(parts) }),
 };
 
-/** Loads a table file; rejects with DataFileLoadError (its cause says why). */
-export async function loadTableFile(path: string): Promise<LoadedTable> {
-  return loadDataFile(path, parseTable);
+export interface TableLoadOptions {
+  /** Threads that read an MRT RIB, each a partition of its paths; by default one per core for a large file, else one. */
+  readonly threads?: number;
 }
 
-/** Parses decompressed table content of any supported format. Throws DataFormatError. */
-export async function parseTable(content: AsyncIterable<Buffer>): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
-  const builder = new RoutingTableBuilder();
-  const { parser, format } = await parseDetectingFormat(content, detectTableFormat, (detected) => createTableParser(detected, builder), MAX_HEAD_LENGTH);
+/** Loads a table file; rejects with DataFileLoadError (its cause says why). */
+export async function loadTableFile(path: string, options: TableLoadOptions = {}): Promise<LoadedTable> {
+  return loadDataFile(path, (chunks, file) => {
+    const threads = options.threads ?? (file.stats.size >= THREADED_SIZE ? Math.min(availableParallelism(), MAX_THREADS) : 1);
+    return parseTable(chunks, threads > 1 ? { file, threads } : undefined);
+  });
+}
+
+/**
+ * Parses decompressed table content of any supported format. Throws
+ * DataFormatError. With `split`, an MRT RIB is read by `threads` threads,
+ * this one and others reading the open file.
+ */
+export async function parseTable(
+  content: AsyncIterable<Buffer>,
+  split?: { readonly file: OpenFile; readonly threads: number },
+): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
+  const builder = new RoutingTableBuilder(split === undefined ? {} : { partition: 0 });
+  let others: Promise<RoutingTableBuilderParts[]> | undefined;
+  const create = (format: TableFormat): StreamParser => {
+    if (format !== 'mrt' || split === undefined) return createTableParser(format, builder);
+    others = readOtherPartitions(split.file, split.threads);
+    // Awaited once this thread is done; a partition that fails before then is no unhandled rejection meanwhile.
+    others.catch(() => undefined);
+    return new MrtParser(builder, { index: 0, count: split.threads });
+  };
+  const parsed = await parseDetectingFormat(content, detectTableFormat, create, MAX_HEAD_LENGTH).catch(async (error: unknown) => {
+    // The other threads read the open file: it stays open until they are done.
+    await others?.catch(() => undefined);
+    throw error;
+  });
+  const partitions = await others;
+  if (partitions !== undefined) builder.absorb(partitions);
   if (builder.size === 0) throw new DataFormatError('no routes in the file');
-  return { table: builder.build(), format, dataTime: parser.dataTime };
+  return { table: builder.build(), format: parsed.format, dataTime: parsed.parser.dataTime };
 }

@@ -37,6 +37,14 @@ export function routesOf(table: RoutingTable): string[] {
   return routes;
 }
 
+/** Every route of a table with all it says (prefix, origins, paths, visibility, upstreams), in handle order. */
+export function routeDump(table: RoutingTable): string[] {
+  return Array.from({ length: table.ipv4Prefixes + table.ipv6Prefixes }, (_, handle) => {
+    const { prefix, origins, paths } = table.route(handle);
+    return JSON.stringify({ prefix: formatPrefix(prefix), origins, paths });
+  });
+}
+
 /** Content handed over in pieces of `size` bytes (all at once by default), as a stream would. */
 export async function* inPieces(content: Buffer, size = content.length): AsyncGenerator<Buffer> {
   for (let i = 0; i < content.length; i += size) yield content.subarray(i, i + size);
