@@ -231,17 +231,17 @@ export class RoutePathsBuilder {
     const seen = this.peersSeen[ipv6 ? 1 : 0];
     this.stamp++;
     let distinctPeers = 0;
-    const count = (peer: number): void => {
+    // Own entries' peers, then those of entries other partitions read (no closure: this runs for every prefix).
+    for (let i = 0, own = entries.length; i < own + entries.elsewhereCount; i++) {
+      const peer = i < own ? entries.peers[i]! : entries.elsewherePeers[i - own]!;
       seen[peer] = 1;
       if (this.peerStamps[peer] !== this.stamp) {
         this.peerStamps[peer] = this.stamp;
         distinctPeers++;
       }
-    };
-    for (let i = 0; i < entries.length; i++) count(entries.peers[i]!);
-    for (let i = 0; i < entries.elsewhereCount; i++) count(entries.elsewherePeers[i]!);
+    }
     if (entries.length > this.sorted.length) this.sorted = grown(this.sorted, entries.length);
-    this.sorted.set(entries.paths.subarray(0, entries.length));
+    for (let i = 0; i < entries.length; i++) this.sorted[i] = entries.paths[i]!;
     // A prefix whose entries several partitions read: the lowest of them counts its peers, as their lists are added up when joined.
     const peers = entries.lowestElsewhere < this.partition ? 0 : distinctPeers;
     return this.internCounted(peers, this.sorted, entries.length);

@@ -218,7 +218,7 @@ export class RoutingTableBuilder {
     if (!this.isPending(rows, words, offset, length)) {
       this.flush();
       this.pendingRows = rows;
-      this.pendingNet.set(words.subarray(offset, offset + rows.wordsPerNet));
+      for (let k = 0; k < rows.wordsPerNet; k++) this.pendingNet[k] = words[offset + k]!;
       this.pendingLength = length;
       this.pendingRow = NO_ROW;
     }
