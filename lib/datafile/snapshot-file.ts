@@ -23,7 +23,7 @@ import type { FileVersion } from './watched-file.ts';
 
 const MAGIC = Buffer.from('FEDIDIGS', 'latin1');
 /** Bump on any change to what a kind's parts hold or mean: older snapshots are then ignored, not misread. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 const PREAMBLE_LENGTH = MAGIC.length + 8;
 const CHECKSUM_LENGTH = 32;
 const ALIGNMENT = 8;

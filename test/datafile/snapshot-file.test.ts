@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
-import { readSnapshot, writeSnapshot } from '../../lib/datafile/snapshot-file.ts';
+import { readSnapshot, SNAPSHOT_FORMAT_VERSION, writeSnapshot } from '../../lib/datafile/snapshot-file.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sources/table-file-source.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
@@ -168,7 +168,7 @@ describe('table snapshots', () => {
     await openEngine();
     assert.deepEqual(
       named('bgp-snapshot-error').map(({ errorType, error }) => ({ errorType, error })),
-      [{ errorType: 'SnapshotError', error: `snapshot ${snapshotPath}: format version 0, this fedidig reads 1` }],
+      [{ errorType: 'SnapshotError', error: `snapshot ${snapshotPath}: format version 0, this fedidig reads ${SNAPSHOT_FORMAT_VERSION}` }],
     );
   });
 });

@@ -78,24 +78,27 @@ export class AsPathWords {
   }
 }
 
-/** Frozen paths: path `id` is hop `id`, then hop `hopNexts[id]`, and so on to the origin. */
+/**
+ * Frozen paths: path `id` is node `id`, then node `next`, and so on to the
+ * origin; node `id` is `nodes[2 * id]` (its hop's value) and
+ * `nodes[2 * id + 1]` (its next node | SET_FLAG), as the builder made them.
+ */
 export class AsPathTree {
   constructor(
-    readonly hopValues: Uint32Array,
-    readonly hopNexts: Uint32Array,
+    readonly nodes: Uint32Array,
     readonly sets: InternedSequences,
   ) {}
 
   get byteLength(): number {
-    return this.hopValues.byteLength + this.hopNexts.byteLength + this.sets.byteLength;
+    return this.nodes.byteLength + this.sets.byteLength;
   }
 
   /** The hops of path `id`, from the peer to the origin. */
   hops(id: number): AsPathHop[] {
     const hops: AsPathHop[] = [];
-    for (let hop = id; hop !== NO_NEXT; hop = this.hopNexts[hop]! & NEXT_MASK) {
-      const value = this.hopValues[hop]!;
-      hops.push(this.hopNexts[hop]! & SET_FLAG ? Array.from(this.sets.of(value)) : value);
+    for (let node = id; node !== NO_NEXT; node = this.nodes[2 * node + 1]! & NEXT_MASK) {
+      const value = this.nodes[2 * node]!;
+      hops.push(this.nodes[2 * node + 1]! & SET_FLAG ? Array.from(this.sets.of(value)) : value);
     }
     return hops;
   }
@@ -318,27 +321,25 @@ export class AsPathTreeBuilder {
     return this.lastHintBlock === SEEN_ONCE ? -1 : this.lastHintBlock + 2 * (peer % 32);
   }
 
-  /** The frozen tree; the builder's hash table is dropped first, and the builder is done. */
+  /**
+   * The frozen tree: the builder's own node array, not copied (its unused
+   * end was never written, so it takes no memory); the hash table is dropped
+   * first, and the builder is done.
+   */
   build(): AsPathTree {
     this.slots = new Uint32Array(0);
     this.hints = new Uint32Array(0);
     this.hintBlocks.clear();
-    const count = this.nodeCount;
-    const values = new Uint32Array(count);
-    const nexts = new Uint32Array(count);
-    let setNodes = 0;
-    for (let i = 0; i < count; i++) {
-      values[i] = this.nodes[2 * i]!;
-      nexts[i] = this.nodes[2 * i + 1]!;
-      if (nexts[i]! & SET_FLAG) setNodes++;
-    }
+    const nodes = this.nodes.subarray(0, 2 * this.nodeCount);
     this.nodes = new Uint32Array(0);
     // AS sets numbered in the order the nodes use them, as nodes are numbered: the same whichever partitions read them.
+    let setNodes = 0;
+    for (let k = 1; k < nodes.length; k += 2) if (nodes[k]! & SET_FLAG) setNodes++;
     const setIds = new Uint32Array(setNodes);
-    for (let i = 0, k = 0; i < count; i++) if (nexts[i]! & SET_FLAG) setIds[k++] = values[i]!;
+    for (let k = 1, s = 0; k < nodes.length; k += 2) if (nodes[k]! & SET_FLAG) setIds[s++] = nodes[k - 1]!;
     const sets = this.sets.view().keepOnly(setIds);
-    for (let i = 0, k = 0; i < count; i++) if (nexts[i]! & SET_FLAG) values[i] = setIds[k++]!;
-    return new AsPathTree(values, nexts, sets);
+    for (let k = 1, s = 0; k < nodes.length; k += 2) if (nodes[k]! & SET_FLAG) nodes[k - 1] = setIds[s++]!;
+    return new AsPathTree(nodes, sets);
   }
 
   /** The node whose path is the hops `from` to `hopCount` of `words`, or -1. */

@@ -85,8 +85,7 @@ export class PathEntries {
 
 /** The arrays and counts of a RoutePaths (see RoutingTableParts). */
 export interface RoutePathsParts {
-  readonly hopValues: Uint32Array;
-  readonly hopNexts: Uint32Array;
+  readonly pathNodes: Uint32Array;
   readonly setOffsets: Uint32Array;
   readonly setWords: Uint32Array;
   readonly pathCount: number;
@@ -114,7 +113,7 @@ export class RoutePaths {
   ) {}
 
   static fromParts(p: RoutePathsParts): RoutePaths {
-    const paths = new AsPathTree(p.hopValues, p.hopNexts, new InternedSequences(p.setOffsets, p.setWords));
+    const paths = new AsPathTree(p.pathNodes, new InternedSequences(p.setOffsets, p.setWords));
     const lists = new InternedSequences(p.listOffsets, p.listWords);
     return new RoutePaths(paths, p.pathCount, lists, p.ipv4Lists, p.ipv6Lists, p.ipv4Peers, p.ipv6Peers);
   }
@@ -122,8 +121,7 @@ export class RoutePaths {
   parts(): RoutePathsParts {
     const { paths, pathCount, lists, ipv4Lists, ipv6Lists, ipv4Peers, ipv6Peers } = this;
     return {
-      hopValues: paths.hopValues,
-      hopNexts: paths.hopNexts,
+      pathNodes: paths.nodes,
       setOffsets: paths.sets.offsets,
       setWords: paths.sets.words,
       pathCount,
@@ -170,7 +168,7 @@ export class RoutePaths {
  */
 export class RoutePathsBuilder {
   private readonly paths: AsPathTreeBuilder;
-  private readonly lists = new SequenceInterner();
+  private lists = new SequenceInterner();
   private readonly peersSeen = [new Uint8Array(MAX_PEERS), new Uint8Array(MAX_PEERS)] as const;
   /** Scratch: which peers the list being made has met, by generation. */
   private readonly peerStamps = new Uint32Array(MAX_PEERS);
@@ -277,6 +275,8 @@ export class RoutePathsBuilder {
     all.set(ipv6Lists, ipv4Lists.length);
     for (let i = 0; i < all.length; i++) if (all[i] === NO_LIST) all[i] = empty;
     const lists = this.lists.view().keepOnly(all);
+    // The interned lists, merged ones too, go before the index is built: the builder is done.
+    this.lists = new SequenceInterner();
     ipv4Lists.set(all.subarray(0, ipv4Lists.length));
     ipv6Lists.set(all.subarray(ipv4Lists.length));
     // Every path interned is in some list: merging lists drops no path.

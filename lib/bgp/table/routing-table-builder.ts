@@ -89,8 +89,8 @@ export interface RoutingTableBuilderParts {
 }
 
 export class RoutingTableBuilder {
-  private readonly ipv4 = new PrefixRows(1);
-  private readonly ipv6 = new PrefixRows(4);
+  private ipv4 = new PrefixRows(1);
+  private ipv6 = new PrefixRows(4);
   private readonly origins = new OriginSetInterner();
   private readonly paths: RoutePathsBuilder;
   private readonly words = new Uint32Array(4);
@@ -206,6 +206,9 @@ export class RoutingTableBuilder {
     this.flush();
     const ipv4 = this.sorted(this.ipv4);
     const ipv6 = this.sorted(this.ipv6);
+    // The rows as they came go before the paths and the index are built: the builder is done.
+    this.ipv4 = new PrefixRows(1);
+    this.ipv6 = new PrefixRows(4);
     const paths = ipv4.hasLists || ipv6.hasLists ? this.paths.build(ipv4.lists, ipv6.lists) : undefined;
     const originSets = this.origins.freeze(ipv4.routes.values, ipv6.routes.values);
     const ipv4Index = Ipv4PrefixIndex.build(ipv4.routes);
