@@ -443,7 +443,8 @@ export interface AsPathTreeBuilderParts {
  * no node, and are joined without looking any up.
  */
 export function partitionOf(lastHop: number, count: number): number {
-  return lastHop === AS_SET_MARK ? 0 : (Math.imul(lastHop, 0x9e3779b1) >>> 0) % count;
+  // The hash's top 16 bits, a small integer: a 32-bit unsigned one would take a floating-point modulo, for every entry.
+  return lastHop === AS_SET_MARK ? 0 : (Math.imul(lastHop, 0x9e3779b1) >>> 16) % count;
 }
 
 /** In `hintBlocks`: the (origin, peers) seen in one run of entries only, so far, and given no block yet. */
