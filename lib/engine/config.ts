@@ -68,7 +68,7 @@ export function readEngineConfig(env: Environment): EngineConfig {
     compareMax: integer(env, 'DNS_COMPARE_MAX', 8, 2, 32),
     maxParts: integer(env, 'REPLY_MAX_PARTS', 4, 1, 20),
     maxVisibility: visibility(env, 'REPLY_MAX_VISIBILITY'),
-    bgpSource: bgpSourceFrom(env.BGP_SOURCE?.trim() || 'cymru', env.BGP_SOURCE_LABEL?.trim() || undefined),
+    bgpSource: bgpSourceFrom(env.BGP_SOURCE?.trim() || 'cymru', env.BGP_SOURCE_LABEL?.trim() || undefined, integer(env, 'BGP_TABLE_THREADS', 1, 1, 16)),
     bgpAsNames: env.BGP_ASNAMES?.trim() || undefined,
     bgpRpki: rpkiSourceFrom(env.BGP_RPKI?.trim() || 'off'),
     cacheSize: integer(env, 'DNS_CACHE_SIZE', 10_000, 0, 1_000_000),
@@ -95,10 +95,10 @@ function rdapFrom(env: Environment): RdapConfig {
   };
 }
 
-function bgpSourceFrom(text: string, label: string | undefined): BgpSourceSetting {
+function bgpSourceFrom(text: string, label: string | undefined, threads: number): BgpSourceSetting {
   if (text === 'off' || text === 'cymru' || text === 'ripestat') return { kind: text };
   if (text.startsWith('table:') && text.length > 'table:'.length)
-    return { kind: 'table', path: text.slice('table:'.length), ...(label !== undefined && { label }) };
+    return { kind: 'table', path: text.slice('table:'.length), ...(label !== undefined && { label }), threads };
   throw new ConfigError('BGP_SOURCE', `must be cymru, ripestat, table:PATH or off (got “${text}”)`);
 }
 

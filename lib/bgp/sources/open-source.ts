@@ -12,8 +12,11 @@ import type { Resolver } from '../../dns/resolver.ts';
 export type BgpSourceSetting =
   | { readonly kind: 'cymru' }
   | { readonly kind: 'ripestat' }
-  /** `label` (BGP_SOURCE_LABEL): how answers name the table's data; by default its format, never its path. */
-  | { readonly kind: 'table'; readonly path: string; readonly label?: string }
+  /**
+   * `label` (BGP_SOURCE_LABEL): how answers name the table's data; by default its format, never its path.
+   * `threads` (BGP_TABLE_THREADS): how many threads read an MRT RIB (partitioned-read.ts).
+   */
+  | { readonly kind: 'table'; readonly path: string; readonly label?: string; readonly threads?: number }
   | { readonly kind: 'off' };
 
 export interface BgpSourceSettings {
@@ -42,6 +45,7 @@ export async function openBgpSource(settings: BgpSourceSettings): Promise<BgpSou
       return TableFileSource.open({
         path: source.path,
         label: source.label,
+        ...(source.threads !== undefined && { threads: source.threads }),
         ...loggedDataFile<BgpTableStats>(logger, settings.snapshotDir, {
           snapshotName: 'bgp-table.snapshot',
           events: 'bgp-table',

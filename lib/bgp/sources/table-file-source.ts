@@ -21,6 +21,8 @@ export interface TableFileSourceOptions extends DataFileWatching, SnapshotListen
   readonly path: string;
   /** What answers shows as the source (BGP_SOURCE_LABEL, e.g. `RIPE RIS rrc00`); by default what the file is, `MRT RIB`: never its path. */
   readonly label?: string;
+  /** Threads that read an MRT RIB, each its partition of the paths (partitioned-read.ts); one by default. */
+  readonly threads?: number;
   /** An AS-names file (as-names.ts), watched as the table is, with its own snapshot and reports. */
   readonly asNames?: AsNamesFileOptions;
   /** A new table was swapped in. */

@@ -2,11 +2,10 @@
  * Reads a table file of any supported format, gzip-compressed or not, into a
  * RoutingTable. The file is streamed through the parser,
  * so memory grows with the distinct prefixes, not with the file's size, and
- * the event loop gets a turn between chunks. A large MRT RIB is read by
+ * the event loop gets a turn between chunks. An MRT RIB may be read by
  * several threads at once (partitioned-read.ts).
  */
 
-import { availableParallelism } from 'node:os';
 import { DataFormatError } from '../../datafile/errors.ts';
 import { loadDataFile, type OpenFile } from '../../datafile/file-content.ts';
 import type { DataFileFacts, DataFileKind } from '../../datafile/data-file.ts';
@@ -19,9 +18,6 @@ import { parseDetectingFormat, type StreamParser } from '../../datafile/stream-p
 
 /** Give up looking for the first data line after this much (comments, or not text). */
 const MAX_HEAD_LENGTH = 1024 * 1024;
-/** An MRT file this large (as stored) is read by a thread per core, up to MAX_THREADS: a full RIB is 30 million entries. */
-const THREADED_SIZE = 32 * 1024 * 1024;
-const MAX_THREADS = 4;
 
 /** A table file loaded: its table, and its facts (the time, for MRT and bgpdump). */
 export interface LoadedTable extends DataFileFacts<TableFormat> {
@@ -39,16 +35,19 @@ export const tableFile: DataFileKind<LoadedTable, RoutingTableParts> = {
 };
 
 export interface TableLoadOptions {
-  /** Threads that read an MRT RIB, each a partition of its paths; by default one per core for a large file, else one. */
+  /**
+   * Threads that read an MRT RIB, each a partition of its paths; one by
+   * default. More pay only where the cores are a machine's own: two threads
+   * each interning half the paths still walk every entry, and on the 2-vCPU
+   * machine of docs/benchmarks.md two busy threads run at 0.6 of one each.
+   */
   readonly threads?: number;
 }
 
 /** Loads a table file; rejects with DataFileLoadError (its cause says why). */
 export async function loadTableFile(path: string, options: TableLoadOptions = {}): Promise<LoadedTable> {
-  return loadDataFile(path, (chunks, file) => {
-    const threads = options.threads ?? (file.stats.size >= THREADED_SIZE ? Math.min(availableParallelism(), MAX_THREADS) : 1);
-    return parseTable(chunks, threads > 1 ? { file, threads } : undefined);
-  });
+  const threads = options.threads ?? 1;
+  return loadDataFile(path, (chunks, file) => parseTable(chunks, threads > 1 ? { file, threads } : undefined));
 }
 
 /**
