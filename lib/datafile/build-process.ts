@@ -75,7 +75,10 @@ export function runBuildProcess<Request, Result>(source: URL, request: Request, 
       if ('result' in posted) resolve(posted.result);
       else reject(revivedError(posted.error));
     });
-    child.once('error', reject);
+    child.once('error', (error) => {
+      signal?.removeEventListener('abort', abort);
+      reject(error);
+    });
     // After a message this settles nothing; without one, the child was ended, or died before it could say why.
     child.once('exit', (code, exitSignal) => {
       signal?.removeEventListener('abort', abort);

@@ -61,7 +61,8 @@ describe('the data-file build process', () => {
   });
   afterEach(() => {
     for (const file of files.splice(0)) file.close();
-    process.env.TMPDIR = tmpdirBefore;
+    if (tmpdirBefore === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdirBefore;
   });
 
   async function scripted(name: string, content: string, options: { snapshotPath?: string } = {}) {
