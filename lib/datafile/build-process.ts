@@ -12,23 +12,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DataFileLoadError, DataFormatError, type DataFilePosition, SnapshotError } from './errors.ts';
-
-/**
- * An error as it crosses between processes: IPC keeps only what JSON does,
- * so the fields that make it one of our classes again travel beside it.
- */
-export interface PostedError {
-  readonly name: string;
-  readonly message: string;
-  readonly reason?: string;
-  readonly position?: DataFilePosition;
-  readonly path?: string;
-  readonly code?: string;
-}
-
-/** What a build process sends: its result, or why it has none. */
-type Posted<T> = { readonly result: T } | { readonly error: PostedError };
+import { type Posted, postedFailure, revivedError } from './posted-error.ts';
 
 /** The argument that tells a module forked by runBuildProcess that it is the build process; its request follows it. */
 const BUILD_ARGUMENT = '--fedidig-data-file-build';
@@ -107,32 +91,11 @@ export async function serveBuildRequest<Request, Result>(build: (request: Reques
   try {
     posted = { result: await build(JSON.parse(process.argv[3]!) as Request) };
   } catch (error) {
-    // The parent wraps the cause in a DataFileLoadError of its own, naming the path once.
-    posted = { error: postableError(error instanceof DataFileLoadError ? error.cause : error) };
+    posted = postedFailure(error);
   }
   await new Promise((sent) => process.send!(posted, sent));
   // Not waiting for the event loop to empty: whatever the load left running (a timer, a thread) ends here.
   process.exit(0);
-}
-
-/** `error` as it can be sent to another process and revived there. */
-export function postableError(error: unknown): PostedError {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { name, message } = error;
-  if (error instanceof DataFormatError) return { name, message, reason: error.reason, position: error.position };
-  if (error instanceof SnapshotError) return { name, message, reason: error.reason, path: error.path };
-  const { code } = error as NodeJS.ErrnoException;
-  return { name, message, ...(code !== undefined && { code }) };
-}
-
-/** The error a PostedError stands for: one of our classes again where it was one. */
-export function revivedError(posted: PostedError): Error {
-  if (posted.name === 'DataFormatError' && posted.reason !== undefined) return new DataFormatError(posted.reason, posted.position);
-  if (posted.name === 'SnapshotError' && posted.reason !== undefined && posted.path !== undefined) return new SnapshotError(posted.path, posted.reason);
-  const error: NodeJS.ErrnoException = new Error(posted.message);
-  error.name = posted.name;
-  if (posted.code !== undefined) error.code = posted.code;
-  return error;
 }
 
 /** Lowers the CPU priority of a process, or on Linux of one thread of it: the build runs as well without, only less politely. */

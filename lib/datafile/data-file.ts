@@ -16,8 +16,9 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isBuildProcess, postableError, revivedError, runBuildProcess, serveBuildRequest, type PostedError } from './build-process.ts';
+import { isBuildProcess, runBuildProcess, serveBuildRequest } from './build-process.ts';
 import { DataFileLoadError } from './errors.ts';
+import { type PostedError, postableError, revivedError } from './posted-error.ts';
 import { type DataFileFacts, readFileSnapshot, writeFileSnapshot } from './snapshot-file.ts';
 import { errorFields } from '../ops/error-fields.ts';
 import type { Logger } from '../ops/logger.ts';
