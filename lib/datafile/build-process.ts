@@ -2,8 +2,8 @@
  * Runs one build in a child process: parsing and building a data file takes
  * seconds of CPU and, for a full RIB, a few hundred MB of scratch (hash
  * tables, builders' arrays doubled as they grow). In a thread of the bot's
- * own process that scratch stays in the bot's RSS after the build, as the
- * allocator keeps what it had; a child's memory ends with it. The child
+ * own process that scratch counts in the bot's RSS beside the old and the
+ * new value; a child's memory ends with it. The child
  * writes what it built to a snapshot file and says where over IPC; the
  * parent reads it back (snapshot-file.ts), its arrays views on one buffer.
  */
