@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../test/testkit/seeded-random.ts';
 import { generateAddresses, generateIpv4, generateIpv6, type GeneratedTable } from './bench/bgp-generator.ts';
 import { child, lookupResults, rpkiResults, runChild } from './bench/bgp-children.ts';
-import { printMrtTable, printRadixTable, printRpkiTable, printTable } from './bench/bgp-report.ts';
+import { printMrtTable, printRadixTable, printReloadTable, printRpkiTable, printTable } from './bench/bgp-report.ts';
 import { fmt, MB } from './bench/format.ts';
 import { keptMrtRib, type MrtLoadReport, type ReloadReport } from './bench/mrt.ts';
 import { optionsOrExit } from './bench/options.ts';
@@ -38,6 +38,8 @@ Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
   --peers N       peers in the generated MRT RIB (default 30)
   --seed N        seed of the generator, for the same table again (default 1)
   --only mrt      only the MRT RIB part (load, memory, snapshot, reload)
+  --only reload   only the reload of the RIB kept in --dir, from its snapshot there:
+                  the bot's RSS growth and event-loop stall while it is rebuilt
   --dir DIR       write the files in DIR and keep them; the MRT RIB (1.4 GB at full
                   size) is written again only when its options changed
   --json PATH     also write the results as JSON
@@ -64,9 +66,17 @@ function parseOptions(argv: readonly string[]) {
 }
 
 async function main(options: Options): Promise<void> {
-  if (options.only !== undefined && options.only !== 'mrt') {
-    process.stderr.write(`--only takes mrt (got “${options.only}”)\n\n${USAGE.trim()}\n`);
+  if (options.only !== undefined && options.only !== 'mrt' && options.only !== 'reload') {
+    process.stderr.write(`--only takes mrt or reload (got “${options.only}”)\n\n${USAGE.trim()}\n`);
     process.exit(2);
+  }
+  if (options.only === 'reload') {
+    if (options.dir === undefined) {
+      process.stderr.write(`--only reload needs the --dir of an earlier run\n\n${USAGE.trim()}\n`);
+      process.exit(2);
+    }
+    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir]));
+    return;
   }
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'fedidig-bench-')));
   await mkdir(dir, { recursive: true });

@@ -1,20 +1,24 @@
 /**
  * The one pipeline every data file goes through (a routing table, VRPs, AS
- * names, and whatever comes next): the file is watched (watched-file.ts),
- * each version is loaded and built in a worker thread (build-thread.ts),
- * which also writes its snapshot (snapshot-file.ts) to STATE_DIR, and the
- * built value is swapped in whole. At open, a snapshot of the same file
- * version answers at once and the file is loaded only when it has changed.
+ * names, RDAP bootstrap files, and whatever comes next): the file is watched
+ * (watched-file.ts), each version is loaded and built in a child process
+ * (build-process.ts), so that the build's scratch ends with it, which writes
+ * its snapshot (snapshot-file.ts) to STATE_DIR, or without one to a
+ * temporary file; the bot reads the snapshot back and swaps the value in
+ * whole. At open, a snapshot of the same file version answers at once and
+ * the file is loaded only when it has changed.
  *
  * A kind of data file says only what is its own: how a file is loaded, which
- * parts of the loaded value cross threads and go into a snapshot, and how the
+ * parts of the loaded value go into a snapshot (and so back to the bot), and how the
  * value is put together again around them.
  */
 
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, workerData } from 'node:worker_threads';
-import { postBuildResult, postableError, revivedError, runBuildWorker, type PostedError } from './build-thread.ts';
+import { isBuildProcess, runBuildProcess, serveBuildRequest } from './build-process.ts';
 import { DataFileLoadError } from './errors.ts';
+import { type PostedError, postableError, revivedError } from './posted-error.ts';
 import { type DataFileFacts, readFileSnapshot, writeFileSnapshot } from './snapshot-file.ts';
 import { errorFields } from '../ops/error-fields.ts';
 import type { Logger } from '../ops/logger.ts';
@@ -26,55 +30,70 @@ export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extend
   /** Names the kind's snapshots; a snapshot of another kind is refused. */
   readonly name: string;
   /**
-   * Where the worker thread finds this kind: the module that exports it
+   * Where the build process finds this kind: the module that exports it
    * (its import.meta.url) and the name it is exported as.
    */
   readonly module: string;
   readonly exportName: string;
-  /** Loads and builds a file, in the worker thread; rejects with DataFileLoadError. */
+  /** Loads and builds a file, in the build process; rejects with DataFileLoadError. */
   load(path: string): Promise<Loaded>;
-  /** What of a loaded file crosses to the main thread and into a snapshot: typed arrays, strings, numbers. */
+  /** What of a loaded file goes into a snapshot, and so back to the bot: typed arrays, strings, numbers. */
   parts(loaded: Loaded): Parts;
   /** The loaded value again around its parts, deriving nothing. */
   assemble(facts: DataFileFacts<Loaded['format']>, parts: Parts): Loaded;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a kind of any value, as the worker finds it by name
+// biome-ignore lint/suspicious/noExplicitAny: a kind of any value, as the build process finds it by name
 type AnyKind = DataFileKind<any, any>;
 
 interface BuildRequest {
   readonly module: string;
   readonly exportName: string;
   readonly path: string;
+  /** The snapshot in STATE_DIR, if there is one. */
   readonly snapshotPath?: string;
+  /** Where the snapshot goes when there is none in STATE_DIR or it cannot be written; the parent removes it. */
+  readonly temporaryPath: string;
 }
 
-interface BuildResult<Format extends string, Parts> {
-  readonly facts: DataFileFacts<Format>;
-  readonly parts: Parts;
-  /** Why the snapshot could not be written, if it could not; the data is good all the same. */
+interface BuildResult {
+  /** The snapshot that holds the data: snapshotPath or temporaryPath. */
+  readonly writtenTo: string;
+  /** Why the snapshot in STATE_DIR could not be written, if it could not; the data is good all the same. */
   readonly snapshotError?: PostedError;
 }
 
-const BUILD_WORKER = new URL(import.meta.url);
+const BUILD_MODULE = new URL(import.meta.url);
 
-/** Loads and builds `path` in a worker thread, writing its snapshot there when asked; rejects with DataFileLoadError. */
-export async function buildInThread<Loaded extends DataFileFacts<string>, Parts extends object>(
+/** Builds so far in this process, for temporary names that two builds under way never share. */
+let builds = 0;
+
+/**
+ * Loads and builds `path` in a child process and reads back the snapshot it
+ * writes; rejects with DataFileLoadError. `signal` ends the build.
+ */
+async function buildInChildProcess<Loaded extends DataFileFacts<string>, Parts extends object>(
   kind: DataFileKind<Loaded, Parts>,
   path: string,
-  snapshot: { readonly snapshotPath?: string; readonly onSnapshotError?: (error: Error) => void } = {},
+  snapshot: { readonly snapshotPath?: string; readonly onSnapshotError?: (error: Error) => void; readonly signal?: AbortSignal },
 ): Promise<Loaded> {
   const request: BuildRequest = {
     module: kind.module,
     exportName: kind.exportName,
     path,
     ...(snapshot.snapshotPath !== undefined && { snapshotPath: snapshot.snapshotPath }),
+    temporaryPath: join(tmpdir(), `fedidig-${kind.name}-${process.pid}-${++builds}.snapshot`),
   };
-  const result = await runBuildWorker<BuildRequest, BuildResult<Loaded['format'], Parts>>(BUILD_WORKER, request).catch((error: unknown) => {
+  try {
+    const result = await runBuildProcess<BuildRequest, BuildResult>(BUILD_MODULE, request, snapshot.signal);
+    if (result.snapshotError !== undefined) snapshot.onSnapshotError?.(revivedError(result.snapshotError));
+    return await readDataFileSnapshot(kind, result.writtenTo, path);
+  } catch (error) {
     throw new DataFileLoadError(path, error);
-  });
-  if (result.snapshotError !== undefined) snapshot.onSnapshotError?.(revivedError(result.snapshotError));
-  return kind.assemble(result.facts, result.parts);
+  } finally {
+    // Its arrays are views on the bytes read, not on the file: it can go at once.
+    await rm(request.temporaryPath, { force: true });
+  }
 }
 
 /** Writes the snapshot of `loaded`, read from `sourcePath`. */
@@ -130,8 +149,12 @@ export async function openDataFile<Loaded extends DataFileFacts<string>, Parts e
   return WatchedFile.open({
     ...watchingOptions(options),
     path,
-    load: async (at) => {
-      const loaded = await buildInThread(kind, at, { ...(snapshotPath !== undefined && { snapshotPath }), ...(onSnapshotError && { onSnapshotError }) });
+    load: async (at, signal) => {
+      const loaded = await buildInChildProcess(kind, at, {
+        ...(snapshotPath !== undefined && { snapshotPath }),
+        ...(onSnapshotError && { onSnapshotError }),
+        ...(signal && { signal }),
+      });
       return { value: loaded, stats: loaded.stats };
     },
     ...(options.onLoad && { onLoad: options.onLoad }),
@@ -158,28 +181,34 @@ export async function snapshotIfAny<T>(
   }
 }
 
-/** Only the facts of a loaded file, its stats cut down to what can cross threads and lie in a snapshot. */
+/** Only the facts of a loaded file, its stats cut down to what can lie in a snapshot. */
 function factsOf({ format, gzipped, dataTime, stats }: DataFileFacts<string>): DataFileFacts<string> {
   return { format, gzipped, dataTime, stats: fileVersionOf(stats) };
 }
 
-/** In the build worker: finds the kind asked for, builds the file, writes its snapshot, posts the parts. */
-async function serveBuild(request: BuildRequest): Promise<BuildResult<string, object>> {
+/** In the build process: finds the kind asked for, builds the file, writes its snapshot, says where. */
+async function serveBuild(request: BuildRequest): Promise<BuildResult> {
   const kind = (await import(request.module))[request.exportName] as AnyKind | undefined;
   if (kind === undefined) throw new TypeError(`${request.module} exports no data-file kind ${request.exportName}`);
   const loaded = await kind.load(request.path);
-  // Written before the arrays are transferred away; a failure costs the next restart its head start, not this data.
-  const snapshotError =
-    request.snapshotPath === undefined
-      ? undefined
-      : await writeDataFileSnapshot(kind, request.snapshotPath, request.path, loaded).then(() => undefined, postableError);
-  return { facts: factsOf(loaded), parts: kind.parts(loaded), ...(snapshotError !== undefined && { snapshotError }) };
+  const write = (at: string) => writeDataFileSnapshot(kind, at, request.path, loaded);
+  let snapshotError: PostedError | undefined;
+  if (request.snapshotPath !== undefined) {
+    try {
+      await write(request.snapshotPath);
+      return { writtenTo: request.snapshotPath };
+    } catch (error) {
+      // STATE_DIR is full or not writable: the next restart loses its head start, not this data.
+      snapshotError = postableError(error);
+    }
+  }
+  await write(request.temporaryPath);
+  return { writtenTo: request.temporaryPath, ...(snapshotError && { snapshotError }) };
 }
 
-// This module is also the build worker's: started as one (runBuildWorker hands it a BuildRequest), it serves that build.
-if (!isMainThread && typeof workerData === 'object' && workerData !== null && 'exportName' in workerData && 'module' in workerData) {
-  await postBuildResult(serveBuild);
-}
+// This module is also the build process's: forked as one (runBuildProcess), it serves that build. Not awaited, so
+// that this module has finished evaluating when the kind's module, which may import it, is imported.
+if (isBuildProcess()) void serveBuildRequest(serveBuild);
 
 /** How a data file's life is logged: `<events>-loaded` and `<events>-error` for the file, `<snapshotEvents>-snapshot-…` for its snapshot. */
 export interface DataFileLog<T> {

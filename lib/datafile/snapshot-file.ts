@@ -65,7 +65,7 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
   for (const array of arrays) {
     chunks.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength), Buffer.alloc(align(array.byteLength) - array.byteLength));
   }
-  // Written in the build's worker thread, which has nothing else to do meanwhile: hashed in one go.
+  // Written in the build process, which has nothing else to do meanwhile: hashed in one go.
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
   chunks.push(hash.digest());

@@ -27,8 +27,12 @@ export interface LoadedFile<T> {
 
 export interface WatchedFileOptions<T> {
   readonly path: string;
-  /** Reads the file; `stats` must be those of the file actually read. */
-  readonly load: (path: string) => Promise<{ value: T; stats: FileVersion }>;
+  /**
+   * Reads the file; `stats` must be those of the file actually read.
+   * `signal` is aborted when the WatchedFile is closed: a load may then
+   * stop, and its outcome is no longer heard.
+   */
+  readonly load: (path: string, signal?: AbortSignal) => Promise<{ value: T; stats: FileVersion }>;
   /**
    * A value kept from an earlier run (a snapshot) of the file version in its
    * stats: it answers at once, and the file is loaded in the background
@@ -66,6 +70,7 @@ export class WatchedFile<T> {
   /** Loads run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watcher: FileChangeWatcher;
+  private readonly closing = new AbortController();
 
   private constructor(
     private readonly options: WatchedFileOptions<T>,
@@ -108,8 +113,10 @@ export class WatchedFile<T> {
     });
   }
 
+  /** Stops watching, and ends a load under way. */
   close(): void {
     this.watcher.close();
+    this.closing.abort();
   }
 
   private enqueue(task: () => Promise<boolean>): Promise<boolean> {
@@ -121,7 +128,7 @@ export class WatchedFile<T> {
 
   private async load(): Promise<boolean> {
     try {
-      const { value, stats } = await this.options.load(this.options.path);
+      const { value, stats } = await this.options.load(this.options.path, this.closing.signal);
       // Rewritten or replaced while being read: what was read may be half a file. The
       // change has woken the watcher, which loads the file again once it settles.
       if (fileSignature(stats) !== (await this.signatureNow())) return false;
@@ -130,6 +137,7 @@ export class WatchedFile<T> {
       this.options.onLoad?.(this.loaded);
       return true;
     } catch (error) {
+      if (this.closing.signal.aborted) return false; // ended by close(): nobody is there to hear it
       this.failedSignature = await this.signatureNow();
       this.options.onError(error instanceof Error ? error : new Error(String(error)));
       return false;

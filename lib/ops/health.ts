@@ -21,7 +21,7 @@ export function fileHeartbeat(path: string): Heartbeat {
 /**
  * Beats `heartbeat` four times per `timeoutMs` (HEARTBEAT_TIMEOUT_MS) until `work` settles: a worker opening its
  * data (the first load of a full RIB without a snapshot takes tens of seconds,
- * in a worker thread) is alive while its event loop turns, and must not be
+ * in a child process) is alive while its event loop turns, and must not be
  * replaced for silence before it could connect. A hung event loop beats no more.
  */
 export async function beatingWhile<T>(heartbeat: Heartbeat, timeoutMs: number, work: Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 /**
  * An operator's bootstrap file (RDAP_BOOTSTRAP_DIR/dns.json, ipv4.json,
  * ipv6.json or asn.json) as a kind of the data-file pipeline: watched,
- * loaded in a worker thread, kept as a snapshot in STATE_DIR, swapped in
+ * loaded in a child process, kept as a snapshot in STATE_DIR, swapped in
  * whole when the operator replaces it. Which registry a file is comes from
  * its name, and is the loaded value's `format`.
  */
@@ -26,7 +26,7 @@ export interface LoadedBootstrapFile extends DataFileFacts<BootstrapFile> {
   readonly registry: RdapBootstrap[BootstrapFile];
 }
 
-/** A registry as it crosses threads and lies in a snapshot: its service URLs once each, and per entry the index of its service and its key. */
+/** A registry as it lies in a snapshot, which brings it back from the build process: its service URLs once each, and per entry the index of its service and its key. */
 export interface BootstrapFileParts {
   /** The https base URLs; '' for a service listed over plain http only. */
   readonly urls: readonly string[];

@@ -8,7 +8,7 @@
  * partial table. Then, each in its own child process: fedidig's load (parse
  * and build, with its peak RSS and the table's and paths' memory), writing
  * and reading the snapshot, and the longest stall of the event loop while a
- * TableFileSource reloads the RIB in its worker thread. Debian's `bgpdump -m`
+ * TableFileSource reloads the RIB through its build process. Debian's `bgpdump -m`
  * reads the same file to /dev/null for the ratio.
  */
 
@@ -306,14 +306,18 @@ export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: 
 
 /**
  * In a child, as the bot: a TableFileSource opened from the snapshot reloads
- * the RIB in its worker thread; the longest stall of this thread meanwhile,
- * and how far the process's RSS rose above what it was before (its peak,
- * reset through /proc/self/clear_refs, less its RSS before).
+ * the RIB, built in a child process of its own and read back from the
+ * snapshot it writes; the longest stall of this thread meanwhile, and how far
+ * this process's RSS rose above what it was before (its peak, reset through
+ * /proc/self/clear_refs, less its RSS before): the bot's, not the build
+ * process's, whose memory ends with it.
  */
 export interface ReloadReport {
   reloadMs: number;
   stallMs: number;
   reloadRssGrowthMB: number | undefined;
+  /** The machine's load average (1, 5, 15 minutes) when the reload ended: how much of a core the bot's thread had to share. */
+  reloadLoadAverage: number[];
 }
 
 export async function reloadStallChild(dir: string): Promise<ReloadReport> {
@@ -331,7 +335,12 @@ export async function reloadStallChild(dir: string): Promise<ReloadReport> {
     const { result, stallMs } = await longestStall(() => source.reload());
     if (!result) throw new Error('the reload swapped nothing in');
     const peak = procStatus(process.pid, 'VmHWM');
-    return { reloadMs: performance.now() - started, stallMs, reloadRssGrowthMB: peak === undefined || rssBefore === undefined ? undefined : peak - rssBefore };
+    return {
+      reloadMs: performance.now() - started,
+      stallMs,
+      reloadRssGrowthMB: peak === undefined || rssBefore === undefined ? undefined : peak - rssBefore,
+      reloadLoadAverage: loadavg(),
+    };
   } finally {
     source.close();
   }

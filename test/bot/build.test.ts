@@ -37,7 +37,7 @@ describe('the compiled build', { timeout: 180_000 }, () => {
     assert.equal(compiled, source);
   });
 
-  it('the compiled lookup builds a table and a VRP set in their worker threads, from dist/', async () => {
+  it('the compiled lookup builds a table and a VRP set in their build processes, from dist/', async () => {
     // A public prefix: the documentation ranges of the fixtures are answered without the table.
     writeFileSync(join(folder(), 'prefix2as.txt'), '193.0.0.0\t21\t3333\n');
     writeFileSync(join(folder(), 'vrps.csv'), 'ASN,IP Prefix,Max Length,Trust Anchor\nAS3333,193.0.0.0/21,21,ripe\n');

@@ -2,7 +2,7 @@
  * `BGP_RPKI=PATH`: validates routes against a VRP file loaded into memory
  * (rpki-client or Routinator JSON, Routinator CSV, gzipped or not),
  * reloaded when the file changes like a table file: the new set is built
- * aside, in a worker thread, and swapped in; a file that fails to load leaves the old set
+ * aside, in a child process, and swapped in; a file that fails to load leaves the old set
  * answering and is reported through `onError`.
  */
 

@@ -17,7 +17,7 @@ import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
 import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
-import { workerThreadsStarted } from '../../testkit/event-loop-stall.ts';
+import { childProcessesStarted } from '../../testkit/event-loop-stall.ts';
 import { Events } from '../../testkit/events.ts';
 import { temporaryFolder } from '../../testkit/temporary-folder.ts';
 
@@ -127,7 +127,7 @@ describe('VrpFileSource', () => {
     assert.deepEqual(await states(source, [64500]), ['invalid']);
   });
 
-  it('builds a reloaded set in a worker thread, leaving the event loop free', async () => {
+  it('builds a reloaded set in a child process, leaving the event loop and its memory free', async () => {
     const path = join(dir, 'large.csv');
     await writeFile(path, csv(64500));
     // Not watched: the reload measured is the one asked for.
@@ -140,9 +140,13 @@ describe('VrpFileSource', () => {
       path,
       csv(64501, vrps, (i) => i % 2 === 1),
     );
-    const { result: swapped, workers } = await workerThreadsStarted(() => source.reload());
+    const { result: swapped, children } = await childProcessesStarted(() => source.reload());
     assert.equal(swapped, true);
-    assert.equal(workers, 1, 'one worker thread built the set');
+    assert.equal(children.length, 1, 'one child process built the set');
+    assert.ok(
+      children[0]!.spawnargs.some((arg) => arg.includes(path)),
+      'it was asked for this file',
+    );
     const stats = await source.stats();
     assert.deepEqual([stats.ipv4Vrps, stats.ipv6Vrps], [vrps / 2 + 1, vrps / 2]);
     assert.deepEqual(await states(source, [64501]), ['valid']);

@@ -1,0 +1,30 @@
+/**
+ * A data-file kind for the pipeline's own tests, whose file says what its
+ * load does in the build process: numbers, one a line, are loaded; `exit N`
+ * ends the process with code N and no result; `hang` never finishes.
+ */
+import type { DataFileFacts, DataFileKind } from '../../../lib/datafile/data-file.ts';
+import { loadDataFile } from '../../../lib/datafile/file-content.ts';
+
+export interface LoadedNumbers extends DataFileFacts<'text'> {
+  readonly numbers: Uint32Array;
+}
+
+export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint32Array }> = {
+  name: 'test-scripted',
+  module: import.meta.url,
+  exportName: 'scriptedFile',
+  load: (path) =>
+    loadDataFile(path, async (chunks) => {
+      const lines: string[] = [];
+      for await (const chunk of chunks) lines.push(chunk.toString('utf8'));
+      const text = lines.join('').trim();
+      const exit = /^exit (\d+)$/.exec(text);
+      if (exit) process.exit(Number(exit[1]));
+      // A timer keeps the process alive: it waits for ever, not exits for want of work.
+      if (text === 'hang') await new Promise(() => setInterval(() => {}, 60_000));
+      return { numbers: Uint32Array.from(text.split('\n'), Number), format: 'text' as const, dataTime: undefined };
+    }),
+  parts: ({ numbers }) => ({ numbers }),
+  assemble: (facts, { numbers }) => ({ ...facts, numbers }),
+};
