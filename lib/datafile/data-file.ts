@@ -26,7 +26,7 @@ import { type DataFileWatching, fileVersionOf, type LoadedFile, WatchedFile, wat
 
 export type { DataFileFacts } from './snapshot-file.ts';
 
-export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extends object> {
+export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extends object, LoadOptions extends object = object> {
   /** Names the kind's snapshots; a snapshot of another kind is refused. */
   readonly name: string;
   /**
@@ -35,8 +35,8 @@ export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extend
    */
   readonly module: string;
   readonly exportName: string;
-  /** Loads and builds a file, in the build process; rejects with DataFileLoadError. */
-  load(path: string): Promise<Loaded>;
+  /** Loads and builds a file, in the build process, with the options its owner gave (JSON); rejects with DataFileLoadError. */
+  load(path: string, options?: LoadOptions): Promise<Loaded>;
   /** What of a loaded file goes into a snapshot, and so back to the bot: typed arrays, strings, numbers. */
   parts(loaded: Loaded): Parts;
   /** The loaded value again around its parts, deriving nothing. */
@@ -44,12 +44,13 @@ export interface DataFileKind<Loaded extends DataFileFacts<string>, Parts extend
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a kind of any value, as the build process finds it by name
-type AnyKind = DataFileKind<any, any>;
+type AnyKind = DataFileKind<any, any, any>;
 
 interface BuildRequest {
   readonly module: string;
   readonly exportName: string;
   readonly path: string;
+  readonly loadOptions?: object;
   /** The snapshot in STATE_DIR, if there is one. */
   readonly snapshotPath?: string;
   /** Where the snapshot goes when there is none in STATE_DIR or it cannot be written; the parent removes it. */
@@ -72,15 +73,21 @@ let builds = 0;
  * Loads and builds `path` in a child process and reads back the snapshot it
  * writes; rejects with DataFileLoadError. `signal` ends the build.
  */
-async function buildInChildProcess<Loaded extends DataFileFacts<string>, Parts extends object>(
-  kind: DataFileKind<Loaded, Parts>,
+async function buildInChildProcess<Loaded extends DataFileFacts<string>, Parts extends object, LoadOptions extends object>(
+  kind: DataFileKind<Loaded, Parts, LoadOptions>,
   path: string,
-  snapshot: { readonly snapshotPath?: string; readonly onSnapshotError?: (error: Error) => void; readonly signal?: AbortSignal },
+  snapshot: {
+    readonly loadOptions?: LoadOptions;
+    readonly snapshotPath?: string;
+    readonly onSnapshotError?: (error: Error) => void;
+    readonly signal?: AbortSignal;
+  },
 ): Promise<Loaded> {
   const request: BuildRequest = {
     module: kind.module,
     exportName: kind.exportName,
     path,
+    ...(snapshot.loadOptions !== undefined && { loadOptions: snapshot.loadOptions }),
     ...(snapshot.snapshotPath !== undefined && { snapshotPath: snapshot.snapshotPath }),
     temporaryPath: join(tmpdir(), `fedidig-${kind.name}-${process.pid}-${++builds}.snapshot`),
   };
@@ -124,8 +131,10 @@ export interface SnapshotListener<T> {
   readonly onSnapshotError?: (error: Error) => void;
 }
 
-export interface DataFileOptions<Loaded> extends DataFileWatching, SnapshotListener<LoadedFile<Loaded>> {
+export interface DataFileOptions<Loaded, LoadOptions extends object = object> extends DataFileWatching, SnapshotListener<LoadedFile<Loaded>> {
   readonly path: string;
+  /** How the kind loads the file (its `load`'s options). */
+  readonly loadOptions?: LoadOptions;
   /** Where to keep the snapshot (in STATE_DIR); none without it. */
   readonly snapshotPath?: string;
   /** A new version was swapped in. */
@@ -137,11 +146,11 @@ export interface DataFileOptions<Loaded> extends DataFileWatching, SnapshotListe
  * there is a good one of this file version, else loads it; then watches it.
  * Rejects with DataFileLoadError when the first load fails.
  */
-export async function openDataFile<Loaded extends DataFileFacts<string>, Parts extends object>(
-  kind: DataFileKind<Loaded, Parts>,
-  options: DataFileOptions<Loaded>,
+export async function openDataFile<Loaded extends DataFileFacts<string>, Parts extends object, LoadOptions extends object = object>(
+  kind: DataFileKind<Loaded, Parts, LoadOptions>,
+  options: DataFileOptions<Loaded, LoadOptions>,
 ): Promise<WatchedFile<Loaded>> {
-  const { path, snapshotPath, onSnapshotError } = options;
+  const { path, loadOptions, snapshotPath, onSnapshotError } = options;
   const snapshot = await snapshotIfAny(snapshotPath, (at) => readDataFileSnapshot(kind, at, path), {
     onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.({ value: loaded, stats: loaded.stats, loadedAt: new Date() }, ms),
     ...(onSnapshotError && { onSnapshotError }),
@@ -151,6 +160,7 @@ export async function openDataFile<Loaded extends DataFileFacts<string>, Parts e
     path,
     load: async (at, signal) => {
       const loaded = await buildInChildProcess(kind, at, {
+        ...(loadOptions !== undefined && { loadOptions }),
         ...(snapshotPath !== undefined && { snapshotPath }),
         ...(onSnapshotError && { onSnapshotError }),
         ...(signal && { signal }),
@@ -190,7 +200,7 @@ function factsOf({ format, gzipped, dataTime, stats }: DataFileFacts<string>): D
 async function serveBuild(request: BuildRequest): Promise<BuildResult> {
   const kind = (await import(request.module))[request.exportName] as AnyKind | undefined;
   if (kind === undefined) throw new TypeError(`${request.module} exports no data-file kind ${request.exportName}`);
-  const loaded = await kind.load(request.path);
+  const loaded = await kind.load(request.path, request.loadOptions);
   const write = (at: string) => writeDataFileSnapshot(kind, at, request.path, loaded);
   let snapshotError: PostedError | undefined;
   if (request.snapshotPath !== undefined) {

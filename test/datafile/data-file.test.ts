@@ -17,7 +17,7 @@ import { asNamesFile } from '../../lib/bgp/formats/as-names.ts';
 import { openDataFile } from '../../lib/datafile/data-file.ts';
 import { DataFileLoadError, DataFormatError } from '../../lib/datafile/errors.ts';
 import type { WatchedFile } from '../../lib/datafile/watched-file.ts';
-import { scriptedFile, type LoadedNumbers } from '../testkit/datafile/scripted-kind.ts';
+import { scriptedFile, type LoadedNumbers, type ScriptedOptions } from '../testkit/datafile/scripted-kind.ts';
 import { childProcessesStarted } from '../testkit/event-loop-stall.ts';
 import { Events } from '../testkit/events.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
@@ -65,7 +65,7 @@ describe('the data-file build process', () => {
     else process.env.TMPDIR = tmpdirBefore;
   });
 
-  async function scripted(name: string, content: string, options: { snapshotPath?: string } = {}) {
+  async function scripted(name: string, content: string, options: { snapshotPath?: string; loadOptions?: ScriptedOptions } = {}) {
     const path = join(dir(), name);
     await writeFile(path, content);
     const errors = new Events<Error>();
@@ -100,6 +100,11 @@ describe('the data-file build process', () => {
     } finally {
       watcher.close();
     }
+  });
+
+  it('hands the owner’s load options to the kind’s load in the build process', async () => {
+    const { file } = await scripted('offset.txt', '1\n2\n', { loadOptions: { offset: 10 } });
+    assert.deepEqual([...file.current.value.numbers], [11, 12]);
   });
 
   it('keeps the data when the snapshot cannot be written to STATE_DIR, and says why', async () => {

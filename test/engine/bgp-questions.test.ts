@@ -161,7 +161,11 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
       BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`,
       BGP_SOURCE_LABEL: 'RIPE RIS rrc00',
       BGP_ASNAMES: join(dir(), 'asnames.txt'),
+      // Read by two threads in the build process: the answers are those of one.
+      BGP_TABLE_THREADS: '2',
     });
+    assert.deepEqual(config.bgpSource, { kind: 'table', path: join(dir(), 'rib.mrt'), label: 'RIPE RIS rrc00', threads: 2 });
+    assert.throws(() => readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_TABLE_THREADS: '0' }), { name: 'ConfigError', message: /BGP_TABLE_THREADS/ });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => engine.close());

@@ -24,7 +24,7 @@ export interface LoadedAsNames extends DataFileFacts<'text'> {
   readonly names: AsNames;
 }
 
-/** The names as they cross threads and lie in a snapshot: the numbers in one array, the names in the same order. */
+/** The names as they lie in a snapshot, and so come back from the build process: the numbers in one array, the names in the same order. */
 export interface AsNamesParts {
   readonly asns: Uint32Array;
   readonly names: readonly string[];

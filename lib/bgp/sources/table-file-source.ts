@@ -57,6 +57,7 @@ export class TableFileSource implements BgpSource {
   static async open(options: TableFileSourceOptions): Promise<TableFileSource> {
     const table = await openDataFile(tableFile, {
       ...options,
+      ...(options.threads !== undefined && { loadOptions: { threads: options.threads } }),
       onSnapshotLoaded: (loaded, ms) => options.onSnapshotLoaded?.(statsOf(options.label, loaded), ms),
       onLoad: (loaded) => options.onLoad?.(statsOf(options.label, loaded)),
     });

@@ -81,9 +81,9 @@ export interface PrefixMatch {
 }
 
 /**
- * A table as nothing but typed arrays and numbers: what a table built in a
- * worker thread hands back (the arrays transferred, not copied) and what a
- * snapshot stores, so that neither derives anything again.
+ * A table as nothing but typed arrays and numbers: what a snapshot stores,
+ * and so what the build process hands back to the bot, so that nothing is
+ * derived again.
  */
 export interface RoutingTableParts {
   readonly ipv4: PrefixIndexParts;

@@ -24,12 +24,12 @@ export interface LoadedTable extends DataFileFacts<TableFormat> {
   readonly table: RoutingTable;
 }
 
-/** Table files in the data-file pipeline: built in a worker thread, kept as a snapshot of the table's arrays. */
-export const tableFile: DataFileKind<LoadedTable, RoutingTableParts> = {
+/** Table files in the data-file pipeline: built in a child process, kept as a snapshot of the table's arrays. */
+export const tableFile: DataFileKind<LoadedTable, RoutingTableParts, TableLoadOptions> = {
   name: 'bgp-table',
   module: import.meta.url,
   exportName: 'tableFile',
-  load: (path) => loadTableFile(path),
+  load: loadTableFile,
   parts: (loaded) => loaded.table.parts(),
   assemble: (facts, parts) => ({ ...facts, table: RoutingTable.fromParts(parts) }),
 };

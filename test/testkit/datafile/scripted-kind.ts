@@ -1,7 +1,8 @@
 /**
  * A data-file kind for the pipeline's own tests, whose file says what its
  * load does in the build process: numbers, one a line, are loaded; `exit N`
- * ends the process with code N and no result; `hang` never finishes.
+ * ends the process with code N and no result; `hang` never finishes. Its
+ * load options travel to the build process with the request.
  */
 import type { DataFileFacts, DataFileKind } from '../../../lib/datafile/data-file.ts';
 import { loadDataFile } from '../../../lib/datafile/file-content.ts';
@@ -10,11 +11,16 @@ export interface LoadedNumbers extends DataFileFacts<'text'> {
   readonly numbers: Uint32Array;
 }
 
-export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint32Array }> = {
+/** What the scripted load is asked to do besides: add `offset` to every number. */
+export interface ScriptedOptions {
+  readonly offset?: number;
+}
+
+export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint32Array }, ScriptedOptions> = {
   name: 'test-scripted',
   module: import.meta.url,
   exportName: 'scriptedFile',
-  load: (path) =>
+  load: (path, options = {}) =>
     loadDataFile(path, async (chunks) => {
       const lines: string[] = [];
       for await (const chunk of chunks) lines.push(chunk.toString('utf8'));
@@ -23,7 +29,7 @@ export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint3
       if (exit) process.exit(Number(exit[1]));
       // A timer keeps the process alive: it waits for ever, not exits for want of work.
       if (text === 'hang') await new Promise(() => setInterval(() => {}, 60_000));
-      return { numbers: Uint32Array.from(text.split('\n'), Number), format: 'text' as const, dataTime: undefined };
+      return { numbers: Uint32Array.from(text.split('\n'), (line) => Number(line) + (options.offset ?? 0)), format: 'text' as const, dataTime: undefined };
     }),
   parts: ({ numbers }) => ({ numbers }),
   assemble: (facts, { numbers }) => ({ ...facts, numbers }),
