@@ -26,6 +26,7 @@ import { printMrtTable, printRadixTable, printReloadTable, printRpkiTable, print
 import { fmt, MB } from './bench/format.ts';
 import { keptMrtRib, type MrtLoadReport, type ReloadReport } from './bench/mrt.ts';
 import { optionsOrExit } from './bench/options.ts';
+import { buildProcessEnvironment } from '../lib/datafile/build-process.ts';
 
 const USAGE = `
 Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
@@ -36,6 +37,7 @@ Usage: npx tsx scripts/bench-bgp.ts [options]   (--name=value works too)
   --vrps N        RPKI VRPs generated for the table's prefixes (default 800000)
   --checks N      route origin validations timed per VRP file (default 1000000)
   --peers N       peers in the generated MRT RIB (default 30)
+  --threads N     threads that read the MRT RIB, as BGP_TABLE_THREADS (default 1)
   --seed N        seed of the generator, for the same table again (default 1)
   --only mrt      only the MRT RIB part (load, memory, snapshot, reload)
   --only reload   only the reload of the RIB kept in --dir, from its snapshot there:
@@ -53,6 +55,7 @@ const OPTIONS = {
   vrps: { type: 'count', default: 800_000, min: 1 },
   checks: { type: 'count', default: 1_000_000, min: 1 },
   peers: { type: 'count', default: 30, min: 1 },
+  threads: { type: 'count', default: 1, min: 1 },
   seed: { type: 'count', default: 1 },
   only: { type: 'string' },
   dir: { type: 'string' },
@@ -90,7 +93,8 @@ async function main(options: Options): Promise<void> {
 
     const { rib, bgpdumpMs } = await keptMrtRib(dir, table, options, log);
     log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB`);
-    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir]);
+    // Loaded as the bot's build process loads it: the same environment, the same threads.
+    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
     const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
     const reload = await runChild<ReloadReport>(['reload-stall', dir]);
     const mrt = { ...rib, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };

@@ -37,7 +37,7 @@ function startProcess(source: URL, request: unknown): ChildProcess {
   const module = fileURLToPath(compiled ? new URL(source.href.replace(/\.ts$/, '.js')) : source);
   // Not the parent's execArgv: the bot worker's small young generation (supervisor.ts) would slow a build's allocations.
   const execArgv = compiled ? [] : ['--import', import.meta.resolve('tsx')];
-  return fork(module, [BUILD_ARGUMENT, JSON.stringify(request)], { execArgv, env: { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD), ...process.env } });
+  return fork(module, [BUILD_ARGUMENT, JSON.stringify(request)], { execArgv, env: buildProcessEnvironment() });
 }
 
 /**
@@ -50,6 +50,11 @@ function startProcess(source: URL, request: unknown): ChildProcess {
  * operator's own, if set) maps every block over 128 KiB and unmaps it whole.
  */
 const MMAP_THRESHOLD = 128 * 1024;
+
+/** The environment a build process runs with: this process's, and the mmap threshold unless it sets one. */
+export function buildProcessEnvironment(): NodeJS.ProcessEnv {
+  return { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD), ...process.env };
+}
 
 /**
  * Forks the module `source` (its .ts URL; the .js beside it when compiled)

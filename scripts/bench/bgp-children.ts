@@ -166,13 +166,12 @@ async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: numb
   }
 }
 
-export async function runChild<Report = ChildReport>(args: string[]): Promise<Report> {
+/** Runs a child of the bench; `env` replaces the environment (the build process's, for a table load). */
+export async function runChild<Report = ChildReport>(args: string[], env?: NodeJS.ProcessEnv): Promise<Report> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', ENTRY_POINT, '--child', ...args],
-    {
-      maxBuffer: 256 * MB,
-    },
+    { maxBuffer: 256 * MB, ...(env && { env }) },
   );
   return JSON.parse(stdout) as Report;
 }
@@ -238,7 +237,7 @@ export async function rpkiResults(
 export async function child(args: readonly string[]): Promise<void> {
   const [kind, dir, file, mode] = args;
   const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
-  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory));
+  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, Number(file)));
   if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
   if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!));
   if (kind === 'vrps') {

@@ -58,7 +58,7 @@ export function printRadixTable(ours: ChildReport, radix: ChildReport, agree: nu
 export function printMrtTable(r: MrtWritten & MrtLoadReport & ReloadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number }): void {
   const ratio = r.bgpdumpMs === undefined ? '' : `${fmt(r.bgpdumpMs / r.loadMs, 1)}×`;
   console.log(
-    `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists`,
+    `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists; read by ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
   );
   console.log(`the machine's load average when the load ended: ${r.loadAverage.map((value) => fmt(value, 2)).join(', ')} (1, 5, 15 min)`);
   const s = (ms: number | undefined) => seconds(ms, 2);
@@ -94,7 +94,9 @@ export function printMrtTable(r: MrtWritten & MrtLoadReport & ReloadReport & { b
   const p = r.profile;
   const total = Object.values(p).reduce((sum, value) => sum + value, 0);
   const part = (label: string, value: number) => [label, s(value), `${fmt((100 * value) / total, 0)} %`];
-  console.log('where the load’s time goes (CPU profile, self time):');
+  console.log(
+    `where the load’s time goes (CPU profile, self time${r.threads > 1 ? ': the first thread, which also joins the others’ tables and builds the index' : ''}):`,
+  );
   const parts = [
     part('parse (read, gunzip, MRT records, AS_PATH)', p.parseMs),
     part('path interning (the AS path tree)', p.pathInterningMs),

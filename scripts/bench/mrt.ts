@@ -246,6 +246,8 @@ function loadProfile(profile: Profiler.Profile): LoadProfile {
 }
 
 export interface MrtLoadReport {
+  /** Threads that read the RIB; the profile is of the first, which also joins their tables and builds the index. */
+  threads: number;
   loadMs: number;
   /** CPU time of the load (user + system, all threads): on a shared machine, the figure that other work inflates least. */
   loadCpuMs: number;
@@ -263,7 +265,7 @@ export interface MrtLoadReport {
 }
 
 /** In a child: loads the RIB on this thread (the work the worker does) under a sampling CPU profiler, then writes its snapshot. */
-export async function mrtLoadChild(dir: string, memory: () => { rss: number }): Promise<MrtLoadReport> {
+export async function mrtLoadChild(dir: string, memory: () => { rss: number }, threads: number): Promise<MrtLoadReport> {
   const before = memory();
   const session = new Session();
   session.connect();
@@ -271,7 +273,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   await session.post('Profiler.start');
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const loaded = await loadTableFile(join(dir, MRT_FILE));
+  const loaded = await loadTableFile(join(dir, MRT_FILE), { threads });
   const loadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const { profile } = await session.post('Profiler.stop');
@@ -282,6 +284,7 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }): 
   await writeDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE), loaded);
   const snapshotWriteMs = performance.now() - writeStarted;
   return {
+    threads,
     loadMs,
     loadCpuMs: (cpu.user + cpu.system) / 1000,
     loadAverage: loadavg(),
