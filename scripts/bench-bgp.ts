@@ -78,7 +78,7 @@ async function main(options: Options): Promise<void> {
       process.stderr.write(`--only reload needs the --dir of an earlier run\n\n${USAGE.trim()}\n`);
       process.exit(2);
     }
-    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir]));
+    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir, String(options.threads)]));
     return;
   }
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'fedidig-bench-')));
@@ -96,7 +96,7 @@ async function main(options: Options): Promise<void> {
     // Loaded as the bot's build process loads it: the same environment, the same threads.
     const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
     const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
-    const reload = await runChild<ReloadReport>(['reload-stall', dir]);
+    const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)]);
     const mrt = { ...rib, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     const rpki = options.only === undefined ? await rpkiResults(dir, next, table, options, log) : undefined;

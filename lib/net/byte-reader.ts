@@ -21,6 +21,11 @@ export class ByteOverrunError extends Error {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The big-endian 32-bit word at `data[at]`, unchecked: for loops that checked their bounds once (an MRT entry's AS_PATH). */
+export function bigEndianU32(data: Uint8Array, at: number): number {
+  return ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
+}
+
 export class ByteReader {
   constructor(
     public data: Buffer = EMPTY,

@@ -237,9 +237,11 @@ export async function rpkiResults(
 export async function child(args: readonly string[]): Promise<void> {
   const [kind, dir, file, mode] = args;
   const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
-  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, Number(file)));
+  // The MRT children's third argument: how many threads read the RIB.
+  const threads = Number(args[2] ?? 1);
+  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, threads));
   if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
-  if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!));
+  if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!, threads));
   if (kind === 'vrps') {
     const routes = (await readFile(join(dir!, 'routes.txt'), 'utf8')).split('\n');
     process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, memory, Number(mode))));

@@ -323,9 +323,10 @@ export interface ReloadReport {
   reloadLoadAverage: number[];
 }
 
-export async function reloadStallChild(dir: string): Promise<ReloadReport> {
+export async function reloadStallChild(dir: string, threads: number): Promise<ReloadReport> {
   const source = await TableFileSource.open({
     path: join(dir, MRT_FILE),
+    threads,
     snapshotPath: join(dir, SNAPSHOT_FILE),
     onError: (error) => {
       throw error;

@@ -11,6 +11,7 @@ import { Subtype, mrtRecord } from '../testkit/bgp/mrt-writer.ts';
 import { randomRib } from '../testkit/bgp/random-rib.ts';
 import { bgpdumpOutput, inPieces, routeDump } from '../testkit/bgp/table-helpers.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
+import { workerThreadsStarted } from '../testkit/event-loop-stall.ts';
 
 const dir = temporaryFolder('fedidig-partitions-');
 
@@ -33,7 +34,8 @@ describe('an MRT RIB read by several threads', () => {
         [`two-${seed}.mrt`, rib, 2],
         [`three-${seed}.mrt.gz`, gzipSync(rib), 3],
       ] as const) {
-        const split = await loadTableFile(await ribFile(name, content), { threads });
+        const { result: split, workers } = await workerThreadsStarted(async () => loadTableFile(await ribFile(name, content), { threads }));
+        assert.equal(workers, threads - 1, 'a thread read each other partition');
         assert.deepEqual(routeDump(split.table), routes, `${threads} threads, ${name}`);
         // Array for array: the paths numbered as one thread numbers them, the lists and origin sets too.
         assert.deepEqual(split.table.parts(), one.table.parts());
@@ -42,17 +44,32 @@ describe('an MRT RIB read by several threads', () => {
     });
   }
 
+  it('gives the same table from RIBs of 40 peers whose prefixes come back in the next record, read by 4 threads', async () => {
+    for (const seed of [6, 7]) {
+      const rib = randomRib(seed, 2000, { repeating: { origins: 40, morePeers: 37, again: 0.4 } });
+      const path = await ribFile(`again-${seed}.mrt`, rib);
+      const one = await loadTableFile(path, { threads: 1 });
+      assert.deepEqual((await loadTableFile(path, { threads: 4 })).table.parts(), one.table.parts(), `seed ${seed}`);
+    }
+  });
+
   it('fails with the bad record’s offset, whichever thread reads it, and leaves no thread behind', async () => {
     const rib = randomRib(3, 500, { repeating: { origins: 20 } });
     const bad = Buffer.concat([rib, mrtRecord(1_700_000_000, Subtype.RIB_IPV4_UNICAST, Buffer.from([0, 0, 0, 0, 99]))]);
     const exits: Promise<unknown>[] = [];
-    const onWorker = (worker: Worker) => exits.push(once(worker, 'exit'));
+    let posted = 0;
+    const onWorker = (worker: Worker) => {
+      exits.push(once(worker, 'exit'));
+      worker.once('message', () => posted++);
+    };
     process.on('worker', onWorker);
     try {
       await assert.rejects(loadTableFile(await ribFile('bad.mrt', bad), { threads: 2 }), (error: Error) => {
         assert.equal(error.name, 'DataFileLoadError');
         assert.ok(error.cause instanceof DataFormatError);
         assert.deepEqual(error.cause.position, { offset: rib.length });
+        // The file is closed once this settles: no other thread may still read it (its descriptor could be another file's by then).
+        assert.equal(posted, exits.length, 'every other thread was done with the file');
         return true;
       });
     } finally {

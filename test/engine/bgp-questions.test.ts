@@ -22,6 +22,7 @@ import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
+import { childProcessesStarted } from '../testkit/event-loop-stall.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 describe('BGP questions', () => {
@@ -161,11 +162,7 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
       BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`,
       BGP_SOURCE_LABEL: 'RIPE RIS rrc00',
       BGP_ASNAMES: join(dir(), 'asnames.txt'),
-      // Read by two threads in the build process: the answers are those of one.
-      BGP_TABLE_THREADS: '2',
     });
-    assert.deepEqual(config.bgpSource, { kind: 'table', path: join(dir(), 'rib.mrt'), label: 'RIPE RIS rrc00', threads: 2 });
-    assert.throws(() => readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_TABLE_THREADS: '0' }), { name: 'ConfigError', message: /BGP_TABLE_THREADS/ });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => engine.close());
@@ -274,5 +271,42 @@ describe('BGP questions from RIPEstat', () => {
     failNext = 100;
     assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: RIPEstat answered HTTP 503\. Try again later\./);
     failNext = 0;
+  });
+});
+
+describe('an MRT RIB read by two threads (BGP_TABLE_THREADS)', () => {
+  let engine: LookingGlass;
+  const dir = temporaryFolder('fedidig-rib-threads-');
+  const T = 1_700_000_000;
+  const peers: Peer[] = [64496, 64497, 64498].map((asn, i) => ({ bgpId: `192.0.2.${i + 1}`, address: `192.0.2.${i + 1}`, asn }));
+  const entry = (peerIndex: number, hops: number[]) => ({ peerIndex, originatedTime: T, attributes: [originIgp(), asPath([[Segment.AS_SEQUENCE, hops]])] });
+  before(async () => {
+    // Two origins whose paths the two threads read apart: AS64500's the first, AS64510's the second.
+    const rib = Buffer.concat([
+      peerIndexTable(T, '192.0.2.254', 'test', peers),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '193.0.30.0', 24, [entry(0, [64496, 3356, 64500]), entry(1, [64497, 64510]), entry(2, [64498, 64510])]),
+    ]);
+    writeFileSync(join(dir(), 'rib.mrt'), rib);
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'rib.mrt')}`, BGP_TABLE_THREADS: '2' });
+    assert.deepEqual(config.bgpSource, { kind: 'table', path: join(dir(), 'rib.mrt'), threads: 2 });
+    const { result, children } = await childProcessesStarted(() => LookingGlass.open(config, { logger: silentLogger() }));
+    engine = result;
+    assert.ok(
+      children.some((child) => child.spawnargs.some((arg) => arg.includes('"loadOptions":{"threads":2}'))),
+      'the table was built with two threads',
+    );
+  });
+  after(() => engine.close());
+
+  it('counts the peers of a prefix whose paths the threads read apart once, and lists all its paths', async () => {
+    const answer = (await engine.answer('bgp path 193.0.30.1')).lines.map((l) => l.text).join('\n');
+    assert.match(answer, /^193\.0\.30\.0\/24 announced by AS64500 and AS64510\nSeen by 3 of 3 peers \(100 %\), by 3 distinct AS paths/m);
+    assert.match(answer, /^AS64496 AS3356 AS64500 ×1\nAS64497 AS64510 ×1\nAS64498 AS64510 ×1$/m);
+  });
+
+  it('refuses a thread count it cannot use', () => {
+    for (const threads of ['0', '17', 'two']) {
+      assert.throws(() => readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_TABLE_THREADS: threads }), { name: 'ConfigError', message: /BGP_TABLE_THREADS/ });
+    }
   });
 });

@@ -44,3 +44,15 @@ export async function childProcessesStarted<T>(
     unsubscribe('child_process', onChild);
   }
 }
+
+/** Calls `during` while counting the worker threads started meanwhile (in this process): whether work was shared out, without timing it. */
+export async function workerThreadsStarted<T>(during: () => Promise<T>): Promise<{ result: T; workers: number }> {
+  let workers = 0;
+  const onWorker = () => workers++;
+  process.on('worker', onWorker);
+  try {
+    return { result: await during(), workers };
+  } finally {
+    process.off('worker', onWorker);
+  }
+}

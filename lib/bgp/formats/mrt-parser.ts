@@ -26,7 +26,7 @@
  * builder too, for the route's paths, visibility and upstreams.
  */
 
-import { ByteReader } from '../../net/byte-reader.ts';
+import { bigEndianU32, ByteReader } from '../../net/byte-reader.ts';
 import { DataFormatError } from '../../datafile/errors.ts';
 import { AsPathWords, partitionOf } from '../table/as-path-tree.ts';
 import { PathEntries } from '../table/route-paths.ts';
@@ -34,7 +34,7 @@ import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
 import type { StreamParser } from '../../datafile/stream-parser.ts';
 
 /** One of `count` partitions of a file's RIB entries, each read by its own thread. */
-export interface TablePartition {
+interface TablePartition {
   readonly index: number;
   readonly count: number;
 }
@@ -218,7 +218,7 @@ export class MrtParser implements StreamParser {
       // Most AS_PATHs are one AS_SEQUENCE that the peer had lately to the same origin: recognised from the bytes as they are.
       const sequence = pathEnd - pathStart >= 6 && data[pathStart] === AS_SEQUENCE && pathStart + 2 + 4 * data[pathStart + 1]! === pathEnd;
       if (sequence) {
-        const origin = u32(data, pathEnd - 4);
+        const origin = bigEndianU32(data, pathEnd - 4);
         if (!this.owns(origin, peer)) continue;
         const id = this.builder.hintedAsSequence(data, pathStart + 2, pathEnd, peer);
         if (id >= 0) {
@@ -265,10 +265,10 @@ export class MrtParser implements StreamParser {
       const asnsStart = at + 2;
       at = asnsStart + 4 * count;
       if (at > end) throw this.reader.error(SEGMENTS_OVERRUN);
-      if (type === AS_SEQUENCE) for (let k = asnsStart; k < at; k += 4) this.path.hop(u32(data, k));
+      if (type === AS_SEQUENCE) for (let k = asnsStart; k < at; k += 4) this.path.hop(bigEndianU32(data, k));
       else if (type === AS_SET) {
         this.setMembers.length = 0;
-        for (let k = asnsStart; k < at; k += 4) this.setMembers.push(u32(data, k));
+        for (let k = asnsStart; k < at; k += 4) this.setMembers.push(bigEndianU32(data, k));
         this.path.set(this.setMembers);
       }
     }
@@ -278,10 +278,6 @@ export class MrtParser implements StreamParser {
 const PAST_THE_RECORD = 'field runs past the end of the record';
 const ATTRIBUTES_OVERRUN = 'path attributes overrun their length';
 const SEGMENTS_OVERRUN = 'AS_PATH segments do not fill the attribute: not 4-byte ASNs?';
-
-function u32(data: Buffer, at: number): number {
-  return ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
-}
 
 /** Reads inside one record's body; a field that runs past it is a DataFormatError at the record's offset. */
 class MrtRecordReader extends ByteReader {

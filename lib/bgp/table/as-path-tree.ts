@@ -13,10 +13,11 @@
  */
 
 import type { AsPathHop } from '../bgp-source.ts';
+import { bigEndianU32 } from '../../net/byte-reader.ts';
 import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
 
 const AS_SET_MARK = 0;
-/** In `hopNexts`: the hop's value is the id of an AS_SET in `sets`, not an ASN. */
+/** In a node's second word: its hop's value is the id of an AS_SET in `sets`, not an ASN. */
 const SET_FLAG = 0x80000000;
 const NEXT_MASK = 0x7fffffff;
 /** The next hop of an origin. */
@@ -54,9 +55,15 @@ export class AsPathWords {
 
   /** The last hop: the origin's ASN, or AS_SET_MARK when an AS_SET ends the path (0 too for an empty path). */
   originHop(): number {
+    const start = this.lastHopStart();
+    return start < 0 ? AS_SET_MARK : this.words[start]!;
+  }
+
+  /** Where the last hop starts in `words`; -1 for an empty path. */
+  private lastHopStart(): number {
     let start = -1;
     for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
-    return start < 0 ? AS_SET_MARK : this.words[start]!;
+    return start;
   }
 
   /**
@@ -65,8 +72,7 @@ export class AsPathWords {
    * as parsers call this for every RIB entry.
    */
   appendOrigins(out: number[]): void {
-    let start = -1;
-    for (let k = 0; k < this.length; k = this.words[k] === AS_SET_MARK ? k + 2 + this.words[k + 1]! : k + 1) start = k;
+    const start = this.lastHopStart();
     if (start < 0) return;
     if (this.words[start] !== AS_SET_MARK) out.push(this.words[start]!);
     else for (let k = start + 2; k < this.length; k++) out.push(this.words[k]!);
@@ -233,7 +239,7 @@ export class AsPathTreeBuilder {
    * RIB are recognised.
    */
   hintedSequence(data: Uint8Array, start: number, end: number, peer: number): number {
-    const origin = u32(data, end - 4);
+    const origin = bigEndianU32(data, end - 4);
     const hint = origin === AS_SET_MARK ? -1 : this.hintAt(origin, peer);
     if (hint < 0) return -1;
     const last = this.hints[hint]! - 1;
@@ -372,7 +378,7 @@ export class AsPathTreeBuilder {
   private matchesSequence(node: number, data: Uint8Array, start: number, end: number): boolean {
     let previous = -1;
     for (let k = start; k < end; k += 4) {
-      const asn = u32(data, k);
+      const asn = bigEndianU32(data, k);
       if (asn === previous) continue;
       previous = asn;
       if (node === NO_NEXT) return false;
@@ -473,11 +479,6 @@ function setHash(members: Uint32Array, start: number, count: number): number {
 /** The hash of a path: its first hop's value and the hash of the rest. */
 function hopHash(value: number, rest: number): number {
   return mix((Math.imul(value, 0x9e3779b1) ^ Math.imul(rest, 0x85ebca77) ^ (rest >>> 16)) >>> 0);
-}
-
-/** The big-endian 32-bit word at `data[at]`. */
-function u32(data: Uint8Array, at: number): number {
-  return ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
 }
 
 /** Murmur3's finaliser: every bit of the input moves the low bits, which pick the slot. */

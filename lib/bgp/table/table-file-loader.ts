@@ -59,10 +59,12 @@ export async function parseTable(
   content: AsyncIterable<Buffer>,
   split?: { readonly file: OpenFile; readonly threads: number },
 ): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
-  const builder = new RoutingTableBuilder(split === undefined ? {} : { partition: 0 });
+  // Made once the format is known: only an MRT RIB's builder is partition 0 of several (it keeps an ordinal per path node).
+  let builder = new RoutingTableBuilder();
   let others: Promise<RoutingTableBuilderParts[]> | undefined;
   const create = (format: TableFormat): StreamParser => {
     if (format !== 'mrt' || split === undefined) return createTableParser(format, builder);
+    builder = new RoutingTableBuilder({ partition: 0 });
     others = readOtherPartitions(split.file, split.threads);
     // Awaited once this thread is done; a partition that fails before then is no unhandled rejection meanwhile.
     others.catch(() => undefined);

@@ -13,7 +13,13 @@ export interface RandomRibOptions {
    * origin in several records, MOAS, ADD-PATH entries among them): the
    * shapes by which a real RIB's paths are recognised when they come back.
    */
-  readonly repeating?: { readonly origins: number };
+  readonly repeating?: {
+    readonly origins: number;
+    /** Peers besides the three of every RIB (more than 32 use two blocks of hints). */
+    readonly morePeers?: number;
+    /** How often a record is of the prefix of the record before (0.01 by default), as when a prefix's entries are split. */
+    readonly again?: number;
+  };
 }
 
 /** A RIB of `records` random routes exercising every AS_PATH shape the parsers handle. */
@@ -26,6 +32,10 @@ export function randomRib(seed: number, records: number, options: RandomRibOptio
     { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
     { bgpId: '192.0.2.2', address: '2001:db8::2', asn: 4_200_000_001 },
     { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64497, as4: true },
+    ...Array.from(
+      { length: options.repeating?.morePeers ?? 0 },
+      (_, i): Peer => ({ bgpId: `198.51.100.${i + 1}`, address: `198.51.100.${i + 1}`, asn: 65000 + i }),
+    ),
   ];
   const anyPath = () => {
     const segments: [number, number[]][] = [];
@@ -58,14 +68,17 @@ export function randomRib(seed: number, records: number, options: RandomRibOptio
   for (let seq = 0; seq < records; seq++) {
     const ipv6 = next() < 0.3;
     const again = repeating !== undefined && prefixes.length > 0 && next() < 0.03;
-    const { prefix, length } = again
-      ? pick(prefixes.filter((p) => p.ipv6 === ipv6).concat(prefixes[0]!))
-      : {
-          length: Math.floor(next() * (ipv6 ? 129 : 33)),
-          prefix: ipv6
-            ? Array.from({ length: 8 }, (_, i) => (i === 0 ? 0x2001 : Math.floor(next() * 0x10000)).toString(16)).join(':')
-            : Array.from({ length: 4 }, () => Math.floor(next() * 256)).join('.'),
-        };
+    const previous = repeating !== undefined && prefixes.length > 0 && next() < (repeating.again ?? 0.01);
+    const { prefix, length } = previous
+      ? prefixes.at(-1)!
+      : again
+        ? pick(prefixes.filter((p) => p.ipv6 === ipv6).concat(prefixes[0]!))
+        : {
+            length: Math.floor(next() * (ipv6 ? 129 : 33)),
+            prefix: ipv6
+              ? Array.from({ length: 8 }, (_, i) => (i === 0 ? 0x2001 : Math.floor(next() * 0x10000)).toString(16)).join(':')
+              : Array.from({ length: 4 }, () => Math.floor(next() * 256)).join('.'),
+          };
     const family = prefix.includes(':');
     prefixes.push({ ipv6: family, prefix, length });
     const addPath = repeating !== undefined && !family && next() < 0.05;
