@@ -1,13 +1,15 @@
 /**
- * The bot as `npm start` runs it against each flavour of the test instance
+ * The bot as `npm start` runs it against one flavour of the test instance
  * (test/testkit/mastodon/flavours.ts, docs/servers.md): it must start, answer
  * every question once in its thread with its visibility, mention only the
  * asker, keep its lines and data literal in the server's rendering, and lose
  * nothing across restarts, whatever the backlog and however the server pages.
+ * A file of its own for each flavour (test/bot/servers-*.test.ts): all five in
+ * one ran past the test runner's limit for a file on a busy machine.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { eventsNamed } from '../testkit/bot/log-events.ts';
+import { eventsNamed } from './log-events.ts';
 import {
   answeredOnceEach,
   assertRepliesInThread,
@@ -17,44 +19,45 @@ import {
   workerPids,
   type BotProcess,
   type BotWorld,
-} from '../testkit/bot/bot-process.ts';
-import { flavours, type Flavour, type StatusJson } from '../testkit/mastodon-instance.ts';
+} from './bot-process.ts';
+import type { Flavour, StatusJson } from '../mastodon-instance.ts';
 
-let world: BotWorld | undefined;
-let bot: BotProcess | undefined;
-afterEach(async () => {
-  await killBotAndWorld(bot, world);
-  bot = world = undefined;
-});
+/** Registers the end-to-end suite against `flavour`, in the test file that calls it. */
+export function serverSuite(flavour: Flavour): void {
+  let world: BotWorld | undefined;
+  let bot: BotProcess | undefined;
+  afterEach(async () => {
+    await killBotAndWorld(bot, world);
+    bot = world = undefined;
+  });
 
-const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.post(w.alice, { status: `@dig ${text}`, visibility });
+  const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.post(w.alice, { status: `@dig ${text}`, visibility });
 
-/** Every question has exactly one reply by the bot. */
-const answeredExactlyOnce = (w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000) =>
-  answeredOnceEach(
-    questions,
-    (id) => w.instance.repliesTo(id),
-    () => bot?.output() ?? '',
-    timeoutMs,
-  );
+  /** Every question has exactly one reply by the bot. */
+  const answeredExactlyOnce = (w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000) =>
+    answeredOnceEach(
+      questions,
+      (id) => w.instance.repliesTo(id),
+      () => bot?.output() ?? '',
+      timeoutMs,
+    );
 
-/** What a reader sees of a status: its lines, as <br> and <p> make them. */
-const shownLines = (html: string) =>
-  html
-    .split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i)
-    .map((line) =>
-      line
-        .replace(/<[^>]+>/g, '')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&amp;/g, '&')
-        .trim(),
-    )
-    .filter(Boolean);
+  /** What a reader sees of a status: its lines, as <br> and <p> make them. */
+  const shownLines = (html: string) =>
+    html
+      .split(/<br\s*\/?>|<\/p>\s*<p[^>]*>/i)
+      .map((line) =>
+        line
+          .replace(/<[^>]+>/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&')
+          .trim(),
+      )
+      .filter(Boolean);
 
-for (const flavour of flavours as readonly Flavour[]) {
   describe(`on ${flavour}`, { timeout: 240_000 }, () => {
     it('starts, answers in the thread with the same visibility, mentions only the asker, and shows the data literally', async () => {
       // A domain of its own, as a real server has: Hollo mentions a local account as @user@domain.

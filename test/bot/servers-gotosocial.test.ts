@@ -1,0 +1,4 @@
+// The bot against the gotosocial flavour of the test instance: see test/testkit/bot/server-suite.ts.
+import { serverSuite } from '../testkit/bot/server-suite.ts';
+
+serverSuite('gotosocial');
