@@ -41,23 +41,31 @@ export class InternedSequences {
   }
 
   /**
-   * Only the sequences `ids` names, renumbered in order of first use; `ids`
-   * is rewritten in place with the new numbers. Sequences interned on the
-   * way (merged lists) and never kept do not outlive the build.
+   * Only the sequences the arrays `ids` name, renumbered in order of first
+   * use (across the arrays, in turn); the arrays are rewritten in place with
+   * the new numbers. Sequences interned on the way (merged lists) and never
+   * kept do not outlive the build.
    */
-  keepOnly(ids: Uint32Array): InternedSequences {
+  keepOnly(...ids: Uint32Array[]): InternedSequences {
     // Typed arrays and plain loops: a full RIB keeps some 400,000 lists for over a million routes.
     const renumbered = new Int32Array(this.count).fill(-1);
-    const kept = new Uint32Array(Math.min(this.count, ids.length));
+    const kept = new Uint32Array(
+      Math.min(
+        this.count,
+        ids.reduce((sum, used) => sum + used.length, 0),
+      ),
+    );
     let keptCount = 0;
-    for (let i = 0; i < ids.length; i++) {
-      let id = renumbered[ids[i]!]!;
-      if (id < 0) {
-        id = keptCount++;
-        renumbered[ids[i]!] = id;
-        kept[id] = ids[i]!;
+    for (const used of ids) {
+      for (let i = 0; i < used.length; i++) {
+        let id = renumbered[used[i]!]!;
+        if (id < 0) {
+          id = keptCount++;
+          renumbered[used[i]!] = id;
+          kept[id] = used[i]!;
+        }
+        used[i] = id;
       }
-      ids[i] = id;
     }
     const offsets = new Uint32Array(keptCount + 1);
     let total = 0;

@@ -91,18 +91,7 @@ export class OriginSetInterner {
    * the way (a partition's share of a MOAS prefix, merged later) are dropped.
    */
   freeze(...values: Uint32Array[]): OriginSets {
-    const all = new Uint32Array(values.reduce((sum, family) => sum + family.length, 0));
-    let at = 0;
-    for (const family of values) {
-      all.set(family, at);
-      at += family.length;
-    }
-    const { offsets, words } = this.sets.view().keepOnly(all);
-    at = 0;
-    for (const family of values) {
-      family.set(all.subarray(at, at + family.length));
-      at += family.length;
-    }
+    const { offsets, words } = this.sets.view().keepOnly(...values);
     return new OriginSets(offsets, words);
   }
 

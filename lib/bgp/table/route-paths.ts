@@ -270,15 +270,10 @@ export class RoutePathsBuilder {
     const tree = this.paths.build();
     const empty = this.lists.intern([0]);
     // Lists interned on the way to a merge, and their paths, are dropped.
-    const all = new Uint32Array(ipv4Lists.length + ipv6Lists.length);
-    all.set(ipv4Lists);
-    all.set(ipv6Lists, ipv4Lists.length);
-    for (let i = 0; i < all.length; i++) if (all[i] === NO_LIST) all[i] = empty;
-    const lists = this.lists.view().keepOnly(all);
+    for (const family of [ipv4Lists, ipv6Lists]) for (let i = 0; i < family.length; i++) if (family[i] === NO_LIST) family[i] = empty;
+    const lists = this.lists.view().keepOnly(ipv4Lists, ipv6Lists);
     // The interned lists, merged ones too, go before the index is built: the builder is done.
     this.lists = new SequenceInterner();
-    ipv4Lists.set(all.subarray(0, ipv4Lists.length));
-    ipv6Lists.set(all.subarray(ipv4Lists.length));
     // Every path interned is in some list: merging lists drops no path.
     const isPath = new Uint8Array(this.paths.count);
     for (let id = 0; id < lists.count; id++) {
