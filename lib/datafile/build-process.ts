@@ -13,6 +13,7 @@ import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Posted, postedFailure, revivedError } from './posted-error.ts';
+import { compiled, runnableModule } from './runnable-module.ts';
 
 /** The argument that tells a module forked by runBuildProcess that it is the build process; its request follows it. */
 const BUILD_ARGUMENT = '--fedidig-data-file-build';
@@ -28,13 +29,10 @@ function buildNiceness(botNiceness: number): number {
   return Math.min(19, botNiceness + 10);
 }
 
-// Compiled (dist/, as `npm start` runs it) the module is the .js beside its caller, run by plain node; from source
-// (tests, benchmarks) it is the .ts, which needs tsx's loader in the child too, as bot/supervisor.ts gives its worker
-// process. tsx is imported by the URL it resolves to from here, so the child finds it whatever its working directory.
-const compiled = import.meta.url.endsWith('.js');
-
+// From source the child needs tsx's loader, as bot/supervisor.ts gives its worker process; tsx is imported by the URL
+// it resolves to from here, so the child finds it whatever its working directory.
 function startProcess(source: URL, request: unknown): ChildProcess {
-  const module = fileURLToPath(compiled ? new URL(source.href.replace(/\.ts$/, '.js')) : source);
+  const module = fileURLToPath(runnableModule(source));
   // Not the parent's execArgv: the bot worker's small young generation (supervisor.ts) would slow a build's allocations.
   const execArgv = compiled ? [] : ['--import', import.meta.resolve('tsx')];
   return fork(module, [BUILD_ARGUMENT, JSON.stringify(request)], { execArgv, env: buildProcessEnvironment() });

@@ -7,15 +7,12 @@
 
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { type Posted, postedFailure, revivedError } from './posted-error.ts';
+import { compiled, runnableModule } from './runnable-module.ts';
 
-// Compiled (dist/, as `npm start` runs it) the worker is the .js beside its caller, run by plain node; from source
-// (tests, benchmarks) it is the .ts, which needs tsx's loader in the thread too, as bot/supervisor.ts gives its worker
-// process. A thread takes neither `--import tsx` in its execArgv nor the parent's hooks (Node 20: “Unknown file
-// extension .ts”), so a small script registers tsx in the thread first, then imports the worker.
-const compiled = import.meta.url.endsWith('.js');
-
+// From source a thread needs tsx's loader, but takes neither `--import tsx` in its execArgv nor the parent's hooks
+// (Node 20: “Unknown file extension .ts”), so a small script registers tsx in the thread first, then imports the worker.
 function startWorker(source: URL, request: unknown): Worker {
-  if (compiled) return new Worker(new URL(source.href.replace(/\.ts$/, '.js')), { workerData: request });
+  if (compiled) return new Worker(runnableModule(source), { workerData: request });
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: request });
 }
