@@ -288,28 +288,35 @@ export class RoutePathsBuilder {
   /** Interns [peers, each distinct path of `paths[0, length)` with its count, most seen first, then by id]; `paths` is reordered. */
   private internCounted(peers: number, paths: Uint32Array, length: number): number {
     sortAscending(paths, length);
+    let repeated = false;
+    for (let i = 0; i < length; i++) {
+      if (paths[i]! > PATH_MASK) throw new DataFormatError(`more than ${PATH_MASK} AS path hops`);
+      repeated ||= i > 0 && paths[i] === paths[i - 1];
+    }
+    if (1 + 2 * length > this.listWords.length) this.listWords = grown(this.listWords, 1 + 2 * length);
+    const words = this.listWords;
+    words[0] = peers;
+    // Each path once (no ADD-PATH: nearly every prefix): the list is the sorted paths.
+    if (!repeated) {
+      words.set(paths.subarray(0, length), 1);
+      return this.lists.intern(words, 1 + length);
+    }
     // Runs of one path as count * 2^32 + (2^32 - 1 - path): sorted descending, most seen first, then the lowest id.
     if (length > this.runs.length) this.runs = new Float64Array(2 * length);
     const runs = this.runs;
     let runCount = 0;
-    let repeated = false;
     for (let i = 0; i < length; ) {
-      const path = paths[i]!;
-      if (path > PATH_MASK) throw new DataFormatError(`more than ${PATH_MASK} AS path hops`);
       let end = i + 1;
-      while (end < length && paths[end] === path) end++;
-      repeated ||= end - i > 1;
-      runs[runCount++] = (end - i) * 2 ** 32 + (0xffffffff - path);
+      while (end < length && paths[end] === paths[i]) end++;
+      runs[runCount++] = (end - i) * 2 ** 32 + (0xffffffff - paths[i]!);
       i = end;
     }
-    if (repeated) sortDescending(runs, runCount);
-    if (1 + 2 * runCount > this.listWords.length) this.listWords = grown(this.listWords, 1 + 2 * runCount);
-    const words = this.listWords;
-    words[0] = peers;
+    sortDescending(runs, runCount);
     let wordCount = 1;
     for (let r = 0; r < runCount; r++) {
       const count = Math.floor(runs[r]! / 2 ** 32);
-      const path = 0xffffffff - (runs[r]! % 2 ** 32);
+      // A subtraction, not a floating-point remainder, for the run's low 32 bits.
+      const path = 0xffffffff - (runs[r]! - count * 2 ** 32);
       if (count === 1) words[wordCount++] = path;
       else {
         words[wordCount++] = (path | COUNT_FOLLOWS) >>> 0;
