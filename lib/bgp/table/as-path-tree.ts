@@ -154,7 +154,8 @@ export class AsPathTreeBuilder {
   private hints = new Uint32Array(32 * 1024);
   private hintWords = 0;
   /** The block of the last entry's (origin, peer / 32): the next entry's too, mostly (a record's entries share an origin). */
-  private lastHintKey = -1;
+  private lastHintOrigin = -1;
+  private lastHintPeers = -1;
   private lastHintBlock = 0;
 
   /** Set once other partitions' nodes are absorbed: the hash table is gone, so nothing may be interned after. */
@@ -303,8 +304,10 @@ export class AsPathTreeBuilder {
 
   /** Where in `hints` the path of `peer` to `origin` is kept. */
   private hintAt(origin: number, peer: number): number {
-    const key = origin + Math.floor(peer / 32) * 2 ** 32;
-    if (key !== this.lastHintKey) {
+    const peers = peer >>> 5;
+    // Compared as two small integers: the map's key is a double, made only when the block changes.
+    if (origin !== this.lastHintOrigin || peers !== this.lastHintPeers) {
+      const key = origin + peers * 2 ** 32;
       let block = this.hintBlocks.get(key);
       if (block === undefined) {
         // Hints are kept from an origin's second run of entries on: a fifth of a full table's origins have only one prefix.
@@ -321,10 +324,11 @@ export class AsPathTreeBuilder {
         this.hintWords += HINT_BLOCK;
         this.hintBlocks.set(key, block);
       }
-      this.lastHintKey = key;
+      this.lastHintOrigin = origin;
+      this.lastHintPeers = peers;
       this.lastHintBlock = block;
     }
-    return this.lastHintBlock === SEEN_ONCE ? -1 : this.lastHintBlock + 2 * (peer % 32);
+    return this.lastHintBlock === SEEN_ONCE ? -1 : this.lastHintBlock + 2 * (peer & 31);
   }
 
   /**
