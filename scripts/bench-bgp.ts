@@ -24,7 +24,7 @@ import { generateAddresses, generateIpv4, generateIpv6, type GeneratedTable } fr
 import { child, lookupResults, rpkiResults, runChild } from './bench/bgp-children.ts';
 import { printMrtTable, printRadixTable, printReloadTable, printRpkiTable, printTable } from './bench/bgp-report.ts';
 import { fmt, MB } from './bench/format.ts';
-import { keptMrtRib, type MrtLoadReport, type ReloadReport } from './bench/mrt.ts';
+import { keptMrtRib, type MemoryLatencyReport, type MrtLoadReport, type ReloadReport } from './bench/mrt.ts';
 import { optionsOrExit } from './bench/options.ts';
 import { buildProcessEnvironment } from '../lib/datafile/build-process.ts';
 
@@ -94,10 +94,11 @@ async function main(options: Options): Promise<void> {
     const { rib, bgpdumpMs } = await keptMrtRib(dir, table, options, log);
     log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB`);
     // Loaded as the bot's build process loads it: the same environment, the same threads.
+    const latency = await runChild<MemoryLatencyReport>(['memory-latency']);
     const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
     const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
     const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)]);
-    const mrt = { ...rib, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
+    const mrt = { ...rib, ...latency, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     const rpki = options.only === undefined ? await rpkiResults(dir, next, table, options, log) : undefined;
     if (lookups) {

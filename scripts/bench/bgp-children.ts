@@ -19,7 +19,7 @@ import { loadTableFile } from '../../lib/bgp/table/table-file-loader.ts';
 import { formatIpv4, formatIpv6, formatPrefix } from '../../lib/net/ip-address.ts';
 import { FORMATS, type GeneratedTable, writeFormats } from './bgp-generator.ts';
 import { fmt, MB } from './format.ts';
-import { mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
+import { memoryLatencyChild, mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
 import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './vrps.ts';
 import { errorMessage } from '../../lib/ops/error-fields.ts';
 
@@ -239,6 +239,7 @@ export async function child(args: readonly string[]): Promise<void> {
   const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
   // The MRT children's third argument: how many threads read the RIB.
   const threads = Number(args[2] ?? 1);
+  if (kind === 'memory-latency') return void reply(memoryLatencyChild());
   if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, threads));
   if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
   if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!, threads));

@@ -1,7 +1,7 @@
 /** How `npm run bench:bgp` prints its figures: a table per part, each figure beside its goal and the figure before where issue 19 set them. */
 
 import { type ChildReport, type LookupFigures, SAMPLE } from './bgp-children.ts';
-import { MRT_GOALS, type MrtLoadReport, type MrtWritten, type ReloadReport } from './mrt.ts';
+import { type MemoryLatencyReport, MRT_GOALS, type MrtLoadReport, type MrtWritten, type ReloadReport } from './mrt.ts';
 import { alignedRows, fmt, MB, megabytes, seconds } from './format.ts';
 import { VRP_FILES, type VrpReport } from './vrps.ts';
 
@@ -55,12 +55,17 @@ export function printRadixTable(ours: ChildReport, radix: ChildReport, agree: nu
   console.log(`same longest match as py-radix on ${fmt(agree)} of ${fmt(SAMPLE)} sampled addresses`);
 }
 
-export function printMrtTable(r: MrtWritten & MrtLoadReport & ReloadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number }): void {
+export function printMrtTable(
+  r: MrtWritten & MemoryLatencyReport & MrtLoadReport & ReloadReport & { bgpdumpMs: number | undefined; snapshotLoadMs: number },
+): void {
   const ratio = r.bgpdumpMs === undefined ? '' : `${fmt(r.bgpdumpMs / r.loadMs, 1)}×`;
   console.log(
     `MRT RIB: ${fmt(r.peers)} peers, ${fmt(r.entries)} RIB entries, ${fmt(r.bytes / MB)} MB; ${fmt(r.distinctPaths)} distinct AS paths in ${fmt(r.pathLists)} path lists; read by ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
   );
   console.log(`the machine's load average when the load ended: ${r.loadAverage.map((value) => fmt(value, 2)).join(', ')} (1, 5, 15 min)`);
+  console.log(
+    `the machine's memory: a read at a random place in 64 MB, found by the read before, takes ${fmt(r.memoryLatencyNs, 0)} ns (one per RIB entry: ${seconds((r.memoryLatencyNs * r.entries) / 1e6, 2)})`,
+  );
   const s = (ms: number | undefined) => seconds(ms, 2);
   const g = MRT_GOALS;
   const rows = [
