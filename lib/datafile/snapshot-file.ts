@@ -15,8 +15,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SnapshotError } from './errors.ts';
 import type { FileVersion } from './watched-file.ts';
@@ -70,6 +70,7 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
   for (const chunk of chunks) hash.update(chunk);
   chunks.push(hash.digest());
   await mkdir(dirname(path), { recursive: true });
+  await removeAbandonedTemporaries(path);
   const temporary = `${path}.${process.pid}-${threadId}-${++writes}.tmp`;
   const handle = await open(temporary, 'w');
   try {
@@ -83,6 +84,32 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Removes the temporary files of snapshot `path` whose writer has ended: a
+ * build process ended while it wrote (the bot shut down or closed the file
+ * during a reload) leaves a file as large as the snapshot, and a bot that is
+ * restarted often would fill STATE_DIR with them. A writer still running,
+ * in this process or another (a one-shot lookup beside the bot), keeps its own.
+ */
+async function removeAbandonedTemporaries(path: string): Promise<void> {
+  const stem = `${basename(path)}.`;
+  for (const name of await readdir(dirname(path))) {
+    if (!name.startsWith(stem) || !name.endsWith('.tmp')) continue;
+    const writer = Number(name.slice(stem.length, name.indexOf('-', stem.length)));
+    if (Number.isSafeInteger(writer) && writer > 0 && !isRunning(writer)) await rm(join(dirname(path), name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: running, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -5,7 +5,9 @@
  * table file, or cut short or corrupt.
  */
 import assert from 'node:assert/strict';
-import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,27 @@ describe('snapshot files', () => {
     assert.deepEqual(meta, { when: 5 });
     assert.deepEqual(read, parts);
     await assert.rejects(readSnapshot(path, 'other'), { name: 'SnapshotError', message: /holds test, not other/ });
+  });
+
+  it('remove the temporary files a writer that has ended left, and no other', async () => {
+    const path = join(dir(), 'swept.snapshot');
+    const ended = spawn(process.execPath, ['-e', '']);
+    await once(ended, 'exit');
+    const running = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    try {
+      const names = {
+        ended: `swept.snapshot.${ended.pid}-0-1.tmp`,
+        running: `swept.snapshot.${running.pid}-0-1.tmp`,
+        ours: `swept.snapshot.${process.pid}-0-1000.tmp`,
+        anotherSnapshot: `other.snapshot.${ended.pid}-0-1.tmp`,
+      };
+      for (const name of Object.values(names)) await writeFile(join(dir(), name), 'a build cut short');
+      await writeSnapshot(path, 'test', null, { a: Uint32Array.of(1) });
+      assert.deepEqual((await readdir(dir())).filter((name) => name.endsWith('.tmp')).sort(), [names.anotherSnapshot, names.ours, names.running].sort());
+      assert.deepEqual((await readSnapshot<null, { a: Uint32Array }>(path, 'test')).parts.a, Uint32Array.of(1));
+    } finally {
+      running.kill();
+    }
   });
 
   const spoilt: [string, (bytes: Buffer) => Buffer, RegExp][] = [
