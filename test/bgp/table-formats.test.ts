@@ -84,12 +84,36 @@ describe('text formats, line by line', () => {
     assert.deepEqual(routesOf(table), ['192.0.2.0/24 64496']);
   });
 
+  it('bgpdump: reads TABLE_DUMP, TABLE_DUMP2 and ADD-PATH lines, tells peers apart by address and AS, keeps the latest time', async () => {
+    const { table, dataTime } = await parse(
+      [
+        'TABLE_DUMP2|1700000300|B|192.0.2.1|64496|192.0.2.0/24|64496 64500|IGP|192.0.2.1|0|0||NAG||',
+        'TABLE_DUMP2|1700000000|B|192.0.2.1|64497|192.0.2.0/24|64497 64500|IGP|192.0.2.1|0|0||NAG||',
+        'TABLE_DUMP2_AP|1700000100|B|2001:db8::1|64498|192.0.2.0/24|7|64498 64499 64500|IGP|2001:db8::1|0|0||NAG||',
+        'TABLE_DUMP|1700000200|B|192.0.2.1|64496|198.51.100.0/24|64496 64501|IGP|192.0.2.1|0|0||NAG||',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(dataTime, new Date(1700000300 * 1000));
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500', '198.51.100.0/24 64501']);
+    const first = table.route(0).paths!;
+    assert.deepEqual(first.visibility, { seenBy: 3, peers: 3 });
+    assert.deepEqual(first.paths.map((path) => path.hops.join(' ')).sort(), ['64496 64500', '64497 64500', '64498 64499 64500']);
+    assert.deepEqual(table.route(1).paths!.visibility, { seenBy: 1, peers: 3 });
+  });
+
   const broken: [string, string, RegExp][] = [
     ['a RIS line with a bad origin', '64500\t192.0.2.0/24\t1\nAS1\t192.0.2.0/24\t1\n', /bad origin AS AS1 \(line 2\)/],
     ['a RIS line with a bad prefix', '64500\t192.0.2.0/33\t1\n', /bad prefix 192\.0\.2\.0\/33 \(line 1\)/],
     ['a RIS line with two fields', '% x\n64500\t192.0.2.0/24\t1\n64500\t192.0.2.0/24\n', /origin prefix peers.*\(line 3\)/],
     ['a CAIDA line with a bad length', '192.0.2.0\t24\t1\n192.0.2.0\t33\t1\n', /bad prefix 192\.0\.2\.0\/33 \(line 2\)/],
-    ['a bgpdump update line', 'BGP4MP|1700000000|A|192.0.2.1|64496|192.0.2.0/24|64496|IGP|192.0.2.1|0|0||NAG||\n', /not a RIB entry/],
+    ['a bgpdump update line', 'BGP4MP|1700000000|A|192.0.2.1|64496|192.0.2.0/24|64496|IGP|192.0.2.1|0|0||NAG||\n', /not a RIB entry \(BGP4MP\|A\)/],
+    ['a bgpdump withdrawal of a RIB type', 'TABLE_DUMP2|1700000000|W|192.0.2.1|64496|192.0.2.0/24\n', /not a RIB entry \(TABLE_DUMP2\|W\)/],
+    [
+      'a bgpdump line of a type that only starts as one',
+      'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496|IGP\nTABLE_DUMP2X|1|B|192.0.2.1|64496|192.0.2.0/24|64496|IGP\n',
+      /not a RIB entry \(TABLE_DUMP2X\|B\).*\(line 2\)/,
+    ],
     ['a bgpdump line with a bad path', 'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496 {645|IGP\n', /bad AS_PATH/],
     ['a bgpdump line cut short', 'TABLE_DUMP2|1|B|192.0.2.1|64496\n', /bgpdump -m/],
     ['no known format', 'hello world\n', /not a known table format/],
