@@ -9,7 +9,7 @@ import type { Resolver } from '../dns/resolver.ts';
 import { rcodeName } from '../dns/rcodes.ts';
 import { MAX_BOOTSTRAP_BYTES } from '../rdap/bootstrap.ts';
 import { BootstrapStore, type BootstrapRegistries } from '../rdap/bootstrap-store.ts';
-import { NoRdapServiceError } from '../rdap/errors.ts';
+import { NoRdapServiceError, RdapQuestionTimeoutError } from '../rdap/errors.ts';
 import { guardedFetch } from '../rdap/guarded-fetch.ts';
 import { RdapClient } from '../rdap/rdap-client.ts';
 import type { Logger } from '../ops/logger.ts';
@@ -92,14 +92,18 @@ const SPECIAL_ASNS: readonly [first: number, last: number, description: string][
 ];
 
 export async function askWhois(question: WhoisQuestion, sources: WhoisSources, signal?: AbortSignal): Promise<ReplyLine[]> {
-  const deadline = AbortSignal.timeout(sources.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // The question's own time limit aborts with a reason of its own, which errorText words; the caller's abort goes on up as it is.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new RdapQuestionTimeoutError(sources.timeoutMs)), sources.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
   const head = headLine(question);
   try {
     return [head, ...(await answerLines(question, sources, combined))];
   } catch (error) {
     if (error instanceof NoRdapServiceError) return [head, ...noServiceLines(error)];
     return [head, { text: neutraliseText(`The registry ${errorText(error, targetText(question.target))}`) }];
+  } finally {
+    clearTimeout(timer);
   }
 }
 

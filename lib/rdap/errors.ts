@@ -37,6 +37,18 @@ export class RdapTimeoutError extends Error {
   }
 }
 
+/**
+ * All of one question's RDAP requests took longer than the question may
+ * (RDAP_QUESTION_TIMEOUT_MS): the reason the question's signal aborts with,
+ * so that the askers it stops are told why.
+ */
+export class RdapQuestionTimeoutError extends Error {
+  override readonly name = 'RdapQuestionTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`the question's RDAP requests took more than ${timeoutMs} ms`);
+  }
+}
+
 /** The answer was larger than the cap. */
 export class RdapTooLargeError extends Error {
   override readonly name = 'RdapTooLargeError';

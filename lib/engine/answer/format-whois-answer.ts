@@ -13,6 +13,7 @@ import {
   type NoRdapServiceError,
   RdapMalformedError,
   RdapNotFoundError,
+  RdapQuestionTimeoutError,
   RdapRateLimitedError,
   RdapRedirectError,
   RdapRefusedUrlError,
@@ -252,6 +253,7 @@ function hostOf(url: string): string {
 export function errorText(error: unknown, what: string): string {
   if (error instanceof RdapNotFoundError) return `has no record of ${what} (404).`;
   if (error instanceof RdapTimeoutError) return `(${error.host}) did not answer within ${error.timeoutMs / 1000} s. Try again later.`;
+  if (error instanceof RdapQuestionTimeoutError) return `did not answer within ${error.timeoutMs / 1000} s, the time a question has. Try again later.`;
   if (error instanceof RdapUnreachableError) return `(${error.host}) could not be reached (${error.reason}). Try again later.`;
   if (error instanceof RdapRateLimitedError)
     return `(${error.host}) asks us to slow down (HTTP 429)${error.retryAfterSeconds !== undefined ? `, for ${error.retryAfterSeconds} s` : ''}. Try again later.`;
