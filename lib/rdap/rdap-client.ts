@@ -1,6 +1,6 @@
 /**
  * Asks RDAP: finds the server in the bootstrap registries, fetches the
- * object through the one guarded fetch, reads it into a typed value, and
+ * object through the one guarded fetch (rdap-fetch.ts), reads it into a typed value, and
  * keeps it for a while (by URL, so one object asked twice is fetched once,
  * and askers of an object under way share its request: shared-request.ts).
  * For a domain it also follows the registry's `related` link once, to the
@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache';
 import { formatIpAddress, type IpAddress } from '../net/ip-address.ts';
 import { addressService, asnService, domainService, type RdapBootstrap } from './bootstrap.ts';
 import { RdapMalformedError, RdapNotFoundError } from './errors.ts';
-import type { JsonFetch } from './guarded-fetch.ts';
+import type { JsonFetch } from './rdap-fetch.ts';
 import { SharedRequest } from './shared-request.ts';
 import { parseRdapObject, type RdapAutnum, type RdapDomain, type RdapNetwork, type RdapObject, type RdapObjectClass } from './rdap-objects.ts';
 

@@ -1,14 +1,14 @@
 /**
  * The RDAP client's shared requests: askers of one object while it is under
  * way share one request, which no asker's signal is tied to. The client is
- * the real one with the guarded fetch, given the test's CA; the server is the
+ * the real one with RDAP's guarded fetch, given the test's CA; the server is the
  * loopback HTTPS one, holding its answer until the test lets it go.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseBootstrap } from '../../lib/rdap/bootstrap.ts';
-import { guardedFetch } from '../../lib/rdap/guarded-fetch.ts';
 import { RdapClient } from '../../lib/rdap/rdap-client.ts';
+import { rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
 import { startRdapServer, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 import { waitFor } from '../testkit/wait-for.ts';
@@ -40,7 +40,7 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
       ipv6: { services: [] },
       asn: { services: [[['64496-64511'], [`${rdap.url}held/`]]] },
     });
-    const fetch = guardedFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+    const fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
     client = new RdapClient({ bootstrap: () => bootstrap, fetch });
   });
   after(async () => {
