@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseBootstrap } from '../../lib/rdap/bootstrap.ts';
 import { RdapClient } from '../../lib/rdap/rdap-client.ts';
-import { rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
+import { type JsonFetch, rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
 import { startRdapServer, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 import { waitFor } from '../testkit/wait-for.ts';
@@ -30,6 +30,7 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   let ca: TestCa;
   let rdap: RdapTestServer;
   let client: RdapClient;
+  let fetch: JsonFetch;
 
   before(async () => {
     ca = createTestCa();
@@ -40,7 +41,7 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
       ipv6: { services: [] },
       asn: { services: [[['64496-64511'], [`${rdap.url}held/`]]] },
     });
-    const fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+    fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
     client = new RdapClient({ bootstrap: () => bootstrap, fetch });
   });
   after(async () => {
@@ -91,6 +92,18 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
     held.release();
     assert.equal((await client.autnum(64501)).object.name, 'HELD-64501');
     assert.equal(asked(path), 2);
+  });
+
+  it('has the guarded fetch stop when its caller gives up, rejecting with the caller’s reason, not as a timeout of the server', async () => {
+    const path = '/held/autnum/64503';
+    rdap.answer(path, heldAnswer(64503).answer);
+    const caller = new AbortController();
+    const asking = fetch(`${rdap.url}held/autnum/64503`, caller.signal);
+    await waitFor(() => asked(path) === 1);
+    const reason = new GaveUp('the shared request was abandoned');
+    caller.abort(reason);
+    await assert.rejects(asking, (error) => error === reason);
+    await waitFor(() => rdap.dropped.includes(path));
   });
 
   it('asks nothing for an asker whose signal has already aborted', async () => {
