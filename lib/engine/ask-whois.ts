@@ -9,8 +9,8 @@ import type { Resolver } from '../dns/resolver.ts';
 import { rcodeName } from '../dns/rcodes.ts';
 import { MAX_BOOTSTRAP_BYTES } from '../rdap/bootstrap.ts';
 import { BootstrapStore, type BootstrapRegistries } from '../rdap/bootstrap-store.ts';
-import { NoRdapServiceError } from '../rdap/errors.ts';
-import { guardedFetch } from '../rdap/guarded-fetch.ts';
+import { NoRdapServiceError, RdapQuestionTimeoutError } from '../rdap/errors.ts';
+import { rdapFetch } from '../rdap/rdap-fetch.ts';
 import { RdapClient } from '../rdap/rdap-client.ts';
 import type { Logger } from '../ops/logger.ts';
 import { errorMessage } from '../ops/error-fields.ts';
@@ -56,7 +56,7 @@ export interface Whois {
 /**
  * The RDAP client as RDAP_* configure it, or undefined when RDAP=off; the
  * bootstrap refresh is kept in `stateDir`. `ca` is for tests in one process
- * only (guarded-fetch.ts).
+ * only (lib/net/guarded-fetch.ts).
  */
 export async function openWhois(config: RdapConfig, options: { logger: Logger; stateDir?: string; ca?: string }): Promise<Whois | undefined> {
   if (!config.enabled) return undefined;
@@ -70,13 +70,13 @@ export async function openWhois(config: RdapConfig, options: { logger: Logger; s
     operatorDir: config.bootstrapDir,
     stateDir: options.stateDir,
     refreshUrl: config.bootstrapUrl,
-    fetch: guardedFetch({ ...guard, maxBytes: MAX_BOOTSTRAP_BYTES }),
+    fetch: rdapFetch({ ...guard, maxBytes: MAX_BOOTSTRAP_BYTES }),
     logger: options.logger,
   }).catch((error: unknown) => {
     // Only the operator's folder is read at start in a way that can fail.
     throw new ConfigError('RDAP_BOOTSTRAP_DIR', errorMessage(error));
   });
-  return { bootstrap, client: new RdapClient({ bootstrap: () => bootstrap.current(), fetch: guardedFetch({ ...guard, maxBytes: MAX_ANSWER_BYTES }) }) };
+  return { bootstrap, client: new RdapClient({ bootstrap: () => bootstrap.current(), fetch: rdapFetch({ ...guard, maxBytes: MAX_ANSWER_BYTES }) }) };
 }
 
 /** AS numbers no registry holds for anyone (IANA's special-purpose AS numbers registry). */
@@ -92,14 +92,18 @@ const SPECIAL_ASNS: readonly [first: number, last: number, description: string][
 ];
 
 export async function askWhois(question: WhoisQuestion, sources: WhoisSources, signal?: AbortSignal): Promise<ReplyLine[]> {
-  const deadline = AbortSignal.timeout(sources.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // The question's own time limit aborts with a reason of its own, which errorText words; the caller's abort goes on up as it is.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new RdapQuestionTimeoutError(sources.timeoutMs)), sources.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
   const head = headLine(question);
   try {
     return [head, ...(await answerLines(question, sources, combined))];
   } catch (error) {
     if (error instanceof NoRdapServiceError) return [head, ...noServiceLines(error)];
     return [head, { text: neutraliseText(`The registry ${errorText(error, targetText(question.target))}`) }];
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Logger } from '../ops/logger.ts';
 import { errorFields } from '../ops/error-fields.ts';
 import { bootstrapFiles, parseBootstrap, publicationOf, type BootstrapFile, type RdapBootstrap } from './bootstrap.ts';
-import type { JsonFetch } from './guarded-fetch.ts';
+import type { JsonFetch } from './rdap-fetch.ts';
 import { bootstrapFile, bootstrapOf, loadBootstrapDir, type LoadedBootstrapFile } from './bootstrap-file.ts';
 import { DataFileLoadError } from '../datafile/errors.ts';
 import { loggedDataFile, openDataFile } from '../datafile/data-file.ts';

@@ -1,61 +1,19 @@
 /**
- * Why an RDAP look-up gave no object, decided here where HTTP and RDAP are
- * known; the engine words each class for the asker and never reads messages.
- * `host` is the server's host name as the bootstrap or a link gave it.
+ * Why an RDAP look-up gave no object, decided here where RDAP is known (a
+ * server out of reach, too slow, refused by the guard: lib/net/fetch-errors.ts);
+ * the engine words each class for the asker and never reads messages. `host`
+ * is the server's host name as the bootstrap or a link gave it.
  */
 
-/** The URL may not be fetched: not https, or its host resolves only to addresses that are not globally routable. */
-export class RdapRefusedUrlError extends Error {
-  override readonly name = 'RdapRefusedUrlError';
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`refused ${url}: ${reason}`);
-  }
-}
-
-/** The server could not be reached: no address, connection refused or reset, TLS failure. */
-export class RdapUnreachableError extends Error {
-  override readonly name = 'RdapUnreachableError';
-  constructor(
-    readonly host: string,
-    readonly reason: string,
-  ) {
-    super(`${host} could not be reached: ${reason}`);
-  }
-}
-
-/** The server did not answer in time (per request, or what was left of the question's time). */
-export class RdapTimeoutError extends Error {
-  override readonly name = 'RdapTimeoutError';
-  constructor(
-    readonly host: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`${host} did not answer within ${timeoutMs} ms`);
-  }
-}
-
-/** The answer was larger than the cap. */
-export class RdapTooLargeError extends Error {
-  override readonly name = 'RdapTooLargeError';
-  constructor(
-    readonly host: string,
-    readonly maxBytes: number,
-  ) {
-    super(`${host} sent more than ${maxBytes} bytes`);
-  }
-}
-
-/** More redirects than allowed, or a redirect without a usable Location. */
-export class RdapRedirectError extends Error {
-  override readonly name = 'RdapRedirectError';
-  constructor(
-    readonly host: string,
-    readonly reason: string,
-  ) {
-    super(`${host}: ${reason}`);
+/**
+ * All of one question's RDAP requests took longer than the question may
+ * (RDAP_QUESTION_TIMEOUT_MS): the reason the question's signal aborts with,
+ * so that the askers it stops are told why.
+ */
+export class RdapQuestionTimeoutError extends Error {
+  override readonly name = 'RdapQuestionTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`the question's RDAP requests took more than ${timeoutMs} ms`);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Asks RDAP: finds the server in the bootstrap registries, fetches the
- * object through the one guarded fetch, reads it into a typed value, and
- * keeps it for a while (by URL, so one object asked twice is fetched once).
+ * object through the one guarded fetch (rdap-fetch.ts), reads it into a typed value, and
+ * keeps it for a while (by URL, so one object asked twice is fetched once,
+ * and askers of an object under way share its request: shared-request.ts).
  * For a domain it also follows the registry's `related` link once, to the
  * registrar's server, as a thin registry (.com, .net) holds little itself.
  */
@@ -9,7 +10,8 @@ import { LRUCache } from 'lru-cache';
 import { formatIpAddress, type IpAddress } from '../net/ip-address.ts';
 import { addressService, asnService, domainService, type RdapBootstrap } from './bootstrap.ts';
 import { RdapMalformedError, RdapNotFoundError } from './errors.ts';
-import type { JsonFetch } from './guarded-fetch.ts';
+import type { JsonFetch } from './rdap-fetch.ts';
+import { SharedRequest } from './shared-request.ts';
 import { parseRdapObject, type RdapAutnum, type RdapDomain, type RdapNetwork, type RdapObject, type RdapObjectClass } from './rdap-objects.ts';
 
 /** An object and where it came from. */
@@ -39,7 +41,7 @@ const DEFAULT_CACHE_TTL_MS = 60 * 60_000;
 
 export class RdapClient {
   /** Undefined when cacheSize is 0: every question asks. */
-  private readonly cache: LRUCache<string, Promise<Found<RdapObject>>> | undefined;
+  private readonly cache: LRUCache<string, SharedRequest<Found<RdapObject>>> | undefined;
   private readonly ttlMs: number;
 
   constructor(private readonly options: RdapClientOptions) {
@@ -81,22 +83,36 @@ export class RdapClient {
     objectClass: Class,
     signal: AbortSignal | undefined,
   ): Promise<Found<Extract<RdapObject, { objectClass: Class }>>> {
+    // An asker who has already given up starts no request.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const key = `${objectClass} ${url}`;
+    const shared = this.cache?.get(key) ?? this.request(key, url, objectClass);
+    return shared.wait(signal) as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
+  }
+
+  /** A request for the object, shared by everyone who asks for it while it is under way, and kept in the cache. */
+  private request(key: string, url: string, objectClass: RdapObjectClass): SharedRequest<Found<RdapObject>> {
     const { cache } = this;
-    const cached = cache?.get(key);
-    if (cached) return cached as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
-    const pending = this.options
-      .fetch(url, signal)
-      .then(({ url: answered, json }) => ({ url: answered, object: parseRdapObject(json, objectClass, new URL(answered).hostname) }));
+    const shared: SharedRequest<Found<RdapObject>> = new SharedRequest(
+      (signal) =>
+        this.options
+          .fetch(url, signal)
+          .then(({ url: answered, json }) => ({ url: answered, object: parseRdapObject(json, objectClass, new URL(answered).hostname) })),
+      // Stopped because every asker gave up: not an answer for the next one.
+      () => {
+        if (cache?.peek(key) === shared) cache.delete(key);
+      },
+    );
     if (cache) {
-      cache.set(key, pending);
-      pending.catch((error: unknown) => {
+      cache.set(key, shared);
+      shared.answer.catch((error: unknown) => {
+        if (cache.peek(key) !== shared) return;
         // A missing object stays missing for a while; anything else (a timeout, a 503) is asked again next time.
-        if (error instanceof RdapNotFoundError) cache.set(key, pending, { ttl: Math.ceil(this.ttlMs / 10) });
-        else if (cache.get(key) === pending) cache.delete(key);
+        if (error instanceof RdapNotFoundError) cache.set(key, shared, { ttl: Math.ceil(this.ttlMs / 10) });
+        else cache.delete(key);
       });
     }
-    return pending as Promise<Found<Extract<RdapObject, { objectClass: Class }>>>;
+    return shared;
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * BGP questions through the engine: the cymru source against the loopback
- * DNS server serving Team Cymru-style records, and a routing table file.
+ * DNS server serving Team Cymru-style records, a routing table file, and
+ * RIPEstat against a loopback stand-in over HTTPS.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createServer } from 'node:http';
 import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RipeStatOptions } from '../../lib/bgp/sources/ripestat-client.ts';
 import { RipeStatSource } from '../../lib/bgp/sources/ripestat-source.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
@@ -20,6 +22,7 @@ import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { splitReply } from '../../lib/reply/split-reply.ts';
 import { UpstreamResolver } from '../../lib/dns/upstream-resolver.ts';
 import { parseUpstream } from '../../lib/dns/upstream.ts';
+import { startRipeStatStandIn, type RipeStatStandIn } from '../testkit/bgp/ripestat-stand-in.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import { Segment, Subtype, asPath, originIgp, peerIndexTable, ribRecord, type Peer } from '../testkit/bgp/mrt-writer.ts';
 import { childProcessesStarted } from '../testkit/event-loop-stall.ts';
@@ -207,12 +210,12 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
 });
 
 describe('BGP questions from RIPEstat', () => {
-  // A loopback stand-in for stat.ripe.net answering the documented data calls, failing on request.
+  // A loopback stand-in for stat.ripe.net over HTTPS answering the documented data calls, failing on request.
   const calls: string[] = [];
   let failNext = 0;
   let failRoutingStatus = false;
-  const server = createServer((request, response) => {
-    const url = new URL(request.url!, 'http://127.0.0.1');
+  const answer = (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url!, 'https://127.0.0.1');
     const resource = url.searchParams.get('resource');
     calls.push(`${url.pathname}?${resource}&${url.searchParams.get('sourceapp')}`);
     if (failNext-- > 0 || (failRoutingStatus && url.pathname.includes('routing-status'))) return void response.writeHead(503).end('busy');
@@ -228,16 +231,16 @@ describe('BGP questions from RIPEstat', () => {
         : { visibility: { v4: { ris_peers_seeing: 329, total_ris_peers: 333 }, v6: { ris_peers_seeing: 0, total_ris_peers: 331 } } },
     };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', data: data[url.pathname] }));
-  });
+  };
+  let standIn: RipeStatStandIn;
   let engine: LookingGlass;
-  const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
+  const engineAsking = (options: RipeStatOptions) => new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1' }), { bgp: new RipeStatSource(options) });
+  const text = async (question: string, glass = engine) => (await glass.answer(question)).lines.map((l) => l.text).join('\n');
   before(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const bgp = new RipeStatSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
-    engine = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1' }), { bgp });
+    standIn = await startRipeStatStandIn(answer);
+    engine = engineAsking(standIn.options);
   });
-  after(() => server.close());
+  after(() => standIn.close());
 
   it('answers an address with the covering prefix, its origin and name, naming itself as sourceapp', async () => {
     const answer = await text('bgp 193.0.6.139');
@@ -271,6 +274,19 @@ describe('BGP questions from RIPEstat', () => {
     failNext = 100;
     assert.match(await text('bgp 193.0.6.139'), /The BGP source \(ripestat\) did not answer: RIPEstat answered HTTP 503\. Try again later\./);
     failNext = 0;
+  });
+
+  it('asks through the fetch guard: not a loopback RIPEstat unless it is a lab’s, and never over plain http', async () => {
+    const asked = calls.length;
+    const notLab = engineAsking({ ...standIn.options, allowPrivate: false });
+    const plain = engineAsking({ ...standIn.options, baseUrl: standIn.options.baseUrl.replace('https:', 'http:') });
+    for (const glass of [notLab, plain]) {
+      assert.match(
+        await text('bgp 193.0.6.139', glass),
+        /The BGP source \(ripestat\) did not answer: the fetch guard refused RIPEstat’s address or answer\. Try again later\./,
+      );
+    }
+    assert.equal(calls.length, asked, 'nothing was asked, nor asked again');
   });
 });
 

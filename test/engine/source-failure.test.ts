@@ -10,6 +10,10 @@ describe('why a source did not answer, as an asker reads it', () => {
       [new RipeStatError('network-info', { kind: 'unreachable' }, 'connect ECONNREFUSED 10.0.0.1:443'), 'RIPEstat could not be reached in time'],
       [new RipeStatError('network-info', { kind: 'status', status: 429 }, '@someone #tag'), 'RIPEstat answered HTTP 429'],
       [new RipeStatError('network-info', { kind: 'no-data' }, 'resource unknown'), 'RIPEstat had no data for it'],
+      [
+        new RipeStatError('network-info', { kind: 'refused' }, 'refused http://10.0.0.1/: only https is used'),
+        'the fetch guard refused RIPEstat’s address or answer',
+      ],
       [new DnsTimeoutError('10.0.0.53:53', 5000), 'its DNS look-up got no answer within 5 s'],
       [new DnsNetworkError('10.0.0.53:53', 'ECONNREFUSED'), 'its DNS look-up could not reach the resolver'],
       [new Error('cannot load /srv/private/rib.mrt: EACCES'), 'it failed'],

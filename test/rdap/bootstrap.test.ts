@@ -8,8 +8,9 @@ import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { addressService, asnService, domainService, parseBootstrap, publicationOf } from '../../lib/rdap/bootstrap.ts';
 import { loadBootstrapDir } from '../../lib/rdap/bootstrap-file.ts';
 import { BootstrapStore, REFRESH_INTERVAL_MS, shippedBootstrap } from '../../lib/rdap/bootstrap-store.ts';
-import { BootstrapFormatError, NoRdapServiceError, RdapRefusedUrlError } from '../../lib/rdap/errors.ts';
-import { guardedFetch } from '../../lib/rdap/guarded-fetch.ts';
+import { FetchRefusedError } from '../../lib/net/fetch-errors.ts';
+import { BootstrapFormatError, NoRdapServiceError } from '../../lib/rdap/errors.ts';
+import { rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
@@ -91,7 +92,7 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
     folders.push(mkdtempSync(join(tmpdir(), 'fedidig-bootstrap-')));
     return folders.at(-1)!;
   };
-  const fetch = () => guardedFetch({ refuseAddress: () => undefined, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+  const fetch = () => rdapFetch({ refuseAddress: () => undefined, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
   const iana = (publication: string) => {
     for (const [name, services] of Object.entries({
       dns: [[['test'], ['https://registry.example/']]],
@@ -206,15 +207,15 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
   });
 
   it('refreshes through the guarded fetch: a refresh URL on loopback is refused without RDAP_ALLOW_PRIVATE', async () => {
-    const guarded = guardedFetch({ refuseAddress: unroutableReason, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
-    await assert.rejects(guarded(`${server.url}iana/dns.json`), (error: unknown) => error instanceof RdapRefusedUrlError && /loopback/.test(error.reason));
-    await assert.rejects(guarded(`http://192.0.2.1/dns.json`), (error: unknown) => error instanceof RdapRefusedUrlError && /only https/.test(error.reason));
+    const guarded = rdapFetch({ refuseAddress: unroutableReason, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+    await assert.rejects(guarded(`${server.url}iana/dns.json`), (error: unknown) => error instanceof FetchRefusedError && /loopback/.test(error.reason));
+    await assert.rejects(guarded(`http://192.0.2.1/dns.json`), (error: unknown) => error instanceof FetchRefusedError && /only https/.test(error.reason));
     // A name that resolves to loopback is refused at connection time, with no request sent.
     const asked = server.requests.length;
     const port = new URL(server.url).port;
     await assert.rejects(
       guarded(`https://localhost:${port}/iana/dns.json`),
-      (error: unknown) => error instanceof RdapRefusedUrlError && /loopback/.test(error.message),
+      (error: unknown) => error instanceof FetchRefusedError && /loopback/.test(error.message),
     );
     assert.equal(server.requests.length, asked);
   });

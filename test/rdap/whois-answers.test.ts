@@ -19,6 +19,7 @@ import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-
 import { HOSTILE_NAMES, PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
 import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
+import { waitFor } from '../testkit/wait-for.ts';
 
 describe('whois answers to failures and hostile servers', { timeout: 60_000 }, () => {
   let ca: TestCa;
@@ -85,6 +86,14 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
       answers.map((text, i) => [expected[i]![0], text]),
       expected,
     );
+  });
+
+  it('says the registrar did not answer in the question’s time, and stops asking it', async () => {
+    const glass = await engine({ RDAP_TIMEOUT_MS: '3000', RDAP_QUESTION_TIMEOUT_MS: '3000' });
+    const text = await answer(glass, 'whois late.test');
+    assert.match(text, /^Registrar: Loopback Registrar, Inc\. \(IANA 9999\)$/m);
+    assert.match(text, /^The registrar's RDAP server did not answer within 3 s, the time a question has\. Try again later\.$/m);
+    await waitFor(() => rdap.dropped.includes('/registrar/domain/late.test'));
   });
 
   it('follows a redirect to another server of the registry', async () => {

@@ -1,7 +1,7 @@
 /**
  * `BGP_SOURCE=ripestat`: RIPEstat's data API over HTTPS, one question at a
- * time, with a timeout on every request and retries on network errors and
- * 5xx (ripestat-client.ts). Calls used (https://stat.ripe.net/docs/data-api/):
+ * time, through the guarded fetch with retries on network errors, timeouts
+ * and 5xx (ripestat-client.ts). Calls used (https://stat.ripe.net/docs/data-api/):
  *   network-info?resource=IP      → { prefix, asns: ["3333"] }, the announcement covering an address
  *   prefix-overview?resource=P/L  → { announced, resource, asns: [{ asn, holder }] }
  *   as-overview?resource=ASn      → { holder }

@@ -13,14 +13,11 @@ import {
   type NoRdapServiceError,
   RdapMalformedError,
   RdapNotFoundError,
+  RdapQuestionTimeoutError,
   RdapRateLimitedError,
-  RdapRedirectError,
-  RdapRefusedUrlError,
   RdapStatusError,
-  RdapTimeoutError,
-  RdapTooLargeError,
-  RdapUnreachableError,
 } from '../../rdap/errors.ts';
+import { FetchRedirectError, FetchRefusedError, FetchTimeoutError, FetchTooLargeError, FetchUnreachableError } from '../../net/fetch-errors.ts';
 import type { RdapAutnum, RdapContact, RdapDomain, RdapNetwork, RdapObject } from '../../rdap/rdap-objects.ts';
 import { neutraliseText } from '../../reply/safe-text.ts';
 import type { ReplyLine } from '../../reply/split-reply.ts';
@@ -251,14 +248,15 @@ function hostOf(url: string): string {
  */
 export function errorText(error: unknown, what: string): string {
   if (error instanceof RdapNotFoundError) return `has no record of ${what} (404).`;
-  if (error instanceof RdapTimeoutError) return `(${error.host}) did not answer within ${error.timeoutMs / 1000} s. Try again later.`;
-  if (error instanceof RdapUnreachableError) return `(${error.host}) could not be reached (${error.reason}). Try again later.`;
+  if (error instanceof FetchTimeoutError) return `(${error.host}) did not answer within ${error.timeoutMs / 1000} s. Try again later.`;
+  if (error instanceof RdapQuestionTimeoutError) return `did not answer within ${error.timeoutMs / 1000} s, the time a question has. Try again later.`;
+  if (error instanceof FetchUnreachableError) return `(${error.host}) could not be reached (${error.reason}). Try again later.`;
   if (error instanceof RdapRateLimitedError)
     return `(${error.host}) asks us to slow down (HTTP 429)${error.retryAfterSeconds !== undefined ? `, for ${error.retryAfterSeconds} s` : ''}. Try again later.`;
   if (error instanceof RdapStatusError) return `(${error.host}) failed with HTTP status ${error.status}. Try again later.`;
-  if (error instanceof RdapTooLargeError) return `(${error.host}) sent an answer larger than ${Math.round(error.maxBytes / 1024)} kB, which I do not read.`;
-  if (error instanceof RdapRedirectError) return `(${error.host}) redirected badly: ${error.reason}.`;
-  if (error instanceof RdapRefusedUrlError) return `is not asked: ${error.reason}.`;
+  if (error instanceof FetchTooLargeError) return `(${error.host}) sent an answer larger than ${Math.round(error.maxBytes / 1024)} kB, which I do not read.`;
+  if (error instanceof FetchRedirectError) return `(${error.host}) redirected badly: ${error.reason}.`;
+  if (error instanceof FetchRefusedError) return `is not asked: ${error.reason}.`;
   if (error instanceof RdapMalformedError) return `(${error.host}) sent an answer I cannot read: ${error.reason}.`;
   throw error;
 }

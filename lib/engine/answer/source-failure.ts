@@ -13,6 +13,7 @@ export function sourceFailureText(error: unknown): string {
     const { failure } = error;
     if (failure.kind === 'unreachable') return 'RIPEstat could not be reached in time';
     if (failure.kind === 'status') return `RIPEstat answered HTTP ${failure.status}`;
+    if (failure.kind === 'refused') return 'the fetch guard refused RIPEstat’s address or answer';
     return 'RIPEstat had no data for it';
   }
   if (error instanceof DnsTimeoutError) return `its DNS look-up got no answer within ${error.timeoutMs / 1000} s`;

@@ -4,7 +4,7 @@
  * rpki-validation data call against a loopback stand-in of its API.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { RpkiStats } from '../../../lib/bgp/rpki/rpki-source.ts';
 import { VrpFileSource } from '../../../lib/bgp/rpki/vrp-file-source.ts';
 import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
+import { startRipeStatStandIn, type RipeStatStandIn } from '../../testkit/bgp/ripestat-stand-in.ts';
 import { childProcessesStarted } from '../../testkit/event-loop-stall.ts';
 import { Events } from '../../testkit/events.ts';
 import { temporaryFolder } from '../../testkit/temporary-folder.ts';
@@ -224,7 +225,7 @@ describe('VRP snapshots', () => {
 });
 
 describe('RipeStatRpkiSource', () => {
-  // A loopback stand-in for stat.ripe.net's rpki-validation data call, answering as the real one does.
+  // A loopback stand-in for stat.ripe.net's rpki-validation data call over HTTPS, answering as the real one does.
   const calls: string[] = [];
   let failNext = 0;
   const roa = (origin: string, prefix: string, maxLength: number, validity: string) => ({ origin, prefix, max_length: maxLength, validity });
@@ -239,22 +240,21 @@ describe('RipeStatRpkiSource', () => {
     },
     'AS64502 1.1.1.0/24': { status: 'valid', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'invalid_asn')] },
   };
-  const server = createServer((request, response) => {
-    const url = new URL(request.url!, 'http://127.0.0.1');
+  const answer = (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url!, 'https://127.0.0.1');
     const key = `${url.searchParams.get('resource')} ${url.searchParams.get('prefix')}`;
     calls.push(`${url.pathname} ${key} ${url.searchParams.get('sourceapp')}`);
     if (failNext-- > 0) return void response.writeHead(503).end('busy');
     const data = { resource: url.searchParams.get('resource'), prefix: url.searchParams.get('prefix'), validator: 'routinator', ...answers[key] };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', status_code: 200, data }));
-  });
+  };
+  let standIn: RipeStatStandIn;
   let source: RipeStatRpkiSource;
-  let port: number;
   before(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    ({ port } = server.address() as { port: number });
-    source = new RipeStatRpkiSource({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    standIn = await startRipeStatStandIn(answer);
+    source = new RipeStatRpkiSource(standIn.options);
   });
-  after(() => server.close());
+  after(() => standIn.close());
 
   it('asks once per origin and reads each state with the ROAs behind it', async () => {
     assert.deepEqual(await source.validate(ip('1.1.1.0'), 24, [13335, 64500]), [
@@ -269,7 +269,7 @@ describe('RipeStatRpkiSource', () => {
     assert.deepEqual(await source.validate(ip('2a02:7080::'), 48, [64501]), [
       { origin: 64501, state: 'valid', vrp: { prefix: cidr('2a02:7080::/48'), maxLength: 48, asn: 64501 } },
     ]);
-    assert.equal((await source.stats()).source, `RIPEstat (127.0.0.1:${port})`);
+    assert.equal((await source.stats()).source, `RIPEstat (${new URL(standIn.options.baseUrl).host})`);
   });
 
   it('refuses a state its ROAs do not bear out', async () => {

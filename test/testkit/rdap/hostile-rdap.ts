@@ -11,18 +11,9 @@ import fc from 'fast-check';
 import type { Whois } from '../../../lib/engine/ask-whois.ts';
 import { parseBootstrap } from '../../../lib/rdap/bootstrap.ts';
 import type { BootstrapRegistries } from '../../../lib/rdap/bootstrap-store.ts';
-import {
-  RdapMalformedError,
-  RdapNotFoundError,
-  RdapRateLimitedError,
-  RdapRedirectError,
-  RdapRefusedUrlError,
-  RdapStatusError,
-  RdapTimeoutError,
-  RdapTooLargeError,
-  RdapUnreachableError,
-} from '../../../lib/rdap/errors.ts';
-import type { JsonFetch } from '../../../lib/rdap/guarded-fetch.ts';
+import { RdapMalformedError, RdapNotFoundError, RdapRateLimitedError, RdapStatusError } from '../../../lib/rdap/errors.ts';
+import { FetchRedirectError, FetchRefusedError, FetchTimeoutError, FetchTooLargeError, FetchUnreachableError } from '../../../lib/net/fetch-errors.ts';
+import type { JsonFetch } from '../../../lib/rdap/rdap-fetch.ts';
 import { RdapClient } from '../../../lib/rdap/rdap-client.ts';
 import { hashtagShaped, hostileText, mentionShaped, urlShaped } from '../fuzz/hostile-text.ts';
 
@@ -147,11 +138,11 @@ const failure: fc.Arbitrary<Error> = fc.oneof(
   fc.constant(new RdapNotFoundError('rdap.hostile.example')),
   fc.nat(100_000).map((seconds) => new RdapRateLimitedError('rdap.hostile.example', seconds)),
   fc.integer({ min: 300, max: 599 }).map((status) => new RdapStatusError('rdap.hostile.example', status)),
-  hostileString.map((reason) => new RdapUnreachableError('rdap.hostile.example', reason)),
-  fc.constant(new RdapTimeoutError('rdap.hostile.example', 5000)),
-  fc.constant(new RdapTooLargeError('rdap.hostile.example', 1 << 20)),
-  hostileString.map((reason) => new RdapRedirectError('rdap.hostile.example', reason)),
-  hostileString.map((reason) => new RdapRefusedUrlError(SERVER, reason)),
+  hostileString.map((reason) => new FetchUnreachableError('rdap.hostile.example', reason)),
+  fc.constant(new FetchTimeoutError('rdap.hostile.example', 5000)),
+  fc.constant(new FetchTooLargeError('rdap.hostile.example', 1 << 20)),
+  hostileString.map((reason) => new FetchRedirectError('rdap.hostile.example', reason)),
+  hostileString.map((reason) => new FetchRefusedError(SERVER, reason)),
   fc.constant(new RdapMalformedError('rdap.hostile.example', 'not JSON')),
 );
 

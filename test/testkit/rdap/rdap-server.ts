@@ -18,6 +18,8 @@ export interface RdapServerAnswer {
   readonly headers?: Record<string, string>;
   /** Wait this long before answering (a slow server). */
   readonly delayMs?: number;
+  /** Answer once this settles: a server that answers when the test says. */
+  readonly until?: Promise<unknown>;
 }
 
 export interface RdapTestServer {
@@ -25,6 +27,8 @@ export interface RdapTestServer {
   readonly url: string;
   /** Paths asked, in order. */
   readonly requests: string[];
+  /** Paths whose asker closed the connection before it was answered, in order. */
+  readonly dropped: string[];
   /** Sets (or replaces) the answer at a path, e.g. `/ripe/ip/193.0.6.139`. */
   answer(path: string, answer: RdapServerAnswer): void;
   close(): Promise<void>;
@@ -33,16 +37,24 @@ export interface RdapTestServer {
 export async function startRdapServer(ca: TestCa): Promise<RdapTestServer> {
   const answers = new Map<string, RdapServerAnswer>();
   const requests: string[] = [];
+  const dropped: string[] = [];
   const server: Server = createServer({ cert: ca.certPem, key: ca.keyPem }, (request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0]!).toLowerCase();
     requests.push(path);
     const found = answers.get(path) ?? { status: 404, json: { errorCode: 404, title: 'Not Found' } };
+    let answered = false;
+    response.once('close', () => {
+      if (!answered) dropped.push(path);
+    });
     const send = () => {
+      if (response.destroyed) return;
+      answered = true;
       const body = found.body ?? JSON.stringify(found.json ?? {});
       response.writeHead(found.status ?? 200, { 'content-type': 'application/rdap+json', ...found.headers });
       response.end(body);
     };
-    if (found.delayMs) setTimeout(send, found.delayMs).unref();
+    if (found.until) void found.until.then(send, send);
+    else if (found.delayMs) setTimeout(send, found.delayMs).unref();
     else send();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,6 +62,7 @@ export async function startRdapServer(ca: TestCa): Promise<RdapTestServer> {
   return {
     url: `https://127.0.0.1:${port}/`,
     requests,
+    dropped,
     answer: (path, answer) => answers.set(path.toLowerCase(), answer),
     close: () =>
       new Promise((resolve) => {

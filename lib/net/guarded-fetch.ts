@@ -1,30 +1,20 @@
 /**
- * The one way RDAP reaches the network: a GET of JSON over https, with every
- * guard in one place. The URLs come from the bootstrap registries and from
- * the links in registries' answers, which anyone who runs a registry or a
- * registrar writes, so: https only, certificates checked against Node's store
- * (NODE_EXTRA_CA_CERTS extends it), each host's addresses checked before a
- * connection and the connection made to exactly those addresses (no second
- * resolution for a rebinding name to change), a size cap, a time limit, and
- * few redirects, each checked as the first URL was.
+ * The one way the bot fetches from servers that others run or name (RDAP's
+ * registries and the links in their answers, RIPEstat): a GET over https,
+ * with every guard in one place. Certificates are checked against Node's
+ * store (NODE_EXTRA_CA_CERTS extends it), each host's addresses are checked
+ * before a connection and the connection made to exactly those addresses (no
+ * second resolution for a rebinding name to change), with a size cap, a time
+ * limit, and few redirects, each checked as the first URL was. What the
+ * status and the body mean is the caller's protocol's to say.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { parseIpAddress, type IpAddress } from '../net/ip-address.ts';
 import { errorMessage } from '../ops/error-fields.ts';
-import {
-  RdapMalformedError,
-  RdapNotFoundError,
-  RdapRateLimitedError,
-  RdapRedirectError,
-  RdapRefusedUrlError,
-  RdapStatusError,
-  RdapTimeoutError,
-  RdapTooLargeError,
-  RdapUnreachableError,
-} from './errors.ts';
+import { FetchRedirectError, FetchRefusedError, FetchTimeoutError, FetchTooLargeError, FetchUnreachableError } from './fetch-errors.ts';
+import { parseIpAddress, type IpAddress } from './ip-address.ts';
 
 export interface GuardedFetchOptions {
   /** Why nothing may be sent to this address, or undefined when it may (the +trace guard's rule, or none in a lab). */
@@ -33,6 +23,8 @@ export interface GuardedFetchOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  /** The Accept header: the media types the protocol answers with. */
+  readonly accept: string;
   /**
    * Certificates to trust instead of Node's store. Only for tests in one
    * process, which cannot set NODE_EXTRA_CA_CERTS for themselves; the bot and
@@ -41,18 +33,25 @@ export interface GuardedFetchOptions {
   readonly ca?: string;
 }
 
-/** A JSON answer with status 200, and the URL that gave it after redirects. */
-export interface JsonAnswer {
+/** The answer after redirects: any status but a redirect's, and the body (within the cap). */
+export interface HttpAnswer {
+  /** The URL that answered. */
   readonly url: string;
-  readonly json: unknown;
+  readonly status: number;
+  /** The Retry-After header, as sent. */
+  readonly retryAfter?: string;
+  readonly body: Buffer;
 }
 
-/** GETs `url` and parses its JSON body; rejects with the named errors of errors.ts, nothing else. */
-export type JsonFetch = (url: string, signal?: AbortSignal) => Promise<JsonAnswer>;
+/**
+ * GETs `url`; rejects with the named errors of fetch-errors.ts, or with
+ * `signal`'s reason once it aborts, as a fetch with that signal would.
+ */
+export type GuardedFetch = (url: string, signal?: AbortSignal) => Promise<HttpAnswer>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export function guardedFetch(options: GuardedFetchOptions): JsonFetch {
+export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
   return async (start, signal) => {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -60,14 +59,13 @@ export function guardedFetch(options: GuardedFetchOptions): JsonFetch {
     for (let hop = 0; ; hop++) {
       const target = checkedUrl(url, options.refuseAddress);
       const response = await get(target, options, combined).catch((error: unknown) => {
+        if (signal?.aborted) throw signal.reason;
         throw requestError(error, target.hostname, options.timeoutMs, deadline);
       });
-      if (REDIRECTS.has(response.status)) {
-        if (hop >= options.maxRedirects) throw new RdapRedirectError(target.hostname, `more than ${options.maxRedirects} redirects`);
-        url = redirectTarget(response.location, target);
-        continue;
-      }
-      return { url: target.href, json: answerJson(response, target.hostname) };
+      const { status, location, retryAfter, body } = response;
+      if (!REDIRECTS.has(status)) return { url: target.href, status, retryAfter, body };
+      if (hop >= options.maxRedirects) throw new FetchRedirectError(target.hostname, `more than ${options.maxRedirects} redirects`);
+      url = redirectTarget(location, target);
     }
   };
 }
@@ -78,13 +76,13 @@ function checkedUrl(text: string, refuseAddress: GuardedFetchOptions['refuseAddr
   try {
     url = new URL(text);
   } catch {
-    throw new RdapRefusedUrlError(text.slice(0, 200), 'not a URL');
+    throw new FetchRefusedError(text.slice(0, 200), 'not a URL');
   }
-  if (url.protocol !== 'https:') throw new RdapRefusedUrlError(url.href, 'only https is used');
-  if (url.username || url.password) throw new RdapRefusedUrlError(url.href, 'a URL with credentials');
+  if (url.protocol !== 'https:') throw new FetchRefusedError(url.href, 'only https is used');
+  if (url.username || url.password) throw new FetchRefusedError(url.href, 'a URL with credentials');
   const literal = parseIpAddress(url.hostname.replace(/^\[(.*)\]$/, '$1'));
   const refusal = literal && refuseAddress(literal);
-  if (refusal) throw new RdapRefusedUrlError(url.href, `${url.hostname} is ${refusal}`);
+  if (refusal) throw new FetchRefusedError(url.href, `${url.hostname} is ${refusal}`);
   return url;
 }
 
@@ -98,7 +96,7 @@ interface RawResponse {
 function get(url: URL, options: GuardedFetchOptions, signal: AbortSignal): Promise<RawResponse> {
   const requestOptions: RequestOptions = {
     method: 'GET',
-    headers: { accept: 'application/rdap+json, application/json;q=0.9', 'user-agent': 'fedidig (RDAP client of a fediverse looking glass)' },
+    headers: { accept: options.accept, 'user-agent': 'fedidig (a fediverse looking glass)' },
     lookup: vettedLookup(options.refuseAddress),
     signal,
     // A fresh connection each time: a kept-alive socket was vetted for another request's host.
@@ -110,25 +108,25 @@ function get(url: URL, options: GuardedFetchOptions, signal: AbortSignal): Promi
       const status = response.statusCode ?? 0;
       const location = header(response, 'location');
       const retryAfter = header(response, 'retry-after');
-      // Only a 200's body is read; others are drained and dropped.
-      if (status !== 200) {
+      // A redirect's body is drained and dropped.
+      if (REDIRECTS.has(status)) {
         response.resume();
-        response.once('end', () => resolve({ status, location, retryAfter, body: Buffer.alloc(0) }));
+        response.once('end', () => resolve({ status, location, body: Buffer.alloc(0) }));
         return;
       }
       const declared = Number(response.headers['content-length']);
       if (declared > options.maxBytes) {
-        req.destroy(new RdapTooLargeError(url.hostname, options.maxBytes));
+        req.destroy(new FetchTooLargeError(url.hostname, options.maxBytes));
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > options.maxBytes) req.destroy(new RdapTooLargeError(url.hostname, options.maxBytes));
+        if (size > options.maxBytes) req.destroy(new FetchTooLargeError(url.hostname, options.maxBytes));
         else chunks.push(chunk);
       });
-      response.once('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+      response.once('end', () => resolve({ status, retryAfter, body: Buffer.concat(chunks) }));
       response.once('error', reject);
     });
     req.once('error', reject);
@@ -171,35 +169,20 @@ function vettedLookup(refuseAddress: GuardedFetchOptions['refuseAddress']): Look
   };
 }
 
-/** What a failed request means: our own guard's refusal, a timeout, the question given up, or a server out of reach. */
+/** What a failed request means: our own guard's refusal, the time limit, or a server out of reach. */
 function requestError(error: unknown, host: string, timeoutMs: number, deadline: AbortSignal): Error {
-  if (error instanceof RdapTooLargeError) return error;
-  if (error instanceof AddressRefusedError) return new RdapRefusedUrlError(`https://${host}/`, error.message);
-  if (deadline.aborted) return new RdapTimeoutError(host, timeoutMs);
-  if (error instanceof Error && error.name === 'AbortError') return new RdapTimeoutError(host, timeoutMs);
+  if (error instanceof FetchTooLargeError) return error;
+  if (error instanceof AddressRefusedError) return new FetchRefusedError(`https://${host}/`, error.message);
+  if (deadline.aborted) return new FetchTimeoutError(host, timeoutMs);
   const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  return new RdapUnreachableError(host, code ?? errorMessage(error));
+  return new FetchUnreachableError(host, code ?? errorMessage(error));
 }
 
 function redirectTarget(location: string | undefined, from: URL): string {
-  if (!location) throw new RdapRedirectError(from.hostname, 'a redirect without a Location');
+  if (!location) throw new FetchRedirectError(from.hostname, 'a redirect without a Location');
   try {
     return new URL(location, from).href;
   } catch {
-    throw new RdapRedirectError(from.hostname, 'a redirect to something that is not a URL');
-  }
-}
-
-function answerJson(response: RawResponse, host: string): unknown {
-  if (response.status === 404) throw new RdapNotFoundError(host);
-  if (response.status === 429) {
-    const seconds = Number(response.retryAfter);
-    throw new RdapRateLimitedError(host, Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined);
-  }
-  if (response.status !== 200) throw new RdapStatusError(host, response.status);
-  try {
-    return JSON.parse(response.body.toString('utf8'));
-  } catch {
-    throw new RdapMalformedError(host, 'not JSON');
+    throw new FetchRedirectError(from.hostname, 'a redirect to something that is not a URL');
   }
 }
