@@ -15,7 +15,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SnapshotError } from './errors.ts';
@@ -29,6 +29,10 @@ const CHECKSUM_LENGTH = 32;
 const ALIGNMENT = 8;
 /** Read a slice at a time, hashing one while the next is read. */
 const READ_SLICE = 4 * 1024 * 1024;
+/** A snapshot is written to `<snapshot>.<pid>-<thread>-<write>.tmp`, then renamed. */
+const TEMPORARY_SUFFIX = '.tmp';
+/** How long a temporary file of a writer not seen running stays untouched before it counts as abandoned. */
+const ABANDONED_AFTER_MS = 60_000;
 
 const ARRAY_TYPES = { Uint8Array, Int32Array, Uint32Array } as const;
 type ArrayType = keyof typeof ARRAY_TYPES;
@@ -71,7 +75,7 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
   chunks.push(hash.digest());
   await mkdir(dirname(path), { recursive: true });
   await removeAbandonedTemporaries(path);
-  const temporary = `${path}.${process.pid}-${threadId}-${++writes}.tmp`;
+  const temporary = `${path}.${process.pid}-${threadId}-${++writes}${TEMPORARY_SUFFIX}`;
   const handle = await open(temporary, 'w');
   try {
     await handle.writev(chunks);
@@ -91,15 +95,25 @@ export async function writeSnapshot(path: string, kind: string, meta: unknown, p
  * Removes the temporary files of snapshot `path` whose writer has ended: a
  * build process ended while it wrote (the bot shut down or closed the file
  * during a reload) leaves a file as large as the snapshot, and a bot that is
- * restarted often would fill STATE_DIR with them. A writer still running,
- * in this process or another (a one-shot lookup beside the bot), keeps its own.
+ * restarted often would fill STATE_DIR with them. Only names this module
+ * writes, of a process not running, untouched for a minute (a writer in
+ * another PID namespace, sharing STATE_DIR, is not seen running, and a write
+ * takes a second); a writer still running, here or elsewhere, keeps its own.
+ * Housekeeping: whatever fails here, the snapshot is written all the same.
  */
 async function removeAbandonedTemporaries(path: string): Promise<void> {
-  const stem = `${basename(path)}.`;
-  for (const name of await readdir(dirname(path))) {
-    if (!name.startsWith(stem) || !name.endsWith('.tmp')) continue;
-    const writer = Number(name.slice(stem.length, name.indexOf('-', stem.length)));
-    if (Number.isSafeInteger(writer) && writer > 0 && !isRunning(writer)) await rm(join(dirname(path), name), { force: true });
+  try {
+    const stem = `${basename(path)}.`;
+    for (const name of await readdir(dirname(path))) {
+      if (!name.startsWith(stem) || !name.endsWith(TEMPORARY_SUFFIX)) continue;
+      const numbers = name.slice(stem.length, -TEMPORARY_SUFFIX.length).split('-');
+      if (numbers.length !== 3 || !numbers.every((number) => /^\d+$/.test(number))) continue;
+      const temporary = join(dirname(path), name);
+      if (isRunning(Number(numbers[0])) || Date.now() - (await stat(temporary)).mtimeMs < ABANDONED_AFTER_MS) continue;
+      await rm(temporary, { force: true });
+    }
+  } catch {
+    // STATE_DIR unreadable, or a file gone meanwhile: the write says what matters.
   }
 }
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -40,21 +40,31 @@ describe('snapshot files', () => {
     await assert.rejects(readSnapshot(path, 'other'), { name: 'SnapshotError', message: /holds test, not other/ });
   });
 
-  it('remove the temporary files a writer that has ended left, and no other', async () => {
+  it('remove the temporary files a writer that has ended left a minute ago, and no other', async () => {
     const path = join(dir(), 'swept.snapshot');
     const ended = spawn(process.execPath, ['-e', '']);
     await once(ended, 'exit');
     const running = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
     try {
-      const names = {
-        ended: `swept.snapshot.${ended.pid}-0-1.tmp`,
-        running: `swept.snapshot.${running.pid}-0-1.tmp`,
-        ours: `swept.snapshot.${process.pid}-0-1000.tmp`,
-        anotherSnapshot: `other.snapshot.${ended.pid}-0-1.tmp`,
-      };
-      for (const name of Object.values(names)) await writeFile(join(dir(), name), 'a build cut short');
+      const abandoned = `swept.snapshot.${ended.pid}-0-1.tmp`;
+      const kept = [
+        `swept.snapshot.${running.pid}-0-1.tmp`,
+        `swept.snapshot.${process.pid}-0-1000.tmp`,
+        // Another snapshot's, whose name starts as this one's does; a name this module never writes.
+        `swept.snapshot2.${ended.pid}-0-1.tmp`,
+        `swept.snapshot.0x${ended.pid!.toString(16)}-0-1.tmp`,
+        `swept.snapshot.${ended.pid}-other.tmp`,
+      ];
+      const aMinuteAgo = new Date(Date.now() - 61_000);
+      for (const name of [abandoned, ...kept]) {
+        await writeFile(join(dir(), name), 'a build cut short');
+        await utimes(join(dir(), name), aMinuteAgo, aMinuteAgo);
+      }
+      // The writer not seen running, but written to a moment ago: in another PID namespace, perhaps, and still writing.
+      const recent = `swept.snapshot.${ended.pid}-0-2.tmp`;
+      await writeFile(join(dir(), recent), 'a build under way elsewhere');
       await writeSnapshot(path, 'test', null, { a: Uint32Array.of(1) });
-      assert.deepEqual((await readdir(dir())).filter((name) => name.endsWith('.tmp')).sort(), [names.anotherSnapshot, names.ours, names.running].sort());
+      assert.deepEqual((await readdir(dir())).filter((name) => name.endsWith('.tmp')).sort(), [...kept, recent].sort());
       assert.deepEqual((await readSnapshot<null, { a: Uint32Array }>(path, 'test')).parts.a, Uint32Array.of(1));
     } finally {
       running.kill();
