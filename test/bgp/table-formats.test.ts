@@ -87,19 +87,40 @@ describe('text formats, line by line', () => {
   it('bgpdump: reads TABLE_DUMP, TABLE_DUMP2 and ADD-PATH lines, tells peers apart by address and AS, keeps the latest time', async () => {
     const { table, dataTime } = await parse(
       [
-        'TABLE_DUMP2|1700000300|B|192.0.2.1|64496|192.0.2.0/24|64496 64500|IGP|192.0.2.1|0|0||NAG||',
-        'TABLE_DUMP2|1700000000|B|192.0.2.1|64497|192.0.2.0/24|64497 64500|IGP|192.0.2.1|0|0||NAG||',
-        'TABLE_DUMP2_AP|1700000100|B|2001:db8::1|64498|192.0.2.0/24|7|64498 64499 64500|IGP|2001:db8::1|0|0||NAG||',
+        'TABLE_DUMP2|1700000000|B|192.0.2.1|64496|192.0.2.0/24|64496 64500|IGP|192.0.2.1|0|0||NAG||',
+        'TABLE_DUMP2|1700000100|B|192.0.2.1|64497|192.0.2.0/24|64497 64500|IGP|192.0.2.1|0|0||NAG||',
+        'TABLE_DUMP2_AP|1700000300|B|2001:db8::1|64498|192.0.2.0/24|7|64498 64499 64500|IGP|2001:db8::1|0|0||NAG||',
         'TABLE_DUMP|1700000200|B|192.0.2.1|64496|198.51.100.0/24|64496 64501|IGP|192.0.2.1|0|0||NAG||',
+        // Two peers whose `address|AS` texts have the same FNV-1a hash, the parser's key for finding a peer.
+        'TABLE_DUMP2|1700000000|B|10.0.107.237|64496|203.0.113.0/24|64496 64502|IGP|10.0.107.237|0|0||NAG||',
+        'TABLE_DUMP2|1700000000|B|10.2.219.40|64496|203.0.113.0/24|64496 64503 64502|IGP|10.2.219.40|0|0||NAG||',
         '',
       ].join('\n'),
     );
     assert.deepEqual(dataTime, new Date(1700000300 * 1000));
-    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500', '198.51.100.0/24 64501']);
+    assert.deepEqual(routesOf(table), ['192.0.2.0/24 64500', '198.51.100.0/24 64501', '203.0.113.0/24 64502']);
     const first = table.route(0).paths!;
-    assert.deepEqual(first.visibility, { seenBy: 3, peers: 3 });
+    assert.deepEqual(first.visibility, { seenBy: 3, peers: 5 });
     assert.deepEqual(first.paths.map((path) => path.hops.join(' ')).sort(), ['64496 64500', '64497 64500', '64498 64499 64500']);
-    assert.deepEqual(table.route(1).paths!.visibility, { seenBy: 1, peers: 3 });
+    assert.deepEqual(table.route(1).paths!.visibility, { seenBy: 1, peers: 5 });
+    assert.deepEqual(table.route(2).paths!.visibility, { seenBy: 2, peers: 5 });
+  });
+
+  it('bgpdump: lists a route’s paths most seen first, the ADD-PATH entries of one path counted', async () => {
+    const { table } = await parse(
+      [
+        'TABLE_DUMP2_AP|1700000000|B|192.0.2.1|64496|192.0.2.0/24|1|64496 64500|IGP|192.0.2.1|0|0||NAG||',
+        'TABLE_DUMP2_AP|1700000000|B|192.0.2.2|64497|192.0.2.0/24|1|64497 64500|IGP|192.0.2.2|0|0||NAG||',
+        'TABLE_DUMP2_AP|1700000000|B|192.0.2.2|64497|192.0.2.0/24|2|64497 64500|IGP|192.0.2.2|0|0||NAG||',
+        '',
+      ].join('\n'),
+    );
+    const seen = table.route(0).paths!;
+    assert.deepEqual(
+      seen.paths.map((path) => `${path.hops.join(' ')} ×${path.entries}`),
+      ['64497 64500 ×2', '64496 64500 ×1'],
+    );
+    assert.deepEqual(seen.visibility, { seenBy: 2, peers: 2 });
   });
 
   const broken: [string, string, RegExp][] = [
