@@ -31,6 +31,8 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   let rdap: RdapTestServer;
   let client: RdapClient;
   let fetch: JsonFetch;
+  /** Calls of the client's fetch: RDAP's guarded fetch, counted. */
+  let fetches = 0;
 
   before(async () => {
     ca = createTestCa();
@@ -42,7 +44,13 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
       asn: { services: [[['64496-64511'], [`${rdap.url}held/`]]] },
     });
     fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
-    client = new RdapClient({ bootstrap: () => bootstrap, fetch });
+    client = new RdapClient({
+      bootstrap: () => bootstrap,
+      fetch: (url, signal) => {
+        fetches++;
+        return fetch(url, signal);
+      },
+    });
   });
   after(async () => {
     await rdap.close();
@@ -110,7 +118,10 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
     const path = '/held/autnum/64502';
     rdap.answer(path, heldAnswer(64502).answer);
     const reason = new GaveUp('the bot is stopping');
+    const before = fetches;
     await assert.rejects(client.autnum(64502, AbortSignal.abort(reason)), (error) => error === reason);
+    // Not started at all: a request started for nobody would be kept, and nobody would ever leave it.
+    assert.equal(fetches, before);
     assert.equal(asked(path), 0);
   });
 });
