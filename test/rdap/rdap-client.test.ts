@@ -124,4 +124,20 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
     assert.equal(fetches, before);
     assert.equal(asked(path), 0);
   });
+
+  it('gives the next asker a request of its own when the only one before it gave up', async () => {
+    const path = '/held/autnum/64504';
+    const held = heldAnswer(64504);
+    rdap.answer(path, held.answer);
+    const asker = new AbortController();
+    const ask = client.autnum(64504, asker.signal);
+    await waitFor(() => asked(path) === 1);
+    asker.abort();
+    await assert.rejects(ask);
+    // At once, before the stopped request has rejected: it is no longer the cached one.
+    const next = client.autnum(64504);
+    held.release();
+    assert.equal((await next).object.name, 'HELD-64504');
+    assert.equal(asked(path), 2);
+  });
 });
