@@ -29,7 +29,7 @@ import type { ReplyLine } from '../reply/split-reply.ts';
 import { specialRange } from '../net/special-ranges.ts';
 import type { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import type { ServerQuery } from '../dns/trace/name-server.ts';
-import { sourceFailureText } from './answer/source-failure.ts';
+import { isLastingFailure, sourceFailureText } from './answer/source-failure.ts';
 import { formatTrace } from './answer/format-trace.ts';
 import { askWhois } from './ask-whois.ts';
 
@@ -247,7 +247,8 @@ export class LookingGlass {
       const [names, rpki] = await Promise.all([bgp.asnNames(namedAsns(route)), this.rpkiOf(route.prefix, route.origins)]);
       return formatRouteAnswer(route, names, stats, rpki);
     } catch (error) {
-      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${sourceFailureText(error)}. Try again later.` }];
+      const retry = isLastingFailure(error) ? '' : ' Try again later.';
+      return [{ text: `⚠️ The BGP source (${bgp.name}) did not answer: ${sourceFailureText(error)}.${retry}` }];
     }
   }
 

@@ -50,6 +50,8 @@ export interface HttpAnswer {
 export type GuardedFetch = (url: string, signal?: AbortSignal) => Promise<HttpAnswer>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** What is kept of an error status's body: enough for a message, never a page's worth. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
   return async (start, signal) => {
@@ -114,22 +116,42 @@ function get(url: URL, options: GuardedFetchOptions, signal: AbortSignal): Promi
         response.once('end', () => resolve({ status, location, body: Buffer.alloc(0) }));
         return;
       }
-      const declared = Number(response.headers['content-length']);
-      if (declared > options.maxBytes) {
+      // A success's body is the answer, and more than the cap of it is refused. An error's body
+      // (a registry's 404 page, a busy server's 503) only adds to its status: what fits under a
+      // smaller cap is kept and the rest not read, so that its size never hides the status.
+      const success = status >= 200 && status < 300;
+      if (success && Number(response.headers['content-length']) > options.maxBytes) {
         req.destroy(new FetchTooLargeError(url.hostname, options.maxBytes));
         return;
       }
+      const cap = success ? options.maxBytes : Math.min(options.maxBytes, MAX_ERROR_BODY_BYTES);
       const chunks: Buffer[] = [];
       let size = 0;
+      let tooLarge: FetchTooLargeError | undefined;
+      let truncated = false;
+      const answer = () => resolve({ status, retryAfter, body: Buffer.concat(chunks) });
       response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) req.destroy(new FetchTooLargeError(url.hostname, options.maxBytes));
-        else chunks.push(chunk);
+        if (tooLarge || truncated) return;
+        if (size + chunk.length <= cap) {
+          size += chunk.length;
+          chunks.push(chunk);
+        } else if (success) {
+          tooLarge = new FetchTooLargeError(url.hostname, options.maxBytes);
+          req.destroy(tooLarge);
+        } else {
+          chunks.push(chunk.subarray(0, cap - size));
+          truncated = true;
+          answer();
+          // The connection is this request's alone (agent: false): closing it is all the rest needs.
+          req.destroy();
+        }
       });
-      response.once('end', () => resolve({ status, retryAfter, body: Buffer.concat(chunks) }));
-      response.once('error', reject);
+      // The chunk past the cap may also be the last: the message ends before the destroy is seen.
+      response.once('end', () => (tooLarge ? reject(tooLarge) : answer()));
+      response.on('error', reject);
     });
-    req.once('error', reject);
+    // Not once: a request destroyed after its answer may still report the closed connection.
+    req.on('error', reject);
     req.end();
   });
 }

@@ -4,7 +4,8 @@
  * to no asker's signal (it has its own time limit, the guarded fetch's): an
  * asker whose signal aborts (its question timed out, the bot is stopping)
  * stops waiting, rejected with the signal's reason as a fetch with that
- * signal would be, and the others go on waiting. When the last asker gives up
+ * signal would be, and the others go on waiting (one whose signal aborted
+ * before it asked gives up at once). When the last asker gives up
  * before the answer, nobody needs the request any more: it is stopped, and
  * `onAbandoned` is called so that it is not kept as anyone's answer.
  */
@@ -27,7 +28,11 @@ export class SharedRequest<T> {
 
   /** The answer, or a rejection with `signal`'s reason as soon as it aborts. An asker without a signal waits to the end. */
   wait(signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) {
+      // Given up before asking: if nobody else waits either, nobody needs the request.
+      this.stopIfUnwanted();
+      return Promise.reject(signal.reason);
+    }
     this.waiting++;
     if (!signal) return this.answer;
     return new Promise<T>((resolve, reject) => {
@@ -42,6 +47,10 @@ export class SharedRequest<T> {
 
   private leave(): void {
     this.waiting--;
+    this.stopIfUnwanted();
+  }
+
+  private stopIfUnwanted(): void {
     if (this.waiting > 0 || this.settled) return;
     this.stopping.abort();
     this.onAbandoned();

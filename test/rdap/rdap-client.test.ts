@@ -31,6 +31,8 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   let rdap: RdapTestServer;
   let client: RdapClient;
   let fetch: JsonFetch;
+  /** Calls of the client's fetch: RDAP's guarded fetch, counted. */
+  let fetches = 0;
 
   before(async () => {
     ca = createTestCa();
@@ -42,7 +44,13 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
       asn: { services: [[['64496-64511'], [`${rdap.url}held/`]]] },
     });
     fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
-    client = new RdapClient({ bootstrap: () => bootstrap, fetch });
+    client = new RdapClient({
+      bootstrap: () => bootstrap,
+      fetch: (url, signal) => {
+        fetches++;
+        return fetch(url, signal);
+      },
+    });
   });
   after(async () => {
     await rdap.close();
@@ -50,6 +58,18 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   });
 
   const asked = (path: string) => rdap.requests.filter((asked) => asked === path).length;
+
+  /** The only asker of a held AS number, aborted once its request has reached the server. */
+  async function abandonedAsk(asn: number) {
+    const path = `/held/autnum/${asn}`;
+    const held = heldAnswer(asn);
+    rdap.answer(path, held.answer);
+    const asker = new AbortController();
+    const ask = client.autnum(asn, asker.signal);
+    await waitFor(() => asked(path) === 1);
+    asker.abort();
+    return { path, held, asker, ask };
+  }
 
   it('answers the second asker when the first gives up, with one request, and keeps the answer', async () => {
     const path = '/held/autnum/64500';
@@ -77,13 +97,7 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   });
 
   it('rejects an asker at once when its signal aborts while the request is under way, and keeps no request nobody waits for', async () => {
-    const path = '/held/autnum/64501';
-    const held = heldAnswer(64501);
-    rdap.answer(path, held.answer);
-    const asker = new AbortController();
-    const ask = client.autnum(64501, asker.signal);
-    await waitFor(() => asked(path) === 1);
-    asker.abort();
+    const { path, held, asker, ask } = await abandonedAsk(64501);
     // As a fetch with that signal would: rejected with the signal's reason, an AbortError, with no answer sent yet.
     await assert.rejects(ask, (error) => error === asker.signal.reason && error instanceof DOMException && error.name === 'AbortError');
     // Nobody waits for it any more: the request is stopped, not left to run into its time limit.
@@ -110,7 +124,20 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
     const path = '/held/autnum/64502';
     rdap.answer(path, heldAnswer(64502).answer);
     const reason = new GaveUp('the bot is stopping');
+    const before = fetches;
     await assert.rejects(client.autnum(64502, AbortSignal.abort(reason)), (error) => error === reason);
+    // Not started at all: a request started for nobody would be kept, and nobody would ever leave it.
+    assert.equal(fetches, before);
     assert.equal(asked(path), 0);
+  });
+
+  it('gives the next asker a request of its own when the only one before it gave up', async () => {
+    const { path, held, ask } = await abandonedAsk(64504);
+    await assert.rejects(ask);
+    // At once, before the stopped request has rejected: it is no longer the cached one.
+    const next = client.autnum(64504);
+    held.release();
+    assert.equal((await next).object.name, 'HELD-64504');
+    assert.equal(asked(path), 2);
   });
 });

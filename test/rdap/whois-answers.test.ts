@@ -93,7 +93,8 @@ describe('whois answers to failures and hostile servers', { timeout: 60_000 }, (
     const text = await answer(glass, 'whois late.test');
     assert.match(text, /^Registrar: Loopback Registrar, Inc\. \(IANA 9999\)$/m);
     assert.match(text, /^The registrar's RDAP server did not answer within 3 s, the time a question has\. Try again later\.$/m);
-    await waitFor(() => rdap.dropped.includes('/registrar/domain/late.test'));
+    // Stopped because nobody waits for it any more: at once, not at its own time limit, 1.5 s later.
+    await waitFor(() => rdap.dropped.includes('/registrar/domain/late.test'), 500);
   });
 
   it('follows a redirect to another server of the registry', async () => {

@@ -13,10 +13,16 @@ export function sourceFailureText(error: unknown): string {
     const { failure } = error;
     if (failure.kind === 'unreachable') return 'RIPEstat could not be reached in time';
     if (failure.kind === 'status') return `RIPEstat answered HTTP ${failure.status}`;
-    if (failure.kind === 'refused') return 'the fetch guard refused RIPEstat’s address or answer';
+    if (failure.kind === 'refused')
+      return 'my operator’s setup does not let me fetch from RIPEstat’s address or take its answer (https only, public addresses, a size limit), which is not a passing fault';
     return 'RIPEstat had no data for it';
   }
   if (error instanceof DnsTimeoutError) return `its DNS look-up got no answer within ${error.timeoutMs / 1000} s`;
   if (error instanceof DnsNetworkError) return 'its DNS look-up could not reach the resolver';
   return 'it failed';
+}
+
+/** True when asking again will fail the same way: the operator's setup, not the source's passing trouble. */
+export function isLastingFailure(error: unknown): boolean {
+  return error instanceof RipeStatError && error.failure.kind === 'refused';
 }

@@ -228,6 +228,8 @@ describe('RipeStatRpkiSource', () => {
   // A loopback stand-in for stat.ripe.net's rpki-validation data call over HTTPS, answering as the real one does.
   const calls: string[] = [];
   let failNext = 0;
+  /** What a failing answer's 503 says: a word, or a page larger than RIPEstat's answers may be. */
+  let failBody = 'busy';
   const roa = (origin: string, prefix: string, maxLength: number, validity: string) => ({ origin, prefix, max_length: maxLength, validity });
   const answers: Record<string, object> = {
     'AS13335 1.1.1.0/24': { status: 'valid', validating_roas: [roa('13335', '1.1.1.0/24', 24, 'valid')] },
@@ -244,7 +246,7 @@ describe('RipeStatRpkiSource', () => {
     const url = new URL(request.url!, 'https://127.0.0.1');
     const key = `${url.searchParams.get('resource')} ${url.searchParams.get('prefix')}`;
     calls.push(`${url.pathname} ${key} ${url.searchParams.get('sourceapp')}`);
-    if (failNext-- > 0) return void response.writeHead(503).end('busy');
+    if (failNext-- > 0) return void response.writeHead(503).end(failBody);
     const data = { resource: url.searchParams.get('resource'), prefix: url.searchParams.get('prefix'), validator: 'routinator', ...answers[key] };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', status_code: 200, data }));
   };
@@ -282,5 +284,15 @@ describe('RipeStatRpkiSource', () => {
     failNext = 100;
     await assert.rejects(source.validate(ip('1.1.1.0'), 24, [13335]), { name: 'RipeStatError', message: 'rpki-validation: HTTP 503' });
     failNext = 0;
+  });
+
+  it('retries a 503 whose page is larger than an answer may be, and tells its status when it stays down', async () => {
+    failBody = 'x'.repeat(2 << 20);
+    failNext = 1;
+    assert.equal((await source.validate(ip('1.1.1.0'), 24, [13335]))[0]!.state, 'valid');
+    failNext = 100;
+    await assert.rejects(source.validate(ip('1.1.1.0'), 24, [13335]), { name: 'RipeStatError', message: 'rpki-validation: HTTP 503' });
+    failNext = 0;
+    failBody = 'busy';
   });
 });

@@ -2,8 +2,8 @@
  * RDAP answers written by someone who wants the bot to misbehave, for the
  * whole-path properties: objects of the right class and of the wrong one,
  * fields of the wrong types, entities nested deep, strings with mentions,
- * hashtags, links, controls and bidi characters, and every failure the
- * guarded fetch can report. The RDAP client is the real one; only its fetch
+ * hashtags, links, controls and bidi characters, and every failure an RDAP
+ * request can end with: the guarded fetch's, and the question's own time limit. The RDAP client is the real one; only its fetch
  * hands over the generated answer instead of a server's (the loopback server
  * serves hostile answers over HTTPS in test/rdap/).
  */
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { Whois } from '../../../lib/engine/ask-whois.ts';
 import { parseBootstrap } from '../../../lib/rdap/bootstrap.ts';
 import type { BootstrapRegistries } from '../../../lib/rdap/bootstrap-store.ts';
-import { RdapMalformedError, RdapNotFoundError, RdapRateLimitedError, RdapStatusError } from '../../../lib/rdap/errors.ts';
+import { RdapMalformedError, RdapNotFoundError, RdapQuestionTimeoutError, RdapRateLimitedError, RdapStatusError } from '../../../lib/rdap/errors.ts';
 import { FetchRedirectError, FetchRefusedError, FetchTimeoutError, FetchTooLargeError, FetchUnreachableError } from '../../../lib/net/fetch-errors.ts';
 import type { JsonFetch } from '../../../lib/rdap/rdap-fetch.ts';
 import { RdapClient } from '../../../lib/rdap/rdap-client.ts';
@@ -133,13 +133,18 @@ const autnum = fc.record(
   { requiredKeys: ['objectClassName'] },
 );
 
-/** What the guarded fetch can report instead of an answer. */
+/**
+ * What an asker can be rejected with instead of an answer: the guarded fetch's
+ * failures, and the reason the question's signal aborts with when its time is
+ * over (given here by the fetch, which stands for the whole request).
+ */
 const failure: fc.Arbitrary<Error> = fc.oneof(
   fc.constant(new RdapNotFoundError('rdap.hostile.example')),
   fc.nat(100_000).map((seconds) => new RdapRateLimitedError('rdap.hostile.example', seconds)),
   fc.integer({ min: 300, max: 599 }).map((status) => new RdapStatusError('rdap.hostile.example', status)),
   hostileString.map((reason) => new FetchUnreachableError('rdap.hostile.example', reason)),
   fc.constant(new FetchTimeoutError('rdap.hostile.example', 5000)),
+  fc.constant(new RdapQuestionTimeoutError(12_000)),
   fc.constant(new FetchTooLargeError('rdap.hostile.example', 1 << 20)),
   hostileString.map((reason) => new FetchRedirectError('rdap.hostile.example', reason)),
   hostileString.map((reason) => new FetchRefusedError(SERVER, reason)),

@@ -138,8 +138,10 @@ export function serveRegistries(server: RdapTestServer): BootstrapServices {
   server.answer('/thin/domain/busy.test', { status: 429, headers: { 'retry-after': '30' }, json: { errorCode: 429 } });
   server.answer('/thin/domain/broken.test', { status: 500, body: 'Internal Server Error' });
   server.answer('/thin/domain/slow.test', { delayMs: 3000, json: thinDomain('slow.test', undefined) });
-  // The registry answers in a second; its registrar only after the question's time is over.
-  server.answer('/thin/domain/late.test', { delayMs: 1000, json: thinDomain('late.test', 'registrar/domain/late.test') });
+  // The registry answers in 1.5 s; its registrar only after the question's time is over. The
+  // registrar's request, started 1.5 s into the question, would reach its own time limit (when the
+  // two limits are equal) 1.5 s after the question's: long enough to tell the two apart.
+  server.answer('/thin/domain/late.test', { delayMs: 1500, json: thinDomain('late.test', 'registrar/domain/late.test') });
   server.answer('/registrar/domain/late.test', { delayMs: 8000, json: { objectClassName: 'domain', ldhName: 'late.test' } });
 
   // ARIN: the abuse POC nested in the registrant org; cidr0 and originas0.
