@@ -303,9 +303,9 @@ export async function mrtLoadChild(dir: string, memory: () => { rss: number }, t
 /**
  * What this machine's memory makes of the load: a read at a random place in
  * 64 MB (about the path tree's size), each place given by the read before,
- * as a walk down a path's nodes or a probe of a hash table is. A RIB entry
- * recognised costs a few such reads, so this, times 31.5 million entries,
- * is what no code in any language avoids on the machine measured.
+ * as a walk down a path's nodes or a probe of a hash table is. Recognising a
+ * RIB entry's path costs at least one such read, so this, times the RIB's
+ * entries, is a floor on the machine measured for any code that does so.
  */
 export interface MemoryLatencyReport {
   memoryLatencyNs: number;

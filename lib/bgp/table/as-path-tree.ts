@@ -305,7 +305,7 @@ export class AsPathTreeBuilder {
   /** Where in `hints` the path of `peer` to `origin` is kept. */
   private hintAt(origin: number, peer: number): number {
     const peers = peer >>> 5;
-    // Compared as two small integers: the map's key is a double, made only when the block changes.
+    // Compared as two integers: the map's key, a double, is made only when the block changes.
     if (origin !== this.lastHintOrigin || peers !== this.lastHintPeers) {
       const key = origin + peers * 2 ** 32;
       let block = this.hintBlocks.get(key);
