@@ -60,10 +60,13 @@ export async function parseTable(
   split?: { readonly file: OpenFile; readonly threads: number },
 ): Promise<{ table: RoutingTable; format: TableFormat; dataTime: Date | undefined }> {
   // Made once the format is known: only an MRT RIB's builder is partition 0 of several (it keeps an ordinal per path node).
-  let builder = new RoutingTableBuilder();
+  let builder: RoutingTableBuilder | undefined;
   let others: Promise<RoutingTableBuilderParts[]> | undefined;
   const create = (format: TableFormat): StreamParser => {
-    if (format !== 'mrt' || split === undefined) return createTableParser(format, builder);
+    if (format !== 'mrt' || split === undefined) {
+      builder = new RoutingTableBuilder();
+      return createTableParser(format, builder);
+    }
     builder = new RoutingTableBuilder({ partition: 0 });
     others = readOtherPartitions(split.file, split.threads);
     // Awaited once this thread is done; a partition that fails before then is no unhandled rejection meanwhile.
@@ -76,7 +79,7 @@ export async function parseTable(
     throw error;
   });
   const partitions = await others;
-  if (partitions !== undefined) builder.absorb(partitions);
-  if (builder.size === 0) throw new DataFormatError('no routes in the file');
+  if (partitions !== undefined) builder?.absorb(partitions);
+  if (builder === undefined || builder.size === 0) throw new DataFormatError('no routes in the file');
   return { table: builder.build(), format: parsed.format, dataTime: parsed.parser.dataTime };
 }
