@@ -30,7 +30,7 @@ import {
   targetText,
   type DnsView,
 } from './answer/format-whois-answer.ts';
-import { specialRange, unroutableReason } from '../net/special-ranges.ts';
+import { refusedAddressRule, specialRange } from '../net/special-ranges.ts';
 import type { WhoisQuestion } from './question/question.ts';
 
 export interface WhoisSources {
@@ -61,7 +61,7 @@ export interface Whois {
 export async function openWhois(config: RdapConfig, options: { logger: Logger; stateDir?: string; ca?: string }): Promise<Whois | undefined> {
   if (!config.enabled) return undefined;
   const guard = {
-    refuseAddress: config.allowPrivate ? () => undefined : unroutableReason,
+    refuseAddress: refusedAddressRule(config.allowPrivate),
     timeoutMs: config.timeoutMs,
     maxRedirects: MAX_REDIRECTS,
     ...(options.ca !== undefined && { ca: options.ca }),

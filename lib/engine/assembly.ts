@@ -9,7 +9,7 @@ import { IterativeResolver } from '../dns/trace/iterative-resolver.ts';
 import { udpServerQuery } from '../dns/trace/server-query.ts';
 import type { ServerQuery } from '../dns/trace/name-server.ts';
 import { UpstreamResolver } from '../dns/upstream-resolver.ts';
-import { unroutableReason } from '../net/special-ranges.ts';
+import { refusedAddressRule } from '../net/special-ranges.ts';
 import type { Logger } from '../ops/logger.ts';
 import { privateZoneReason } from './answer/refusals.ts';
 import { openWhois, type Whois } from './ask-whois.ts';
@@ -88,7 +88,7 @@ export function buildTracer(config: EngineConfig, ask: ServerQuery | undefined, 
   return new IterativeResolver({
     rootHints,
     ask: ask ?? udpServerQuery(Math.min(config.timeoutMs, TRACE_QUERY_TIMEOUT_MS)),
-    refuseAddress: allowPrivate ? () => undefined : unroutableReason,
+    refuseAddress: refusedAddressRule(allowPrivate),
     refuseName: (name) => {
       const under = forbidding(name);
       return under === undefined ? undefined : privateZoneReason(under);

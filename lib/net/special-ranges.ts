@@ -67,5 +67,14 @@ export function unroutableReason(address: IpAddress): string | undefined {
   return undefined;
 }
 
+/**
+ * The address rule of a guard that reaches servers others name (+trace's
+ * name servers, RDAP's and RIPEstat's hosts): unroutable addresses refused,
+ * or, in a lab (`allowPrivate`), none.
+ */
+export function refusedAddressRule(allowPrivate: boolean): (address: IpAddress) => string | undefined {
+  return allowPrivate ? () => undefined : unroutableReason;
+}
+
 /** The reverse zones of the INTERNAL ranges (private-use, shared, loopback, link-local, unique-local, “this network”, IPv4-mapped). */
 export const internalReverseZones: readonly string[] = parsed.filter((range) => range.internal).flatMap((range) => reverseZones(range.network, range.length));

@@ -9,7 +9,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { FetchRedirectError, FetchRefusedError, FetchTooLargeError } from '../../net/fetch-errors.ts';
 import { guardedFetch, type GuardedFetch } from '../../net/guarded-fetch.ts';
-import { unroutableReason } from '../../net/special-ranges.ts';
+import { refusedAddressRule } from '../../net/special-ranges.ts';
 import { errorMessage } from '../../ops/error-fields.ts';
 
 export interface RipeStatOptions {
@@ -61,7 +61,7 @@ export class RipeStatClient {
   constructor(private readonly options: RipeStatOptions) {
     this.baseUrl = options.baseUrl ?? 'https://stat.ripe.net';
     this.fetch = guardedFetch({
-      refuseAddress: options.allowPrivate ? () => undefined : unroutableReason,
+      refuseAddress: refusedAddressRule(options.allowPrivate ?? false),
       timeoutMs: options.timeoutMs,
       maxBytes: MAX_ANSWER_BYTES,
       maxRedirects: MAX_REDIRECTS,
