@@ -93,8 +93,8 @@ async function main(options: Options): Promise<void> {
 
     const { rib, bgpdumpMs } = await keptMrtRib(dir, table, options, log);
     log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB`);
-    // Loaded as the bot's build process loads it: the same environment, the same threads.
     const latency = await runChild<MemoryLatencyReport>(['memory-latency']);
+    // Loaded as the bot's build process loads it: the same environment, the same threads.
     const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
     const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
     const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)]);

@@ -235,10 +235,10 @@ export async function rpkiResults(
 }
 
 export async function child(args: readonly string[]): Promise<void> {
+  // The third argument is the VRP children's file, the MRT children's thread count.
   const [kind, dir, file, mode] = args;
+  const threads = Number(file ?? 1);
   const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
-  // The MRT children's third argument: how many threads read the RIB.
-  const threads = Number(args[2] ?? 1);
   if (kind === 'memory-latency') return void reply(memoryLatencyChild());
   if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, threads));
   if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
