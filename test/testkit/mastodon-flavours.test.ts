@@ -3,9 +3,16 @@
  * behaves over real HTTP as its server does where a bot can tell.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { flavours, startMastodonInstance, type Flavour, type MastodonInstance } from './mastodon-instance.ts';
+
+// The bot's end-to-end suite runs once per flavour, a file each (the runner's time limit is per file): a new flavour needs its file.
+it('every flavour has its end-to-end suite against the bot (test/bot/servers-<flavour>.test.ts)', () => {
+  const missing = flavours.filter((flavour) => !existsSync(new URL(`../bot/servers-${flavour}.test.ts`, import.meta.url)));
+  assert.deepEqual(missing, []);
+});
 
 const open: MastodonInstance[] = [];
 after(async () => {
