@@ -48,6 +48,9 @@ describe('readRuntimeConfig', () => {
     ['an IPv6 root hint outside global unicast', { DNS_ROOT_HINTS: '4000::1' }, /^DNS_ROOT_HINTS: 4000::1 is outside IPv6 global unicast/],
     ['a bad trace timeout', { DNS_TRACE_TIMEOUT_MS: '10' }, /^DNS_TRACE_TIMEOUT_MS: must be a whole number from 1000/],
     ['a bad private switch', { DNS_TRACE_ALLOW_PRIVATE: 'yes' }, /^DNS_TRACE_ALLOW_PRIVATE: must be false, true/],
+    ['no table thread', { BGP_TABLE_THREADS: '0' }, /^BGP_TABLE_THREADS: must be a whole number from 1 to 16/],
+    ['more table threads than it uses', { BGP_TABLE_THREADS: '17' }, /^BGP_TABLE_THREADS: must be a whole number from 1 to 16/],
+    ['a table thread count that is no number', { BGP_TABLE_THREADS: 'two' }, /^BGP_TABLE_THREADS: must be a whole number from 1 to 16/],
   ];
   for (const [label, change, message] of bad) {
     it(`names the variable for ${label}, never the token`, () => {
