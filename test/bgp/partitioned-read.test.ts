@@ -46,7 +46,7 @@ describe('an MRT RIB read by several threads', () => {
 
   it('gives the same table from RIBs of 40 peers whose prefixes come back in the next record, read by 4 threads', async () => {
     for (const seed of [6, 7]) {
-      const rib = randomRib(seed, 2000, { repeating: { origins: 40, morePeers: 37, again: 0.4 } });
+      const rib = randomRib(seed, 2000, { repeating: { origins: 40, morePeers: 37, samePrefixNext: 0.4 } });
       const path = await ribFile(`again-${seed}.mrt`, rib);
       const one = await loadTableFile(path, { threads: 1 });
       assert.deepEqual((await loadTableFile(path, { threads: 4 })).table.parts(), one.table.parts(), `seed ${seed}`);

@@ -18,7 +18,7 @@ export interface RandomRibOptions {
     /** Peers besides the three of every RIB (more than 32 use two blocks of hints). */
     readonly morePeers?: number;
     /** How often a record is of the prefix of the record before (0.01 by default), as when a prefix's entries are split. */
-    readonly again?: number;
+    readonly samePrefixNext?: number;
   };
 }
 
@@ -67,11 +67,11 @@ export function randomRib(seed: number, records: number, options: RandomRibOptio
   const prefixes: { ipv6: boolean; prefix: string; length: number }[] = [];
   for (let seq = 0; seq < records; seq++) {
     const ipv6 = next() < 0.3;
-    const again = repeating !== undefined && prefixes.length > 0 && next() < 0.03;
-    const previous = repeating !== undefined && prefixes.length > 0 && next() < (repeating.again ?? 0.01);
+    const earlier = repeating !== undefined && prefixes.length > 0 && next() < 0.03;
+    const previous = repeating !== undefined && prefixes.length > 0 && next() < (repeating.samePrefixNext ?? 0.01);
     const { prefix, length } = previous
       ? prefixes.at(-1)!
-      : again
+      : earlier
         ? pick(prefixes.filter((p) => p.ipv6 === ipv6).concat(prefixes[0]!))
         : {
             length: Math.floor(next() * (ipv6 ? 129 : 33)),
