@@ -15,6 +15,7 @@
 import type { AsPathHop } from '../bgp-source.ts';
 import { bigEndianU32 } from '../../net/byte-reader.ts';
 import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
+import { Uint32PairMap } from './uint32-pair-map.ts';
 
 const AS_SET_MARK = 0;
 /** In a node's second word: its hop's value is the id of an AS_SET in `sets`, not an ASN. */
@@ -150,7 +151,7 @@ export class AsPathTreeBuilder {
    * entries with that key). Only hints, confirmed by a walk: when the blocks
    * fill HINT_WORDS, they start over.
    */
-  private readonly hintBlocks = new Map<number, number>();
+  private readonly hintBlocks = new Uint32PairMap();
   private hints = new Uint32Array(32 * 1024);
   private hintWords = 0;
   /** The block of the last entry's (origin, peer / 32): the next entry's too, mostly (a record's entries share an origin). */
@@ -305,14 +306,12 @@ export class AsPathTreeBuilder {
   /** Where in `hints` the path of `peer` to `origin` is kept. */
   private hintAt(origin: number, peer: number): number {
     const peers = peer >>> 5;
-    // Compared as two integers: the map's key, a double, is made only when the block changes.
     if (origin !== this.lastHintOrigin || peers !== this.lastHintPeers) {
-      const key = origin + peers * 2 ** 32;
-      let block = this.hintBlocks.get(key);
-      if (block === undefined) {
+      let block = this.hintBlocks.get(origin, peers);
+      if (block < 0) {
         // Hints are kept from an origin's second run of entries on: a fifth of a full table's origins have only one prefix.
         block = SEEN_ONCE;
-        this.hintBlocks.set(key, block);
+        this.hintBlocks.set(origin, peers, block);
       } else if (block === SEEN_ONCE) {
         if (this.hintWords === HINT_WORDS) {
           this.hintBlocks.clear();
@@ -322,7 +321,7 @@ export class AsPathTreeBuilder {
         block = this.hintWords;
         this.hints.fill(0, block, block + HINT_BLOCK);
         this.hintWords += HINT_BLOCK;
-        this.hintBlocks.set(key, block);
+        this.hintBlocks.set(origin, peers, block);
       }
       this.lastHintOrigin = origin;
       this.lastHintPeers = peers;
@@ -457,12 +456,12 @@ export function partitionOf(lastHop: number, count: number): number {
   return lastHop === AS_SET_MARK ? 0 : (Math.imul(lastHop, 0x9e3779b1) >>> 16) % count;
 }
 
-/** In `hintBlocks`: the (origin, peers) seen in one run of entries only, so far, and given no block yet. */
-const SEEN_ONCE = -1;
 /** A block of hints: two words (the last path, the one before) for each of 32 peers. */
 const HINT_BLOCK = 64;
 /** Words of peer hints kept before they start over (32 MB): the blocks of 4 million (origin, peer) pairs. */
 const HINT_WORDS = 8 * 1024 * 1024;
+/** In `hintBlocks`: the (origin, peers) seen in one run of entries only, so far, and given no block yet (no block starts there). */
+const SEEN_ONCE = HINT_WORDS;
 
 /** The hash of the path after an origin: none. */
 const ORIGIN_HASH = 0x3c6ef372;

@@ -5,6 +5,7 @@
  */
 
 import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
+import { Uint32PairMap } from './uint32-pair-map.ts';
 
 /** Frozen sets: members of set `id` are `asns[offsets[id] .. offsets[id + 1])`, ascending. */
 export class OriginSets {
@@ -34,11 +35,12 @@ export class OriginSets {
 /**
  * Hands out one id per distinct set of origin ASNs while a table is built:
  * the sets in a SequenceInterner (typed arrays, no string keys), a single
- * origin (nearly every route) found by its ASN in a Map first.
+ * origin (nearly every route) found by its ASN in a Uint32PairMap first.
  */
 export class OriginSetInterner {
   private readonly sets = new SequenceInterner();
-  private readonly singleIds = new Map<number, number>();
+  /** A single origin's set id, by its ASN (and 0). */
+  private readonly singleIds = new Uint32PairMap();
   private lastSingle = -1;
   private lastSingleId = -1;
   /** Scratch: members of the set being interned. */
@@ -98,11 +100,11 @@ export class OriginSetInterner {
   private internSingle(asn: number): number {
     // The entries of a RIB record, and the records of one origin's prefixes, come together.
     if (asn === this.lastSingle) return this.lastSingleId;
-    let id = this.singleIds.get(asn);
-    if (id === undefined) {
+    let id = this.singleIds.get(asn, 0);
+    if (id < 0) {
       this.members[0] = asn;
       id = this.sets.intern(this.members, 1);
-      this.singleIds.set(asn, id);
+      this.singleIds.set(asn, 0, id);
     }
     this.lastSingle = asn;
     this.lastSingleId = id;
