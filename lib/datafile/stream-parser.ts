@@ -5,7 +5,6 @@
  * share the line splitting here and only parse lines.
  */
 
-import { StringDecoder } from 'node:string_decoder';
 import { DataFormatError } from './errors.ts';
 
 export interface StreamParser {
@@ -64,46 +63,111 @@ export interface LineParser {
   readonly dataTime: Date | undefined;
 }
 
-/** Splits bytes into lines for a LineParser; `%` and `#` start comment lines. */
-export class TextLineParser implements StreamParser {
-  private readonly decoder = new StringDecoder('utf8');
-  private partial = '';
+/**
+ * One text format that reads its lines as bytes: a RIB's text has tens of
+ * millions of lines, and a string made and scanned for each was most of its
+ * load. For ASCII formats; the line's bytes are valid until it returns.
+ */
+export interface ByteLineParser {
+  /** Reads the line `data[start, end)`; throws DataFormatError (without position: the caller adds the line number). */
+  parseLine(data: Buffer, start: number, end: number): void;
+  readonly dataTime: Date | undefined;
+}
+
+/** Longer than any line of a text format: a file without newlines is no table, and is not held whole to find out. */
+const MAX_LINE_BYTES = 1024 * 1024;
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+/**
+ * Splits bytes into lines for a ByteLineParser: `%` and `#` start comment
+ * lines, blank ones are skipped, a `\r` before the newline
+ * is no part of the line. A line cut by a chunk's end is carried over.
+ */
+export class ByteLineSplitter implements StreamParser {
+  private carry = Buffer.alloc(256);
+  private carried = 0;
   private lineNumber = 0;
 
-  constructor(private readonly lines: LineParser) {}
+  constructor(private readonly lines: ByteLineParser) {}
 
   get dataTime(): Date | undefined {
     return this.lines.dataTime;
   }
 
   push(chunk: Buffer): void {
-    const text = this.partial + this.decoder.write(chunk);
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      this.line(text.slice(start, newline));
+    if (this.carried > 0) {
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline < 0) {
+        this.carryOver(chunk, 0);
+        return;
+      }
+      this.carryOver(chunk.subarray(0, newline), 0);
+      const length = this.carried;
+      this.carried = 0;
+      this.line(this.carry, 0, length);
       start = newline + 1;
     }
-    this.partial = text.slice(start);
+    for (let newline = chunk.indexOf(NEWLINE, start); newline >= 0; newline = chunk.indexOf(NEWLINE, start)) {
+      this.line(chunk, start, newline);
+      start = newline + 1;
+    }
+    if (start < chunk.length) this.carryOver(chunk, start);
   }
 
   end(): void {
-    const rest = this.partial + this.decoder.end();
-    this.partial = '';
-    if (rest.length > 0) this.line(rest);
+    const length = this.carried;
+    this.carried = 0;
+    if (length > 0) this.line(this.carry, 0, length);
   }
 
-  private line(raw: string): void {
+  private carryOver(bytes: Buffer, from: number): void {
+    const length = this.carried + bytes.length - from;
+    if (length > MAX_LINE_BYTES) throw new DataFormatError(`a line longer than ${MAX_LINE_BYTES} bytes: not a text table`, { line: this.lineNumber + 1 });
+    if (length > this.carry.length) {
+      const carry = Buffer.alloc(Math.max(length, 2 * this.carry.length));
+      this.carry.copy(carry, 0, 0, this.carried);
+      this.carry = carry;
+    }
+    bytes.copy(this.carry, this.carried, from);
+    this.carried = length;
+  }
+
+  private line(data: Buffer, start: number, newline: number): void {
     this.lineNumber++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const first = line.charCodeAt(0);
-    if (first === 37 /* % */ || first === 35 /* # */ || line.trim() === '') return;
+    const end = newline > start && data[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+    const first = data[start];
+    if (first === 37 /* % */ || first === 35 /* # */ || isBlankBytes(data, start, end)) return;
     try {
-      this.lines.parseLine(line);
+      this.lines.parseLine(data, start, end);
     } catch (error) {
       if (error instanceof DataFormatError) throw new DataFormatError(error.reason, { line: this.lineNumber });
       throw error;
     }
   }
+}
+
+/** Gives a LineParser each line as text: UTF-8, decoded a whole line at a time, so no character is cut by a chunk's end. */
+export class TextLineParser extends ByteLineSplitter {
+  constructor(lines: LineParser) {
+    super({
+      get dataTime() {
+        return lines.dataTime;
+      },
+      parseLine(data, start, end) {
+        const line = data.toString('utf8', start, end);
+        // Blank in Unicode's sense too, as the line was before the bytes were read.
+        if (line.trim() !== '') lines.parseLine(line);
+      },
+    });
+  }
+}
+
+/** Whether `data[start, end)` is only ASCII white space (or nothing). */
+function isBlankBytes(data: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isBlank(data[i]!) && (data[i]! < 11 || data[i]! > 13)) return false;
+  return true;
 }
 
 /**
