@@ -76,6 +76,10 @@ describe('text formats, line by line', () => {
     const line = (path: string) => `TABLE_DUMP2|1700000000|B|192.0.2.1|64496|192.0.2.0/24|${path}|IGP|192.0.2.1|0|0||NAG||\n`;
     const { table } = await parse(line('64496 1.10 [65001,65002]'));
     assert.deepEqual(routesOf(table), ['192.0.2.0/24 65546']);
+    // The largest ASN, written both ways; a peer AS in asdot.
+    const last = await parse(`${line('64496 4294967295')}TABLE_DUMP2|1700000000|B|192.0.2.2|0.64497|198.51.100.0/24||IGP|192.0.2.2|0|0||NAG||\n`);
+    assert.deepEqual(routesOf(last.table), ['192.0.2.0/24 4294967295', '198.51.100.0/24 64497']);
+    assert.deepEqual(routesOf((await parse(line('64496 65535.65535'))).table), ['192.0.2.0/24 4294967295']);
   });
 
   it('bgpdump: a path of confederation segments only was originated by the peer’s AS', async () => {
@@ -137,6 +141,18 @@ describe('text formats, line by line', () => {
     ],
     ['a bgpdump line with a bad path', 'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496 {645|IGP\n', /bad AS_PATH/],
     ['a bgpdump line cut short', 'TABLE_DUMP2|1|B|192.0.2.1|64496\n', /bgpdump -m/],
+    [
+      'a bgpdump path with an ASN past 32 bits',
+      'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496 4294967296|IGP\n',
+      /bad AS_PATH 64496 4294967296 \(line 1\)/,
+    ],
+    ['a bgpdump path with an AS written AS64500', 'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496 AS64500|IGP\n', /bad AS_PATH 64496 AS64500 \(line 1\)/],
+    ['a bgpdump line with a bad peer AS', 'TABLE_DUMP2|1|B|192.0.2.1|64x96|192.0.2.0/24||IGP\n', /bad peer AS 64x96 \(line 1\)/],
+    [
+      'a bgpdump line whose prefix is bad after a good one of the same length',
+      'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496|IGP\nTABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/33|64496|IGP\n',
+      /bad prefix 192\.0\.2\.0\/33 \(line 2\)/,
+    ],
     ['no known format', 'hello world\n', /not a known table format/],
     ['only comments', '% nothing\n% here\n', /no routes/],
     ['an empty file', '', /no routes/],

@@ -9,7 +9,7 @@ import { CaidaPrefix2AsParser } from './caida-prefix2as-parser.ts';
 import { MrtParser } from './mrt-parser.ts';
 import { RisWhoisParser } from './ris-whois-parser.ts';
 import type { RoutingTableBuilder } from '../table/routing-table-builder.ts';
-import { TextLineParser, splitFields, type StreamParser } from '../../datafile/stream-parser.ts';
+import { ByteLineSplitter, TextLineParser, splitFields, type StreamParser } from '../../datafile/stream-parser.ts';
 
 export type TableFormat = 'ris-whois' | 'caida-prefix2as' | 'bgpdump' | 'mrt';
 
@@ -56,7 +56,7 @@ export function createTableParser(format: TableFormat, builder: RoutingTableBuil
     case 'mrt':
       return new MrtParser(builder);
     case 'bgpdump':
-      return new TextLineParser(new BgpdumpTextParser(builder));
+      return new ByteLineSplitter(new BgpdumpTextParser(builder));
     case 'ris-whois':
       return new TextLineParser(new RisWhoisParser(builder));
     case 'caida-prefix2as':
