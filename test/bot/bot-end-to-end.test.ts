@@ -23,7 +23,6 @@ import { freePort } from '../testkit/bot/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
 import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa } from '../testkit/rdap/test-ca.ts';
 import { errorMessage } from '../../lib/ops/error-fields.ts';
 
 let world: BotWorld | undefined;
@@ -354,8 +353,7 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
 // Its own time budget: the suite above shares 120 s among its scenarios.
 describe('the bot end to end, whois', { timeout: 60_000 }, () => {
   it('answers whois and abuse from the registries’ RDAP servers over https, mentioning only the asker', async () => {
-    const ca = createTestCa();
-    const rdap = await startRdapServer(ca);
+    const rdap = await startRdapServer();
     try {
       const bootstrap = writeBootstrapDir(folder('fedidig-rdap-'), serveRegistries(rdap));
       // The worker trusts the test's CA as a lab's bot would, through NODE_EXTRA_CA_CERTS.
@@ -363,7 +361,7 @@ describe('the bot end to end, whois', { timeout: 60_000 }, () => {
       const env = {
         RDAP_BOOTSTRAP_DIR: bootstrap,
         RDAP_ALLOW_PRIVATE: 'true',
-        NODE_EXTRA_CA_CERTS: ca.caPath,
+        NODE_EXTRA_CA_CERTS: rdap.ca.caPath,
         BGP_SOURCE: 'off',
         HEARTBEAT_TIMEOUT_MS: '30000',
       };
@@ -385,7 +383,6 @@ describe('the bot end to end, whois', { timeout: 60_000 }, () => {
       }
     } finally {
       await rdap.close();
-      ca.remove();
     }
   });
 });

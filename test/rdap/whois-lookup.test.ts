@@ -16,21 +16,18 @@ import { postLength } from '../../lib/reply/post-length.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import { PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 
 const run = promisify(execFile);
 const MAX_CHARACTERS = 500;
 
 describe('whois through npm run lookup', { timeout: 180_000 }, () => {
-  let ca: TestCa;
   let rdap: RdapTestServer;
   let dns: DnsTestServer;
   let dir: string;
   let env: Record<string, string>;
 
   before(async () => {
-    ca = createTestCa();
-    rdap = await startRdapServer(ca);
+    rdap = await startRdapServer();
     dns = await startDnsTestServer();
     dir = mkdtempSync(join(tmpdir(), 'fedidig-whois-'));
     writeBootstrapDir(join(dir, 'bootstrap'), serveRegistries(rdap));
@@ -46,14 +43,13 @@ describe('whois through npm run lookup', { timeout: 180_000 }, () => {
       RDAP_BOOTSTRAP_DIR: join(dir, 'bootstrap'),
       RDAP_ALLOW_PRIVATE: 'true',
       RDAP_TIMEOUT_MS: '2000',
-      NODE_EXTRA_CA_CERTS: ca.caPath,
+      NODE_EXTRA_CA_CERTS: rdap.ca.caPath,
       MAX_CHARACTERS: String(MAX_CHARACTERS),
     };
   });
   after(async () => {
     await rdap.close();
     dns.close();
-    ca.remove();
     rmSync(dir, { recursive: true, force: true });
   });
 
