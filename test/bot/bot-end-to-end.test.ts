@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import {
+  answeredOnceEach,
   assertRepliesInThread,
   killBotAndWorld,
   startBotWorld,
@@ -23,7 +24,6 @@ import { freePort } from '../testkit/bot/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
 import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
-import { errorMessage } from '../../lib/ops/error-fields.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
@@ -42,21 +42,9 @@ async function start(options: MastodonInstanceOptions = {}, env: Record<string, 
   return { world, bot };
 }
 
-/** Waits until every question has a reply, then checks each has exactly one, and that nothing else was posted. */
-async function answeredExactlyOnce(world: BotWorld, questions: StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
-  await world.instance
-    .waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs)
-    .catch((error) => {
-      const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
-      throw new Error(`${errorMessage(error)}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
-    });
-  // Give a duplicate the chance to show up before counting.
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  const replies = questions.map((q) => {
-    const answers = world.instance.repliesTo(q.id);
-    assert.equal(answers.length, 1, `question ${q.id} “${q.content}” has ${answers.length} replies`);
-    return answers[0];
-  });
+/** Each question has exactly one reply, and the bot posted nothing else: in this file `questions` are all a run's questions. */
+async function answeredExactlyOnce(world: BotWorld, questions: readonly StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
+  const replies = await answeredOnceEach(questions, world.instance, bot!, timeoutMs);
   assert.equal(world.instance.statusesBy(world.bot.acct).length, questions.length, 'the bot posted only the answers');
   return replies;
 }
