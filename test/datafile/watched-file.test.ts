@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import type { Stats } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FileChangeWatcher, WatchedFile } from '../../lib/datafile/watched-file.ts';
+import { closedAfterEach } from '../testkit/closed-after-each.ts';
 import { Events } from '../testkit/events.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
@@ -35,11 +36,7 @@ class NumberLoader {
   };
 }
 
-/** What a test opened, closed after it whatever it asserted. */
-const opened: { close(): void }[] = [];
-afterEach(() => {
-  for (const each of opened.splice(0)) each.close();
-});
+const closeAfterTest = closedAfterEach();
 
 describe('WatchedFile', () => {
   const dir = temporaryFolder('fedidig-watched-');
@@ -56,7 +53,7 @@ describe('WatchedFile', () => {
       settleMs: 3_600_000,
       onError: (error) => loader.errors.push(error),
     });
-    opened.push(file);
+    closeAfterTest(file);
     return { path, loader, file };
   }
 
@@ -121,7 +118,7 @@ describe('FileChangeWatcher', () => {
 
   function watch(path: string, pollIntervalMs: number) {
     const changes = new Events<string>();
-    opened.push(new FileChangeWatcher(path, { pollIntervalMs, settleMs: 10, onChange: () => changes.push('change') }));
+    closeAfterTest(new FileChangeWatcher(path, { pollIntervalMs, settleMs: 10, onChange: () => changes.push('change') }));
     return changes;
   }
 
