@@ -4,8 +4,7 @@
  * RIPEstat against a loopback stand-in over HTTPS.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
@@ -90,22 +89,20 @@ describe('BGP questions', () => {
 });
 
 describe('BGP questions from a routing table file', () => {
-  let dir: string;
+  const dir = temporaryFolder('fedidig-table-');
   let engine: LookingGlass;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-table-'));
     // RIPE RIS riswhoisdump: ASN, prefix, peers that see it.
     writeFileSync(
-      join(dir, 'riswhois.txt'),
+      join(dir(), 'riswhois.txt'),
       ['% test table', '64500\t193.0.0.0/16\t300', '64501\t193.0.10.0/24\t250', '64502\t193.0.20.0/24\t250', '64503\t2a00:1000::/32\t200', ''].join('\n'),
     );
-    writeFileSync(join(dir, 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_ASNAMES: join(dir, 'asnames.txt') });
+    writeFileSync(join(dir(), 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => {
     engine.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
 
@@ -121,11 +118,11 @@ describe('BGP questions from a routing table file', () => {
     assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
     const info = await text('info');
     assert.match(info, /BGP Source: RIS riswhoisdump \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/);
-    assert.ok(!info.includes(dir) && !(await text('bgp 193.0.10.1')).includes(dir), 'no file system path in a public answer');
+    assert.ok(!info.includes(dir()) && !(await text('bgp 193.0.10.1')).includes(dir()), 'no file system path in a public answer');
   });
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'missing.txt')}` });
     await assert.rejects(LookingGlass.open(config, { logger: silentLogger() }), /^ConfigError: BGP_SOURCE: cannot load/);
   });
 });

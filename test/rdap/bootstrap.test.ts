@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
@@ -11,6 +10,7 @@ import { FetchRefusedError } from '../../lib/net/fetch-errors.ts';
 import { BootstrapFormatError, NoRdapServiceError } from '../../lib/rdap/errors.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { rdapFetchTrusting, startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
+import { testFolders } from '../testkit/temporary-folder.ts';
 
 const file = (services: [string[], string[]][], publication = '2026-12-01T00:00:00Z') => ({ publication, services, version: '1.0' });
 const ip = (text: string) => parseIpAddress(text)!;
@@ -83,11 +83,8 @@ describe('the bootstrap registries (RFC 9224)', () => {
 
 describe('the bootstrap store', { timeout: 60_000 }, () => {
   let server: RdapTestServer;
-  const folders: string[] = [];
-  const folder = () => {
-    folders.push(mkdtempSync(join(tmpdir(), 'fedidig-bootstrap-')));
-    return folders.at(-1)!;
-  };
+  const folders = testFolders();
+  const folder = () => folders.make('fedidig-bootstrap-');
   const fetch = () => rdapFetchTrusting(server.ca, { timeoutMs: 2000 });
   const iana = (publication: string) => {
     for (const [name, services] of Object.entries({
@@ -105,7 +102,7 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
   });
   after(async () => {
     await server.close();
-    for (const path of folders) rmSync(path, { recursive: true, force: true });
+    folders.removeAll();
   });
 
   it('starts from the shipped copy, refreshes into STATE_DIR at most once a day, and starts from the refresh after a restart', async () => {
