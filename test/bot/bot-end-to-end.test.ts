@@ -71,12 +71,9 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
   it('never lets DNS data mention or tag anyone', async () => {
     const { world } = await start();
     world.instance.createAccount('someone@example.social');
-    const [reply] = await answeredExactlyOnce(world, [ask(world, 'evil.example.test TXT')]);
-    assert.deepEqual(
-      reply.mentions.map((m) => m.acct),
-      ['alice'],
-    );
-    assert.deepEqual(reply.tags, []);
+    const question = ask(world, 'evil.example.test TXT');
+    const [reply] = await answeredExactlyOnce(world, [question]);
+    assertRepliesInThread([question], [reply]);
     assert.match(reply.content, /＠someone@example\.social ♯tag/);
   });
 
@@ -362,13 +359,6 @@ describe('the bot end to end, whois', { timeout: 60_000 }, () => {
       assert.doesNotMatch(network!.content, /Jane Person|555-0100|Main Street/);
       assert.match(abuse!.content, /Abuse mailbox for AS3333 \(RIPE NCC\): abuse@ripe\.example/);
       assert.match(hostile!.content, /sent an answer I cannot read: asked for the object class “domain”, got “＠frank@evil\.example”/);
-      for (const reply of [network!, abuse!, hostile!]) {
-        assert.deepEqual(
-          reply.mentions.map((m) => m.acct),
-          ['alice'],
-        );
-        assert.deepEqual(reply.tags, []);
-      }
     } finally {
       await rdap.close();
     }
