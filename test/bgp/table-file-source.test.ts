@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { TableFileSource, type TableFileSourceOptions } from '../../lib/bgp/sources/table-file-source.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { cidr } from '../testkit/bgp/table-helpers.ts';
 import { DUMP_TIME, FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
+import { closedAfterEach } from '../testkit/closed-after-each.ts';
 import { Events } from '../testkit/events.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 import { childProcessesStarted } from '../testkit/event-loop-stall.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(name, FIXTURE_DIR));
@@ -26,17 +27,8 @@ function risDump(origin: number, count = 1): string {
 }
 
 describe('TableFileSource', () => {
-  let dir: string;
-  const sources: TableFileSource[] = [];
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-source-'));
-  });
-  afterEach(() => {
-    for (const source of sources.splice(0)) source.close();
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-source-');
+  const closeAfterTest = closedAfterEach<TableFileSource>();
 
   async function open(options: Partial<TableFileSourceOptions> & { path: string }) {
     const errors = new Events<Error>();
@@ -48,7 +40,7 @@ describe('TableFileSource', () => {
       settleMs: 20,
       ...options,
     });
-    sources.push(source);
+    closeAfterTest(source);
     return { source, errors, reloads };
   }
 
@@ -106,7 +98,7 @@ describe('TableFileSource', () => {
     assert.deepEqual(stats.dataTime, new Date(DUMP_TIME * 1000));
     assert.ok(stats.loadedAt! >= before);
 
-    const path = join(dir, 'dated.txt');
+    const path = join(dir(), 'dated.txt');
     await writeFile(path, risDump(64500));
     const fileTime = new Date('2024-05-01T12:00:00Z');
     await utimes(path, fileTime, fileTime);
@@ -116,17 +108,17 @@ describe('TableFileSource', () => {
   });
 
   it('refuses to open a file that does not load', async () => {
-    const path = join(dir, 'broken-at-start.txt');
+    const path = join(dir(), 'broken-at-start.txt');
     await writeFile(path, 'not a table\n');
     await assert.rejects(TableFileSource.open({ path, onError: () => {} }), { name: 'DataFileLoadError' });
-    await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNames: { path: join(dir, 'no-names') }, onError: () => {} }), {
+    await assert.rejects(TableFileSource.open({ path: fixture('rib.mrt'), asNames: { path: join(dir(), 'no-names') }, onError: () => {} }), {
       name: 'DataFileLoadError',
       message: /no-names/,
     });
   });
 
   it('reloads a file replaced by rename, as collectors publish dumps', WATCHING, async () => {
-    const path = join(dir, 'renamed.txt');
+    const path = join(dir(), 'renamed.txt');
     await writeFile(path, risDump(64500));
     const { source, reloads } = await open({ path });
     await writeFile(`${path}.tmp`, risDump(64501, 2));
@@ -137,7 +129,7 @@ describe('TableFileSource', () => {
   });
 
   it('reloads a file rewritten in place', WATCHING, async () => {
-    const path = join(dir, 'rewritten.txt');
+    const path = join(dir(), 'rewritten.txt');
     await writeFile(path, risDump(64500));
     const { source, reloads } = await open({ path });
     await writeFile(path, risDump(64502, 5));
@@ -146,7 +138,7 @@ describe('TableFileSource', () => {
   });
 
   it('keeps the old table answering when the new file is broken, and recovers', WATCHING, async () => {
-    const path = join(dir, 'broken-later.txt');
+    const path = join(dir(), 'broken-later.txt');
     await writeFile(path, risDump(64500));
     const { source, errors, reloads } = await open({ path });
     await writeFile(`${path}.tmp`, `${risDump(64501)}64501\t10.9.9.0/33\t1\n`);
@@ -167,7 +159,7 @@ describe('TableFileSource', () => {
   });
 
   it('keeps answering from the old table while a new one is built, then swaps it in whole', async () => {
-    const path = join(dir, 'busy.txt');
+    const path = join(dir(), 'busy.txt');
     await writeFile(path, risDump(64500, 20_000));
     const { source } = await open({ path, pollIntervalMs: 60_000, settleMs: 60_000 });
     await writeFile(path, risDump(64501, 40_000));
@@ -193,7 +185,7 @@ describe('TableFileSource', () => {
   });
 
   it('builds a reloaded table in a child process, leaving the event loop and its memory free', async () => {
-    const path = join(dir, 'large.txt');
+    const path = join(dir(), 'large.txt');
     await writeFile(path, risDump(64500));
     const { source } = await open({ path, pollIntervalMs: 60_000, settleMs: 60_000 });
     // What the stall costs in milliseconds is measured by the benchmark (npm run bench:bgp), not here.
@@ -210,7 +202,7 @@ describe('TableFileSource', () => {
   });
 
   it('reloads the AS-names file when it changes', WATCHING, async () => {
-    const names = join(dir, 'names.txt');
+    const names = join(dir(), 'names.txt');
     await writeFile(names, '64500 FIRST-NAME\n');
     const { source } = await open({ path: fixture('rib.mrt'), asNames: { path: names } });
     assert.equal((await source.asn(64500)).name, 'FIRST-NAME');

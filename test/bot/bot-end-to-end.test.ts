@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import {
+  answeredOnceEach,
   assertRepliesInThread,
   killBotAndWorld,
   startBotWorld,
@@ -23,8 +24,6 @@ import { freePort } from '../testkit/bot/processes.ts';
 import type { MastodonInstanceOptions, StatusJson } from '../testkit/mastodon-instance.ts';
 import { serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa } from '../testkit/rdap/test-ca.ts';
-import { errorMessage } from '../../lib/ops/error-fields.ts';
 
 let world: BotWorld | undefined;
 let bot: BotProcess | undefined;
@@ -43,21 +42,9 @@ async function start(options: MastodonInstanceOptions = {}, env: Record<string, 
   return { world, bot };
 }
 
-/** Waits until every question has a reply, then checks each has exactly one, and that nothing else was posted. */
-async function answeredExactlyOnce(world: BotWorld, questions: StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
-  await world.instance
-    .waitFor(() => questions.every((q) => world.instance.repliesTo(q.id).length > 0), timeoutMs)
-    .catch((error) => {
-      const missing = questions.filter((q) => world.instance.repliesTo(q.id).length === 0).map((q) => q.id);
-      throw new Error(`${errorMessage(error)}; unanswered: ${missing.join(', ')}\n${bot?.output()}`);
-    });
-  // Give a duplicate the chance to show up before counting.
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  const replies = questions.map((q) => {
-    const answers = world.instance.repliesTo(q.id);
-    assert.equal(answers.length, 1, `question ${q.id} “${q.content}” has ${answers.length} replies`);
-    return answers[0];
-  });
+/** Each question has exactly one reply, and the bot posted nothing else: in this file `questions` are all a run's questions. */
+async function answeredExactlyOnce(world: BotWorld, questions: readonly StatusJson[], timeoutMs = 20_000): Promise<StatusJson[]> {
+  const replies = await answeredOnceEach(questions, world.instance, bot!, timeoutMs);
   assert.equal(world.instance.statusesBy(world.bot.acct).length, questions.length, 'the bot posted only the answers');
   return replies;
 }
@@ -84,12 +71,9 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
   it('never lets DNS data mention or tag anyone', async () => {
     const { world } = await start();
     world.instance.createAccount('someone@example.social');
-    const [reply] = await answeredExactlyOnce(world, [ask(world, 'evil.example.test TXT')]);
-    assert.deepEqual(
-      reply.mentions.map((m) => m.acct),
-      ['alice'],
-    );
-    assert.deepEqual(reply.tags, []);
+    const question = ask(world, 'evil.example.test TXT');
+    const [reply] = await answeredExactlyOnce(world, [question]);
+    assertRepliesInThread([question], [reply]);
     assert.match(reply.content, /＠someone@example\.social ♯tag/);
   });
 
@@ -354,8 +338,7 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
 // Its own time budget: the suite above shares 120 s among its scenarios.
 describe('the bot end to end, whois', { timeout: 60_000 }, () => {
   it('answers whois and abuse from the registries’ RDAP servers over https, mentioning only the asker', async () => {
-    const ca = createTestCa();
-    const rdap = await startRdapServer(ca);
+    const rdap = await startRdapServer();
     try {
       const bootstrap = writeBootstrapDir(folder('fedidig-rdap-'), serveRegistries(rdap));
       // The worker trusts the test's CA as a lab's bot would, through NODE_EXTRA_CA_CERTS.
@@ -363,7 +346,7 @@ describe('the bot end to end, whois', { timeout: 60_000 }, () => {
       const env = {
         RDAP_BOOTSTRAP_DIR: bootstrap,
         RDAP_ALLOW_PRIVATE: 'true',
-        NODE_EXTRA_CA_CERTS: ca.caPath,
+        NODE_EXTRA_CA_CERTS: rdap.ca.caPath,
         BGP_SOURCE: 'off',
         HEARTBEAT_TIMEOUT_MS: '30000',
       };
@@ -376,16 +359,8 @@ describe('the bot end to end, whois', { timeout: 60_000 }, () => {
       assert.doesNotMatch(network!.content, /Jane Person|555-0100|Main Street/);
       assert.match(abuse!.content, /Abuse mailbox for AS3333 \(RIPE NCC\): abuse@ripe\.example/);
       assert.match(hostile!.content, /sent an answer I cannot read: asked for the object class “domain”, got “＠frank@evil\.example”/);
-      for (const reply of [network!, abuse!, hostile!]) {
-        assert.deepEqual(
-          reply.mentions.map((m) => m.acct),
-          ['alice'],
-        );
-        assert.deepEqual(reply.tags, []);
-      }
     } finally {
       await rdap.close();
-      ca.remove();
     }
   });
 });

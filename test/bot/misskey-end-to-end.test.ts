@@ -48,14 +48,6 @@ afterEach(async () => {
 const ask = (w: MisskeyWorld, text: string, visibility: NoteVisibility = 'public') =>
   w.instance.post(w.alice, { text: `@dig ${text}`, visibility, visibleUserIds: visibility === 'specified' ? [w.bot.id] : undefined });
 
-const answeredExactlyOnce = (w: MisskeyWorld, questions: readonly NoteRecord[], timeoutMs = 30_000) =>
-  answeredOnceEach(
-    questions,
-    (id) => w.instance.repliesTo(id),
-    () => bot?.output() ?? '',
-    timeoutMs,
-  );
-
 /** The bot's notes of one answer: the reply to the question, then each part replying to the one before. */
 function thread(w: MisskeyWorld, question: NoteRecord): NoteRecord[] {
   const parts: NoteRecord[] = [];
@@ -101,11 +93,11 @@ describe('on misskey (its own API, no Mastodon API)', { timeout: 240_000 }, () =
     world = await startMisskeyWorld();
     world.instance.createUser('someone', { host: 'example.social' });
     bot = startSupervisor(world.env());
-    await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+    await answeredOnceEach([ask(world, 'example.test')], world.instance, bot);
     const visibilities: NoteVisibility[] = ['public', 'home', 'followers', 'specified'];
     const questions = visibilities.map((visibility) => ask(world!, 'example.test MX', visibility));
     questions.push(ask(world, 'evil.example.test TXT', 'specified'));
-    await answeredExactlyOnce(world, questions, 15_000);
+    await answeredOnceEach(questions, world.instance, bot, 15_000);
     assertThreads(world, questions);
     const lines = shown(thread(world, questions[0]!)[0]!.text).lines;
     assert.ok(lines.length >= 3, `its lines stay lines: ${lines.join('\n')}`);
@@ -135,7 +127,7 @@ describe('on misskey (its own API, no Mastodon API)', { timeout: 240_000 }, () =
     const env = world.env({ MAX_IN_FLIGHT: '16', RATE_LIMIT: '100000/60s', GLOBAL_RATE_LIMIT: '100000/60s', FLOOD_LIMIT: '100000/60s' });
     bot = startSupervisor(env);
     const asked = [ask(world, 'example.test')];
-    await answeredExactlyOnce(world, asked);
+    await answeredOnceEach(asked, world.instance, bot);
     const others = Array.from({ length: 60 }, (_, i) => world!.instance.createUser(`follower${i}`));
     for (const backlog of [1, 39, 40, 41, 300]) {
       assert.equal(await bot.stop('SIGTERM'), 0);
@@ -145,7 +137,7 @@ describe('on misskey (its own API, no Mastodon API)', { timeout: 240_000 }, () =
         if (i % 7 === 0) for (const follower of others.slice(0, 45)) world.instance.follow(follower, world.bot);
       }
       bot = startSupervisor(env);
-      await answeredExactlyOnce(world, asked, 120_000);
+      await answeredOnceEach(asked, world.instance, bot, 120_000);
     }
     assert.equal(world.instance.notesBy(world.bot).length, asked.length, 'nothing but the answers');
   });
@@ -153,11 +145,11 @@ describe('on misskey (its own API, no Mastodon API)', { timeout: 240_000 }, () =
   it('answers a burst once each across a killed worker, and waits out the rate limit of notes/create', async () => {
     world = await startMisskeyWorld({ notesCreateLimit: { max: 4, durationMs: 1500 } });
     bot = startSupervisor(world.env());
-    await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+    await answeredOnceEach([ask(world, 'example.test')], world.instance, bot);
     const burst = Array.from({ length: 10 }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'TXT'}`));
     process.kill(workerPids(bot.output()).at(-1)!, 'SIGKILL');
     burst.push(...Array.from({ length: 4 }, () => ask(world!, 'signed.example.test', 'followers')));
-    await answeredExactlyOnce(world, burst, 60_000);
+    await answeredOnceEach(burst, world.instance, bot, 60_000);
     assertThreads(world, burst);
     assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
     assert.ok(
@@ -169,14 +161,14 @@ describe('on misskey (its own API, no Mastodon API)', { timeout: 240_000 }, () =
   it('posts no second reply when the worker is killed after its reply is made and before its progress is written', async () => {
     world = await startMisskeyWorld();
     bot = startSupervisor(world.env());
-    await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+    await answeredOnceEach([ask(world, 'example.test')], world.instance, bot);
     // notes/create makes the note and never answers: the worker cannot know it posted, nor write its progress.
     world.instance.holdPosts(1);
     const question = ask(world, 'example.test MX', 'specified');
     await world.instance.waitFor(() => world!.instance.repliesTo(question.id).length === 1, 15_000);
     process.kill(workerPids(bot.output()).at(-1)!, 'SIGKILL');
     const after = ask(world, 'example.test A');
-    await answeredExactlyOnce(world, [question, after], 45_000);
+    await answeredOnceEach([question, after], world.instance, bot, 45_000);
     assertThreads(world, [question, after]);
     assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
     assert.ok(

@@ -6,6 +6,16 @@ import { repoRoot } from '../testkit/bot/bot-process.ts';
 import { startMastodonInstance, type MastodonInstance } from '../testkit/mastodon-instance.ts';
 import { startMisskeyInstance } from '../testkit/misskey-instance.ts';
 
+/** `npm run register` as an operator runs it, from source: its stdin, and its stdout and stderr together. */
+function register(instanceUrl: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/register-app.ts', instanceUrl], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { stdin: child.stdin, output: () => output, exited };
+}
+
 describe('npm run register', { timeout: 60_000 }, () => {
   let instance: MastodonInstance;
   before(async () => {
@@ -15,41 +25,33 @@ describe('npm run register', { timeout: 60_000 }, () => {
 
   it('registers the app, takes the code from the consent page and prints the .env lines', async () => {
     const bot = instance.createAccount('dig', { bot: true });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/register-app.ts', instance.url], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const page = await instance.waitFor(() => /(http\S+\/oauth\/authorize\?\S+)/.exec(output)?.[1], 20_000);
+    const { stdin, output, exited } = register(instance.url);
+    const page = await instance.waitFor(() => /(http\S+\/oauth\/authorize\?\S+)/.exec(output())?.[1], 20_000);
     const authorize = new URL(page);
     assert.equal(authorize.searchParams.get('response_type'), 'code');
     assert.equal(authorize.searchParams.get('scope'), 'read:accounts read:notifications read:statuses write:statuses');
-    await instance.waitFor(() => output.includes('Paste the authorisation code'), 5000);
-    child.stdin.end(`${instance.authorizeApp(authorize.searchParams.get('client_id')!, bot)}\n`);
-    assert.equal(await exited, 0, output);
-    assert.match(output, /Signed in as @dig\./);
-    assert.match(output, new RegExp(`^MASTODON_URL=${instance.url}$`, 'm'));
-    assert.match(output, new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
+    await instance.waitFor(() => output().includes('Paste the authorisation code'), 5000);
+    stdin.end(`${instance.authorizeApp(authorize.searchParams.get('client_id')!, bot)}\n`);
+    assert.equal(await exited, 0, output());
+    assert.match(output(), /Signed in as @dig\./);
+    assert.match(output(), new RegExp(`^MASTODON_URL=${instance.url}$`, 'm'));
+    assert.match(output(), new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
   });
 
   it('takes a token with MiAuth where the server speaks only Misskey', async () => {
     const misskey = await startMisskeyInstance();
     try {
       const bot = misskey.createUser('dig', { isBot: true });
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/register-app.ts', misskey.url], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.stderr.on('data', (chunk) => (output += chunk));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const page = new URL(await misskey.waitFor(() => /(http\S+\/miauth\/\S+)/.exec(output)?.[1], 20_000));
+      const { stdin, output, exited } = register(misskey.url);
+      const page = new URL(await misskey.waitFor(() => /(http\S+\/miauth\/\S+)/.exec(output())?.[1], 20_000));
       assert.equal(page.searchParams.get('permission'), 'read:account,read:notifications,write:notes');
-      await misskey.waitFor(() => output.includes('Press Enter'), 5000);
+      await misskey.waitFor(() => output().includes('Press Enter'), 5000);
       misskey.authorizeMiAuth(page.pathname.split('/').at(-1)!, bot);
-      child.stdin.end('\n');
-      assert.equal(await exited, 0, output);
-      assert.match(output, /Signed in as @dig\./);
-      assert.match(output, new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
-      assert.match(output, /^FEDIVERSE_API=misskey$/m);
+      stdin.end('\n');
+      assert.equal(await exited, 0, output());
+      assert.match(output(), /Signed in as @dig\./);
+      assert.match(output(), new RegExp(`^MASTODON_TOKEN=${bot.token}$`, 'm'));
+      assert.match(output(), /^FEDIVERSE_API=misskey$/m);
     } finally {
       await misskey.close();
     }

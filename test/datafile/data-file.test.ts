@@ -19,6 +19,7 @@ import { DataFileLoadError, DataFormatError } from '../../lib/datafile/errors.ts
 import type { WatchedFile } from '../../lib/datafile/watched-file.ts';
 import { scriptedFile, type LoadedNumbers, type ScriptedOptions } from '../testkit/datafile/scripted-kind.ts';
 import { childProcessesStarted } from '../testkit/event-loop-stall.ts';
+import { closedAfterEach } from '../testkit/closed-after-each.ts';
 import { Events } from '../testkit/events.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 import { waitFor } from '../testkit/wait-for.ts';
@@ -50,7 +51,7 @@ function threadNiceness(pid: number): number[] {
 
 describe('the data-file build process', () => {
   const dir = temporaryFolder('fedidig-data-file-');
-  const files: WatchedFile<LoadedNumbers>[] = [];
+  const closeAfterTest = closedAfterEach<WatchedFile<LoadedNumbers>>();
   const tmpdirBefore = process.env.TMPDIR;
   /** The temporary folder the builds of a test see (os.tmpdir()), empty at its start. */
   let temporary: string;
@@ -60,7 +61,6 @@ describe('the data-file build process', () => {
     process.env.TMPDIR = temporary;
   });
   afterEach(() => {
-    for (const file of files.splice(0)) file.close();
     if (tmpdirBefore === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmpdirBefore;
   });
@@ -71,7 +71,7 @@ describe('the data-file build process', () => {
     const errors = new Events<Error>();
     const snapshotErrors = new Events<Error>();
     const file = await openDataFile(scriptedFile, { path, onError: errors.push, onSnapshotError: snapshotErrors.push, ...UNWATCHED, ...options });
-    files.push(file);
+    closeAfterTest(file);
     return { path, file, errors, snapshotErrors };
   }
 

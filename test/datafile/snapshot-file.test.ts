@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFile, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BgpTableStats } from '../../lib/bgp/bgp-source.ts';
 import { readSnapshot, SNAPSHOT_FORMAT_VERSION, writeSnapshot } from '../../lib/datafile/snapshot-file.ts';
@@ -19,6 +19,7 @@ import { readEngineConfig } from '../../lib/engine/config.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { FIXTURE_DIR } from '../testkit/bgp/fixture-table.ts';
 import { recordingLogger } from '../testkit/bot/log-events.ts';
+import { closedAfterEach } from '../testkit/closed-after-each.ts';
 import { Events } from '../testkit/events.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
@@ -103,10 +104,7 @@ describe('snapshot files', () => {
 
 describe('table snapshots', () => {
   const dir = temporaryFolder('fedidig-table-snapshot-');
-  const sources: TableFileSource[] = [];
-  afterEach(() => {
-    for (const source of sources.splice(0)) source.close();
-  });
+  const closeAfterTest = closedAfterEach<TableFileSource>();
 
   async function open(options: Partial<TableFileSourceOptions> & { path: string; snapshotPath: string }) {
     const reloads = new Events<BgpTableStats>();
@@ -121,7 +119,7 @@ describe('table snapshots', () => {
       settleMs: 20,
       ...options,
     });
-    sources.push(source);
+    closeAfterTest(source);
     return { source, reloads, snapshots, snapshotErrors };
   }
 

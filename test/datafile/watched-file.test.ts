@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileChangeWatcher, WatchedFile } from '../../lib/datafile/watched-file.ts';
+import { closedAfterEach } from '../testkit/closed-after-each.ts';
 import { Events } from '../testkit/events.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
@@ -35,6 +36,8 @@ class NumberLoader {
   };
 }
 
+const closeAfterTest = closedAfterEach();
+
 describe('WatchedFile', () => {
   const dir = temporaryFolder('fedidig-watched-');
 
@@ -50,6 +53,7 @@ describe('WatchedFile', () => {
       settleMs: 3_600_000,
       onError: (error) => loader.errors.push(error),
     });
+    closeAfterTest(file);
     return { path, loader, file };
   }
 
@@ -59,65 +63,49 @@ describe('WatchedFile', () => {
 
   it('loads only a version of the file it has not seen, and a failed version only once', async () => {
     const { path, loader, file } = await watched('versions', '1');
-    try {
-      assert.equal(await file.reloadIfChanged(), false);
-      assert.equal(loader.loads, 1);
-      await writeFile(path, 'bad');
-      assert.equal(await file.reloadIfChanged(), false);
-      assert.equal(await file.reloadIfChanged(), false);
-      assert.equal(loader.loads, 2);
-      assert.equal(loader.errors.length, 1);
-      assert.equal(file.current.value, 1);
-      await writeFile(path, '22');
-      assert.equal(await file.reloadIfChanged(), true);
-      assert.equal(file.current.value, 22);
-    } finally {
-      file.close();
-    }
+    assert.equal(await file.reloadIfChanged(), false);
+    assert.equal(loader.loads, 1);
+    await writeFile(path, 'bad');
+    assert.equal(await file.reloadIfChanged(), false);
+    assert.equal(await file.reloadIfChanged(), false);
+    assert.equal(loader.loads, 2);
+    assert.equal(loader.errors.length, 1);
+    assert.equal(file.current.value, 1);
+    await writeFile(path, '22');
+    assert.equal(await file.reloadIfChanged(), true);
+    assert.equal(file.current.value, 22);
   });
 
   it('runs loads one at a time', async () => {
     const { path, loader, file } = await watched('serial', '1');
-    try {
-      await writeFile(path, '2');
-      const results = await Promise.all([file.reload(), file.reloadIfChanged(), file.reload(), file.reload()]);
-      assert.deepEqual(results, [true, false, true, true]);
-      assert.equal(loader.mostAtOnce, 1);
-      assert.equal(file.current.value, 2);
-    } finally {
-      file.close();
-    }
+    await writeFile(path, '2');
+    const results = await Promise.all([file.reload(), file.reloadIfChanged(), file.reload(), file.reload()]);
+    assert.deepEqual(results, [true, false, true, true]);
+    assert.equal(loader.mostAtOnce, 1);
+    assert.equal(file.current.value, 2);
   });
 
   it('discards what it read when the file changed during the load', async () => {
     const { path, loader, file } = await watched('moving', '1');
-    try {
-      await writeFile(path, '2');
-      loader.duringNextLoad = () => writeFile(path, '33');
-      assert.equal(await file.reload(), false);
-      assert.equal(file.current.value, 1);
-      assert.equal(await file.reloadIfChanged(), true);
-      assert.equal(file.current.value, 33);
-    } finally {
-      file.close();
-    }
+    await writeFile(path, '2');
+    loader.duringNextLoad = () => writeFile(path, '33');
+    assert.equal(await file.reload(), false);
+    assert.equal(file.current.value, 1);
+    assert.equal(await file.reloadIfChanged(), true);
+    assert.equal(file.current.value, 33);
   });
 
   it('reports a missing file once and loads it when it is back', async () => {
     const { path, loader, file } = await watched('vanishing', '1');
-    try {
-      await rm(path);
-      assert.equal(await file.reloadIfChanged(), false);
-      assert.equal(loader.errors.length, 1);
-      assert.equal(await file.reloadIfChanged(), false);
-      assert.equal(loader.errors.length, 1);
-      assert.equal(file.current.value, 1);
-      await writeFile(path, '4');
-      assert.equal(await file.reloadIfChanged(), true);
-      assert.equal(file.current.value, 4);
-    } finally {
-      file.close();
-    }
+    await rm(path);
+    assert.equal(await file.reloadIfChanged(), false);
+    assert.equal(loader.errors.length, 1);
+    assert.equal(await file.reloadIfChanged(), false);
+    assert.equal(loader.errors.length, 1);
+    assert.equal(file.current.value, 1);
+    await writeFile(path, '4');
+    assert.equal(await file.reloadIfChanged(), true);
+    assert.equal(file.current.value, 4);
   });
 });
 
@@ -130,41 +118,33 @@ describe('FileChangeWatcher', () => {
 
   function watch(path: string, pollIntervalMs: number) {
     const changes = new Events<string>();
-    const watcher = new FileChangeWatcher(path, { pollIntervalMs, settleMs: 10, onChange: () => changes.push('change') });
-    return { changes, watcher };
+    closeAfterTest(new FileChangeWatcher(path, { pollIntervalMs, settleMs: 10, onChange: () => changes.push('change') }));
+    return changes;
   }
 
   it('sees a rename over the file through the directory watch alone (polling hourly)', WATCHING, async () => {
     const path = join(dir(), 'watched.txt');
     await writeFile(path, 'one');
-    const { changes, watcher } = watch(path, HOUR);
-    try {
-      await writeFile(`${path}.tmp`, 'two');
-      await rename(`${path}.tmp`, path);
-      assert.equal(await changes.next(), 'change');
-      // And again: a watch on the replaced file itself would have been lost here.
-      await writeFile(`${path}.tmp`, 'three');
-      await rename(`${path}.tmp`, path);
-      assert.equal(await changes.next(), 'change');
-    } finally {
-      watcher.close();
-    }
+    const changes = watch(path, HOUR);
+    await writeFile(`${path}.tmp`, 'two');
+    await rename(`${path}.tmp`, path);
+    assert.equal(await changes.next(), 'change');
+    // And again: a watch on the replaced file itself would have been lost here.
+    await writeFile(`${path}.tmp`, 'three');
+    await rename(`${path}.tmp`, path);
+    assert.equal(await changes.next(), 'change');
   });
 
   it('falls back to polling when the directory cannot be watched, and sees renames too', WATCHING, async () => {
     // The directory does not exist yet, so fs.watch fails and only polling is left.
     const later = join(dir(), 'later');
     const path = join(later, 'polled.txt');
-    const { changes, watcher } = watch(path, 20);
-    try {
-      await mkdir(later);
-      await writeFile(path, 'one');
-      assert.equal(await changes.next(), 'change');
-      await writeFile(`${path}.tmp`, 'two!');
-      await rename(`${path}.tmp`, path);
-      assert.equal(await changes.next(), 'change');
-    } finally {
-      watcher.close();
-    }
+    const changes = watch(path, 20);
+    await mkdir(later);
+    await writeFile(path, 'one');
+    assert.equal(await changes.next(), 'change');
+    await writeFile(`${path}.tmp`, 'two!');
+    await rename(`${path}.tmp`, path);
+    assert.equal(await changes.next(), 'change');
   });
 });

@@ -4,8 +4,7 @@
  * RIPEstat against a loopback stand-in over HTTPS.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CymruSource } from '../../lib/bgp/sources/cymru-source.ts';
@@ -90,22 +89,20 @@ describe('BGP questions', () => {
 });
 
 describe('BGP questions from a routing table file', () => {
-  let dir: string;
+  const dir = temporaryFolder('fedidig-table-');
   let engine: LookingGlass;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-table-'));
     // RIPE RIS riswhoisdump: ASN, prefix, peers that see it.
     writeFileSync(
-      join(dir, 'riswhois.txt'),
+      join(dir(), 'riswhois.txt'),
       ['% test table', '64500\t193.0.0.0/16\t300', '64501\t193.0.10.0/24\t250', '64502\t193.0.20.0/24\t250', '64503\t2a00:1000::/32\t200', ''].join('\n'),
     );
-    writeFileSync(join(dir, 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_ASNAMES: join(dir, 'asnames.txt') });
+    writeFileSync(join(dir(), 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => {
     engine.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
 
@@ -121,42 +118,43 @@ describe('BGP questions from a routing table file', () => {
     assert.match(await text('AS64500'), /originates 1 IPv4 and 0 IPv6 prefixes/);
     const info = await text('info');
     assert.match(info, /BGP Source: RIS riswhoisdump \(3 IPv4, 1 IPv6 prefixes, 4 origin ASes\), data from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(0 min old\)/);
-    assert.ok(!info.includes(dir) && !(await text('bgp 193.0.10.1')).includes(dir), 'no file system path in a public answer');
+    assert.ok(!info.includes(dir()) && !(await text('bgp 193.0.10.1')).includes(dir()), 'no file system path in a public answer');
   });
 
   it('refuses a table that cannot be loaded with one line naming BGP_SOURCE', async () => {
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'missing.txt')}` });
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'missing.txt')}` });
     await assert.rejects(LookingGlass.open(config, { logger: silentLogger() }), /^ConfigError: BGP_SOURCE: cannot load/);
   });
+});
+
+/** The MRT suites' RIBs: their time, and their peers (three over IPv4, then one over IPv6). */
+const T = 1_700_000_000;
+const PEERS: Peer[] = [
+  { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
+  { bgpId: '192.0.2.2', address: '192.0.2.2', asn: 64497 },
+  { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64498 },
+  { bgpId: '192.0.2.4', address: '2001:db8::4', asn: 64499 },
+];
+/** A RIB entry of peer `peerIndex` whose AS path is `hops` as an AS_SEQUENCE, then any `more` segments. */
+const entry = (peerIndex: number, hops: number[], ...more: Parameters<typeof asPath>[0]) => ({
+  peerIndex,
+  originatedTime: T,
+  attributes: [originIgp(), asPath([[Segment.AS_SEQUENCE, hops], ...more])],
 });
 
 describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () => {
   let engine: LookingGlass;
   const dir = temporaryFolder('fedidig-rib-');
-  const T = 1_700_000_000;
-  const peers: Peer[] = [
-    { bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64496 },
-    { bgpId: '192.0.2.2', address: '192.0.2.2', asn: 64497 },
-    { bgpId: '192.0.2.3', address: '192.0.2.3', asn: 64498 },
-    { bgpId: '192.0.2.4', address: '2001:db8::4', asn: 64499 },
-  ];
-  const entry = (peerIndex: number, segments: Parameters<typeof asPath>[0]) => ({ peerIndex, originatedTime: T, attributes: [originIgp(), asPath(segments)] });
-  const { AS_SEQUENCE, AS_SET } = Segment;
   before(async () => {
     const rib = Buffer.concat([
-      peerIndexTable(T, '192.0.2.254', 'test', peers),
+      peerIndexTable(T, '192.0.2.254', 'test', PEERS),
       ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '193.0.0.0', 16, [
-        entry(0, [[AS_SEQUENCE, [64496, 3356, 64500, 64500]]]),
-        entry(1, [[AS_SEQUENCE, [64497, 3356, 64500]]]),
-        entry(2, [[AS_SEQUENCE, [64498, 1299, 64500]]]),
+        entry(0, [64496, 3356, 64500, 64500]),
+        entry(1, [64497, 3356, 64500]),
+        entry(2, [64498, 1299, 64500]),
       ]),
-      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '193.0.20.0', 24, [
-        entry(0, [
-          [AS_SEQUENCE, [64496]],
-          [AS_SET, [64502, 64501]],
-        ]),
-      ]),
-      ribRecord(T, Subtype.RIB_IPV6_UNICAST, 2, '2a00:1000::', 32, [entry(3, [[AS_SEQUENCE, [64499, 64503]]])]),
+      ribRecord(T, Subtype.RIB_IPV4_UNICAST, 1, '193.0.20.0', 24, [entry(0, [64496], [Segment.AS_SET, [64502, 64501]])]),
+      ribRecord(T, Subtype.RIB_IPV6_UNICAST, 2, '2a00:1000::', 32, [entry(3, [64499, 64503])]),
     ]);
     writeFileSync(join(dir(), 'rib.mrt'), rib);
     writeFileSync(join(dir(), 'asnames.txt'), '3356 LUMEN @admin@example.social\n1299 ARELION\n64500 ORIGIN-NET\n');
@@ -294,13 +292,10 @@ describe('BGP questions from RIPEstat', () => {
 describe('an MRT RIB read by two threads (BGP_TABLE_THREADS)', () => {
   let engine: LookingGlass;
   const dir = temporaryFolder('fedidig-rib-threads-');
-  const T = 1_700_000_000;
-  const peers: Peer[] = [64496, 64497, 64498].map((asn, i) => ({ bgpId: `192.0.2.${i + 1}`, address: `192.0.2.${i + 1}`, asn }));
-  const entry = (peerIndex: number, hops: number[]) => ({ peerIndex, originatedTime: T, attributes: [originIgp(), asPath([[Segment.AS_SEQUENCE, hops]])] });
   before(async () => {
     // Two origins whose paths the two threads read apart: AS64500's the first, AS64510's the second.
     const rib = Buffer.concat([
-      peerIndexTable(T, '192.0.2.254', 'test', peers),
+      peerIndexTable(T, '192.0.2.254', 'test', PEERS.slice(0, 3)),
       ribRecord(T, Subtype.RIB_IPV4_UNICAST, 0, '193.0.30.0', 24, [entry(0, [64496, 3356, 64500]), entry(1, [64497, 64510]), entry(2, [64498, 64510])]),
     ]);
     writeFileSync(join(dir(), 'rib.mrt'), rib);

@@ -3,8 +3,7 @@
  * and what decided it, `help` and `info` lines, and BGP_RPKI's settings.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
@@ -13,16 +12,16 @@ import { RipeStatError } from '../../lib/bgp/sources/ripestat-client.ts';
 import { LookingGlass } from '../../lib/engine/looking-glass.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import type { RpkiSource } from '../../lib/bgp/rpki/rpki-source.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 describe('RPKI in BGP answers', () => {
-  let dir: string;
+  const dir = temporaryFolder('fedidig-rpki-');
   let engine: LookingGlass;
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-rpki-'));
     // RIS riswhoisdump: 193.0.20.0/24 has two origins (MOAS).
     writeFileSync(
-      join(dir, 'riswhois.txt'),
+      join(dir(), 'riswhois.txt'),
       [
         '64500\t193.0.0.0/16\t300',
         '64501\t193.0.10.0/24\t250',
@@ -36,7 +35,7 @@ describe('RPKI in BGP answers', () => {
       ].join('\n'),
     );
     writeFileSync(
-      join(dir, 'vrps.json'),
+      join(dir(), 'vrps.json'),
       JSON.stringify({
         metadata: { buildtime: new Date(Date.now() - 2 * 3_600_000).toISOString() },
         roas: [
@@ -46,12 +45,11 @@ describe('RPKI in BGP answers', () => {
         ],
       }),
     );
-    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_RPKI: join(dir, 'vrps.json') });
+    const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_RPKI: join(dir(), 'vrps.json') });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
   after(() => {
     engine.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says valid with the matching VRP', async () => {
@@ -100,9 +98,9 @@ describe('RPKI in BGP answers', () => {
   });
 
   it('refuses a VRP file that cannot be loaded with one line naming BGP_RPKI, and keeps RPKI out of answers when off', async () => {
-    const broken = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`, BGP_RPKI: join(dir, 'riswhois.txt') });
+    const broken = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_RPKI: join(dir(), 'riswhois.txt') });
     await assert.rejects(LookingGlass.open(broken, { logger: silentLogger() }), /^ConfigError: BGP_RPKI: .*not a VRP file/);
-    const off = await LookingGlass.open(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}` }), {
+    const off = await LookingGlass.open(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}` }), {
       logger: silentLogger(),
     });
     try {
@@ -122,7 +120,7 @@ describe('RPKI in BGP answers', () => {
       stats: async () => ({ source: 'RIPEstat (127.0.0.1)' }),
       close: () => {},
     };
-    const bgp = await TableFileSource.open({ path: join(dir, 'riswhois.txt'), onError: () => {} });
+    const bgp = await TableFileSource.open({ path: join(dir(), 'riswhois.txt'), onError: () => {} });
     const degraded = new LookingGlass(readEngineConfig({ DNS_UPSTREAM: '127.0.0.1' }), { bgp, rpki: failing });
     try {
       const answer = (await degraded.answer('bgp 193.0.0.0/16')).lines.map((l) => l.text).join('\n');

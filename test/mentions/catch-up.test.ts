@@ -4,9 +4,6 @@
  * max_id down to the watermark, so no backlog size loses a mention.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { MentionNotification } from '../../lib/fediverse/fediverse.ts';
 import { MentionQueue } from '../../lib/mentions/queue.ts';
@@ -14,11 +11,10 @@ import { NotificationListener, type MentionSource } from '../../lib/mentions/lis
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
 import { recordingLogger } from '../testkit/bot/log-events.ts';
+import { testFolders } from '../testkit/temporary-folder.ts';
 
-const folders: string[] = [];
-after(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const folders = testFolders();
+after(folders.removeAll);
 
 /** A server's notifications, oldest first; pages of at most `cap` newest first, with opaque ids in the server's order. No stream. */
 class ListingServer implements MentionSource {
@@ -73,8 +69,7 @@ describe('catch-up after a restart', () => {
   for (const backlog of [1, 39, 40, 41, 500]) {
     for (const cap of [40, 20, 10]) {
       it(`answers a backlog of ${backlog} once each, oldest first, where pages hold ${cap}`, async () => {
-        folders.push(mkdtempSync(join(tmpdir(), 'fedidig-catch-up-')));
-        const state = folders.at(-1)!;
+        const state = folders.make('fedidig-catch-up-');
         const server = new ListingServer(cap);
         const answered: string[] = [];
         server.add(3);
@@ -88,8 +83,7 @@ describe('catch-up after a restart', () => {
   }
 
   it('stops at the watermark’s time where the server no longer lists the watermark', async () => {
-    folders.push(mkdtempSync(join(tmpdir(), 'fedidig-catch-up-')));
-    const state = folders.at(-1)!;
+    const state = folders.make('fedidig-catch-up-');
     const server = new ListingServer();
     const answered: string[] = [];
     server.add(100);
@@ -108,8 +102,7 @@ describe('catch-up after a restart', () => {
   });
 
   it('logs a catch-up event when a listing finds new mentions, and only then', async () => {
-    folders.push(mkdtempSync(join(tmpdir(), 'fedidig-catch-up-')));
-    const state = folders.at(-1)!;
+    const state = folders.make('fedidig-catch-up-');
     const server = new ListingServer();
     const answered: string[] = [];
     const { logger, named } = recordingLogger();

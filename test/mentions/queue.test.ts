@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { MentionNotification } from '../../lib/fediverse/fediverse.ts';
 import { MentionQueue } from '../../lib/mentions/queue.ts';
 import { ProgressStore } from '../../lib/mentions/progress-store.ts';
+import { testFolders } from '../testkit/temporary-folder.ts';
 
 const mention = (id: string): MentionNotification => ({ id, type: 'mention' });
-const folders: string[] = [];
-const store = () => {
-  folders.push(mkdtempSync(join(tmpdir(), 'fedidig-queue-')));
-  return new ProgressStore(folders.at(-1)!);
-};
-after(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const folders = testFolders();
+const store = () => new ProgressStore(folders.make('fedidig-queue-'));
+after(folders.removeAll);
 
 describe('MentionQueue', () => {
   it('moves the watermark only past mentions answered together with all before them', async () => {

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { unroutableReason } from '../../lib/net/special-ranges.ts';
 import { parseIpAddress } from '../../lib/net/ip-address.ts';
 import { addressService, asnService, domainService, parseBootstrap, publicationOf } from '../../lib/rdap/bootstrap.ts';
 import { loadBootstrapDir } from '../../lib/rdap/bootstrap-file.ts';
 import { BootstrapStore, REFRESH_INTERVAL_MS, shippedBootstrap } from '../../lib/rdap/bootstrap-store.ts';
 import { FetchRefusedError } from '../../lib/net/fetch-errors.ts';
 import { BootstrapFormatError, NoRdapServiceError } from '../../lib/rdap/errors.ts';
-import { rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
 import { silentLogger } from '../../lib/ops/logger.ts';
-import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
+import { rdapFetchTrusting, startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
+import { testFolders } from '../testkit/temporary-folder.ts';
 
 const file = (services: [string[], string[]][], publication = '2026-12-01T00:00:00Z') => ({ publication, services, version: '1.0' });
 const ip = (text: string) => parseIpAddress(text)!;
@@ -85,14 +82,10 @@ describe('the bootstrap registries (RFC 9224)', () => {
 });
 
 describe('the bootstrap store', { timeout: 60_000 }, () => {
-  let ca: TestCa;
   let server: RdapTestServer;
-  const folders: string[] = [];
-  const folder = () => {
-    folders.push(mkdtempSync(join(tmpdir(), 'fedidig-bootstrap-')));
-    return folders.at(-1)!;
-  };
-  const fetch = () => rdapFetch({ refuseAddress: () => undefined, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+  const folders = testFolders();
+  const folder = () => folders.make('fedidig-bootstrap-');
+  const fetch = () => rdapFetchTrusting(server.ca, { timeoutMs: 2000 });
   const iana = (publication: string) => {
     for (const [name, services] of Object.entries({
       dns: [[['test'], ['https://registry.example/']]],
@@ -105,13 +98,11 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
   };
 
   before(async () => {
-    ca = createTestCa();
-    server = await startRdapServer(ca);
+    server = await startRdapServer();
   });
   after(async () => {
     await server.close();
-    ca.remove();
-    for (const path of folders) rmSync(path, { recursive: true, force: true });
+    folders.removeAll();
   });
 
   it('starts from the shipped copy, refreshes into STATE_DIR at most once a day, and starts from the refresh after a restart', async () => {
@@ -207,7 +198,7 @@ describe('the bootstrap store', { timeout: 60_000 }, () => {
   });
 
   it('refreshes through the guarded fetch: a refresh URL on loopback is refused without RDAP_ALLOW_PRIVATE', async () => {
-    const guarded = rdapFetch({ refuseAddress: unroutableReason, timeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+    const guarded = rdapFetchTrusting(server.ca, { timeoutMs: 2000, allowPrivate: false });
     await assert.rejects(guarded(`${server.url}iana/dns.json`), (error: unknown) => error instanceof FetchRefusedError && /loopback/.test(error.reason));
     await assert.rejects(guarded(`http://192.0.2.1/dns.json`), (error: unknown) => error instanceof FetchRefusedError && /only https/.test(error.reason));
     // A name that resolves to loopback is refused at connection time, with no request sent.

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseBootstrap } from '../../lib/rdap/bootstrap.ts';
 import { RdapClient } from '../../lib/rdap/rdap-client.ts';
-import { type JsonFetch, rdapFetch } from '../../lib/rdap/rdap-fetch.ts';
-import { startRdapServer, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
+import type { JsonFetch } from '../../lib/rdap/rdap-fetch.ts';
+import { rdapFetchTrusting, startRdapServer, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
 import { waitFor } from '../testkit/wait-for.ts';
 
 /** An answer the server sends when `release` is called. */
@@ -27,7 +26,6 @@ class GaveUp extends Error {
 }
 
 describe('the RDAP client shares a request among its askers', { timeout: 60_000 }, () => {
-  let ca: TestCa;
   let rdap: RdapTestServer;
   let client: RdapClient;
   let fetch: JsonFetch;
@@ -35,15 +33,14 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
   let fetches = 0;
 
   before(async () => {
-    ca = createTestCa();
-    rdap = await startRdapServer(ca);
+    rdap = await startRdapServer();
     const bootstrap = parseBootstrap({
       dns: { services: [] },
       ipv4: { services: [] },
       ipv6: { services: [] },
       asn: { services: [[['64496-64511'], [`${rdap.url}held/`]]] },
     });
-    fetch = rdapFetch({ refuseAddress: () => undefined, timeoutMs: 30_000, maxBytes: 1 << 20, maxRedirects: 3, ca: ca.caPem });
+    fetch = rdapFetchTrusting(rdap.ca, { timeoutMs: 30_000 });
     client = new RdapClient({
       bootstrap: () => bootstrap,
       fetch: (url, signal) => {
@@ -52,10 +49,7 @@ describe('the RDAP client shares a request among its askers', { timeout: 60_000 
       },
     });
   });
-  after(async () => {
-    await rdap.close();
-    ca.remove();
-  });
+  after(() => rdap.close());
 
   const asked = (path: string) => rdap.requests.filter((asked) => asked === path).length;
 

@@ -6,9 +6,6 @@
  * NODE_EXTRA_CA_CERTS); the RDAP and DNS servers are the loopback ones.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openWhois } from '../../lib/engine/ask-whois.ts';
 import { readEngineConfig } from '../../lib/engine/config.ts';
@@ -18,34 +15,29 @@ import { createHttpTwin } from '../../lib/twin/http-twin.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import { HOSTILE_NAMES, PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
 import { waitFor } from '../testkit/wait-for.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 describe('whois answers to failures and hostile servers', { timeout: 60_000 }, () => {
-  let ca: TestCa;
   let rdap: RdapTestServer;
   let dns: DnsTestServer;
-  let dir: string;
+  const dir = temporaryFolder('fedidig-whois-');
   const engines: LookingGlass[] = [];
 
   before(async () => {
-    ca = createTestCa();
-    rdap = await startRdapServer(ca);
+    rdap = await startRdapServer();
     dns = await startDnsTestServer();
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-whois-'));
-    writeBootstrapDir(dir, serveRegistries(rdap));
+    writeBootstrapDir(dir(), serveRegistries(rdap));
   });
   after(async () => {
     for (const glass of engines) glass.close();
     await rdap.close();
     dns.close();
-    ca.remove();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function engine(env: Record<string, string> = {}): Promise<LookingGlass> {
-    const config = readEngineConfig({ DNS_UPSTREAM: dns.address, RDAP_BOOTSTRAP_DIR: dir, RDAP_ALLOW_PRIVATE: 'true', RDAP_TIMEOUT_MS: '8000', ...env });
-    const whois = await openWhois(config.rdap, { logger: silentLogger(), ca: ca.caPem });
+    const config = readEngineConfig({ DNS_UPSTREAM: dns.address, RDAP_BOOTSTRAP_DIR: dir(), RDAP_ALLOW_PRIVATE: 'true', RDAP_TIMEOUT_MS: '8000', ...env });
+    const whois = await openWhois(config.rdap, { logger: silentLogger(), ca: rdap.ca.caPem });
     engines.push(new LookingGlass(config, { whois }));
     return engines.at(-1)!;
   }

@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -16,45 +15,40 @@ import { postLength } from '../../lib/reply/post-length.ts';
 import { startDnsTestServer, type DnsTestServer } from '../testkit/dns/dns-test-server.ts';
 import { PRIVATE_DATA, serveRegistries } from '../testkit/rdap/rdap-registries.ts';
 import { startRdapServer, writeBootstrapDir, type RdapTestServer } from '../testkit/rdap/rdap-server.ts';
-import { createTestCa, type TestCa } from '../testkit/rdap/test-ca.ts';
+import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 const run = promisify(execFile);
 const MAX_CHARACTERS = 500;
 
 describe('whois through npm run lookup', { timeout: 180_000 }, () => {
-  let ca: TestCa;
   let rdap: RdapTestServer;
   let dns: DnsTestServer;
-  let dir: string;
+  const dir = temporaryFolder('fedidig-whois-');
   let env: Record<string, string>;
 
   before(async () => {
-    ca = createTestCa();
-    rdap = await startRdapServer(ca);
+    rdap = await startRdapServer();
     dns = await startDnsTestServer();
-    dir = mkdtempSync(join(tmpdir(), 'fedidig-whois-'));
-    writeBootstrapDir(join(dir, 'bootstrap'), serveRegistries(rdap));
+    writeBootstrapDir(join(dir(), 'bootstrap'), serveRegistries(rdap));
     // The routes BGP knows: as registered, a more-specific, an origin the holder does not name; 41.0.0.0/16 not at all.
     writeFileSync(
-      join(dir, 'riswhois.txt'),
+      join(dir(), 'riswhois.txt'),
       ['15169\t8.8.8.0/24\t10', '3333\t193.0.0.0/16\t10', '3333\t193.0.6.0/23\t10', '13335\t1.1.1.0/24\t10', '64999\t200.160.0.0/20\t10', ''].join('\n'),
     );
     env = {
       DOTENV_CONFIG_PATH: '/dev/null',
       DNS_UPSTREAM: dns.address,
-      BGP_SOURCE: `table:${join(dir, 'riswhois.txt')}`,
-      RDAP_BOOTSTRAP_DIR: join(dir, 'bootstrap'),
+      BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`,
+      RDAP_BOOTSTRAP_DIR: join(dir(), 'bootstrap'),
       RDAP_ALLOW_PRIVATE: 'true',
       RDAP_TIMEOUT_MS: '2000',
-      NODE_EXTRA_CA_CERTS: ca.caPath,
+      NODE_EXTRA_CA_CERTS: rdap.ca.caPath,
       MAX_CHARACTERS: String(MAX_CHARACTERS),
     };
   });
   after(async () => {
     await rdap.close();
     dns.close();
-    ca.remove();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /**

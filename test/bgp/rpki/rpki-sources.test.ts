@@ -5,10 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseIpAddress } from '../../../lib/net/ip-address.ts';
 import { cidr } from '../../testkit/bgp/table-helpers.ts';
@@ -19,6 +18,7 @@ import { vrpFile } from '../../../lib/bgp/rpki/vrp-file-loader.ts';
 import { readDataFileSnapshot } from '../../../lib/datafile/data-file.ts';
 import { startRipeStatStandIn, type RipeStatStandIn } from '../../testkit/bgp/ripestat-stand-in.ts';
 import { childProcessesStarted } from '../../testkit/event-loop-stall.ts';
+import { closedAfterEach } from '../../testkit/closed-after-each.ts';
 import { Events } from '../../testkit/events.ts';
 import { temporaryFolder } from '../../testkit/temporary-folder.ts';
 
@@ -42,28 +42,19 @@ function csv(origin: number, count = 0, ipv6 = (_i: number) => false): string {
 const states = async (source: VrpFileSource, origins: number[]) => (await source.validate(ip('10.1.2.0'), 24, origins)).map((v) => v.state);
 
 describe('VrpFileSource', () => {
-  let dir: string;
-  const sources: VrpFileSource[] = [];
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fedidig-vrps-'));
-  });
-  afterEach(() => {
-    for (const source of sources.splice(0)) source.close();
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryFolder('fedidig-vrps-');
+  const closeAfterTest = closedAfterEach<VrpFileSource>();
 
   async function open(path: string) {
     const errors = new Events<Error>();
     const reloads = new Events<RpkiStats>();
     const source = await VrpFileSource.open({ path, onError: errors.push, onLoad: reloads.push, pollIntervalMs: 50, settleMs: 20 });
-    sources.push(source);
+    closeAfterTest(source);
     return { source, errors, reloads };
   }
 
   it('validates every origin of a route from a gzipped file, and tells its figures and age', async () => {
-    const path = join(dir, 'vrps.csv.gz');
+    const path = join(dir(), 'vrps.csv.gz');
     await writeFile(path, gzipSync(csv(64500)));
     const fileTime = new Date('2026-11-30T09:00:00Z');
     await utimes(path, fileTime, fileTime);
@@ -76,13 +67,13 @@ describe('VrpFileSource', () => {
   });
 
   it('refuses to open a file that does not load', async () => {
-    const path = join(dir, 'not-vrps.txt');
+    const path = join(dir(), 'not-vrps.txt');
     await writeFile(path, '64500\t10.0.0.0/8\t300\n');
     await assert.rejects(VrpFileSource.open({ path, onError: () => {} }), { name: 'DataFileLoadError', message: /not a VRP file/ });
   });
 
   it('reloads a file replaced by rename, keeps the old VRPs while a new file is broken, and recovers', WATCHING, async () => {
-    const path = join(dir, 'rpki-client.json');
+    const path = join(dir(), 'rpki-client.json');
     await writeFile(path, JSON.stringify({ roas: [{ asn: 64500, prefix: '10.0.0.0/8', maxLength: 24, ta: 'ripe' }] }));
     const { source, errors, reloads } = await open(path);
 
@@ -107,7 +98,7 @@ describe('VrpFileSource', () => {
   });
 
   it('reloads on request, answering from the old set until the new one is in', async () => {
-    const path = join(dir, 'busy.csv');
+    const path = join(dir(), 'busy.csv');
     await writeFile(path, csv(64500, 20_000));
     const { source } = await open(path);
     await writeFile(path, csv(64501, 40_000));
@@ -129,11 +120,11 @@ describe('VrpFileSource', () => {
   });
 
   it('builds a reloaded set in a child process, leaving the event loop and its memory free', async () => {
-    const path = join(dir, 'large.csv');
+    const path = join(dir(), 'large.csv');
     await writeFile(path, csv(64500));
     // Not watched: the reload measured is the one asked for.
     const source = await VrpFileSource.open({ path, onError: () => {}, pollIntervalMs: 60_000, settleMs: 60_000 });
-    sources.push(source);
+    closeAfterTest(source);
     // Half of them IPv6 /64s of one /32, which the builder's native first-word sort leaves to its comparator. What
     // the stall costs in milliseconds is measured by the benchmark (npm run bench:bgp), not here.
     const vrps = 20_000;
@@ -157,10 +148,7 @@ describe('VrpFileSource', () => {
 
 describe('VRP snapshots', () => {
   const dir = temporaryFolder('fedidig-vrp-snapshot-');
-  const sources: VrpFileSource[] = [];
-  afterEach(() => {
-    for (const source of sources.splice(0)) source.close();
-  });
+  const closeAfterTest = closedAfterEach<VrpFileSource>();
 
   async function open(path: string, snapshotPath: string) {
     const snapshots = new Events<RpkiStats>();
@@ -176,7 +164,7 @@ describe('VRP snapshots', () => {
       pollIntervalMs: 60_000,
       settleMs: 20,
     });
-    sources.push(source);
+    closeAfterTest(source);
     return { source, snapshots, snapshotErrors, reloads };
   }
 

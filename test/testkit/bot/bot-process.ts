@@ -55,22 +55,23 @@ export async function aroundServer(
 }
 
 /**
- * Waits until every question has a reply, then a little longer, and returns
- * each one's reply, failing where one has more than one (with the bot's last output).
+ * Waits until every question has a reply on the server (a Mastodon or a Misskey instance), then a little
+ * longer for a duplicate to show, and returns each one's reply, failing where one has none or more than one
+ * (with the bot's last output).
  */
 export async function answeredOnceEach<R>(
   questions: readonly { readonly id: string }[],
-  repliesTo: (id: string) => readonly R[],
-  output: () => string,
-  timeoutMs: number,
+  instance: { repliesTo(id: string): readonly R[] },
+  bot: Pick<BotProcess, 'output'>,
+  timeoutMs = 30_000,
 ): Promise<R[]> {
-  await waitFor(() => questions.every((q) => repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
-    const missing = questions.filter((q) => repliesTo(q.id).length === 0).length;
-    throw new Error(`${error.message}; ${missing} of ${questions.length} unanswered\n${output().slice(-3000)}`);
+  await waitFor(() => questions.every((q) => instance.repliesTo(q.id).length > 0), timeoutMs).catch((error: Error) => {
+    const missing = questions.filter((q) => instance.repliesTo(q.id).length === 0).map((q) => q.id);
+    throw new Error(`${error.message}; ${missing.length} of ${questions.length} unanswered: ${missing.join(', ')}\n${bot.output().slice(-3000)}`);
   });
   await new Promise((resolve) => setTimeout(resolve, 800));
   return questions.map((q) => {
-    const answers = repliesTo(q.id);
+    const answers = instance.repliesTo(q.id);
     assert.equal(answers.length, 1, `question ${q.id} has ${answers.length} replies`);
     return answers[0]!;
   });

@@ -20,7 +20,7 @@ import {
   type BotProcess,
   type BotWorld,
 } from './bot-process.ts';
-import type { Flavour, StatusJson } from '../mastodon-instance.ts';
+import type { Flavour } from '../mastodon-instance.ts';
 
 /** Registers the end-to-end suite against `flavour`, in the test file that calls it. */
 export function serverSuite(flavour: Flavour): void {
@@ -32,15 +32,6 @@ export function serverSuite(flavour: Flavour): void {
   });
 
   const ask = (w: BotWorld, text: string, visibility = 'public') => w.instance.post(w.alice, { status: `@dig ${text}`, visibility });
-
-  /** Every question has exactly one reply by the bot. */
-  const answeredExactlyOnce = (w: BotWorld, questions: readonly StatusJson[], timeoutMs = 30_000) =>
-    answeredOnceEach(
-      questions,
-      (id) => w.instance.repliesTo(id),
-      () => bot?.output() ?? '',
-      timeoutMs,
-    );
 
   /** What a reader sees of a status: its lines, as <br> and <p> make them. */
   const shownLines = (html: string) =>
@@ -65,11 +56,11 @@ export function serverSuite(flavour: Flavour): void {
       world.instance.createAccount('someone@example.social');
       bot = startSupervisor(world.env());
       // Answered by the first catch-up: every question after it comes through the stream, or a poll where there is none.
-      await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+      await answeredOnceEach([ask(world, 'example.test')], world.instance, bot);
       const visibilities = ['public', 'unlisted', 'private', 'direct'];
       const questions = visibilities.map((visibility) => ask(world!, 'example.test MX', visibility));
       questions.push(ask(world, 'evil.example.test TXT', 'direct'));
-      const replies = await answeredExactlyOnce(world, questions, 15_000);
+      const replies = await answeredOnceEach(questions, world.instance, bot, 15_000);
       assertRepliesInThread(questions, replies);
       // The MX answers hold host names and no URL: a link there is one the server made of a bare name.
       for (const reply of replies.slice(0, 4)) {
@@ -95,12 +86,12 @@ export function serverSuite(flavour: Flavour): void {
       const env = world.env({ MAX_IN_FLIGHT: '16', RATE_LIMIT: '100000/60s', GLOBAL_RATE_LIMIT: '100000/60s', FLOOD_LIMIT: '100000/60s' });
       bot = startSupervisor(env);
       const asked = [ask(world, 'example.test')];
-      await answeredExactlyOnce(world, asked);
+      await answeredOnceEach(asked, world.instance, bot);
       for (const backlog of [1, 39, 40, 41, 500]) {
         assert.equal(await bot.stop('SIGTERM'), 0);
         asked.push(...Array.from({ length: backlog }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'AAAA'}`, 'unlisted')));
         bot = startSupervisor(env);
-        await answeredExactlyOnce(world, asked, 90_000);
+        await answeredOnceEach(asked, world.instance, bot, 90_000);
       }
       assert.equal(world.instance.statusesBy(world.bot.acct).length, asked.length, 'nothing but the answers');
     });
@@ -108,12 +99,12 @@ export function serverSuite(flavour: Flavour): void {
     it('answers a burst once each across a killed worker', async () => {
       world = await startBotWorld({ flavour });
       bot = startSupervisor(world.env());
-      await answeredExactlyOnce(world, [ask(world, 'example.test')]);
+      await answeredOnceEach([ask(world, 'example.test')], world.instance, bot);
       const burst = Array.from({ length: 10 }, (_, i) => ask(world!, `example.test ${i % 2 ? 'A' : 'TXT'}`));
       // The worker running now: under load the supervisor may already have replaced the first one.
       process.kill(workerPids(bot.output()).at(-1)!, 'SIGKILL');
       burst.push(...Array.from({ length: 4 }, () => ask(world!, 'signed.example.test')));
-      await answeredExactlyOnce(world, burst, 45_000);
+      await answeredOnceEach(burst, world.instance, bot, 45_000);
       assert.ok(workerPids(bot.output()).length >= 2, 'a new worker was forked');
     });
   });

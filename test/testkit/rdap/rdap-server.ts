@@ -1,14 +1,14 @@
 /**
- * A loopback RDAP server over HTTPS (its certificate from the test's own CA,
- * test-ca.ts) that serves registry-shaped answers by path, as
+ * A loopback RDAP server over HTTPS (loopback-https.ts: its certificate from a
+ * CA of the test's own) that serves registry-shaped answers by path, as
  * rdap-registries.ts lays them out, and writes the bootstrap files that point
  * at it. Every request is recorded, so tests can tell what was asked.
  */
-import { createServer, type Server } from 'node:https';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { TestCa } from './test-ca.ts';
+import { refusedAddressRule } from '../../../lib/net/special-ranges.ts';
+import { type JsonFetch, rdapFetch } from '../../../lib/rdap/rdap-fetch.ts';
+import { type LoopbackHttps, startLoopbackHttps } from '../loopback-https.ts';
 
 /** One answer: a status, a body (JSON unless a string), headers; or a function of the request for answers that depend on it. */
 export interface RdapServerAnswer {
@@ -25,6 +25,8 @@ export interface RdapServerAnswer {
 export interface RdapTestServer {
   /** `https://127.0.0.1:PORT/` */
   readonly url: string;
+  /** The CA a client must trust to reach the server; closing the server removes it. */
+  readonly ca: LoopbackHttps['ca'];
   /** Paths asked, in order. */
   readonly requests: string[];
   /** Paths whose asker closed the connection before it was answered, in order. */
@@ -34,11 +36,11 @@ export interface RdapTestServer {
   close(): Promise<void>;
 }
 
-export async function startRdapServer(ca: TestCa): Promise<RdapTestServer> {
+export async function startRdapServer(): Promise<RdapTestServer> {
   const answers = new Map<string, RdapServerAnswer>();
   const requests: string[] = [];
   const dropped: string[] = [];
-  const server: Server = createServer({ cert: ca.certPem, key: ca.keyPem }, (request, response) => {
+  const server = await startLoopbackHttps((request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0]!).toLowerCase();
     requests.push(path);
     const found = answers.get(path) ?? { status: 404, json: { errorCode: 404, title: 'Not Found' } };
@@ -57,19 +59,25 @@ export async function startRdapServer(ca: TestCa): Promise<RdapTestServer> {
     else if (found.delayMs) setTimeout(send, found.delayMs).unref();
     else send();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `https://127.0.0.1:${port}/`,
+    url: `${server.origin}/`,
+    ca: server.ca,
     requests,
     dropped,
     answer: (path, answer) => answers.set(path.toLowerCase(), answer),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
+}
+
+/**
+ * RDAP's guarded fetch as openWhois makes it, trusting `ca` (the one thing a test in one process cannot set
+ * through NODE_EXTRA_CA_CERTS): a lab's, RDAP_ALLOW_PRIVATE, unless `allowPrivate` is false; a cap of 1 MB unless `maxBytes`.
+ */
+export function rdapFetchTrusting(
+  ca: LoopbackHttps['ca'],
+  { timeoutMs, maxBytes = 1 << 20, allowPrivate = true }: { timeoutMs: number; maxBytes?: number; allowPrivate?: boolean },
+): JsonFetch {
+  return rdapFetch({ refuseAddress: refusedAddressRule(allowPrivate), timeoutMs, maxBytes, maxRedirects: 3, ca: ca.caPem });
 }
 
 /** Bootstrap services as [entries, URLs] per file, as RFC 9224 lays them out. */
