@@ -12,6 +12,7 @@
  * back later is merged with its earlier row.
  */
 
+import { collectGarbage } from '../../datafile/collect-garbage.ts';
 import { hostMaskWord, maskIpv4, parseIpv4, parseIpv6, parsePrefixLength } from '../../net/ip-address.ts';
 import { Ipv4PrefixIndex, Ipv6PrefixIndex, type SortedRoutes } from '../../net/prefix-index.ts';
 import type { AsPathWords } from './as-path-tree.ts';
@@ -204,6 +205,8 @@ export class RoutingTableBuilder {
 
   build(): RoutingTable {
     this.flush();
+    // The arrays outgrown while reading go before the frozen ones are made: the peak of a load.
+    collectGarbage();
     const ipv4 = this.sorted(this.ipv4);
     const ipv6 = this.sorted(this.ipv6);
     // The rows as they came go before the paths and the index are built: the builder is done.

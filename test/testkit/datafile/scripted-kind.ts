@@ -1,8 +1,10 @@
 /**
  * A data-file kind for the pipeline's own tests, whose file says what its
  * load does in the build process: numbers, one a line, are loaded; `exit N`
- * ends the process with code N and no result; `hang` never finishes. Its
- * load options travel to the build process with the request.
+ * ends the process with code N and no result; `hang` never finishes;
+ * `gc?` loads 1 when the build process can collect garbage when told
+ * (collectGarbage), else 0. Its load options travel to the build process
+ * with the request.
  */
 import type { DataFileFacts, DataFileKind } from '../../../lib/datafile/data-file.ts';
 import { loadDataFile } from '../../../lib/datafile/file-content.ts';
@@ -29,6 +31,8 @@ export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint3
       if (exit) process.exit(Number(exit[1]));
       // A timer keeps the process alive: it waits for ever, not exits for want of work.
       if (text === 'hang') await new Promise(() => setInterval(() => {}, 60_000));
+      if (text === 'gc?')
+        return { numbers: Uint32Array.of(typeof (globalThis as { gc?: unknown }).gc === 'function' ? 1 : 0), format: 'text' as const, dataTime: undefined };
       return { numbers: Uint32Array.from(text.split('\n'), (line) => Number(line) + (options.offset ?? 0)), format: 'text' as const, dataTime: undefined };
     }),
   parts: ({ numbers }) => ({ numbers }),
