@@ -125,7 +125,7 @@ export class ByteLineSplitter implements StreamParser {
 
   private carryOver(bytes: Buffer, from: number): void {
     const length = this.carried + bytes.length - from;
-    if (length > MAX_LINE_BYTES) throw new DataFormatError(`a line longer than ${MAX_LINE_BYTES} bytes: not a text table`, { line: this.lineNumber + 1 });
+    if (length > MAX_LINE_BYTES) throw tooLong(this.lineNumber + 1);
     if (length > this.carry.length) {
       const carry = Buffer.alloc(Math.max(length, 2 * this.carry.length));
       this.carry.copy(carry, 0, 0, this.carried);
@@ -137,6 +137,7 @@ export class ByteLineSplitter implements StreamParser {
 
   private line(data: Buffer, start: number, newline: number): void {
     this.lineNumber++;
+    if (newline - start > MAX_LINE_BYTES) throw tooLong(this.lineNumber);
     const end = newline > start && data[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
     const first = data[start];
     if (first === 37 /* % */ || first === 35 /* # */ || isBlankBytes(data, start, end)) return;
@@ -192,6 +193,10 @@ class DecodedLines implements ByteLineParser {
     // Blank in Unicode's sense too, as the line was before the bytes were read.
     if (line.trim() !== '') this.lines.parseLine(line);
   }
+}
+
+function tooLong(line: number): DataFormatError {
+  return new DataFormatError(`a line longer than ${MAX_LINE_BYTES} bytes: not a text table`, { line });
 }
 
 /** Whether `data[start, end)` is only ASCII white space (or nothing). */
