@@ -153,6 +153,11 @@ describe('text formats, line by line', () => {
       'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496|IGP\nTABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/33|64496|IGP\n',
       /bad prefix 192\.0\.2\.0\/33 \(line 2\)/,
     ],
+    [
+      'a bgpdump line whose prefix differs from the good one before only in its first character',
+      'TABLE_DUMP2|1|B|192.0.2.1|64496|192.0.2.0/24|64496|IGP\nTABLE_DUMP2|1|B|192.0.2.1|64496|292.0.2.0/24|64496|IGP\n',
+      /bad prefix 292\.0\.2\.0\/24 \(line 2\)/,
+    ],
     ['no known format', 'hello world\n', /not a known table format/],
     ['only comments', '% nothing\n% here\n', /no routes/],
     ['an empty file', '', /no routes/],
