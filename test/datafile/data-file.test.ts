@@ -107,7 +107,7 @@ describe('the data-file build process', () => {
     assert.deepEqual([...file.current.value.numbers], [11, 12]);
   });
 
-  it('builds in a process that can collect its garbage when a builder asks (collectGarbage), unlike the test’s', async () => {
+  it('builds in a process whose collectGarbage() collects (a builder calls it before its frozen arrays), unlike the test’s', async () => {
     const { file } = await scripted('gc.txt', 'gc?\n');
     assert.deepEqual([...file.current.value.numbers], [1]);
     assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'the test runs without --expose-gc: the 1 is the build process’s');

@@ -2,11 +2,12 @@
  * A data-file kind for the pipeline's own tests, whose file says what its
  * load does in the build process: numbers, one a line, are loaded; `exit N`
  * ends the process with code N and no result; `hang` never finishes;
- * `gc?` loads 1 when the build process can collect garbage when told
- * (collectGarbage), else 0. Its load options travel to the build process
+ * `gc?` loads 1 when collectGarbage() in the build process collected an
+ * object nothing holds (a WeakRef to it is empty after), else 0. Its load options travel to the build process
  * with the request.
  */
 import type { DataFileFacts, DataFileKind } from '../../../lib/datafile/data-file.ts';
+import { collectGarbage } from '../../../lib/datafile/collect-garbage.ts';
 import { loadDataFile } from '../../../lib/datafile/file-content.ts';
 
 export interface LoadedNumbers extends DataFileFacts<'text'> {
@@ -31,10 +32,18 @@ export const scriptedFile: DataFileKind<LoadedNumbers, { readonly numbers: Uint3
       if (exit) process.exit(Number(exit[1]));
       // A timer keeps the process alive: it waits for ever, not exits for want of work.
       if (text === 'hang') await new Promise(() => setInterval(() => {}, 60_000));
-      if (text === 'gc?')
-        return { numbers: Uint32Array.of(typeof (globalThis as { gc?: unknown }).gc === 'function' ? 1 : 0), format: 'text' as const, dataTime: undefined };
+      if (text === 'gc?') return { numbers: Uint32Array.of(await collectedWhenTold()), format: 'text' as const, dataTime: undefined };
       return { numbers: Uint32Array.from(text.split('\n'), (line) => Number(line) + (options.offset ?? 0)), format: 'text' as const, dataTime: undefined };
     }),
   parts: ({ numbers }) => ({ numbers }),
   assemble: (facts, { numbers }) => ({ ...facts, numbers }),
 };
+
+/** 1 when collectGarbage() frees an object that only a WeakRef points to, else 0. */
+async function collectedWhenTold(): Promise<number> {
+  const ref = new WeakRef({ unheld: true });
+  // A WeakRef's target is kept until the job that made it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  return ref.deref() === undefined ? 1 : 0;
+}
