@@ -14,7 +14,7 @@
 
 import type { AsPathHop } from '../bgp-source.ts';
 import { bigEndianU32 } from '../../net/byte-reader.ts';
-import { grown, InternedSequences, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
+import { grown, InternedSequences, mix32, SequenceInterner, type SequencesParts } from './interned-sequences.ts';
 import { Uint32PairMap } from './uint32-pair-map.ts';
 
 const AS_SET_MARK = 0;
@@ -476,20 +476,10 @@ function setHash(members: Uint32Array, start: number, count: number): number {
   let hash = SET_SEED ^ count;
   for (let m = start; m < start + count; m++) hash = Math.imul(hash ^ members[m]!, 0x01000193);
   // Never an ASN's own value in practice; the walk confirms every match anyway.
-  return mix(hash) | 0x80000000;
+  return mix32(hash) | 0x80000000;
 }
 
 /** The hash of a path: its first hop's value and the hash of the rest. */
 function hopHash(value: number, rest: number): number {
-  return mix((Math.imul(value, 0x9e3779b1) ^ Math.imul(rest, 0x85ebca77) ^ (rest >>> 16)) >>> 0);
-}
-
-/** Murmur3's finaliser: every bit of the input moves the low bits, which pick the slot. */
-function mix(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return mix32((Math.imul(value, 0x9e3779b1) ^ Math.imul(rest, 0x85ebca77) ^ (rest >>> 16)) >>> 0);
 }

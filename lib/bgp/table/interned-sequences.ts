@@ -187,3 +187,13 @@ function hashWords(words: ArrayLike<number>, length: number, start = 0): number 
   hash = Math.imul(hash, 0x2c1b3c6d);
   return (hash ^ (hash >>> 12)) >>> 0;
 }
+
+/** Murmur3's finaliser: every bit of the input moves the low bits, which pick the slot. */
+export function mix32(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

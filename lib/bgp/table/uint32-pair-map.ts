@@ -1,3 +1,5 @@
+import { mix32 } from './interned-sequences.ts';
+
 /**
  * A map from a pair of 32-bit unsigned integers to one, in one typed array
  * (key, key, value + 1 side by side: one cache line per probe). A table
@@ -56,12 +58,7 @@ export class Uint32PairMap {
   }
 }
 
-/** Murmur3's finaliser over both keys: consecutive ASNs land in slots far apart. */
+/** Both keys, mixed: consecutive ASNs land in slots far apart. */
 function pairHash(a: number, b: number): number {
-  let h = (a ^ Math.imul(b, 0x9e3779b1)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return mix32((a ^ Math.imul(b, 0x9e3779b1)) >>> 0);
 }
