@@ -54,7 +54,7 @@ export class BgpdumpTextParser implements ByteLineParser {
   private peerCount = 0;
   /** The last line's prefix, as bytes and as text: the entries of one prefix come one after the other, and its text is made once. */
   private lastPrefix = Buffer.alloc(64);
-  private lastPrefixLength = -1;
+  /** Latin-1: one character for each byte, so its length is the bytes'. */
   private lastPrefixText = '';
 
   constructor(private readonly builder: RoutingTableBuilder) {}
@@ -138,10 +138,9 @@ export class BgpdumpTextParser implements ByteLineParser {
   /** The prefix field `data[start, end)` as text: made again only when it differs from the last line's. */
   private prefixText(data: Buffer, start: number, end: number): string {
     const length = end - start;
-    if (length === this.lastPrefixLength && sameBytes(this.lastPrefix, data, start, end)) return this.lastPrefixText;
+    if (length === this.lastPrefixText.length && sameBytes(this.lastPrefix, data, start, end)) return this.lastPrefixText;
     if (length > this.lastPrefix.length) this.lastPrefix = Buffer.alloc(length);
     data.copy(this.lastPrefix, 0, start, end);
-    this.lastPrefixLength = length;
     this.lastPrefixText = data.toString('latin1', start, end);
     return this.lastPrefixText;
   }
@@ -188,13 +187,9 @@ function badPath(data: Buffer, start: number, end: number): DataFormatError {
 
 /** The ASN `data[start, end)`: asplain read here, anything else (asdot, or no ASN) by parseAsn; -1 when it is none. */
 function readAsn(data: Buffer, start: number, end: number): number {
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const c = data[i]!;
-    if (c < CHAR_0 || c > CHAR_9) return parseAsn(data.toString('latin1', start, end));
-    value = value * 10 + (c - CHAR_0);
-  }
-  return start < end && value <= MAX_ASN ? value : -1;
+  const value = parseDigits(data, start, end);
+  if (value < 0) return parseAsn(data.toString('latin1', start, end));
+  return value <= MAX_ASN ? value : -1;
 }
 
 /** Whether `key` starts with the bytes `data[start, end)`. */
