@@ -11,7 +11,8 @@
  *
  * Its parts, in scripts/bench/: bgp-generator.ts (the table, the addresses,
  * the text files), bgp-children.ts (each measurement in a child process of
- * its own), mrt.ts (the RIB, its children, the goals of issue 19), vrps.ts
+ * its own), mrt.ts (the RIB and the goals of issue 19), mrt-children.ts (its
+ * measurements, each a process run from that file, with the compiled build), vrps.ts
  * (RPKI), bgp-report.ts (the tables printed). This file reads the options
  * and runs them in order; run with `--child`, it is one of the children.
  */
@@ -24,7 +25,9 @@ import { generateAddresses, generateIpv4, generateIpv6, type GeneratedTable } fr
 import { child, lookupResults, rpkiResults, runChild } from './bench/bgp-children.ts';
 import { printMrtTable, printRadixTable, printReloadTable, printRpkiTable, printTable } from './bench/bgp-report.ts';
 import { fmt, MB } from './bench/format.ts';
-import { keptMrtRib, type MemoryLatencyReport, type MrtLoadReport, type ReloadReport } from './bench/mrt.ts';
+import { ensureCompiledBuild } from './bench/compiled-build.ts';
+import { keptMrtRib } from './bench/mrt.ts';
+import { MRT_CHILDREN, type MemoryLatencyReport, type MrtLoadReport, type ReloadReport } from './bench/mrt-children.ts';
 import { optionsOrExit } from './bench/options.ts';
 import { buildProcessEnvironment } from '../lib/datafile/build-process.ts';
 
@@ -78,7 +81,8 @@ async function main(options: Options): Promise<void> {
       process.stderr.write(`--only reload needs the --dir of an earlier run\n\n${USAGE.trim()}\n`);
       process.exit(2);
     }
-    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir, String(options.threads)]));
+    ensureCompiledBuild();
+    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir, String(options.threads)], undefined, MRT_CHILDREN));
     return;
   }
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'fedidig-bench-')));
@@ -92,12 +96,13 @@ async function main(options: Options): Promise<void> {
     const lookups = options.only === undefined ? await lookupResults(dir, table, addresses) : undefined;
 
     const { rib, bgpdumpMs } = await keptMrtRib(dir, table, options, log);
-    log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB`);
-    const latency = await runChild<MemoryLatencyReport>(['memory-latency']);
+    ensureCompiledBuild();
+    log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB (compiled, as production runs it)`);
+    const latency = await runChild<MemoryLatencyReport>(['memory-latency'], undefined, MRT_CHILDREN);
     // Loaded as the bot's build process loads it: the same environment, the same threads.
-    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
-    const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
-    const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)]);
+    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment(), MRT_CHILDREN);
+    const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir], undefined, MRT_CHILDREN);
+    const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)], undefined, MRT_CHILDREN);
     const mrt = { ...rib, ...latency, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     const rpki = options.only === undefined ? await rpkiResults(dir, next, table, options, log) : undefined;

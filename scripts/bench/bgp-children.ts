@@ -19,9 +19,9 @@ import { loadTableFile } from '../../lib/bgp/table/table-file-loader.ts';
 import { formatIpv4, formatIpv6, formatPrefix } from '../../lib/net/ip-address.ts';
 import { FORMATS, type GeneratedTable, writeFormats } from './bgp-generator.ts';
 import { fmt, MB } from './format.ts';
-import { memoryLatencyChild, mrtLoadChild, reloadStallChild, snapshotLoadChild } from './mrt.ts';
 import { generateVrps, routesToCheck, VRP_FILES, type VrpReport, vrpChild, writeVrpFiles } from './vrps.ts';
 import { errorMessage } from '../../lib/ops/error-fields.ts';
+import { memory } from './memory.ts';
 
 /** What a child process reports. */
 export interface ChildReport {
@@ -45,23 +45,6 @@ export interface LookupFigures {
 export const SAMPLE = 20_000;
 /** The benchmark's entry point: run with `--child KIND …`, it serves child() below. */
 const ENTRY_POINT = fileURLToPath(new URL('../bench-bgp.ts', import.meta.url));
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (!collect) throw new Error('run the child with --expose-gc');
-  for (let i = 0; i < 3; i++) collect();
-}
-
-interface Memory {
-  rss: number;
-  live: number;
-}
-
-function memory(): Memory {
-  gc();
-  const usage = process.memoryUsage();
-  return { rss: usage.rss, live: usage.heapUsed + usage.arrayBuffers };
-}
 
 /** Times `lookup` over `count` queries after a warm-up; returns figures and a checksum against dead-code elimination. */
 function timeLookups(count: number, lookup: (i: number) => number): { figures: LookupFigures; checksum: number } {
@@ -166,11 +149,15 @@ async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: numb
   }
 }
 
-/** Runs a child of the bench; `env` replaces the environment (the build process's, for a table load). */
-export async function runChild<Report = ChildReport>(args: string[], env?: NodeJS.ProcessEnv): Promise<Report> {
+/**
+ * Runs a child of the bench: `--child ARGS…` of `entryPoint` (this bench's
+ * own, or mrt-children.ts); `env` replaces the environment (the build
+ * process's, for a table load).
+ */
+export async function runChild<Report = ChildReport>(args: string[], env?: NodeJS.ProcessEnv, entryPoint = ENTRY_POINT): Promise<Report> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', ENTRY_POINT, '--child', ...args],
+    ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', entryPoint, '--child', ...args],
     { maxBuffer: 256 * MB, ...(env && { env }) },
   );
   return JSON.parse(stdout) as Report;
@@ -235,14 +222,7 @@ export async function rpkiResults(
 }
 
 export async function child(args: readonly string[]): Promise<void> {
-  // The third argument is the VRP children's file, the MRT children's thread count.
   const [kind, dir, file, mode] = args;
-  const threads = Number(file ?? 1);
-  const reply = (report: unknown) => process.stdout.write(JSON.stringify(report));
-  if (kind === 'memory-latency') return void reply(memoryLatencyChild());
-  if (kind === 'mrt-load') return void reply(await mrtLoadChild(dir!, memory, threads));
-  if (kind === 'snapshot') return void reply(await snapshotLoadChild(dir!));
-  if (kind === 'reload-stall') return void reply(await reloadStallChild(dir!, threads));
   if (kind === 'vrps') {
     const routes = (await readFile(join(dir!, 'routes.txt'), 'utf8')).split('\n');
     process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, memory, Number(mode))));

@@ -5,25 +5,16 @@
  * paths shaped like the Internet's: each peer reaches an origin through a
  * tier-1 core, the tier-1 of one of the origin's few upstreams, that
  * upstream, and the origin, prepending now and then; a few peers carry a
- * partial table. Then, each in its own child process: fedidig's load (parse
- * and build, with its peak RSS and the table's and paths' memory), writing
- * and reading the snapshot, and the longest stall of the event loop while a
- * TableFileSource reloads the RIB through its build process. Debian's `bgpdump -m`
- * reads the same file to /dev/null for the ratio.
+ * partial table; Debian's `bgpdump -m` reads it to /dev/null for the ratio;
+ * and the goals of issue 19. The measurements, each in a child process of
+ * its own, are in mrt-children.ts.
  */
 
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import type { Profiler } from 'node:inspector';
-import { Session } from 'node:inspector/promises';
 import { once } from 'node:events';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { TableFileSource } from '../../lib/bgp/sources/table-file-source.ts';
-import { loadTableFile, tableFile } from '../../lib/bgp/table/table-file-loader.ts';
-import { readDataFileSnapshot, writeDataFileSnapshot } from '../../lib/datafile/data-file.ts';
 import {
   asPath,
   mpReachNextHop,
@@ -36,13 +27,10 @@ import {
   type Peer,
   type RibEntry,
 } from '../../test/testkit/bgp/mrt-writer.ts';
-import { longestStall } from '../../test/testkit/event-loop-stall.ts';
 import { fmt, MB } from './format.ts';
-import { procStatus } from './processes.ts';
+import { MRT_FILE } from './mrt-children.ts';
 import { type GeneratedFamily, networkText } from './vrps.ts';
 
-export const MRT_FILE = 'bview.mrt';
-export const SNAPSHOT_FILE = 'bview.snapshot';
 const DUMP_TIME = 1_764_489_600; // 2025-11-30 08:00 UTC, a RIS dump time
 const TIER1 = [3356, 1299, 174, 2914, 6762, 6939, 3257, 6453, 3491, 5511, 701, 7018, 6461, 1273, 12956];
 /** Mid-tier transit ASes that origins buy from. */
@@ -211,173 +199,3 @@ export const MRT_GOALS = {
   reloadRssGrowthMB: { goal: 150, before: undefined },
   stallMs: { goal: 50, before: 24 },
 } as const;
-
-/** Where the load's time goes, from a CPU profile of it: self time by the part of the code it is spent in. */
-export interface LoadProfile {
-  parseMs: number;
-  pathInterningMs: number;
-  listInterningMs: number;
-  indexBuildMs: number;
-  garbageCollectionMs: number;
-  otherMs: number;
-}
-
-/** The part of the load a profiled function belongs to, by its file. */
-const PROFILE_PARTS: readonly [keyof LoadProfile, RegExp][] = [
-  ['parse', /\/(mrt-parser|byte-reader|file-content|stream-parser|table-file-loader)\.ts$|node:zlib|node:internal\/(streams|fs)/],
-  ['pathInterning', /\/as-path-tree\.ts$/],
-  ['listInterning', /\/(route-paths|interned-sequences)\.ts$/],
-  ['indexBuild', /\/(routing-table-builder|prefix-order|prefix-index|origin-sets|origin-asn-counts|routing-table)\.ts$/],
-].map(([part, pattern]) => [`${part}Ms` as keyof LoadProfile, pattern as RegExp]);
-
-function loadProfile(profile: Profiler.Profile): LoadProfile {
-  const byPart: LoadProfile = { parseMs: 0, pathInterningMs: 0, listInterningMs: 0, indexBuildMs: 0, garbageCollectionMs: 0, otherMs: 0 };
-  const partOf = new Map<number, keyof LoadProfile>();
-  for (const { id, callFrame } of profile.nodes) {
-    const part =
-      callFrame.functionName === '(garbage collector)' ? 'garbageCollectionMs' : PROFILE_PARTS.find(([, pattern]) => pattern.test(callFrame.url))?.[0];
-    partOf.set(id, part ?? 'otherMs');
-  }
-  const { samples = [], timeDeltas = [] } = profile;
-  samples.forEach((id, i) => {
-    byPart[partOf.get(id)!] += (timeDeltas[i] ?? 0) / 1000;
-  });
-  return byPart;
-}
-
-export interface MrtLoadReport {
-  /** Threads that read the RIB; the profile is of the first, which also joins their tables and builds the index. */
-  threads: number;
-  loadMs: number;
-  /** CPU time of the load (user + system, all threads): on a shared machine, the figure that other work inflates least. */
-  loadCpuMs: number;
-  /** The machine's load average (1, 5, 15 minutes) when the load ended: how far the wall time is another's. */
-  loadAverage: number[];
-  profile: LoadProfile;
-  peakRssMB: number | undefined;
-  rssDeltaMB: number;
-  tableMB: number;
-  pathsMB: number;
-  distinctPaths: number;
-  pathLists: number;
-  snapshotWriteMs: number;
-  snapshotMB: number;
-}
-
-/** In a child: loads the RIB on this thread (the work the worker does) under a sampling CPU profiler, then writes its snapshot. */
-export async function mrtLoadChild(dir: string, memory: () => { rss: number }, threads: number): Promise<MrtLoadReport> {
-  const before = memory();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const loaded = await loadTableFile(join(dir, MRT_FILE), { threads });
-  const loadMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  const after = memory();
-  const paths = loaded.table.paths!;
-  const writeStarted = performance.now();
-  await writeDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE), loaded);
-  const snapshotWriteMs = performance.now() - writeStarted;
-  return {
-    threads,
-    loadMs,
-    loadCpuMs: (cpu.user + cpu.system) / 1000,
-    loadAverage: loadavg(),
-    profile: loadProfile(profile),
-    peakRssMB: procStatus(process.pid, 'VmHWM'),
-    rssDeltaMB: (after.rss - before.rss) / MB,
-    tableMB: loaded.table.byteLength / MB,
-    pathsMB: paths.byteLength / MB,
-    distinctPaths: paths.pathCount,
-    pathLists: paths.lists.count,
-    snapshotWriteMs,
-    snapshotMB: (await stat(join(dir, SNAPSHOT_FILE))).size / MB,
-  };
-}
-
-/**
- * What this machine's memory makes of the load: a read at a random place in
- * 64 MB (about the path tree's size), each place given by the read before,
- * as a walk down a path's nodes or a probe of a hash table is. Recognising a
- * RIB entry's path costs at least one such read, so this, times the RIB's
- * entries, is a floor on the machine measured for any code that does so.
- */
-export interface MemoryLatencyReport {
-  memoryLatencyNs: number;
-}
-
-/** In a child of its own: the 64 MB array is gone when the load's peak RSS is measured. */
-export function memoryLatencyChild(): MemoryLatencyReport {
-  const words = 16 * 1024 * 1024;
-  const next = new Uint32Array(words);
-  for (let i = 0; i < words; i++) next[i] = i;
-  // Sattolo's shuffle: one cycle through every word, so the walk never circles in a few cached lines.
-  for (let i = words - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * i);
-    const swapped = next[i]!;
-    next[i] = next[j]!;
-    next[j] = swapped;
-  }
-  const steps = 10_000_000;
-  let at = 0;
-  const started = performance.now();
-  for (let step = 0; step < steps; step++) at = next[at]!;
-  const elapsedMs = performance.now() - started;
-  if (at >= words) throw new Error('the walk left the array');
-  return { memoryLatencyNs: (elapsedMs * 1e6) / steps };
-}
-
-/** In a child: how long a restart takes to answer from the snapshot. */
-export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: number }> {
-  const started = performance.now();
-  await readDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE));
-  return { snapshotLoadMs: performance.now() - started };
-}
-
-/**
- * In a child, as the bot: a TableFileSource opened from the snapshot reloads
- * the RIB, built in a child process of its own and read back from the
- * snapshot it writes; the longest stall of this thread meanwhile, and how far
- * this process's RSS rose above what it was before (its peak, reset through
- * /proc/self/clear_refs, less its RSS before): the bot's, not the build
- * process's, whose memory ends with it.
- */
-export interface ReloadReport {
-  reloadMs: number;
-  stallMs: number;
-  reloadRssGrowthMB: number | undefined;
-  /** The machine's load average (1, 5, 15 minutes) when the reload ended: how much of a core the bot's thread had to share. */
-  reloadLoadAverage: number[];
-}
-
-export async function reloadStallChild(dir: string, threads: number): Promise<ReloadReport> {
-  const source = await TableFileSource.open({
-    path: join(dir, MRT_FILE),
-    threads,
-    snapshotPath: join(dir, SNAPSHOT_FILE),
-    onError: (error) => {
-      throw error;
-    },
-  });
-  try {
-    const rssBefore = procStatus(process.pid, 'VmRSS');
-    writeFileSync('/proc/self/clear_refs', '5'); // the peak (VmHWM) starts again from the RSS now
-    const started = performance.now();
-    const { result, stallMs } = await longestStall(() => source.reload());
-    if (!result) throw new Error('the reload swapped nothing in');
-    const peak = procStatus(process.pid, 'VmHWM');
-    return {
-      reloadMs: performance.now() - started,
-      stallMs,
-      reloadRssGrowthMB: peak === undefined || rssBefore === undefined ? undefined : peak - rssBefore,
-      reloadLoadAverage: loadavg(),
-    };
-  } finally {
-    source.close();
-  }
-}

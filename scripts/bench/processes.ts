@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSupervisor, type BotProcess } from '../../test/testkit/bot/bot-process.ts';
 import { BotLog } from './bot-log.ts';
-import { fmt, MB } from './format.ts';
+import { fmt } from './format.ts';
+import { procStatus } from './memory.ts';
 
 /** A child of ours that may still run: its pid, if /proc says it is still our bot's code. */
 export function stillOurs(pid: number): boolean {
@@ -29,15 +30,6 @@ export function killAll(bot: BotProcess, botLog: BotLog): void {
     } catch {
       // already gone
     }
-  }
-}
-
-export function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? (Number(match[1]) * 1024) / MB : undefined;
-  } catch {
-    return undefined;
   }
 }
 
