@@ -1,8 +1,9 @@
 /**
  * The compiled build (dist/), which `npm start`, pm2 and the build process
  * they fork run: the MRT benchmarks load and reload the RIB with it, so that
- * their figures are production's, not tsx's (whose transformer holds 20 to
- * 30 MB of the peak and slows the load by a tenth).
+ * their figures are production's, not tsx's (whose transformer held 20 to
+ * 30 MB of the peak, and the load took 1.06 of the time: docs/benchmarks.md,
+ * fourth step).
  */
 
 import { execFileSync } from 'node:child_process';
