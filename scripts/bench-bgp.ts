@@ -11,10 +11,11 @@
  *
  * Its parts, in scripts/bench/: bgp-generator.ts (the table, the addresses,
  * the text files), bgp-children.ts (each measurement in a child process of
- * its own), mrt.ts (the RIB and the goals of issue 19), mrt-children.ts (its
- * measurements, each a process run from that file, with the compiled build), vrps.ts
- * (RPKI), bgp-report.ts (the tables printed). This file reads the options
- * and runs them in order; run with `--child`, it is one of the children.
+ * its own), mrt.ts (the RIB and the goals of issue 19), mrt-children.ts
+ * (the RIB's measurements, each a process run from that file with the
+ * compiled build), vrps.ts (RPKI), bgp-report.ts (the tables printed). This
+ * file reads the options and runs them in order; run with `--child`, it is
+ * one of the children.
  */
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -71,6 +72,11 @@ function parseOptions(argv: readonly string[]) {
   return optionsOrExit(argv, OPTIONS, USAGE);
 }
 
+/** A child of mrt-children.ts, with the build process's options (no larger heap), so that its load is production's. */
+function mrtChild<Report>(args: string[], env?: NodeJS.ProcessEnv): Promise<Report> {
+  return runChild<Report>(args, { entryPoint: MRT_CHILDREN, nodeOptions: ['--expose-gc'], ...(env && { env }) });
+}
+
 async function main(options: Options): Promise<void> {
   if (options.only !== undefined && options.only !== 'mrt' && options.only !== 'reload') {
     process.stderr.write(`--only takes mrt or reload (got “${options.only}”)\n\n${USAGE.trim()}\n`);
@@ -82,7 +88,7 @@ async function main(options: Options): Promise<void> {
       process.exit(2);
     }
     ensureCompiledBuild();
-    printReloadTable(await runChild<ReloadReport>(['reload-stall', options.dir, String(options.threads)], undefined, MRT_CHILDREN));
+    printReloadTable(await mrtChild<ReloadReport>(['reload-stall', options.dir, String(options.threads)]));
     return;
   }
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'fedidig-bench-')));
@@ -98,11 +104,11 @@ async function main(options: Options): Promise<void> {
     const { rib, bgpdumpMs } = await keptMrtRib(dir, table, options, log);
     ensureCompiledBuild();
     log(`fedidig: loading ${fmt(rib.bytes / MB)} MB of MRT RIB (compiled, as production runs it)`);
-    const latency = await runChild<MemoryLatencyReport>(['memory-latency'], undefined, MRT_CHILDREN);
+    const latency = await mrtChild<MemoryLatencyReport>(['memory-latency']);
     // Loaded as the bot's build process loads it: the same environment, the same threads.
-    const mrtLoad = await runChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment(), MRT_CHILDREN);
-    const snapshot = await runChild<{ snapshotLoadMs: number }>(['snapshot', dir], undefined, MRT_CHILDREN);
-    const reload = await runChild<ReloadReport>(['reload-stall', dir, String(options.threads)], undefined, MRT_CHILDREN);
+    const mrtLoad = await mrtChild<MrtLoadReport>(['mrt-load', dir, String(options.threads)], buildProcessEnvironment());
+    const snapshot = await mrtChild<{ snapshotLoadMs: number }>(['snapshot', dir]);
+    const reload = await mrtChild<ReloadReport>(['reload-stall', dir, String(options.threads)]);
     const mrt = { ...rib, ...latency, ...mrtLoad, bgpdumpMs, ...snapshot, ...reload };
 
     const rpki = options.only === undefined ? await rpkiResults(dir, next, table, options, log) : undefined;

@@ -6,7 +6,8 @@
  * table, collects garbage again and reports the difference, as JSON on its
  * stdout. fedidig, the `longest-prefix-match` package and Debian's py-radix
  * (scripts/bench/radix_peer.py) load the same table and look up the same
- * addresses; the MRT and RPKI children are in mrt.ts and vrps.ts.
+ * addresses; the MRT RIB's children are in mrt-children.ts, the RPKI child
+ * in vrps.ts.
  */
 
 import { execFile } from 'node:child_process';
@@ -149,17 +150,23 @@ async function radixChild(dir: string): Promise<(ChildReport & { peakRssMB: numb
   }
 }
 
-/**
- * Runs a child of the bench: `--child ARGS…` of `entryPoint` (this bench's
- * own, or mrt-children.ts); `env` replaces the environment (the build
- * process's, for a table load).
- */
-export async function runChild<Report = ChildReport>(args: string[], env?: NodeJS.ProcessEnv, entryPoint = ENTRY_POINT): Promise<Report> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', entryPoint, '--child', ...args],
-    { maxBuffer: 256 * MB, ...(env && { env }) },
-  );
+/** How runChild starts a child: by default, this bench's entry point with room for the package's heap. */
+export interface ChildOptions {
+  /** Replaces the environment (the build process's, for a table load). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The file run with `--child ARGS…`. */
+  readonly entryPoint?: string;
+  /** Node's options, before tsx's loader. */
+  readonly nodeOptions?: readonly string[];
+}
+
+/** Runs a child of the bench and returns what it reports. */
+export async function runChild<Report = ChildReport>(args: string[], options: ChildOptions = {}): Promise<Report> {
+  const { env, entryPoint = ENTRY_POINT, nodeOptions = ['--expose-gc', '--max-old-space-size=16384'] } = options;
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeOptions, '--import', 'tsx', entryPoint, '--child', ...args], {
+    maxBuffer: 256 * MB,
+    ...(env && { env }),
+  });
   return JSON.parse(stdout) as Report;
 }
 
@@ -225,9 +232,10 @@ export async function child(args: readonly string[]): Promise<void> {
   const [kind, dir, file, mode] = args;
   if (kind === 'vrps') {
     const routes = (await readFile(join(dir!, 'routes.txt'), 'utf8')).split('\n');
-    process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, memory, Number(mode))));
+    process.stdout.write(JSON.stringify(await vrpChild(dir!, file!, routes, Number(mode))));
     return;
   }
+  if (kind !== 'fedidig' && kind !== 'package') throw new Error(`no child ${kind}`);
   const report = kind === 'fedidig' ? await fedidigChild(dir!, file!, mode === 'lookups') : await packageChild(dir!);
   process.stdout.write(JSON.stringify(report));
 }

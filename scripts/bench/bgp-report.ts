@@ -65,7 +65,7 @@ export function printMrtTable(
   );
   console.log(`the machine's load average when the load ended: ${r.loadAverage.map((value) => fmt(value, 2)).join(', ')} (1, 5, 15 min)`);
   console.log(
-    `the machine's memory: a read at a random place in 64 MB takes ${fmt(r.memoryLatencyNs, 0)} ns when the read before found it, ${fmt(r.independentReadNs, 0)} ns when it waits on no other (one of either per RIB entry: ${seconds((r.memoryLatencyNs * r.entries) / 1e6, 2)}, ${seconds((r.independentReadNs * r.entries) / 1e6, 2)})`,
+    `the machine's memory: a read at a random place in 64 MB takes ${fmt(r.memoryLatencyNs, 0)} ns when the read before found it, and costs ${fmt(r.independentReadNs, 0)} ns a read when reads overlap (one per RIB entry: ${seconds((r.memoryLatencyNs * r.entries) / 1e6, 2)} dependent, ${seconds((r.independentReadNs * r.entries) / 1e6, 2)} overlapped)`,
   );
   const s = (ms: number | undefined) => seconds(ms, 2);
   const g = MRT_GOALS;

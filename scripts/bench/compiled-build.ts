@@ -1,9 +1,10 @@
 /**
  * The compiled build (dist/), which `npm start`, pm2 and the build process
  * they fork run: the MRT benchmarks load and reload the RIB with it, so that
- * their figures are production's, not tsx's (whose transformer held 20 to
- * 30 MB of the peak, and the load took 1.06 of the time: docs/benchmarks.md,
- * fourth step).
+ * the code they time is production's, not tsx's output (with which the load
+ * took 1.06 of the time: docs/benchmarks.md, fourth step). Their children
+ * still start under tsx's loader, for the bench's own helpers: 20 to 30 MB
+ * of their peak is the loader's.
  */
 
 import { execFileSync } from 'node:child_process';

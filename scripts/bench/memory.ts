@@ -9,7 +9,7 @@ function gc(): void {
   for (let i = 0; i < 3; i++) collect();
 }
 
-export interface Memory {
+interface Memory {
   rss: number;
   live: number;
 }

@@ -23,7 +23,7 @@ import { MB } from './format.ts';
 import { memory, procStatus } from './memory.ts';
 
 export const MRT_FILE = 'bview.mrt';
-export const SNAPSHOT_FILE = 'bview.snapshot';
+const SNAPSHOT_FILE = 'bview.snapshot';
 /** This file, which the MRT children run. */
 export const MRT_CHILDREN = fileURLToPath(import.meta.url);
 
@@ -42,29 +42,31 @@ export interface LoadProfile {
   otherMs: number;
 }
 
-/**
- * The part of the load a profiled function belongs to, by its file (dist's
- * .js: the children load compiled). The pair map serves the peer hints and
- * the origin sets alike, a lookup a record each: counted with the paths.
- */
+/** The part of the load a profiled function belongs to, by its file (dist's .js: the children load compiled). */
 const PROFILE_PARTS: readonly [keyof LoadProfile, RegExp][] = [
   ['parse', /\/(mrt-parser|byte-reader|file-content|stream-parser|table-file-loader)\.js$|node:zlib|node:internal\/(streams|fs)/],
-  ['pathInterning', /\/(as-path-tree|uint32-pair-map)\.js$/],
+  ['pathInterning', /\/as-path-tree\.js$/],
   ['listInterning', /\/(route-paths|interned-sequences)\.js$/],
   ['indexBuild', /\/(routing-table-builder|prefix-order|prefix-index|origin-sets|origin-asn-counts|routing-table)\.js$/],
 ].map(([part, pattern]) => [`${part}Ms` as keyof LoadProfile, pattern as RegExp]);
+/** Files that serve several parts (the pair map: the peer hints' blocks and the origin sets), counted with their caller's. */
+const SHARED = /\/uint32-pair-map\.js$/;
 
 function loadProfile(profile: Profiler.Profile): LoadProfile {
   const byPart: LoadProfile = { parseMs: 0, pathInterningMs: 0, listInterningMs: 0, indexBuildMs: 0, garbageCollectionMs: 0, otherMs: 0 };
-  const partOf = new Map<number, keyof LoadProfile>();
-  for (const { id, callFrame } of profile.nodes) {
-    const part =
-      callFrame.functionName === '(garbage collector)' ? 'garbageCollectionMs' : PROFILE_PARTS.find(([, pattern]) => pattern.test(callFrame.url))?.[0];
-    partOf.set(id, part ?? 'otherMs');
-  }
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const partOf = (id: number): keyof LoadProfile => {
+    const { callFrame } = nodes.get(id)!;
+    if (callFrame.functionName === '(garbage collector)') return 'garbageCollectionMs';
+    const parent = parents.get(id);
+    if (SHARED.test(callFrame.url) && parent !== undefined) return partOf(parent);
+    return PROFILE_PARTS.find(([, pattern]) => pattern.test(callFrame.url))?.[0] ?? 'otherMs';
+  };
   const { samples = [], timeDeltas = [] } = profile;
   samples.forEach((id, i) => {
-    byPart[partOf.get(id)!] += (timeDeltas[i] ?? 0) / 1000;
+    byPart[partOf(id)] += (timeDeltas[i] ?? 0) / 1000;
   });
   return byPart;
 }
@@ -89,7 +91,7 @@ export interface MrtLoadReport {
 }
 
 /** In a child: loads the RIB on this thread (the work the worker does) under a sampling CPU profiler, then writes its snapshot. */
-export async function mrtLoadChild(dir: string, threads: number): Promise<MrtLoadReport> {
+async function mrtLoadChild(dir: string, threads: number): Promise<MrtLoadReport> {
   // Imported first: their code is neither in the RSS growth nor in the profile.
   const [{ loadTableFile, tableFile }, { writeDataFileSnapshot }] = await Promise.all([tableLoader(), dataFiles()]);
   const before = memory();
@@ -142,7 +144,7 @@ export interface MemoryLatencyReport {
 }
 
 /** In a child of its own: the 64 MB array is gone when the load's peak RSS is measured. */
-export function memoryLatencyChild(): MemoryLatencyReport {
+function memoryLatencyChild(): MemoryLatencyReport {
   const words = 16 * 1024 * 1024;
   const next = new Uint32Array(words);
   for (let i = 0; i < words; i++) next[i] = i;
@@ -174,7 +176,7 @@ export function memoryLatencyChild(): MemoryLatencyReport {
 }
 
 /** In a child: how long a restart takes to answer from the snapshot. */
-export async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: number }> {
+async function snapshotLoadChild(dir: string): Promise<{ snapshotLoadMs: number }> {
   const [{ tableFile }, { readDataFileSnapshot }] = await Promise.all([tableLoader(), dataFiles()]);
   const started = performance.now();
   await readDataFileSnapshot(tableFile, join(dir, SNAPSHOT_FILE), join(dir, MRT_FILE));
@@ -197,7 +199,7 @@ export interface ReloadReport {
   reloadLoadAverage: number[];
 }
 
-export async function reloadStallChild(dir: string, threads: number): Promise<ReloadReport> {
+async function reloadStallChild(dir: string, threads: number): Promise<ReloadReport> {
   const { TableFileSource } = await tableSources();
   const source = await TableFileSource.open({
     path: join(dir, MRT_FILE),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { formatIpv4, formatIpv6, type IpAddress, parseIpAddress } from '../../lib/net/ip-address.ts';
 import { loadVrpFile } from '../../lib/bgp/rpki/vrp-file-loader.ts';
 import { MB } from './format.ts';
+import { memory } from './memory.ts';
 
 /** One family of the generated table, as bench-bgp.ts makes it. */
 export interface GeneratedFamily {
@@ -115,13 +116,7 @@ export interface VrpReport {
 }
 
 /** In the child: loads `file`, then validates each route of `routes` (lines `address length origin`) many times over. */
-export async function vrpChild(
-  dir: string,
-  file: string,
-  routeLines: readonly string[],
-  memory: () => { rss: number; live: number },
-  checks: number,
-): Promise<VrpReport> {
+export async function vrpChild(dir: string, file: string, routeLines: readonly string[], checks: number): Promise<VrpReport> {
   const routes = routeLines.map((line) => {
     const [address, length, origin] = line.split(' ');
     return { address: parseIpAddress(address!) as IpAddress, length: Number(length), origin: Number(origin) };
