@@ -10,6 +10,8 @@
  * loads the RIB in production never loads.
  */
 
+import type { ChildProcess } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -195,6 +197,8 @@ export interface ReloadReport {
   reloadMs: number;
   stallMs: number;
   reloadRssGrowthMB: number | undefined;
+  /** The build process's peak RSS (VmHWM), read while it ran: the loading process as production runs it, plain node on dist/. */
+  buildPeakRssMB: number | undefined;
   /** The machine's load average (1, 5, 15 minutes) when the reload ended: how much of a core the bot's thread had to share. */
   reloadLoadAverage: number[];
 }
@@ -213,17 +217,48 @@ async function reloadStallChild(dir: string, threads: number): Promise<ReloadRep
     const rssBefore = procStatus(process.pid, 'VmRSS');
     writeFileSync('/proc/self/clear_refs', '5'); // the peak (VmHWM) starts again from the RSS now
     const started = performance.now();
-    const { result, stallMs } = await longestStall(() => source.reload());
+    const { result: reloaded, buildPeakRssMB } = await buildProcessPeak(() => longestStall(() => source.reload()));
+    const { result, stallMs } = reloaded;
     if (!result) throw new Error('the reload swapped nothing in');
     const peak = procStatus(process.pid, 'VmHWM');
     return {
       reloadMs: performance.now() - started,
       stallMs,
       reloadRssGrowthMB: peak === undefined || rssBefore === undefined ? undefined : peak - rssBefore,
+      buildPeakRssMB,
       reloadLoadAverage: loadavg(),
     };
   } finally {
     source.close();
+  }
+}
+
+/**
+ * Calls `during` while reading, every 50 ms, the peak RSS of the child
+ * processes this process starts meanwhile (node:diagnostics_channel's
+ * `child_process` channel publishes each): the kernel's high-water mark,
+ * which the last read before a child exits holds, as its /proc entry goes
+ * with it. The build's peak comes before it writes its snapshot, well before
+ * it exits.
+ */
+async function buildProcessPeak<T>(during: () => Promise<T>): Promise<{ result: T; buildPeakRssMB: number | undefined }> {
+  // Published as each is made, before it has a pid.
+  const children: ChildProcess[] = [];
+  let buildPeakRssMB: number | undefined;
+  const onChild = (message: unknown) => children.push((message as { readonly process: ChildProcess }).process);
+  const read = () => {
+    for (const { pid } of children) {
+      const peak = pid === undefined ? undefined : procStatus(pid, 'VmHWM');
+      if (peak !== undefined) buildPeakRssMB = Math.max(buildPeakRssMB ?? 0, peak);
+    }
+  };
+  subscribe('child_process', onChild);
+  const timer = setInterval(read, 50);
+  try {
+    return { result: await during(), buildPeakRssMB };
+  } finally {
+    clearInterval(timer);
+    unsubscribe('child_process', onChild);
   }
 }
 
