@@ -29,7 +29,7 @@ if (values.help) {
       'npm run fuzz -- [--runs N] [--wire-runs N] [--seed S] [--only ID,ID] [--list]',
       '  --runs N       runs of each in-process property (default 100000)',
       '  --wire-runs N  runs of each property through the loopback DNS server (default 500)',
-      '  --seed S       replay a run: the seed a failure printed',
+      '  --seed=S       replay a run: the seed a failure printed (= for a negative one)',
       '  --only IDS     these properties only (--list names them)',
     ].join('\n'),
   );
@@ -77,7 +77,7 @@ try {
     }
     failed.push(p.id);
     console.log(`FAIL  ${p.id} (after ${details.numRuns} runs, ${details.numShrinks} shrinks, ${seconds} s): ${p.title}`);
-    console.log(`      replay: npm run fuzz -- --only ${p.id} --seed ${details.seed} (fast-check path “${details.counterexamplePath}”)`);
+    console.log(`      replay: npm run fuzz -- --only ${p.id} --seed=${details.seed} (fast-check path “${details.counterexamplePath}”)`);
     console.log(`      counterexample: ${details.counterexample}`);
     const { error } = details;
     console.log(`      error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -16,7 +16,9 @@ export interface JsonAnswer {
 
 /**
  * GETs `url` and parses its JSON body; rejects with the named errors of
- * errors.ts and of lib/net/fetch-errors.ts, or with `signal`'s reason once it aborts.
+ * errors.ts and of lib/net/fetch-errors.ts (a `url` that is no URL, as a
+ * registry's link can be: FetchRefusedError), or with `signal`'s reason once
+ * it aborts. The answer's `url` is always one that parses.
  */
 export type JsonFetch = (url: string, signal?: AbortSignal) => Promise<JsonAnswer>;
 

@@ -165,6 +165,8 @@ export const hostileRdapAnswers = fc.array(
 export function hostileWhois(answers: readonly unknown[]): Whois {
   let next = 0;
   const fetch: JsonFetch = async (url) => {
+    // As the guarded fetch does: a link that is no URL (a hostile registry's `related` href) is refused, never asked.
+    if (!URL.canParse(url)) throw new FetchRefusedError(url.slice(0, 200), 'not a URL');
     const answer = answers[Math.min(next++, answers.length - 1)];
     if (typeof answer === 'object' && answer !== null && 'failure' in answer) throw (answer as { failure: Error }).failure;
     return { url, json: answer };
