@@ -10,8 +10,6 @@
  * loads the RIB in production never loads.
  */
 
-import type { ChildProcess } from 'node:child_process';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -19,7 +17,7 @@ import { stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { longestStall } from '../../test/testkit/event-loop-stall.ts';
+import { childProcessesStarted, longestStall } from '../../test/testkit/event-loop-stall.ts';
 import { compiledModule } from './compiled-build.ts';
 import { MB } from './format.ts';
 import { memory, procStatus } from './memory.ts';
@@ -235,31 +233,28 @@ async function reloadStallChild(dir: string, threads: number): Promise<ReloadRep
 
 /**
  * Calls `during` while reading, every 50 ms, the peak RSS of the child
- * processes this process starts meanwhile (node:diagnostics_channel's
- * `child_process` channel publishes each): the kernel's high-water mark,
+ * processes this process starts meanwhile: the kernel's high-water mark,
  * which the last read before a child exits holds, as its /proc entry goes
  * with it. The build's peak comes before it writes its snapshot, well before
  * it exits.
  */
 async function buildProcessPeak<T>(during: () => Promise<T>): Promise<{ result: T; buildPeakRssMB: number | undefined }> {
-  // Published as each is made, before it has a pid.
-  const children: ChildProcess[] = [];
   let buildPeakRssMB: number | undefined;
-  const onChild = (message: unknown) => children.push((message as { readonly process: ChildProcess }).process);
-  const read = () => {
-    for (const { pid } of children) {
-      const peak = pid === undefined ? undefined : procStatus(pid, 'VmHWM');
-      if (peak !== undefined) buildPeakRssMB = Math.max(buildPeakRssMB ?? 0, peak);
+  const { result } = await childProcessesStarted(async (_started, children) => {
+    const timer = setInterval(() => {
+      // A child is published as it is made, before it has a pid.
+      for (const { pid } of children) {
+        const peak = pid === undefined ? undefined : procStatus(pid, 'VmHWM');
+        if (peak !== undefined) buildPeakRssMB = Math.max(buildPeakRssMB ?? 0, peak);
+      }
+    }, 50);
+    try {
+      return await during();
+    } finally {
+      clearInterval(timer);
     }
-  };
-  subscribe('child_process', onChild);
-  const timer = setInterval(read, 50);
-  try {
-    return { result: await during(), buildPeakRssMB };
-  } finally {
-    clearInterval(timer);
-    unsubscribe('child_process', onChild);
-  }
+  });
+  return { result, buildPeakRssMB };
 }
 
 /** The child that `--child KIND DIR THREADS` names, its report written to stdout as JSON. */

@@ -25,10 +25,10 @@ export async function longestStall<T>(during: () => Promise<T>): Promise<{ resul
 /**
  * Calls `during` while noting the child processes this process starts meanwhile (node:diagnostics_channel's
  * `child_process` channel, which publishes each as it is made): whether work left this process, without timing it.
- * `started` hears each at once, for a test that acts on it while `during` still runs.
+ * `started` hears each at once, for a test that acts on it while `during` still runs; `children` holds them so far.
  */
 export async function childProcessesStarted<T>(
-  during: (started: Events<ChildProcess>) => Promise<T>,
+  during: (started: Events<ChildProcess>, children: readonly ChildProcess[]) => Promise<T>,
 ): Promise<{ result: T; children: readonly ChildProcess[] }> {
   const children: ChildProcess[] = [];
   const started = new Events<ChildProcess>();
@@ -39,7 +39,7 @@ export async function childProcessesStarted<T>(
   };
   subscribe('child_process', onChild);
   try {
-    return { result: await during(started), children };
+    return { result: await during(started, children), children };
   } finally {
     unsubscribe('child_process', onChild);
   }
