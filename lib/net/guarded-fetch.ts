@@ -72,8 +72,12 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
   };
 }
 
-/** The URL parsed, if it is https with a host whose literal address (if it is one) may be reached. */
-function checkedUrl(text: string, refuseAddress: GuardedFetchOptions['refuseAddress']): URL {
+/**
+ * The URL parsed, if it is https with a host whose literal address (if it is
+ * one) may be reached; else FetchRefusedError. Exported for the stand-ins
+ * that tests put in the guard's place, so that they refuse what it refuses.
+ */
+export function checkedUrl(text: string, refuseAddress: GuardedFetchOptions['refuseAddress']): URL {
   let url: URL;
   try {
     url = new URL(text);

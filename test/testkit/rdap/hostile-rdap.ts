@@ -13,6 +13,7 @@ import { parseBootstrap } from '../../../lib/rdap/bootstrap.ts';
 import type { BootstrapRegistries } from '../../../lib/rdap/bootstrap-store.ts';
 import { RdapMalformedError, RdapNotFoundError, RdapQuestionTimeoutError, RdapRateLimitedError, RdapStatusError } from '../../../lib/rdap/errors.ts';
 import { FetchRedirectError, FetchRefusedError, FetchTimeoutError, FetchTooLargeError, FetchUnreachableError } from '../../../lib/net/fetch-errors.ts';
+import { checkedUrl } from '../../../lib/net/guarded-fetch.ts';
 import type { JsonFetch } from '../../../lib/rdap/rdap-fetch.ts';
 import { RdapClient } from '../../../lib/rdap/rdap-client.ts';
 import { hashtagShaped, hostileText, mentionShaped, urlShaped } from '../fuzz/hostile-text.ts';
@@ -165,8 +166,8 @@ export const hostileRdapAnswers = fc.array(
 export function hostileWhois(answers: readonly unknown[]): Whois {
   let next = 0;
   const fetch: JsonFetch = async (url) => {
-    // As the guarded fetch does: a link that is no URL (a hostile registry's `related` href) is refused, never asked.
-    if (!URL.canParse(url)) throw new FetchRefusedError(url.slice(0, 200), 'not a URL');
+    // The guard's own check: a link it refuses (a hostile registry's `related` href that is no URL) is never asked.
+    checkedUrl(url, () => undefined);
     const answer = answers[Math.min(next++, answers.length - 1)];
     if (typeof answer === 'object' && answer !== null && 'failure' in answer) throw (answer as { failure: Error }).failure;
     return { url, json: answer };
