@@ -89,12 +89,8 @@ describe('BGP questions', () => {
 });
 
 describe('BGP questions from a routing table file', () => {
-  let engine: LookingGlass;
-  // Closed before the folder it watches is removed: after-hooks run in the order they were registered.
-  after(() => {
-    engine.close();
-  });
   const dir = temporaryFolder('fedidig-table-');
+  let engine: LookingGlass;
   before(async () => {
     // RIPE RIS riswhoisdump: ASN, prefix, peers that see it.
     writeFileSync(
@@ -104,6 +100,9 @@ describe('BGP questions from a routing table file', () => {
     writeFileSync(join(dir(), 'asnames.txt'), '64500 EXAMPLE-NET Example Network, NL\n');
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_ASNAMES: join(dir(), 'asnames.txt') });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
+  });
+  after(() => {
+    engine.close();
   });
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
 
@@ -145,8 +144,6 @@ const entry = (peerIndex: number, hops: number[], ...more: Parameters<typeof asP
 
 describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () => {
   let engine: LookingGlass;
-  // Closed before the folder it watches is removed: after-hooks run in the order they were registered.
-  after(() => engine.close());
   const dir = temporaryFolder('fedidig-rib-');
   before(async () => {
     const rib = Buffer.concat([
@@ -169,6 +166,7 @@ describe('BGP questions from an MRT RIB: visibility, upstreams and paths', () =>
     });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
   });
+  after(() => engine.close());
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
 
   it('adds how many peers see the route and its upstreams, with their names made inert', async () => {
@@ -293,8 +291,6 @@ describe('BGP questions from RIPEstat', () => {
 
 describe('an MRT RIB read by two threads (BGP_TABLE_THREADS)', () => {
   let engine: LookingGlass;
-  // Closed before the folder it watches is removed: after-hooks run in the order they were registered.
-  after(() => engine.close());
   const dir = temporaryFolder('fedidig-rib-threads-');
   before(async () => {
     // Two origins whose paths the two threads read apart: AS64500's the first, AS64510's the second.
@@ -312,6 +308,7 @@ describe('an MRT RIB read by two threads (BGP_TABLE_THREADS)', () => {
       'the table was built with two threads',
     );
   });
+  after(() => engine.close());
 
   it('counts the peers of a prefix whose paths the threads read apart once, and lists all its paths', async () => {
     const answer = (await engine.answer('bgp path 193.0.30.1')).lines.map((l) => l.text).join('\n');

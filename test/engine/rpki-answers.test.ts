@@ -15,12 +15,8 @@ import type { RpkiSource } from '../../lib/bgp/rpki/rpki-source.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 describe('RPKI in BGP answers', () => {
-  let engine: LookingGlass;
-  // Closed before the folder it watches is removed: after-hooks run in the order they were registered.
-  after(() => {
-    engine.close();
-  });
   const dir = temporaryFolder('fedidig-rpki-');
+  let engine: LookingGlass;
   const text = async (question: string) => (await engine.answer(question)).lines.map((l) => l.text).join('\n');
   before(async () => {
     // RIS riswhoisdump: 193.0.20.0/24 has two origins (MOAS).
@@ -51,6 +47,9 @@ describe('RPKI in BGP answers', () => {
     );
     const config = readEngineConfig({ DNS_UPSTREAM: '127.0.0.1', BGP_SOURCE: `table:${join(dir(), 'riswhois.txt')}`, BGP_RPKI: join(dir(), 'vrps.json') });
     engine = await LookingGlass.open(config, { logger: silentLogger() });
+  });
+  after(() => {
+    engine.close();
   });
 
   it('says valid with the matching VRP', async () => {

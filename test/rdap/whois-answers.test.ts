@@ -21,19 +21,18 @@ import { temporaryFolder } from '../testkit/temporary-folder.ts';
 describe('whois answers to failures and hostile servers', { timeout: 60_000 }, () => {
   let rdap: RdapTestServer;
   let dns: DnsTestServer;
-  const engines: LookingGlass[] = [];
-  // Closed before the folder they read is removed: after-hooks run in the order they were registered.
-  after(async () => {
-    for (const glass of engines) glass.close();
-    await rdap.close();
-    dns.close();
-  });
   const dir = temporaryFolder('fedidig-whois-');
+  const engines: LookingGlass[] = [];
 
   before(async () => {
     rdap = await startRdapServer();
     dns = await startDnsTestServer();
     writeBootstrapDir(dir(), serveRegistries(rdap));
+  });
+  after(async () => {
+    for (const glass of engines) glass.close();
+    await rdap.close();
+    dns.close();
   });
 
   async function engine(env: Record<string, string> = {}): Promise<LookingGlass> {

@@ -1,17 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 
-/** A folder made before the suite's tests and removed after them; call the result for its path. */
+/**
+ * A folder made before the suite's tests, for its path call the result.
+ * It is removed when the test file's process exits, not in an after-hook:
+ * node:test runs a suite's after-hooks in the order they were registered,
+ * so a hook of this fixture's would remove the folder before the suite's
+ * own hooks close what still reads or watches it.
+ */
 export function temporaryFolder(prefix: string): () => string {
   let folder: string | undefined;
   before(async () => {
-    folder = await mkdtemp(join(tmpdir(), prefix));
-  });
-  after(async () => {
-    if (folder) await rm(folder, { recursive: true, force: true });
+    const made = await mkdtemp(join(tmpdir(), prefix));
+    folder = made;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   });
   return () => {
     if (!folder) throw new Error('the temporary folder exists only while the suite runs');
