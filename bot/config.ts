@@ -1,5 +1,6 @@
 import { parseBlockList, type BlockList } from '../lib/policy/block-list.ts';
 import { ConfigError } from '../lib/engine/config-error.ts';
+import { SqliteModuleError } from '../lib/watch/sql-database.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
 import { fediverseApis, type FediverseApi } from '../lib/fediverse/open-fediverse.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';
@@ -107,11 +108,13 @@ function listenAddress(env: Environment, variable: string): { host: string; port
 }
 
 /**
- * A bad setting stops the process at start with one line naming the variable
- * and exit code 2, which tells the supervisor not to restart the worker.
+ * A bad setting (the line names the variable), or a native module this
+ * Node.js cannot load, stops the process at start with one line and exit
+ * code 2, which tells the supervisor not to restart the worker: a restart
+ * would fail the same way.
  */
-export function exitOnConfigError(error: unknown): never {
-  if (!(error instanceof ConfigError)) throw error;
+export function exitOnSetupError(error: unknown): never {
+  if (!(error instanceof ConfigError) && !(error instanceof SqliteModuleError)) throw error;
   process.stderr.write(`fedidig: ${error.message}\n`);
   process.exit(2);
 }
@@ -120,6 +123,6 @@ export function configOrExit<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    return exitOnConfigError(error);
+    return exitOnSetupError(error);
   }
 }

@@ -19,7 +19,7 @@ import { beatingWhile, fileHeartbeat } from '../lib/ops/health.ts';
 import { createHttpTwin } from '../lib/twin/http-twin.ts';
 import { createLogger } from '../lib/ops/logger.ts';
 import { openWatchStore } from '../lib/watch/open-watch-store.ts';
-import { configOrExit, exitOnConfigError, readRuntimeConfig } from './config.ts';
+import { configOrExit, exitOnSetupError, readRuntimeConfig } from './config.ts';
 
 const logger = createLogger('worker');
 const config = configOrExit(() => readRuntimeConfig(process.env));
@@ -43,8 +43,8 @@ const { engine, watches } = await beatingWhile(
       botName: session.botName,
       logger: logger.child({ component: 'engine' }),
       snapshotDir: config.stateDir,
-    }).catch(exitOnConfigError);
-    return { engine, watches: await openWatchStore(config.watch, config.stateDir) };
+    }).catch(exitOnSetupError);
+    return { engine, watches: await openWatchStore(config.watch, config.stateDir).catch(exitOnSetupError) };
   })(),
 );
 engine.addInfo(async () => [
