@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
 import {
   answeredOnceEach,
@@ -325,6 +326,19 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
       return response.status === 503 ? response.text() : undefined;
     }, 15_000);
     assert.match(unhealthy, /not connected to http:\/\/127\.0\.0\.1:\d+ since/);
+  });
+
+  it('stops with exit code 2 and one line naming the setting when the worker finds it bad, and is not restarted', async () => {
+    // Only the worker finds this one: the supervisor reads the settings, the worker loads the file they name.
+    const missing = join(folder('fedidig-missing-'), 'rib.txt');
+    const { world } = await start({}, { BGP_SOURCE: `table:${missing}` });
+    const code = await Promise.race([bot!.exited, sleep(30_000, 'still running after 30 s', { ref: false })]);
+    const output = bot!.output();
+    assert.equal(code, 2, output.slice(-3000));
+    assert.match(output, new RegExp(`^fedidig: BGP_SOURCE: .*${missing.replaceAll('.', '\\.')}`, 'm'));
+    assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
+    assert.equal(eventsNamed(output, 'worker-config-error').length, 1);
+    assert.equal(world.instance.statusesBy(world.bot.acct).length, 0);
   });
 
   it('stops cleanly on SIGTERM with exit code 0', async () => {
