@@ -1,6 +1,6 @@
 import { parseBlockList, type BlockList } from '../lib/policy/block-list.ts';
 import { ConfigError } from '../lib/engine/config-error.ts';
-import { SqliteModuleError } from '../lib/watch/sql-database.ts';
+import { SqliteModuleError } from '../lib/watch/sqlite-module-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
 import { fediverseApis, type FediverseApi } from '../lib/fediverse/open-fediverse.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
+import { sqliteModuleError } from './sqlite-module-error.ts';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, unknown>;
@@ -30,34 +31,6 @@ function sqliteStatement(sql: string): string {
 
 function sqliteParams(params: readonly SqlValue[]): Record<string, SqlValue> {
   return Object.fromEntries(params.map((value, index) => [`p${index + 1}`, value]));
-}
-
-/**
- * better-sqlite3's native module cannot be loaded: it was never built (npm 12
- * runs a dependency's install script only where package.json's allowScripts
- * lets it) or was built for another Node.js (one installed since `npm ci`).
- * Restarting does not help; rebuilding does, so the worker stops with this.
- */
-export class SqliteModuleError extends Error {
-  override readonly name = 'SqliteModuleError';
-  constructor(
-    readonly problem: 'not built' | 'not loadable',
-    cause: Error,
-  ) {
-    const why = problem === 'not built' ? 'is not built' : `cannot be loaded by Node.js ${process.version} (${cause.message.replace(/\s+/g, ' ').trim()})`;
-    super(`the SQLite module (better-sqlite3) ${why}: run \`npm rebuild better-sqlite3\` in the checkout, or set DATABASE_URL for PostgreSQL`, {
-      cause,
-    });
-  }
-}
-
-/** The SqliteModuleError that `error`, thrown while better-sqlite3 loaded its native module, is; else undefined. */
-export function sqliteModuleError(error: unknown): SqliteModuleError | undefined {
-  if (!(error instanceof Error)) return undefined;
-  // The `bindings` package, which finds the module, lists the paths it tried when none holds a build.
-  if ('tries' in error) return new SqliteModuleError('not built', error);
-  if ((error as NodeJS.ErrnoException).code === 'ERR_DLOPEN_FAILED') return new SqliteModuleError('not loadable', error);
-  return undefined;
 }
 
 function newDatabase(path: string): Database.Database {

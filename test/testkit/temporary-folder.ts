@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before } from 'node:test';
 
+/** The suites' folders, removed together when the process exits (one listener, however many suites). */
+const removedAtExit = new Set<string>();
+
+function removeAll(): void {
+  for (const folder of removedAtExit) rmSync(folder, { recursive: true, force: true });
+}
+
 /**
  * A folder made before the suite's tests, for its path call the result.
  * It is removed when the test file's process exits, not in an after-hook:
@@ -14,12 +21,12 @@ import { before } from 'node:test';
 export function temporaryFolder(prefix: string): () => string {
   let folder: string | undefined;
   before(async () => {
-    const made = await mkdtemp(join(tmpdir(), prefix));
-    folder = made;
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    folder = await mkdtemp(join(tmpdir(), prefix));
+    if (removedAtExit.size === 0) process.once('exit', removeAll);
+    removedAtExit.add(folder);
   });
   return () => {
-    if (!folder) throw new Error('the temporary folder exists only while the suite runs');
+    if (!folder) throw new Error('the temporary folder is made when the suite starts');
     return folder;
   };
 }

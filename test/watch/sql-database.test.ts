@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openSqlite, SqliteModuleError, sqliteModuleError } from '../../lib/watch/sql-database.ts';
+import { openSqlite } from '../../lib/watch/sql-database.ts';
+import { SqliteModuleError, sqliteModuleError } from '../../lib/watch/sqlite-module-error.ts';
 import { temporaryFolder } from '../testkit/temporary-folder.ts';
 
 // Modules resolved as better-sqlite3 resolves them, so that the errors are the ones it meets.
