@@ -15,6 +15,9 @@ export const apps = [
     interpreter: 'node',
     // The supervisor restarts its worker itself; pm2 restarts the supervisor if it ever dies.
     autorestart: true,
+    // Exit code 2 is a setup error (a bad setting, an SQLite module this Node.js cannot load), said in one
+    // line: a restart would fail the same way, so pm2 leaves the bot stopped, with that line in its error log.
+    stop_exit_codes: [2],
     min_uptime: 10_000,
     max_restarts: 20,
     // On `pm2 stop` the worker finishes the replies in flight before both exit; give it the time.

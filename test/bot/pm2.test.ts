@@ -44,4 +44,20 @@ describe('pm2', { timeout: 120_000 }, () => {
     const { stdout: after } = await run(pm2, ['jlist'], { env: env(), cwd: repoRoot });
     assert.equal((JSON.parse(after) as { pm2_env: { status: string } }[])[0].pm2_env.status, 'stopped');
   });
+
+  it('leaves the bot stopped after a setup error (exit code 2), for a restart would fail the same way', async () => {
+    world ??= await startBotWorld();
+    await run(pm2, ['delete', 'all'], { env: env(), cwd: repoRoot }).catch(() => undefined);
+    await run(pm2, ['start', 'ecosystem.config.js'], { env: { ...env(), MASTODON_URL: 'mastodon.example' }, cwd: repoRoot });
+    type App = { pm2_env: { status: string; restart_time: number; exit_code?: number; pm_err_log_path: string } };
+    const app = await world.instance.waitFor(async () => {
+      const { stdout } = await run(pm2, ['jlist'], { env: env(), cwd: repoRoot });
+      const [listed] = JSON.parse(stdout) as App[];
+      return listed && listed.pm2_env.status !== 'online' && listed.pm2_env.status !== 'launching' ? listed : undefined;
+    }, 15_000);
+    assert.equal(app.pm2_env.status, 'stopped');
+    assert.equal(app.pm2_env.exit_code, 2);
+    assert.equal(app.pm2_env.restart_time, 0);
+    assert.match(readFileSync(app.pm2_env.pm_err_log_path, 'utf8'), /fedidig: MASTODON_URL: must be the instance's address/);
+  });
 });
