@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { repoRoot, startBotWorld, type BotWorld } from '../testkit/bot/bot-process.ts';
+import { waitFor } from '../testkit/wait-for.ts';
 
 const run = promisify(execFile);
 const pm2 = join(repoRoot, 'node_modules', '.bin', 'pm2');
@@ -50,7 +51,7 @@ describe('pm2', { timeout: 120_000 }, () => {
     await run(pm2, ['delete', 'all'], { env: env(), cwd: repoRoot }).catch(() => undefined);
     await run(pm2, ['start', 'ecosystem.config.js'], { env: { ...env(), MASTODON_URL: 'mastodon.example' }, cwd: repoRoot });
     type App = { pm2_env: { status: string; restart_time: number; exit_code?: number; pm_err_log_path: string } };
-    const app = await world.instance.waitFor(async () => {
+    const app = await waitFor(async () => {
       const { stdout } = await run(pm2, ['jlist'], { env: env(), cwd: repoRoot });
       const [listed] = JSON.parse(stdout) as App[];
       return listed && listed.pm2_env.status !== 'online' && listed.pm2_env.status !== 'launching' ? listed : undefined;
