@@ -1,6 +1,6 @@
 import { parseBlockList, type BlockList } from '../lib/policy/block-list.ts';
 import { ConfigError } from '../lib/engine/config-error.ts';
-import { SqliteModuleError } from '../lib/watch/sqlite-module-error.ts';
+import { SetupError } from '../lib/ops/setup-error.ts';
 import { integer, oneOf, readEngineConfig, type EngineConfig, type Environment } from '../lib/engine/config.ts';
 import { fediverseApis, type FediverseApi } from '../lib/fediverse/open-fediverse.ts';
 import { replyMarkups, type ReplyMarkup } from '../lib/reply/markup.ts';
@@ -107,14 +107,9 @@ function listenAddress(env: Environment, variable: string): { host: string; port
   return { host: match[1] ?? match[2]!, port };
 }
 
-/**
- * A bad setting (the line names the variable), or a native module this
- * Node.js cannot load, stops the process at start with one line and exit
- * code 2, which tells the supervisor not to restart the worker: a restart
- * would fail the same way.
- */
+/** A SetupError stops the process at start with its one line and exit code 2, which tells the supervisor not to restart the worker. */
 export function exitOnSetupError(error: unknown): never {
-  if (!(error instanceof ConfigError) && !(error instanceof SqliteModuleError)) throw error;
+  if (!(error instanceof SetupError)) throw error;
   process.stderr.write(`fedidig: ${error.message}\n`);
   process.exit(2);
 }

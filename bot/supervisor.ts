@@ -52,7 +52,7 @@ function spawnWorker(): void {
       process.exit(0);
     }
     if (code === 2) {
-      logger.error({ event: 'worker-config-error', worker: child.pid }, `worker ${child.pid} exited with a setup error (it said which); not restarting`);
+      logger.error({ event: 'worker-setup-error', worker: child.pid }, `worker ${child.pid} exited with a setup error (it said which); not restarting`);
       process.exit(2);
     }
     if (replacing) {

@@ -1,5 +1,7 @@
+import { SetupError } from '../ops/setup-error.ts';
+
 /** A missing or bad configuration value; the message names the variable and says what would work. */
-export class ConfigError extends Error {
+export class ConfigError extends SetupError {
   override readonly name = 'ConfigError';
   constructor(
     readonly variable: string,

@@ -34,7 +34,7 @@ export type { Logger };
  * - watch: `watch-change-pending` (watch, key), `watch-posted` (watch, key, reply, ends), `watch-ended` (watch, reason),
  *   `watch-lease-lost`, `watch-bgp-reloaded` (spreadMs), `watch-check-failed` and `watch-tick-failed` (error, errorType);
  * - the supervisor (name `supervisor`): `worker-started` (worker: its pid), `worker-exited` (exit, ranMs, respawnInMs,
- *   or stopping), `worker-silent` (silentMs, limitMs), `worker-replaced`, `worker-killed`, `worker-config-error`,
+ *   or stopping), `worker-silent` (silentMs, limitMs), `worker-replaced`, `worker-killed`, `worker-setup-error`,
  *   `reload-requested`, `stopping` (signal).
  */
 export function createLogger(name: string, format = process.env.LOG_FORMAT, destination: 1 | 2 = 1): Logger {

@@ -1,10 +1,12 @@
+import { SetupError } from '../ops/setup-error.ts';
+
 /**
  * better-sqlite3's native module cannot be loaded: it was never built (npm 12
  * runs a dependency's install script only where package.json's allowScripts
  * lets it) or was built for another Node.js (one installed since `npm ci`).
- * Restarting does not help; rebuilding does, so the worker stops with this.
+ * Restarting does not help; rebuilding does.
  */
-export class SqliteModuleError extends Error {
+export class SqliteModuleError extends SetupError {
   override readonly name = 'SqliteModuleError';
   constructor(
     readonly problem: 'not built' | 'not loadable',

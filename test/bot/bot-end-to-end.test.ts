@@ -12,6 +12,7 @@ import {
   answeredOnceEach,
   assertRepliesInThread,
   killBotAndWorld,
+  repoRoot,
   startBotWorld,
   startSupervisor,
   TEST_HEARTBEAT_TIMEOUT_MS,
@@ -337,8 +338,22 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
     assert.equal(code, 2, output.slice(-3000));
     assert.match(output, new RegExp(`^fedidig: BGP_SOURCE: .*${missing.replaceAll('.', '\\.')}`, 'm'));
     assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
-    assert.equal(eventsNamed(output, 'worker-config-error').length, 1);
+    assert.equal(eventsNamed(output, 'worker-setup-error').length, 1);
     assert.equal(world.instance.statusesBy(world.bot.acct).length, 0);
+  });
+
+  it('stops with exit code 2 and one line saying how to mend it when this Node.js cannot load the SQLite module', async () => {
+    const refuse = join(repoRoot, 'test', 'fixtures', 'bot', 'refuse-sqlite-build.cjs');
+    await start({}, { NODE_OPTIONS: `--require ${refuse}` });
+    const code = await Promise.race([bot!.exited, sleep(30_000, 'still running after 30 s', { ref: false })]);
+    const output = bot!.output();
+    assert.equal(code, 2, output.slice(-3000));
+    assert.match(
+      output,
+      /^fedidig: the SQLite module \(better-sqlite3\) cannot be loaded by Node\.js v[\d.]+ \(.*refuse-sqlite-build\.cjs.*\): run `npm rebuild better-sqlite3`/m,
+    );
+    assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
+    assert.equal(eventsNamed(output, 'worker-setup-error').length, 1);
   });
 
   it('stops cleanly on SIGTERM with exit code 0', async () => {

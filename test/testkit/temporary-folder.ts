@@ -8,11 +8,18 @@ import { before } from 'node:test';
 const removedAtExit = new Set<string>();
 
 function removeAll(): void {
-  for (const folder of removedAtExit) rmSync(folder, { recursive: true, force: true });
+  for (const folder of removedAtExit) {
+    try {
+      rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      // Housekeeping at exit: a folder that cannot go is said, and the others go all the same.
+      process.stderr.write(`temporaryFolder: ${folder} not removed: ${(error as Error).message}\n`);
+    }
+  }
 }
 
 /**
- * A folder made before the suite's tests, for its path call the result.
+ * A folder made before the suite's tests; call the result for its path.
  * It is removed when the test file's process exits, not in an after-hook:
  * node:test runs a suite's after-hooks in the order they were registered,
  * so a hook of this fixture's would remove the folder before the suite's
