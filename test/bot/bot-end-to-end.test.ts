@@ -51,6 +51,16 @@ async function answeredExactlyOnce(world: BotWorld, questions: readonly StatusJs
   return replies;
 }
 
+/** The supervisor's output once it has stopped for a setup error: exit code 2 within 30 s, after one worker, not restarted. */
+async function stoppedForSetup(): Promise<string> {
+  const code = await Promise.race([bot!.exited, sleep(30_000, 'still running after 30 s', { ref: false })]);
+  const output = bot!.output();
+  assert.equal(code, 2, output.slice(-3000));
+  assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
+  assert.equal(eventsNamed(output, 'worker-setup-error').length, 1);
+  return output;
+}
+
 function ask(world: BotWorld, text: string, visibility = 'public', author = world.alice): StatusJson {
   return world.instance.post(author, { status: `@dig ${text}`, visibility });
 }
@@ -333,27 +343,19 @@ describe('the bot end to end', { timeout: 300_000 }, () => {
     // Only the worker finds this one: the supervisor reads the settings, the worker loads the file they name.
     const missing = join(folder('fedidig-missing-'), 'rib.txt');
     const { world } = await start({}, { BGP_SOURCE: `table:${missing}` });
-    const code = await Promise.race([bot!.exited, sleep(30_000, 'still running after 30 s', { ref: false })]);
-    const output = bot!.output();
-    assert.equal(code, 2, output.slice(-3000));
+    const output = await stoppedForSetup();
     assert.match(output, new RegExp(`^fedidig: BGP_SOURCE: .*${missing.replaceAll('.', '\\.')}`, 'm'));
-    assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
-    assert.equal(eventsNamed(output, 'worker-setup-error').length, 1);
     assert.equal(world.instance.statusesBy(world.bot.acct).length, 0);
   });
 
   it('stops with exit code 2 and one line saying how to mend it when this Node.js cannot load the SQLite module', async () => {
     const refuse = join(repoRoot, 'test', 'fixtures', 'bot', 'refuse-sqlite-build.cjs');
     await start({}, { NODE_OPTIONS: `--require ${refuse}` });
-    const code = await Promise.race([bot!.exited, sleep(30_000, 'still running after 30 s', { ref: false })]);
-    const output = bot!.output();
-    assert.equal(code, 2, output.slice(-3000));
+    const output = await stoppedForSetup();
     assert.match(
       output,
       /^fedidig: the SQLite module \(better-sqlite3\) cannot be loaded by Node\.js v[\d.]+ \(.*refuse-sqlite-build\.cjs.*\): run `npm rebuild better-sqlite3`/m,
     );
-    assert.equal(workerPids(output).length, 1, 'one worker, not restarted');
-    assert.equal(eventsNamed(output, 'worker-setup-error').length, 1);
   });
 
   it('stops cleanly on SIGTERM with exit code 0', async () => {
