@@ -43,9 +43,9 @@ const { engine, watches } = await beatingWhile(
       botName: session.botName,
       logger: logger.child({ component: 'engine' }),
       snapshotDir: config.stateDir,
-    }).catch(exitOnSetupError);
-    return { engine, watches: await openWatchStore(config.watch, config.stateDir).catch(exitOnSetupError) };
-  })(),
+    });
+    return { engine, watches: await openWatchStore(config.watch, config.stateDir) };
+  })().catch(exitOnSetupError),
 );
 engine.addInfo(async () => [
   {
